@@ -1,0 +1,61 @@
+import { Router, type Request, type Response } from 'express';
+import type { Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { requireRole } from '../auth/require-role.ts';
+import { publicUser, UserInputError, type UserService } from '../auth/users.ts';
+import { roles } from '../store/index.ts';
+
+/** /admin/users: create, change role, reset password, disable/enable, delete. Admins only. */
+export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
+  const router = Router();
+  router.use('/admin/users', requireRole('admin'));
+
+  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Record<string, string>; rowError?: { id: string; message: string } } = {}, status = 200) {
+    const site = res.locals.site as RequestSite;
+    const list = (await deps.store.users.list()).map((u) => ({ ...publicUser(u), isSelf: u.id === req.user?.id }));
+    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? deps.i18n.t(site.lang, `admin.users.done_${req.query.done}`) : undefined;
+    await deps.render(req, res, ['admin-users'], { users: list, roles, done, form: extra.form ?? { role: 'editor' }, errors: extra.errors ?? {}, rowError: extra.rowError }, { status, title: deps.i18n.t(site.lang, 'admin.users.title') });
+  }
+
+  function message(res: Response, err: UserInputError): string {
+    return deps.i18n.t((res.locals.site as RequestSite).lang, `errors.${err.code}`, err.vars);
+  }
+
+  router.get('/admin/users', (req, res) => show(req, res));
+
+  router.post('/admin/users', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const form = { username: String(body.username ?? ''), displayName: String(body.displayName ?? ''), role: String(body.role ?? '') };
+    try {
+      await deps.users.create({ ...form, password: String(body.password ?? '') });
+      res.redirect(303, '/admin/users?done=created');
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      await show(req, res, { form, errors: { [err.field ?? 'username']: message(res, err) } }, 400);
+    }
+  });
+
+  const actions: Record<string, (id: string, body: Record<string, unknown>) => Promise<unknown>> = {
+    role: (id, body) => deps.users.setRole(id, String(body.role ?? '')),
+    password: (id, body) => deps.users.setPassword(id, String(body.password ?? '')),
+    disable: (id) => deps.users.setDisabled(id, true),
+    enable: (id) => deps.users.setDisabled(id, false),
+    delete: (id) => deps.users.remove(id),
+  };
+
+  router.post('/admin/users/:id/:action', async (req, res, next) => {
+    const action = actions[req.params.action];
+    if (!action) return next();
+    try {
+      await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
+      res.redirect(303, `/admin/users?done=${req.params.action}`);
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      if (err.code === 'user_not_found') return next();
+      await show(req, res, { rowError: { id: req.params.id, message: message(res, err) } }, 400);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,197 @@
+import './http/augment.ts';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import session from 'express-session';
+import cookieParser from 'cookie-parser';
+import { pinoHttp } from 'pino-http';
+import { csrfSync } from 'csrf-sync';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import type { Store } from './store/index.ts';
+import { createI18n, loadDictionaries, type I18n } from './i18n/index.ts';
+import { createHooks, type Hooks } from './plugins/hooks.ts';
+import { createSlots, type Slots } from './views/slots.ts';
+import { createHelpers } from './views/helpers.ts';
+import { createViewEngine, type ViewEngine } from './views/engine.ts';
+import { createRenderer, type RenderPage } from './views/render.ts';
+import { createThemeAssets } from './views/assets.ts';
+import { createSiteContext } from './http/context.ts';
+import { createAccessGate } from './http/access-gate.ts';
+import { createErrorHandlers } from './http/errors.ts';
+import { KiosqueSessionStore } from './auth/session-store.ts';
+import { createPassport } from './auth/passport.ts';
+import { createDummyHash } from './auth/password.ts';
+import { createUserService, type UserService } from './auth/users.ts';
+import { createAuthRoutes } from './auth/routes.ts';
+import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
+import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
+import { createUsersAdmin } from './admin/users.ts';
+import { createSiteRoutes } from './site/routes.ts';
+
+export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
+export const SESSION_COOKIE = 'kiosque.sid';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** Where themes/ and plugins/ are resolved from when the config gives relative paths. */
+  rootDir?: string;
+}
+
+/** What tests, the CLI and the server reach besides the Express app itself. */
+export interface Runtime {
+  setup: SetupState;
+  hooks: Hooks;
+  slots: Slots;
+  i18n: I18n;
+  engine: ViewEngine;
+  users: UserService;
+  render: RenderPage;
+  /** Stops background work; the store is the caller's to close. */
+  close(): Promise<void>;
+}
+
+export type KiosqueApp = Express & { kiosque: Runtime };
+
+async function sessionSecret(config: Config, store: Store): Promise<string> {
+  if (config.session.secret) return config.session.secret;
+  const kept = await store.settings.get<string>('_sessionSecret');
+  if (kept) return kept;
+  const secret = randomBytes(48).toString('base64url');
+  await store.settings.set('_sessionSecret', secret);
+  return secret;
+}
+
+function coreMenu(t: (key: string) => string): AdminMenuItem[] {
+  return [
+    { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
+    { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+  ];
+}
+
+/** Builds a Kiosque app on the given config and store, with no global state. */
+export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
+  const { config, store, logger } = deps;
+  const rootDir = deps.rootDir ?? ROOT_DIR;
+  const themesDir = path.resolve(rootDir, config.themesDir);
+  const cache = process.env.NODE_ENV !== 'development';
+
+  const i18n = createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n')));
+  const hooks = createHooks(logger);
+  const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
+  const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
+  const users = createUserService(store);
+
+  // Scripted installs: create the first admin from the environment when no user exists.
+  if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
+    await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    logger.info({ username: config.admin.username }, 'created the first admin from KIOSQUE_ADMIN_USERNAME');
+  }
+  const setup = createSetupState(users, (await users.hasAdmin()) ? null : newSetupToken());
+
+  const secureCookie = (req: Request) => (config.session.secureCookie === 'always' ? true : config.session.secureCookie === 'never' ? false : req.secure);
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = typeof body?._csrf === 'string' ? body._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof header === 'string' ? header : undefined);
+    },
+    // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
+    skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
+  });
+  const passport = createPassport(store, createDummyHash());
+  const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
+  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
+  const errors = createErrorHandlers({ render, i18n, logger });
+
+  const app = express() as KiosqueApp;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'extended');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One short line per request: no headers, no cookies.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: config.session.secureCookie === 'always',
+    }),
+  );
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: await sessionSecret(config, store),
+      store: new KiosqueSessionStore(store, config.session.maxAgeHours * 3600 * 1000),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.session.maxAgeHours * 3600 * 1000, path: '/' },
+    }),
+  );
+  app.use((req, _res, next) => {
+    // express-session's `secure: 'auto'` follows req.secure; 'always'/'never' override it.
+    if (req.session?.cookie && config.session.secureCookie !== 'auto') req.session.cookie.secure = config.session.secureCookie === 'always';
+    next();
+  });
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(createSiteContext({ store, engine, secureCookie }));
+  app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
+
+  const assets = createThemeAssets({ themesDir, engine, cache });
+  app.use('/assets', assets);
+  app.use(csrf.csrfSynchronisedProtection);
+
+  app.use(createAuthRoutes({ config, store, passport, render, i18n }));
+  app.use(createSetupRoutes({ state: setup, users, render, i18n }));
+  app.use(createSiteRoutes({ render, i18n, hooks, assets }));
+  app.use(createUsersAdmin({ store, users, render, i18n }));
+
+  app.use(errors.notFound);
+  app.use(errors.errorHandler);
+
+  app.kiosque = {
+    setup,
+    hooks,
+    slots,
+    i18n,
+    engine,
+    users,
+    render,
+    async close() {},
+  };
+  return app;
+}

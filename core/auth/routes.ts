@@ -1,0 +1,92 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { KiosquePassport } from './passport.ts';
+import { z } from 'zod';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { safeReturnPath } from './return-url.ts';
+
+const loginBody = z.object({
+  username: z.string().max(200).default(''),
+  password: z.string().max(1024).default(''),
+  return: z.string().max(2048).optional(),
+});
+
+export interface AuthRoutesDeps {
+  config: Config;
+  store: Store;
+  passport: KiosquePassport;
+  render: RenderPage;
+  i18n: I18n;
+}
+
+export function createAuthRoutes(deps: AuthRoutesDeps): Router {
+  const router = Router();
+  const windowMs = deps.config.auth.windowMinutes * 60 * 1000;
+
+  function showLogin(req: Request, res: Response, page: { username?: string; returnTo: string; error?: string }, status = 200) {
+    const site = res.locals.site as RequestSite;
+    return deps.render(req, res, ['login'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title') });
+  }
+
+  function tooMany(req: Request, res: Response) {
+    const site = res.locals.site as RequestSite;
+    const body = loginBody.safeParse(req.body ?? {});
+    return showLogin(req, res, { username: body.success ? body.data.username : '', returnTo: safeReturnPath(body.success ? body.data.return : undefined), error: deps.i18n.t(site.lang, 'login.too_many') }, 429);
+  }
+
+  // Failed attempts count per client address and per account; a success does not count.
+  const perAddress = rateLimit({ windowMs, limit: deps.config.auth.maxAttemptsPerAddress, skipSuccessfulRequests: true, standardHeaders: 'draft-7', legacyHeaders: false, handler: (req, res) => void tooMany(req, res) });
+  const perAccount = rateLimit({
+    windowMs,
+    limit: deps.config.auth.maxAttemptsPerAccount,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `account:${String((req.body as { username?: unknown } | undefined)?.username ?? '').trim().normalize('NFC').toLowerCase().slice(0, 200)}`,
+    handler: (req, res) => void tooMany(req, res),
+  });
+
+  router.get('/login', async (req, res) => {
+    const returnTo = safeReturnPath(req.query.return);
+    if (req.user) return res.redirect(303, returnTo);
+    await showLogin(req, res, { returnTo });
+  });
+
+  router.post('/login', perAddress, perAccount, (req: Request, res: Response, next: NextFunction) => {
+    const site = res.locals.site as RequestSite;
+    const parsed = loginBody.safeParse(req.body ?? {});
+    const input = parsed.success ? parsed.data : { username: '', password: '', return: undefined };
+    const returnTo = safeReturnPath(input.return);
+    if (!input.username || !input.password) {
+      res.statusCode = 400; // counted as a failure by the limiters
+      return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.missing') }, 400);
+    }
+    deps.passport.authenticate('local', (err: unknown, user: Express.User | false) => {
+      if (err) return next(err);
+      if (!user) return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.failed') }, 401);
+      // passport ≥ 0.6 regenerates the session here, so a fixed session id is worthless.
+      req.logIn(user, async (loginErr) => {
+        if (loginErr) return next(loginErr);
+        await deps.store.users.update(user.id, { lastLoginAt: new Date().toISOString() });
+        res.redirect(303, returnTo);
+      });
+    })(req, res, next);
+  });
+
+  router.post('/logout', (req, res, next) => {
+    if (!req.user) return res.redirect(303, '/');
+    req.logOut((err) => {
+      if (err) return next(err);
+      req.session.destroy((destroyErr) => {
+        if (destroyErr) return next(destroyErr);
+        res.clearCookie('kiosque.sid', { path: '/' });
+        res.redirect(303, '/');
+      });
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { roles, DuplicateError, type Role, type Store, type User } from '../store/index.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './password.ts';
+
+/** A failure a person can fix; `code` is an i18n key under `errors.`, `field` the form field. */
+export class UserInputError extends Error {
+  constructor(public readonly code: string, public readonly field?: string, public readonly vars?: Record<string, unknown>) {
+    super(code);
+    this.name = 'UserInputError';
+  }
+}
+
+export const usernameSchema = z.string().trim().regex(/^[\p{L}\p{N}._-]{2,40}$/u);
+export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
+export const roleSchema = z.enum(roles);
+
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+export function publicUser(u: User): PublicUser {
+  const { passwordHash: _, ...rest } = u;
+  return rest;
+}
+
+function checkUsername(username: string): string {
+  const r = usernameSchema.safeParse(username);
+  if (!r.success) throw new UserInputError('username_invalid', 'username');
+  return r.data;
+}
+
+function checkPassword(password: string): string {
+  const r = passwordSchema.safeParse(password);
+  if (!r.success) throw new UserInputError('password_too_short', 'password', { min: MIN_PASSWORD_LENGTH });
+  return r.data;
+}
+
+function checkRole(role: string): Role {
+  const r = roleSchema.safeParse(role);
+  if (!r.success) throw new UserInputError('role_invalid', 'role');
+  return r.data;
+}
+
+/** Account rules shared by the setup page, the users admin page and the CLI. */
+export function createUserService(store: Store) {
+  async function activeAdmins(): Promise<User[]> {
+    return (await store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
+  }
+
+  async function assertNotLastAdmin(user: User): Promise<void> {
+    if (user.role !== 'admin' || user.disabled) return;
+    const admins = await activeAdmins();
+    if (admins.length <= 1) throw new UserInputError('last_admin');
+  }
+
+  return {
+    async hasAdmin(): Promise<boolean> {
+      return (await activeAdmins()).length > 0;
+    },
+
+    async create(input: { username: string; password: string; role: string; displayName?: string }): Promise<User> {
+      const username = checkUsername(input.username);
+      const password = checkPassword(input.password);
+      const role = checkRole(input.role);
+      const displayName = (input.displayName ?? '').trim().slice(0, 80) || username;
+      if (await store.users.getByUsername(username)) throw new UserInputError('username_taken', 'username');
+      try {
+        return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: false });
+      } catch (err) {
+        if (err instanceof DuplicateError) throw new UserInputError('username_taken', 'username');
+        throw err;
+      }
+    },
+
+    async setPassword(id: string, password: string): Promise<User> {
+      const hash = await hashPassword(checkPassword(password));
+      const u = await store.users.update(id, { passwordHash: hash });
+      if (!u) throw new UserInputError('user_not_found');
+      return u;
+    },
+
+    async setRole(id: string, role: string): Promise<User> {
+      const next = checkRole(role);
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      if (next !== 'admin') await assertNotLastAdmin(u);
+      return (await store.users.update(id, { role: next }))!;
+    },
+
+    async setDisabled(id: string, disabled: boolean): Promise<User> {
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      if (disabled) await assertNotLastAdmin(u);
+      // A disabled user's open sessions are refused when passport deserialises them.
+      return (await store.users.update(id, { disabled }))!;
+    },
+
+    async remove(id: string): Promise<void> {
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      await assertNotLastAdmin(u);
+      await store.users.delete(id);
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

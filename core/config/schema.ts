@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  port,
+  host: z.string(),
+  baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  dataDir: z.string().min(1),
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]),
+  session: z.object({
+    secret: z.union([z.literal(''), z.string().min(32, 'at least 32 characters')]),
+    maxAgeHours: z.coerce.number().int().min(1).max(24 * 365),
+    secureCookie: z.enum(['auto', 'always', 'never']),
+  }),
+  admin: z.object({
+    username: z.string(),
+    password: z.string(),
+  }),
+  auth: z.object({
+    windowMinutes: z.coerce.number().int().min(1).max(24 * 60),
+    maxAttemptsPerAccount: z.coerce.number().int().min(1).max(1000),
+    maxAttemptsPerAddress: z.coerce.number().int().min(1).max(100000),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    pretty: z.boolean(),
+  }),
+  media: z.object({
+    maxUploadMB: z.coerce.number().int().min(1).max(1024 * 64),
+    processingConcurrency: z.coerce.number().int().min(0).max(64),
+    ffmpegPath: z.string(),
+    ffprobePath: z.string(),
+  }),
+  themesDir: z.string().min(1),
+  pluginsDir: z.string().min(1),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables and the config key each one sets. */
+export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustProxy' }> = {
+  PORT: { key: 'port' },
+  KIOSQUE_HOST: { key: 'host' },
+  KIOSQUE_BASE_URL: { key: 'baseUrl' },
+  KIOSQUE_DATA_DIR: { key: 'dataDir' },
+  KIOSQUE_TRUST_PROXY: { key: 'trustProxy', parse: 'trustProxy' },
+  KIOSQUE_SESSION_SECRET: { key: 'session.secret' },
+  KIOSQUE_SESSION_MAX_AGE_HOURS: { key: 'session.maxAgeHours' },
+  KIOSQUE_SECURE_COOKIE: { key: 'session.secureCookie' },
+  KIOSQUE_ADMIN_USERNAME: { key: 'admin.username' },
+  KIOSQUE_ADMIN_PASSWORD: { key: 'admin.password' },
+  KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: { key: 'auth.maxAttemptsPerAccount' },
+  KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: { key: 'auth.maxAttemptsPerAddress' },
+  KIOSQUE_LOG_LEVEL: { key: 'log.level' },
+  KIOSQUE_LOG_PRETTY: { key: 'log.pretty', parse: 'boolean' },
+  KIOSQUE_MAX_UPLOAD_MB: { key: 'media.maxUploadMB' },
+  KIOSQUE_PROCESSING_CONCURRENCY: { key: 'media.processingConcurrency' },
+  KIOSQUE_FFMPEG: { key: 'media.ffmpegPath' },
+  KIOSQUE_FFPROBE: { key: 'media.ffprobePath' },
+  KIOSQUE_THEMES_DIR: { key: 'themesDir' },
+  KIOSQUE_PLUGINS_DIR: { key: 'pluginsDir' },
+};

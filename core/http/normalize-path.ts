@@ -1,0 +1,30 @@
+/**
+ * The path the access gate decides on: percent-decoded once, backslashes read as slashes, `;params`
+ * dropped from each segment, empty and `.` segments removed, `..` resolved, lower-cased, no
+ * trailing slash. Express matches routes case-insensitively and ignores a trailing slash, so the
+ * gate must see every spelling of a path as the same path. Returns null for undecodable input.
+ */
+export function normalizePath(rawPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  // eslint-disable-next-line no-control-regex -- control characters in a path are refused
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return null;
+  const segments: string[] = [];
+  for (const part of decoded.replace(/\\/g, '/').split('/')) {
+    const seg = part.split(';')[0]!;
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(seg);
+  }
+  return `/${segments.join('/')}`.toLowerCase();
+}
+
+/** True when `path` (normalised) is `prefix` or lies under it, segment-wise (never a substring match). */
+export function isUnder(path: string, prefix: string): boolean {
+  if (prefix === '/') return true;
+  return path === prefix || path.startsWith(`${prefix}/`);
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { createServer } from 'node:http';
+import { loadConfig, ConfigError } from './config/index.ts';
+import { createLogger } from './logger/index.ts';
+import { openLowdbStore } from './store/index.ts';
+import { createApp, ROOT_DIR } from './app.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ configDir: path.join(ROOT_DIR, 'config') });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty || process.env.NODE_ENV === 'development' });
+  let store;
+  try {
+    store = await openLowdbStore({ dataDir: path.resolve(config.dataDir), onMigrate: (d, v) => logger.info({ version: v }, `migrating data: ${d}`) });
+  } catch (err) {
+    logger.fatal((err as Error).message);
+    process.exit(1);
+  }
+  const app = await createApp({ config, store, logger });
+  const server = createServer(app);
+  server.listen(config.port, config.host || undefined, () => {
+    const base = config.baseUrl || `http://localhost:${config.port}`;
+    logger.info(`Kiosque is serving ${base} (data in ${store.info.location})`);
+    if (app.kiosque.setup.token) {
+      // Printed plainly (not only in the JSON log) so the person who started the server sees it.
+      console.log(`\n  No administrator yet. Create the first one here (one-time link):\n  ${base}/setup?token=${app.kiosque.setup.token}\n`);
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    server.close();
+    server.closeAllConnections();
+    await app.kiosque.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

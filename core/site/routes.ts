@@ -1,0 +1,30 @@
+import { Router, type RequestHandler } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { Hooks } from '../plugins/hooks.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+
+export function createSiteRoutes(deps: { render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    await deps.render(req, res, ['home'], {});
+  });
+
+  router.get('/robots.txt', async (_req, res) => {
+    const text = await deps.hooks.applyFilter('robots.txt', 'User-agent: *\nDisallow: /admin\nDisallow: /login\n');
+    res.type('text/plain').send(typeof text === 'string' ? text : 'User-agent: *\nDisallow: /\n');
+  });
+
+  // Browsers ask for /favicon.ico whatever the page says; answer with the theme's icon.
+  router.get('/favicon.ico', (req, res, next) => {
+    req.url = '/favicon.png';
+    deps.assets(req, res, next);
+  });
+
+  router.get('/admin', async (req, res) => {
+    const site = res.locals.site as RequestSite;
+    await deps.render(req, res, ['admin-dashboard'], {}, { title: deps.i18n.t(site.lang, 'admin.dashboard.title') });
+  });
+
+  return router;
+}

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export { openLowdbStore } from './lowdb/index.ts';
+export { CURRENT_SCHEMA_VERSION } from './migrations.ts';

@@ -1,0 +1,175 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DocFile } from './doc-file.ts';
+import { Collection, type CollectionData } from './collection.ts';
+import { lockDataDir } from './lock.ts';
+import { CURRENT_SCHEMA_VERSION, migrate, type Migration } from '../migrations.ts';
+import {
+  DuplicateError,
+  StoreCorruptError,
+  type PluginRecord,
+  type SessionRecord,
+  type Store,
+  type User,
+} from '../types.ts';
+
+interface Meta {
+  schemaVersion: number;
+  createdAt: string;
+}
+
+export type LowdbMigrationHandle = { dbDir: string; docs: Record<string, DocFile<CollectionData<unknown>>> };
+
+/** Migrations for the lowdb layout. Version 1 is the initial layout: nothing to do. */
+export const lowdbMigrations: Migration<LowdbMigrationHandle>[] = [
+  { version: 1, description: 'initial layout', up: async () => {} },
+];
+
+const COLLECTIONS = ['users', 'sessions', 'settings', 'plugins'] as const;
+
+export interface OpenLowdbOptions {
+  dataDir: string;
+  onMigrate?: (description: string, version: number) => void;
+}
+
+/**
+ * The embedded store: one lowdb JSON file per collection under <dataDir>/db, a lock file so a
+ * second process cannot open the folder, and a schema version in db/meta.json.
+ */
+export async function openLowdbStore(options: OpenLowdbOptions): Promise<Store> {
+  const dataDir = path.resolve(options.dataDir);
+  const dbDir = path.join(dataDir, 'db');
+  await mkdir(dbDir, { recursive: true, mode: 0o700 });
+  const release = lockDataDir(dataDir);
+  try {
+    // Temporary files are only ever half-written copies: the real file is intact beside them.
+    for (const name of await readdir(dbDir)) {
+      if (name.endsWith('.tmp')) await rm(path.join(dbDir, name), { force: true });
+    }
+    const meta = new DocFile<Meta>(path.join(dbDir, 'meta.json'), { schemaVersion: CURRENT_SCHEMA_VERSION, createdAt: new Date().toISOString() });
+    const isNew = !(await meta.load());
+    const docs = Object.fromEntries(
+      COLLECTIONS.map((name) => [name, new DocFile<CollectionData<unknown>>(path.join(dbDir, `${name}.json`), { items: {} })]),
+    ) as Record<(typeof COLLECTIONS)[number], DocFile<CollectionData<unknown>>>;
+    for (const doc of Object.values(docs)) {
+      await doc.load();
+      if (!doc.data || typeof doc.data !== 'object' || typeof doc.data.items !== 'object' || doc.data.items === null) {
+        throw new StoreCorruptError(doc.file, 'missing "items" object');
+      }
+    }
+    if (isNew) {
+      await meta.commit();
+    } else if (meta.data.schemaVersion !== CURRENT_SCHEMA_VERSION) {
+      const version = await migrate(meta.data.schemaVersion, lowdbMigrations, { dbDir, docs }, (m) => options.onMigrate?.(m.description, m.version));
+      meta.data.schemaVersion = version;
+      await meta.commit();
+    }
+    return buildStore(dataDir, docs, meta, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+function buildStore(
+  dataDir: string,
+  docs: Record<(typeof COLLECTIONS)[number], DocFile<CollectionData<unknown>>>,
+  meta: DocFile<Meta>,
+  release: () => void,
+): Store {
+  const users = new Collection<User>(docs.users as DocFile<CollectionData<User>>);
+  const sessions = new Collection<SessionRecord>(docs.sessions as DocFile<CollectionData<SessionRecord>>);
+  const settings = new Collection<unknown>(docs.settings);
+  const plugins = new Collection<PluginRecord>(docs.plugins as DocFile<CollectionData<PluginRecord>>);
+  const fold = (s: string) => s.normalize('NFC').toLowerCase();
+  const findByUsername = (username: string) => users.peekValues().find((u) => fold(u.username) === fold(username));
+  let closed = false;
+
+  return {
+    info: { backend: 'lowdb', location: dataDir, schemaVersion: meta.data.schemaVersion },
+    users: {
+      async list() {
+        return users.values().sort((a, b) => a.username.localeCompare(b.username));
+      },
+      async get(id) {
+        return users.get(id);
+      },
+      async getByUsername(username) {
+        const u = findByUsername(username);
+        return u && structuredClone(u);
+      },
+      async create(input) {
+        if (findByUsername(input.username)) throw new DuplicateError('username', `The username "${input.username}" is taken.`);
+        const now = new Date().toISOString();
+        const user: User = { ...input, id: randomUUID(), createdAt: now, updatedAt: now };
+        await users.put(user.id, user);
+        return structuredClone(user);
+      },
+      async update(id, patch) {
+        const current = users.get(id);
+        if (!current) return undefined;
+        if (patch.username !== undefined) {
+          const other = findByUsername(patch.username);
+          if (other && other.id !== id) throw new DuplicateError('username', `The username "${patch.username}" is taken.`);
+        }
+        const next: User = { ...current, ...patch, id, updatedAt: new Date().toISOString() };
+        await users.put(id, next);
+        return next;
+      },
+      async delete(id) {
+        return users.delete(id);
+      },
+      async count() {
+        return users.size();
+      },
+    },
+    sessions: {
+      async get(sid) {
+        const s = sessions.get(sid);
+        if (s && s.expires <= Date.now()) {
+          await sessions.delete(sid);
+          return undefined;
+        }
+        return s;
+      },
+      async set(record) {
+        await sessions.put(record.sid, record);
+      },
+      async destroy(sid) {
+        await sessions.delete(sid);
+      },
+      async prune(now = Date.now()) {
+        return sessions.deleteWhere((s) => s.expires <= now);
+      },
+    },
+    settings: {
+      async get<T>(key: string) {
+        return settings.get(key) as T | undefined;
+      },
+      async set(key, value) {
+        await settings.put(key, value);
+      },
+    },
+    plugins: {
+      async list() {
+        return plugins.values();
+      },
+      async get(id) {
+        return plugins.get(id);
+      },
+      async update(id, patch) {
+        const current = plugins.get(id) ?? { id, enabled: false, settings: {}, storage: {} };
+        const next: PluginRecord = { ...current, ...patch, id };
+        await plugins.put(id, next);
+        return next;
+      },
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...Object.values(docs), meta].map((d) => d.idle()));
+      release();
+    },
+  };
+}

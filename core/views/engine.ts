@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ExpressHandlebars } from 'express-handlebars';
+import type { HelperDelegate } from 'handlebars';
+import { discoverThemes, type ThemeInfo } from './themes.ts';
+
+export const DEFAULT_THEME = 'default';
+
+export interface ViewEngineOptions {
+  themesDir: string;
+  /** Keep compiled templates and lookups in memory (off in development so edits show at once). */
+  cache: boolean;
+  helpers: Record<string, HelperDelegate>;
+}
+
+export interface RenderOptions {
+  theme: string;
+  /** Template names from the most specific to the most general, e.g. ['error-404', 'error']. */
+  names: string[];
+  context: Record<string, unknown>;
+  /** Layout name, or false for none. */
+  layout?: string | false;
+}
+
+export interface ViewEngine {
+  render(options: RenderOptions): Promise<string>;
+  themes(): ThemeInfo[];
+  /** Re-reads the themes folder (after a theme is added). */
+  rescan(): void;
+  /** The themes to search, most specific first: the active theme (if usable) then `default`. */
+  chain(theme: string): string[];
+}
+
+export function createViewEngine(options: ViewEngineOptions): ViewEngine {
+  const hbs = new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined });
+  let themes = discoverThemes(options.themesDir);
+  const lookups = new Map<string, string | null>();
+
+  const usable = (name: string) => themes.some((t) => t.name === name && !t.error);
+  const chain = (theme: string) => (theme !== DEFAULT_THEME && usable(theme) ? [theme, DEFAULT_THEME] : [DEFAULT_THEME]);
+
+  function find(kind: 'templates' | 'layouts', theme: string, names: string[]): string | undefined {
+    const key = `${kind}|${theme}|${names.join(',')}`;
+    if (options.cache && lookups.has(key)) return lookups.get(key) ?? undefined;
+    let found: string | undefined;
+    outer: for (const name of names) {
+      if (!/^[a-z0-9][a-z0-9/_-]*$/i.test(name) || name.includes('..')) continue;
+      for (const t of chain(theme)) {
+        const file = path.join(options.themesDir, t, kind, `${name}.hbs`);
+        if (existsSync(file)) {
+          found = file;
+          break outer;
+        }
+      }
+    }
+    if (options.cache) lookups.set(key, found ?? null);
+    return found;
+  }
+
+  async function partials(theme: string): Promise<Record<string, unknown>> {
+    const merged: Record<string, unknown> = {};
+    for (const t of [...chain(theme)].reverse()) {
+      const dir = path.join(options.themesDir, t, 'partials');
+      if (!existsSync(dir)) continue;
+      const templates = await hbs.getTemplates(dir, { cache: options.cache });
+      for (const [file, tpl] of Object.entries(templates)) merged[file.replace(/\.hbs$/, '').split(path.sep).join('/')] = tpl;
+    }
+    return merged;
+  }
+
+  return {
+    async render({ theme, names, context, layout = 'main' }) {
+      const file = find('templates', theme, names);
+      if (!file) throw new Error(`No template found for ${names.join(' → ')} in themes ${chain(theme).join(', ')}`);
+      const renderOptions = { cache: options.cache, partials: await partials(theme), helpers: options.helpers };
+      const body = await hbs.render(file, context, renderOptions as never);
+      if (layout === false) return body;
+      const layoutFile = find('layouts', theme, [layout]);
+      if (!layoutFile) throw new Error(`No layout "${layout}" in themes ${chain(theme).join(', ')}`);
+      return hbs.render(layoutFile, { ...context, body }, renderOptions as never);
+    },
+    themes: () => themes,
+    rescan() {
+      themes = discoverThemes(options.themesDir);
+      lookups.clear();
+    },
+    chain,
+  };
+}

@@ -1,0 +1,36 @@
+import Handlebars from 'handlebars';
+import type { HelperDelegate, HelperOptions } from 'handlebars';
+import type { I18n, Language } from '../i18n/index.ts';
+import type { Slots } from './slots.ts';
+
+function rootLang(options: HelperOptions): Language {
+  const root = (options.data as { root?: { lang?: Language } }).root;
+  return root?.lang ?? 'en';
+}
+
+export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string, HelperDelegate> {
+  const helpers: Record<string, HelperDelegate> = {
+    /** {{t "key" name=value}}: the interface text in the page's language, escaped by Handlebars. */
+    t(key: unknown, options: HelperOptions) {
+      return deps.i18n.t(rootLang(options), String(key), options.hash as Record<string, unknown>);
+    },
+    eq: (a: unknown, b: unknown) => a === b,
+    concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+    not: (a: unknown) => !a,
+    or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+    and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+    /** Renders what plugins put into a named slot. Plugin templates escape their data like any other. */
+    slot(name: unknown, options: HelperOptions) {
+      const root = (options.data as { root?: Record<string, unknown> }).root ?? {};
+      return new Handlebars.SafeString(deps.slots.render(String(name), root, helpers));
+    },
+    year: () => new Date().getFullYear(),
+    date(value: unknown, options: HelperOptions) {
+      if (typeof value !== 'string' && typeof value !== 'number') return '';
+      const d = new Date(value);
+      if (Number.isNaN(d.getTime())) return '';
+      return new Intl.DateTimeFormat(rootLang(options) === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium' }).format(d);
+    },
+  };
+  return helpers;
+}

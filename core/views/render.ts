@@ -1,0 +1,69 @@
+import '../http/augment.ts';
+import type { Request, Response } from 'express';
+import type { Hooks } from '../plugins/hooks.ts';
+import type { I18n, Language } from '../i18n/index.ts';
+import { languages } from '../i18n/index.ts';
+import type { ViewEngine } from './engine.ts';
+import type { SkeletonSettings } from '../settings/skeleton.ts';
+
+/** What every request knows once the context middleware ran (res.locals.site). */
+export interface RequestSite {
+  lang: Language;
+  skeleton: SkeletonSettings;
+  theme: string;
+}
+
+export interface RenderOptions {
+  status?: number;
+  /** Page title (already translated); the layout adds the site name. */
+  title?: string;
+  /** Give the page a CSRF token even for a visitor who is not signed in (login, setup). */
+  csrf?: boolean;
+  layout?: string | false;
+}
+
+export type RenderPage = (req: Request, res: Response, names: string[], page: Record<string, unknown>, options?: RenderOptions) => Promise<void>;
+
+export interface RendererDeps {
+  engine: ViewEngine;
+  hooks: Hooks;
+  i18n: I18n;
+  csrfToken: (req: Request) => string;
+  adminMenu: (req: Request, lang: Language) => Promise<unknown[]>;
+}
+
+function languageLinks(req: Request, lang: Language, enabled: boolean) {
+  if (!enabled) return [];
+  return languages.map((code) => {
+    const url = new URL(req.originalUrl, 'http://x');
+    url.searchParams.set('lang', code);
+    return { code, href: url.pathname + url.search, active: code === lang };
+  });
+}
+
+/** Builds the shared page context, lets plugins filter it (`page.context`), and renders through the theme. */
+export function createRenderer(deps: RendererDeps): RenderPage {
+  return async (req, res, names, page, options = {}) => {
+    const site = res.locals.site as RequestSite;
+    const user = req.user ?? null;
+    const isAdminArea = names.some((n) => n.startsWith('admin'));
+    const context: Record<string, unknown> = {
+      lang: site.lang,
+      site: site.skeleton,
+      theme: site.theme,
+      user,
+      isAdmin: user?.role === 'admin',
+      isStaff: user?.role === 'admin' || user?.role === 'editor',
+      csrfToken: user || options.csrf ? deps.csrfToken(req) : undefined,
+      requestId: req.id,
+      currentPath: req.originalUrl,
+      title: options.title,
+      languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
+      adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
+      page,
+    };
+    const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });
+    const html = await deps.engine.render({ theme: site.theme, names, context: filtered, layout: options.layout ?? (isAdminArea ? 'admin' : 'main') });
+    res.status(options.status ?? 200).type('html').send(html);
+  };
+}
