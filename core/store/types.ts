@@ -72,6 +72,10 @@ export interface Store {
   sessions: SessionRepository;
   settings: SettingsRepository;
   plugins: PluginRepository;
+  media: MediaRepository;
+  sectors: SimpleRepository<Sector>;
+  keywordGroups: SimpleRepository<KeywordGroup>;
+  keywords: SimpleRepository<Keyword>;
   close(): Promise<void>;
 }
 
@@ -94,4 +98,95 @@ export class StoreLockedError extends Error {
     super(`The data folder ${dataDir} is in use by another Kiosque process (pid ${pid}). Stop that process first, or point KIOSQUE_DATA_DIR at another folder.`);
     this.name = 'StoreLockedError';
   }
+}
+
+export const mediaTypes = ['image', 'audio', 'video', 'document'] as const;
+export type MediaType = (typeof mediaTypes)[number];
+export const mediaStatuses = ['draft', 'published'] as const;
+export type MediaStatus = (typeof mediaStatuses)[number];
+
+/** One stored file of a media item: the original or a derivative. Paths are relative to <dataDir>/files. */
+export interface StoredFile {
+  file: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export interface Media {
+  /** Decimal digits, assigned by the store, never reused: `/media/:id` URLs stay valid. */
+  id: string;
+  slug: string;
+  type: MediaType;
+  status: MediaStatus;
+  title: string;
+  description: string;
+  sectorId: string | null;
+  keywordIds: string[];
+  licence: string;
+  authorId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  views: number;
+  /** The uploaded file; `name` is the sanitised original name, kept as metadata only. */
+  original: StoredFile & { name: string; sha256: string };
+  /** Derivatives by variant name: thumb, medium, large, poster, and their webp twins. */
+  variants: Record<string, StoredFile>;
+  /** What probing found: width, height, duration (s), codecs, bitrate, orientation… */
+  meta: Record<string, unknown>;
+  processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; error?: string; attempts: number; updatedAt?: string };
+}
+
+export interface Sector {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  order: number;
+  visible: boolean;
+  display: 'grid' | 'list';
+  defaultSort: 'date' | 'title' | 'popularity';
+}
+
+export interface KeywordGroup {
+  id: string;
+  /** The tag group's slug is `tags`. */
+  slug: string;
+  title: string;
+  /** Several keywords of this group per media (else at most one). */
+  multiple: boolean;
+  inNavigation: boolean;
+  order: number;
+}
+
+export interface Keyword {
+  id: string;
+  groupId: string;
+  slug: string;
+  title: string;
+  description: string;
+}
+
+/** A small collection: the whole list fits in memory and changes rarely. */
+export interface SimpleRepository<T extends { id: string }> {
+  list(): Promise<T[]>;
+  get(id: string): Promise<T | undefined>;
+  /** The store assigns the id. */
+  create(input: Omit<T, 'id'>): Promise<T>;
+  update(id: string, patch: Partial<Omit<T, 'id'>>): Promise<T | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface MediaRepository {
+  get(id: string): Promise<Media | undefined>;
+  /** Every media item (for building the search index at start). Copies: safe to keep. */
+  list(): Promise<Media[]>;
+  count(): Promise<number>;
+  create(input: Omit<Media, 'id'>): Promise<Media>;
+  update(id: string, patch: Partial<Omit<Media, 'id'>>): Promise<Media | undefined>;
+  /** Applies `fn` to many items in as few writes as the backend allows; returns how many changed. */
+  updateMany(ids: string[], fn: (m: Media) => Partial<Omit<Media, 'id'>> | undefined): Promise<number>;
+  delete(id: string): Promise<boolean>;
 }

@@ -4,11 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { DocFile } from './doc-file.ts';
 import { Collection, type CollectionData } from './collection.ts';
 import { lockDataDir } from './lock.ts';
+import { mediaRepository, openMediaShards } from './media.ts';
+import { simpleRepository } from './simple.ts';
 import { CURRENT_SCHEMA_VERSION, migrate, type Migration } from '../migrations.ts';
 import {
   DuplicateError,
   StoreCorruptError,
+  type Keyword,
+  type KeywordGroup,
   type PluginRecord,
+  type Sector,
   type SessionRecord,
   type Store,
   type User,
@@ -17,6 +22,8 @@ import {
 interface Meta {
   schemaVersion: number;
   createdAt: string;
+  /** The next media id to assign. */
+  nextMediaId?: number;
 }
 
 export type LowdbMigrationHandle = { dbDir: string; docs: Record<string, DocFile<CollectionData<unknown>>> };
@@ -26,7 +33,7 @@ export const lowdbMigrations: Migration<LowdbMigrationHandle>[] = [
   { version: 1, description: 'initial layout', up: async () => {} },
 ];
 
-const COLLECTIONS = ['users', 'sessions', 'settings', 'plugins'] as const;
+const COLLECTIONS = ['users', 'sessions', 'settings', 'plugins', 'sectors', 'keyword-groups', 'keywords'] as const;
 
 export interface OpenLowdbOptions {
   dataDir: string;
@@ -65,7 +72,8 @@ export async function openLowdbStore(options: OpenLowdbOptions): Promise<Store> 
       meta.data.schemaVersion = version;
       await meta.commit();
     }
-    return buildStore(dataDir, docs, meta, release);
+    const shards = await openMediaShards(dbDir);
+    return buildStore(dataDir, dbDir, docs, meta, shards, release);
   } catch (err) {
     release();
     throw err;
@@ -74,10 +82,25 @@ export async function openLowdbStore(options: OpenLowdbOptions): Promise<Store> 
 
 function buildStore(
   dataDir: string,
+  dbDir: string,
   docs: Record<(typeof COLLECTIONS)[number], DocFile<CollectionData<unknown>>>,
   meta: DocFile<Meta>,
+  shards: Awaited<ReturnType<typeof openMediaShards>>,
   release: () => void,
 ): Store {
+  const media = mediaRepository(dbDir, shards, {
+    async next() {
+      if (meta.data.nextMediaId === undefined) {
+        let max = 0;
+        for (const doc of shards.values()) for (const id of Object.keys(doc.data.items)) max = Math.max(max, Number(id));
+        meta.data.nextMediaId = max + 1;
+      }
+      const id = meta.data.nextMediaId;
+      meta.data.nextMediaId = id + 1;
+      await meta.commit();
+      return String(id);
+    },
+  });
   const users = new Collection<User>(docs.users as DocFile<CollectionData<User>>);
   const sessions = new Collection<SessionRecord>(docs.sessions as DocFile<CollectionData<SessionRecord>>);
   const settings = new Collection<unknown>(docs.settings);
@@ -165,10 +188,15 @@ function buildStore(
         return next;
       },
     },
+    media,
+    sectors: simpleRepository(new Collection<Sector>(docs.sectors as DocFile<CollectionData<Sector>>)),
+    keywordGroups: simpleRepository(new Collection<KeywordGroup>(docs['keyword-groups'] as DocFile<CollectionData<KeywordGroup>>)),
+    keywords: simpleRepository(new Collection<Keyword>(docs.keywords as DocFile<CollectionData<Keyword>>)),
     async close() {
       if (closed) return;
       closed = true;
       await Promise.all([...Object.values(docs), meta].map((d) => d.idle()));
+      await media.idle();
       release();
     },
   };

@@ -1,0 +1,110 @@
+/**
+ * Kiosque's public plugin API: the only core module a plugin may import.
+ * Everything else reaches a plugin through the context its `register()` receives.
+ */
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
+import type { FilterName, ActionName } from './hooks.ts';
+import type { SlotName } from '../views/slots.ts';
+import type { Language } from '../i18n/index.ts';
+import type { Role } from '../store/types.ts';
+
+export type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
+export type { FilterName, ActionName } from './hooks.ts';
+export type { SlotName } from '../views/slots.ts';
+export type { Language } from '../i18n/index.ts';
+export type { Role } from '../store/types.ts';
+
+/** Text in the admin's language: a plain string, or one per language (English is the fallback). */
+export type LocalisedText = string | ({ en: string } & Partial<Record<Language, string>>);
+
+interface FieldBase {
+  key: string;
+  label: LocalisedText;
+  help?: LocalisedText;
+  required?: boolean;
+}
+
+export interface SelectOption {
+  value: string;
+  label: LocalisedText;
+}
+
+/** Formats a `lines` setting can require of each line. */
+export type LineFormat = 'text' | 'path-pattern' | 'cidr' | 'id' | 'regex';
+
+/** A declared setting: drives the admin form, the server-side validation and the typed values. */
+export type SettingField =
+  | (FieldBase & { type: 'text'; default?: string; maxLength?: number; pattern?: string })
+  | (FieldBase & { type: 'textarea'; default?: string; maxLength?: number })
+  | (FieldBase & { type: 'number'; default?: number; min?: number; max?: number; step?: number; integer?: boolean })
+  | (FieldBase & { type: 'boolean'; default?: boolean })
+  | (FieldBase & { type: 'select'; default?: string; options: SelectOption[] })
+  | (FieldBase & { type: 'multiselect'; default?: string[]; options: SelectOption[]; maxItems?: number })
+  | (FieldBase & { type: 'lines'; default?: string[]; format?: LineFormat; maxLines?: number; maxLength?: number })
+  | (FieldBase & { type: 'color'; default?: string });
+
+export type SettingType = SettingField['type'];
+export type SettingValues = Record<string, unknown>;
+
+/** Signatures of the filters core runs (value first, then context). */
+export interface FilterSignatures {
+  access: (decision: AccessDecision, request: AccessRequest) => AccessDecision | Promise<AccessDecision>;
+  'robots.txt': (text: string) => string | Promise<string>;
+  'page.context': (context: Record<string, unknown>, info: { template: string | undefined; path: string }) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  'admin.menu': (items: AdminMenuEntry[], info: { lang: Language }) => AdminMenuEntry[] | Promise<AdminMenuEntry[]>;
+  'search.query': (criteria: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  'search.results': (results: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  'media.accept': (verdict: { accept: boolean; message?: string }, upload: Record<string, unknown>) => { accept: boolean; message?: string } | Promise<{ accept: boolean; message?: string }>;
+  'media.variants': (variants: Array<Record<string, unknown>>, media: Record<string, unknown>) => Array<Record<string, unknown>> | Promise<Array<Record<string, unknown>>>;
+}
+
+export interface AdminMenuEntry {
+  section: string;
+  href: string;
+  label: string;
+  roles: Role[];
+}
+
+export interface PluginContext {
+  readonly id: string;
+  hooks: {
+    /** Lower priority runs first (default 10). Unknown names throw. */
+    filter<N extends FilterName>(name: N, fn: N extends keyof FilterSignatures ? FilterSignatures[N] : never, priority?: number): void;
+    action(name: ActionName, fn: (...args: unknown[]) => unknown): void;
+  };
+  /** Mounted at /plugins/<id>/ while the plugin is enabled; behind the access gate and CSRF like every route. */
+  router: Router;
+  settings: {
+    /** The saved values, validated against the manifest, with defaults filled in. */
+    get<T extends SettingValues = SettingValues>(): T;
+    onChange(fn: (values: SettingValues) => void): void;
+  };
+  /** Private key/value storage in the store. */
+  storage: {
+    get<T = unknown>(key: string): Promise<T | undefined>;
+    set(key: string, value: unknown): Promise<void>;
+    delete(key: string): Promise<void>;
+  };
+  views: {
+    /** Adds a Handlebars template to a named theme slot (`{{t "plugin.<id>.key"}}` works inside). */
+    slot(name: SlotName, template: string): void;
+  };
+  i18n: {
+    /** Strings become `plugin.<id>.<key>`; the manifest folder's i18n/<lang>.json are added automatically. */
+    add(strings: Partial<Record<Language, Record<string, unknown>>>): void;
+    t(lang: Language, key: string, vars?: Record<string, unknown>): string;
+  };
+  /** Reports a problem the admin should see on the plugins page (null clears it). */
+  health(problem: string | null): void;
+  log: Logger;
+}
+
+export interface PluginDefinition {
+  register(ctx: PluginContext): void | Promise<void>;
+}
+
+export function definePlugin(def: PluginDefinition): PluginDefinition {
+  return def;
+}

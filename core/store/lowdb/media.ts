@@ -1,0 +1,130 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DocFile } from './doc-file.ts';
+import type { CollectionData } from './collection.ts';
+import { StoreCorruptError, type Media, type MediaRepository } from '../types.ts';
+
+/**
+ * Media records sharded by id range: ids [k·SHARD_SIZE, (k+1)·SHARD_SIZE) live in
+ * db/media/shard-<k>.json. An edit rewrites only its shard (a few hundred KB at most), so the
+ * cost of a write follows the change, not the size of the library; bursts on one shard coalesce.
+ */
+export const SHARD_SIZE = 500;
+
+export interface MediaCounter {
+  /** The next id to assign; kept in meta.json so ids are never reused. */
+  next(): Promise<string>;
+}
+
+export function shardIndex(id: string): number {
+  return Math.floor(Number(id) / SHARD_SIZE);
+}
+
+export async function openMediaShards(dbDir: string): Promise<Map<number, DocFile<CollectionData<Media>>>> {
+  const dir = path.join(dbDir, 'media');
+  await mkdir(dir, { recursive: true });
+  const shards = new Map<number, DocFile<CollectionData<Media>>>();
+  const names = (await readdir(dir)).filter((n) => /^shard-\d+\.json$/.test(n));
+  await Promise.all(
+    names.map(async (name) => {
+      const index = Number(/\d+/.exec(name)![0]);
+      const doc = new DocFile<CollectionData<Media>>(path.join(dir, name), { items: {} });
+      await doc.load();
+      if (!doc.data || typeof doc.data.items !== 'object' || doc.data.items === null) throw new StoreCorruptError(doc.file, 'missing "items" object');
+      shards.set(index, doc);
+    }),
+  );
+  return shards;
+}
+
+export function mediaRepository(dbDir: string, shards: Map<number, DocFile<CollectionData<Media>>>, counter: MediaCounter): MediaRepository & { idle(): Promise<void> } {
+  const shardFor = (id: string, create: boolean) => {
+    if (!/^\d+$/.test(id)) return undefined;
+    const index = shardIndex(id);
+    let doc = shards.get(index);
+    if (!doc && create) {
+      doc = new DocFile<CollectionData<Media>>(path.join(dbDir, 'media', `shard-${String(index).padStart(5, '0')}.json`), { items: {} });
+      shards.set(index, doc);
+    }
+    return doc;
+  };
+  const peek = (id: string) => shardFor(id, false)?.data.items[id];
+
+  async function put(id: string, value: Media): Promise<void> {
+    const doc = shardFor(id, true)!;
+    const had = Object.hasOwn(doc.data.items, id);
+    const previous = doc.data.items[id];
+    doc.data.items[id] = value;
+    await doc.commit(() => {
+      if (had) doc.data.items[id] = previous!;
+      else delete doc.data.items[id];
+    });
+  }
+
+  return {
+    async get(id) {
+      const m = peek(id);
+      return m && structuredClone(m);
+    },
+    async list() {
+      const out: Media[] = [];
+      for (const index of [...shards.keys()].sort((a, b) => a - b)) {
+        for (const m of Object.values(shards.get(index)!.data.items)) out.push(structuredClone(m));
+      }
+      return out;
+    },
+    async count() {
+      let n = 0;
+      for (const doc of shards.values()) n += Object.keys(doc.data.items).length;
+      return n;
+    },
+    async create(input) {
+      const id = await counter.next();
+      const media = { ...structuredClone(input), id } as Media;
+      await put(id, media);
+      return structuredClone(media);
+    },
+    async update(id, patch) {
+      const current = peek(id);
+      if (!current) return undefined;
+      const next = { ...current, ...structuredClone(patch), id } as Media;
+      await put(id, next);
+      return structuredClone(next);
+    },
+    async updateMany(ids, fn) {
+      const touched = new Map<DocFile<CollectionData<Media>>, Array<[string, Media]>>();
+      for (const id of new Set(ids)) {
+        const current = peek(id);
+        if (!current) continue;
+        const patch = fn(structuredClone(current));
+        if (!patch) continue;
+        const doc = shardFor(id, false)!;
+        const list = touched.get(doc) ?? [];
+        list.push([id, current]);
+        touched.set(doc, list);
+        doc.data.items[id] = { ...current, ...structuredClone(patch), id } as Media;
+      }
+      await Promise.all(
+        [...touched].map(([doc, previous]) =>
+          doc.commit(() => {
+            for (const [id, m] of previous) doc.data.items[id] = m;
+          }),
+        ),
+      );
+      return [...touched.values()].reduce((n, l) => n + l.length, 0);
+    },
+    async delete(id) {
+      const doc = shardFor(id, false);
+      if (!doc || !Object.hasOwn(doc.data.items, id)) return false;
+      const previous = doc.data.items[id]!;
+      delete doc.data.items[id];
+      await doc.commit(() => {
+        doc.data.items[id] = previous;
+      });
+      return true;
+    },
+    async idle() {
+      await Promise.all([...shards.values()].map((d) => d.idle()));
+    },
+  };
+}
