@@ -29,6 +29,9 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { createSectorPages } from './site/sectors.ts';
+import { createSectorService } from './sectors/service.ts';
+import { createSectorsAdmin } from './admin/sectors.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -69,6 +72,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/sectors', label: t('admin.menu.sectors'), roles: ['admin'] },
   ];
 }
 
@@ -105,7 +109,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   });
   const passport = createPassport(store, createDummyHash());
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
-  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
+  const sectors = createSectorService(store);
+  const navigation = async () => (await sectors.list()).filter((s) => s.visible).map((s) => ({ href: `/sectors/${s.slug}`, label: s.title }));
+  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation });
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -179,6 +185,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
+  app.use(createSectorsAdmin({ sectors, render, i18n }));
+  app.use(createSectorPages({ store, sectors, render, i18n }));
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);

@@ -30,6 +30,8 @@ export interface RendererDeps {
   i18n: I18n;
   csrfToken: (req: Request) => string;
   adminMenu: (req: Request, lang: Language) => Promise<unknown[]>;
+  /** The main navigation's entries (visible sectors, in order). */
+  navigation: () => Promise<Array<{ href: string; label: string }>>;
 }
 
 function languageLinks(req: Request, lang: Language, enabled: boolean) {
@@ -60,6 +62,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       title: options.title,
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
+      navigation: await deps.navigation(),
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

@@ -1,0 +1,106 @@
+import { Router, type Request, type Response } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { requireRole } from '../auth/require-role.ts';
+import { SectorInputError, sectorSorts, type SectorInput, type SectorService } from '../sectors/service.ts';
+import type { Sector } from '../store/index.ts';
+
+const BASE = '/admin/config/sectors';
+
+function formInput(body: Record<string, unknown>): SectorInput {
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  return {
+    title: str('title'),
+    slug: str('slug'),
+    description: str('description'),
+    visible: body.visible === 'on' || body.visible === 'true',
+    display: str('display') as 'grid',
+    defaultSort: str('defaultSort') as 'date',
+  };
+}
+
+/** /admin/config/sectors: list with media counts, create, edit, reorder, delete (with reassignment). Admins only. */
+export function createSectorsAdmin(deps: { sectors: SectorService; render: RenderPage; i18n: I18n }): Router {
+  const router = Router();
+  router.use(BASE, requireRole('admin'));
+
+  const lang = (res: Response) => (res.locals.site as RequestSite).lang;
+  const messages = (res: Response, err: SectorInputError) =>
+    Object.fromEntries(Object.entries(err.errors).map(([field, e]) => [field, deps.i18n.t(lang(res), `admin.sectors.errors.${e.code}`, e.vars)]));
+
+  async function showList(req: Request, res: Response, extra: { form?: SectorInput; errors?: Record<string, string>; deleteError?: { id: string; message: string } } = {}, status = 200) {
+    const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
+    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? deps.i18n.t(lang(res), `admin.sectors.done_${req.query.done}`) : undefined;
+    await deps.render(
+      req,
+      res,
+      ['admin-config-sectors'],
+      {
+        sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id) })),
+        form: extra.form ?? { visible: true, display: 'grid', defaultSort: 'date' },
+        errors: extra.errors ?? {},
+        deleteError: extra.deleteError,
+        sorts: sectorSorts,
+        done,
+      },
+      { status, title: deps.i18n.t(lang(res), 'admin.sectors.title') },
+    );
+  }
+
+  async function showEdit(req: Request, res: Response, sector: Sector, form: SectorInput = sector, errors: Record<string, string> = {}, status = 200) {
+    await deps.render(req, res, ['admin-config-sector-edit'], { sector, form, errors, sorts: sectorSorts }, { status, title: deps.i18n.t(lang(res), 'admin.sectors.edit_title', { title: sector.title }) });
+  }
+
+  router.get(BASE, (req, res) => showList(req, res));
+
+  router.post(BASE, async (req, res) => {
+    const form = formInput((req.body ?? {}) as Record<string, unknown>);
+    try {
+      await deps.sectors.create(form);
+      res.redirect(303, `${BASE}?done=created`);
+    } catch (err) {
+      if (!(err instanceof SectorInputError)) throw err;
+      await showList(req, res, { form, errors: messages(res, err) }, 400);
+    }
+  });
+
+  router.get(`${BASE}/:id`, async (req, res, next) => {
+    const sector = (await deps.sectors.list()).find((s) => s.id === req.params.id);
+    if (!sector) return next();
+    await showEdit(req, res, sector);
+  });
+
+  router.post(`${BASE}/:id`, async (req, res, next) => {
+    const sector = (await deps.sectors.list()).find((s) => s.id === req.params.id);
+    if (!sector) return next();
+    const form = formInput((req.body ?? {}) as Record<string, unknown>);
+    try {
+      await deps.sectors.update(sector.id, form);
+      res.redirect(303, `${BASE}?done=updated`);
+    } catch (err) {
+      if (!(err instanceof SectorInputError)) throw err;
+      await showEdit(req, res, sector, form, messages(res, err), 400);
+    }
+  });
+
+  router.post(`${BASE}/:id/move`, async (req, res) => {
+    const dir = (req.body as Record<string, unknown> | undefined)?.direction;
+    if (dir !== 'up' && dir !== 'down') return res.redirect(303, BASE);
+    await deps.sectors.move(req.params.id, dir === 'up' ? -1 : 1);
+    res.redirect(303, `${BASE}?done=moved`);
+  });
+
+  router.post(`${BASE}/:id/delete`, async (req, res, next) => {
+    const moveTo = (req.body as Record<string, unknown> | undefined)?.moveTo;
+    try {
+      await deps.sectors.remove(req.params.id, typeof moveTo === 'string' && moveTo ? moveTo : undefined);
+      res.redirect(303, `${BASE}?done=deleted`);
+    } catch (err) {
+      if (!(err instanceof SectorInputError)) throw err;
+      if (err.errors._?.code === 'not_found') return next();
+      await showList(req, res, { deleteError: { id: req.params.id, message: Object.values(messages(res, err)).join(' ') } }, 400);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { Sector, Store } from '../store/index.ts';
+import { slugify, uniqueSlug, SLUG_PATTERN } from '../text/slugify.ts';
+
+/** A failure the admin can fix: `code` is an i18n key under `admin.sectors.errors.`, `field` the form field. */
+export class SectorInputError extends Error {
+  constructor(public readonly errors: Record<string, { code: string; vars?: Record<string, unknown> }>) {
+    super(Object.values(errors).map((e) => e.code).join(', '));
+    this.name = 'SectorInputError';
+  }
+}
+
+export const sectorSorts = ['date', 'title', 'popularity'] as const;
+
+const sectorInput = z.object({
+  title: z.string().trim().min(1, 'title_required').max(120, 'title_too_long'),
+  slug: z.string().trim().toLowerCase().max(80, 'slug_invalid').optional().default(''),
+  description: z.string().max(5000, 'description_too_long').optional().default(''),
+  visible: z.boolean().optional().default(true),
+  display: z.enum(['grid', 'list'], { message: 'display_invalid' }).optional().default('grid'),
+  defaultSort: z.enum(sectorSorts, { message: 'sort_invalid' }).optional().default('date'),
+});
+
+export type SectorInput = z.input<typeof sectorInput>;
+
+function parse(input: SectorInput) {
+  const r = sectorInput.safeParse(input);
+  if (!r.success) {
+    const errors: Record<string, { code: string }> = {};
+    for (const issue of r.error.issues) errors[String(issue.path[0] ?? 'title')] ??= { code: issue.message };
+    throw new SectorInputError(errors);
+  }
+  if (r.data.slug && !SLUG_PATTERN.test(r.data.slug)) throw new SectorInputError({ slug: { code: 'slug_invalid' } });
+  return r.data;
+}
+
+/** Sectors: the top-level sections of the site (SPIP's "secteurs"). */
+export function createSectorService(store: Store) {
+  async function sorted(): Promise<Sector[]> {
+    return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
+  }
+
+  async function slugFor(wanted: string, title: string, selfId?: string): Promise<string> {
+    const others = (await store.sectors.list()).filter((s) => s.id !== selfId);
+    const taken = (slug: string) => others.some((s) => s.slug === slug);
+    if (wanted) {
+      if (taken(wanted)) throw new SectorInputError({ slug: { code: 'slug_taken' } });
+      return wanted;
+    }
+    return uniqueSlug(slugify(title), taken, 'sector');
+  }
+
+  async function mediaCount(sectorId: string): Promise<number> {
+    return (await store.media.list()).filter((m) => m.sectorId === sectorId).length;
+  }
+
+  return {
+    list: sorted,
+    async bySlug(slug: string): Promise<Sector | undefined> {
+      return (await store.sectors.list()).find((s) => s.slug === slug.toLowerCase());
+    },
+    /** Media counts per sector id, in one pass. */
+    async counts(): Promise<Map<string, number>> {
+      const counts = new Map<string, number>();
+      for (const m of await store.media.list()) if (m.sectorId) counts.set(m.sectorId, (counts.get(m.sectorId) ?? 0) + 1);
+      return counts;
+    },
+    async create(input: SectorInput): Promise<Sector> {
+      const data = parse(input);
+      const all = await sorted();
+      const order = all.length ? Math.max(...all.map((s) => s.order)) + 1 : 1;
+      return store.sectors.create({ ...data, slug: await slugFor(data.slug, data.title), order });
+    },
+    async update(id: string, input: SectorInput): Promise<Sector> {
+      const current = await store.sectors.get(id);
+      if (!current) throw new SectorInputError({ _: { code: 'not_found' } });
+      const data = parse(input);
+      const slug = data.slug ? await slugFor(data.slug, data.title, id) : current.slug;
+      return (await store.sectors.update(id, { ...data, slug }))!;
+    },
+    /** Moves a sector one place up (-1) or down (+1) and renumbers all orders 1..n. */
+    async move(id: string, delta: -1 | 1): Promise<void> {
+      const all = await sorted();
+      const i = all.findIndex((s) => s.id === id);
+      const j = i + delta;
+      if (i < 0 || j < 0 || j >= all.length) return;
+      [all[i], all[j]] = [all[j]!, all[i]!];
+      for (const [k, s] of all.entries()) if (s.order !== k + 1) await store.sectors.update(s.id, { order: k + 1 });
+    },
+    mediaCount,
+    /**
+     * Deletes a sector. While media belong to it the deletion is refused, unless `moveTo` names
+     * another sector: then the media move there first.
+     */
+    async remove(id: string, moveTo?: string): Promise<{ moved: number }> {
+      const sector = await store.sectors.get(id);
+      if (!sector) throw new SectorInputError({ _: { code: 'not_found' } });
+      const ids = (await store.media.list()).filter((m) => m.sectorId === id).map((m) => m.id);
+      if (ids.length > 0) {
+        if (!moveTo) throw new SectorInputError({ moveTo: { code: 'not_empty', vars: { count: ids.length } } });
+        if (moveTo === id || !(await store.sectors.get(moveTo))) throw new SectorInputError({ moveTo: { code: 'move_target_invalid' } });
+        await store.media.updateMany(ids, () => ({ sectorId: moveTo, updatedAt: new Date().toISOString() }));
+      }
+      await store.sectors.delete(id);
+      return { moved: ids.length };
+    },
+  };
+}
+
+export type SectorService = ReturnType<typeof createSectorService>;
