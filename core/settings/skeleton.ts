@@ -1,14 +1,30 @@
 import type { Store } from '../store/index.ts';
 import type { Language } from '../i18n/index.ts';
+import type { SettingField } from '../plugins/api.ts';
+import { licences, type LicenceId } from './licences.ts';
 
-/** General site setup. The admin page for it arrives with the configuration pages; these defaults make a new portal complete. */
+/** General site setup (/admin/config/skeleton). Every key has a default, so a new portal looks complete. */
 export interface SkeletonSettings {
   siteName: string;
   slogan: string;
   description: string;
+  /** Path of the processed logo under the data folder's files, or '' for none. */
+  logo: string;
+  theme: string;
   language: Language;
   visitorsMayChooseLanguage: boolean;
-  theme: string;
+  hiddenBlocks: Array<'siteTitle' | 'slogan' | 'loginBlock' | 'breadcrumb'>;
+  searchBoxPosition: 'header' | 'navigation' | 'none';
+  navigationKeywordGroups: string[];
+  logoBox: number;
+  thumbnailBox: number;
+  navThumbnailBox: number;
+  navThumbnailCount: number;
+  maxDocumentWidth: number;
+  allowDownloads: boolean;
+  downloadsSignedInOnly: boolean;
+  showDirectFileLinks: boolean;
+  defaultLicence: LicenceId;
   footerText: string;
 }
 
@@ -16,11 +32,53 @@ export const skeletonDefaults: SkeletonSettings = {
   siteName: 'Kiosque',
   slogan: '',
   description: '',
+  logo: '',
+  theme: 'default',
   language: 'en',
   visitorsMayChooseLanguage: true,
-  theme: 'default',
+  hiddenBlocks: [],
+  searchBoxPosition: 'header',
+  navigationKeywordGroups: [],
+  logoBox: 240,
+  thumbnailBox: 320,
+  navThumbnailBox: 64,
+  navThumbnailCount: 6,
+  maxDocumentWidth: 1600,
+  allowDownloads: true,
+  downloadsSignedInOnly: false,
+  showDirectFileLinks: false,
+  defaultLicence: 'all-rights-reserved',
   footerText: '',
 };
+
+type Label = (key: string) => { en: string; fr: string };
+
+/** The form of the skeleton page; options that depend on the site (themes, keyword groups) come in. */
+export function skeletonFields(label: Label, options: { themes: string[]; keywordGroups: Array<{ value: string; label: string }> }): SettingField[] {
+  const L = (k: string) => label(`admin.config.skeleton.${k}`);
+  const opt = (prefix: string, values: readonly string[]) => values.map((value) => ({ value, label: label(`admin.config.skeleton.${prefix}_${value}`) }));
+  return [
+    { key: 'siteName', type: 'text', label: L('siteName'), required: true, maxLength: 80, default: skeletonDefaults.siteName },
+    { key: 'slogan', type: 'text', label: L('slogan'), maxLength: 160, default: '' },
+    { key: 'description', type: 'textarea', label: L('description'), maxLength: 2000, default: '' },
+    { key: 'theme', type: 'select', label: L('theme'), options: options.themes.map((t) => ({ value: t, label: t })), default: 'default' },
+    { key: 'language', type: 'select', label: L('language'), options: [{ value: 'en', label: 'English' }, { value: 'fr', label: 'Français' }], default: 'en' },
+    { key: 'visitorsMayChooseLanguage', type: 'boolean', label: L('visitorsMayChooseLanguage'), default: true },
+    { key: 'hiddenBlocks', type: 'multiselect', label: L('hiddenBlocks'), options: opt('block', ['siteTitle', 'slogan', 'loginBlock', 'breadcrumb']), default: [] },
+    { key: 'searchBoxPosition', type: 'select', label: L('searchBoxPosition'), options: opt('search', ['header', 'navigation', 'none']), default: 'header' },
+    { key: 'navigationKeywordGroups', type: 'multiselect', label: L('navigationKeywordGroups'), options: options.keywordGroups.map((g) => ({ value: g.value, label: g.label })), default: [] },
+    { key: 'logoBox', type: 'number', label: L('logoBox'), integer: true, min: 16, max: 1024, default: skeletonDefaults.logoBox },
+    { key: 'thumbnailBox', type: 'number', label: L('thumbnailBox'), integer: true, min: 64, max: 1024, default: skeletonDefaults.thumbnailBox },
+    { key: 'navThumbnailBox', type: 'number', label: L('navThumbnailBox'), integer: true, min: 16, max: 512, default: skeletonDefaults.navThumbnailBox },
+    { key: 'navThumbnailCount', type: 'number', label: L('navThumbnailCount'), integer: true, min: 0, max: 50, default: skeletonDefaults.navThumbnailCount },
+    { key: 'maxDocumentWidth', type: 'number', label: L('maxDocumentWidth'), integer: true, min: 320, max: 8000, default: skeletonDefaults.maxDocumentWidth },
+    { key: 'allowDownloads', type: 'boolean', label: L('allowDownloads'), default: true },
+    { key: 'downloadsSignedInOnly', type: 'boolean', label: L('downloadsSignedInOnly'), default: false },
+    { key: 'showDirectFileLinks', type: 'boolean', label: L('showDirectFileLinks'), default: false },
+    { key: 'defaultLicence', type: 'select', label: L('defaultLicence'), options: licences.map((id) => ({ value: id, label: label(`licences.${id}`) })), default: skeletonDefaults.defaultLicence },
+    { key: 'footerText', type: 'textarea', label: L('footerText'), maxLength: 1000, default: '' },
+  ];
+}
 
 export async function readSkeleton(store: Store): Promise<SkeletonSettings> {
   const saved = await store.settings.get<Partial<SkeletonSettings>>('skeleton');

@@ -1,0 +1,38 @@
+import type { Store } from '../store/index.ts';
+import type { SettingField } from '../plugins/api.ts';
+
+/** What media pages and lists show (/admin/config/media). */
+export interface MediaDisplaySettings {
+  showAuthor: boolean;
+  showDates: boolean;
+  showViews: boolean;
+  showLicence: boolean;
+  showKeywords: boolean;
+  showType: boolean;
+  showFileSize: boolean;
+  showDownloadLink: boolean;
+}
+
+export const mediaDisplayDefaults: MediaDisplaySettings = {
+  showAuthor: true,
+  showDates: true,
+  showViews: false,
+  showLicence: true,
+  showKeywords: true,
+  showType: true,
+  showFileSize: true,
+  showDownloadLink: true,
+};
+
+export function mediaDisplayFields(label: (key: string) => { en: string; fr: string }): SettingField[] {
+  return (Object.keys(mediaDisplayDefaults) as Array<keyof MediaDisplaySettings>).map((key) => ({
+    key,
+    type: 'boolean',
+    label: label(`admin.config.media.${key}`),
+    default: mediaDisplayDefaults[key],
+  }));
+}
+
+export async function readMediaDisplay(store: Store): Promise<MediaDisplaySettings> {
+  return { ...mediaDisplayDefaults, ...((await store.settings.get<Partial<MediaDisplaySettings>>('media')) ?? {}) };
+}
