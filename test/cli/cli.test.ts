@@ -192,3 +192,38 @@ test('doctor reports a corrupt data file by name', async (t) => {
   assert.equal(r.code, 1);
   assert.ok(r.stdout.includes(`Data file ${file} is unreadable`), r.stdout);
 });
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), answering each prompt in turn. */
+function onTerminal(args: string[], dir: string, answers: string[]): Promise<Run> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', KIOSQUE_DATA_DIR: dir, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let answered = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += String(c);
+      const prompts = stdout.match(/Password( \(again\))?: /g)?.length ?? 0;
+      while (answered < prompts && answered < answers.length) child.stdin.write(`${answers[answered++]}\r`);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+  });
+}
+
+test('on a terminal, the password is asked twice without echo', async (t) => {
+  const dir = await dataDir(t);
+  const typed = 'typed on a terminal';
+  const ok = await onTerminal(['user:add', 'tty', '--role', 'member'], dir, [typed, typed]);
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /Password: [\s\S]*Password \(again\): [\s\S]*Created member "tty"/);
+  assert.ok(!ok.stdout.includes(typed), 'the password is not echoed');
+  const differ = await onTerminal(['user:passwd', 'tty'], dir, ['first password one', 'second password two']);
+  assert.equal(differ.code, 1);
+  assert.match(differ.stdout, /The two passwords differ; nothing was changed/);
+  const app = await makeApp({ dataDir: dir });
+  try {
+    await signIn(app, 'tty', typed);
+  } finally {
+    await app.close({ keepData: true });
+  }
+});
