@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { makeApp, csrfFrom, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { makeApp, csrfFrom, tempDir, PASSWORD, type TestApp } from '../helpers/app.ts';
 
 async function setupPage(t: TestApp) {
   const agent = request.agent(t.app);
@@ -71,4 +74,14 @@ test('KIOSQUE_ADMIN_USERNAME and KIOSQUE_ADMIN_PASSWORD create the admin at star
   const admin = await request(t.app).get('/admin').set('Accept', 'text/html');
   assert.equal(admin.status, 302);
   assert.match(admin.headers.location!, /^\/login/);
+});
+
+test('an unusable KIOSQUE_ADMIN_PASSWORD or USERNAME stops the start with a message naming it, creating nothing', async (tc) => {
+  const dataDir = await tempDir();
+  tc.after(() => rm(dataDir, { recursive: true, force: true }));
+  await assert.rejects(makeApp({ dataDir, env: { KIOSQUE_ADMIN_USERNAME: 'ops', KIOSQUE_ADMIN_PASSWORD: 'short' } }), /KIOSQUE_ADMIN_PASSWORD \(admin\.password\): The password needs at least 10 characters/);
+  // (The failed start leaves its store open in this process, so the file is read directly.)
+  const users = path.join(dataDir, 'db', 'users.json');
+  assert.deepEqual(existsSync(users) ? (JSON.parse(await readFile(users, 'utf8')) as { items: object }).items : {}, {});
+  await assert.rejects(makeApp({ dataDir: path.join(dataDir, 'other'), env: { KIOSQUE_ADMIN_USERNAME: 'o p s', KIOSQUE_ADMIN_PASSWORD: PASSWORD } }), /KIOSQUE_ADMIN_USERNAME \(admin\.username\): A username has 2 to 40/);
 });
