@@ -23,7 +23,7 @@ import { createErrorHandlers } from './http/errors.ts';
 import { KiosqueSessionStore } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
 import { createDummyHash } from './auth/password.ts';
-import { createUserService, type UserService } from './auth/users.ts';
+import { createUserService, UserInputError, type UserService } from './auth/users.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
@@ -87,7 +87,14 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
-    await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    try {
+      await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      // The service's error carries only an i18n code: say which setting to fix, in words.
+      const setting = err.field === 'password' ? 'KIOSQUE_ADMIN_PASSWORD (admin.password)' : 'KIOSQUE_ADMIN_USERNAME (admin.username)';
+      throw new Error(`Cannot create the first admin from ${setting}: ${i18n.t('en', `errors.${err.code}`, err.vars)}`, { cause: err });
+    }
     logger.info({ username: config.admin.username }, 'created the first admin from KIOSQUE_ADMIN_USERNAME');
   }
   const setup = createSetupState(users, (await users.hasAdmin()) ? null : newSetupToken());
