@@ -42,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where themes/ and plugins/ are resolved from when the config gives relative paths. */
   rootDir?: string;
+  /** Where `kiosque-plugin-*` packages are looked for (default: <rootDir>/node_modules). */
+  pluginPackagesDir?: string;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -122,7 +124,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     logger,
     coreVersion: coreVersion(),
     pluginsDir: path.resolve(rootDir, config.pluginsDir),
-    packagesDir: path.join(rootDir, 'node_modules'),
+    packagesDir: deps.pluginPackagesDir ?? path.join(rootDir, 'node_modules'),
   });
   await plugins.start();
   // Plugin settings pages appear in the menu only while their plugin is enabled.

@@ -116,7 +116,10 @@ function fieldSchema(field: SettingField): z.ZodType {
       return z.boolean({ error: E('boolean') });
     case 'select': {
       const values = field.options.map((o) => o.value);
-      return z.string({ error: E('option') }).refine((v) => values.includes(v) || (!required && v === ''), { error: required ? E('required') : E('option') });
+      return z
+        .string({ error: E('option') })
+        .refine((v) => v !== '' || !required, { error: E('required') })
+        .refine((v) => v === '' || values.includes(v), { error: E('option') });
     }
     case 'multiselect': {
       const values = field.options.map((o) => o.value);
