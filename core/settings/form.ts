@@ -129,12 +129,12 @@ function fieldSchema(field: SettingField): z.ZodType {
       return a.refine((v) => new Set(v).size === v.length, { error: E('option') });
     }
     case 'lines': {
-      let a = z.array(z.string(), { error: E('text') });
-      if (required) a = a.min(1, { error: E('required') });
-      if (field.maxLines !== undefined) a = a.max(field.maxLines, { error: E('too_many_lines') });
       const format = field.format ?? 'text';
-      const maxLength = field.maxLength;
-      return a.superRefine((lines, ctx) => {
+      const { maxLength, maxLines } = field;
+      // All in one refinement so the admin sees the count problem and every bad line together.
+      return z.array(z.string(), { error: E('text') }).superRefine((lines, ctx) => {
+        if (required && lines.length === 0) ctx.addIssue({ code: 'custom', message: E('required') });
+        if (maxLines !== undefined && lines.length > maxLines) ctx.addIssue({ code: 'custom', message: E('too_many_lines') });
         lines.forEach((line, i) => {
           if (maxLength !== undefined && line.length > maxLength) ctx.addIssue({ code: 'custom', message: E('line_too_long'), params: { line: i + 1 } });
           const problem = lineProblem(format, line);

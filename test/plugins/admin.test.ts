@@ -89,7 +89,7 @@ test('errors come in French for a French admin', async () => {
   const token = await tokenOf(admin, '/admin/plugins/hello/settings');
   const res = await admin.post('/admin/plugins/hello/settings?lang=fr').type('form').send({ _csrf: token, greeting: '', tone: 'warm', colour: '#000000' }).set('Accept', 'text/html');
   assert.equal(res.status, 400);
-  assert.match(res.text, /<label for="plugin-hello-greeting">Salutation \*<\/label>/);
+  assert.match(res.text, /<label for="plugin-hello-greeting">Salutation <span class="required" aria-hidden="true">\*<\/span><\/label>/);
   assert.match(res.text, /id="plugin-hello-greeting-error">Ce champ est obligatoire\.</);
   await admin.get('/?lang=en').set('Accept', 'text/html');
 });

@@ -46,7 +46,7 @@ test('enable → route, partial, filter, settings page and menu entry appear; di
   assert.match(dash.text, /<a href="\/admin\/plugins\/hello\/settings">Hello<\/a>/);
   assert.doesNotMatch(dash.text, /No plugin needing particular configuration/);
   const settings = await html(admin, '/admin/plugins/hello/settings').expect(200);
-  assert.match(settings.text, /<label for="plugin-hello-greeting">Greeting \*<\/label>/);
+  assert.match(settings.text, /<label for="plugin-hello-greeting">Greeting <span class="required" aria-hidden="true">\*<\/span><\/label>/);
   const list = await html(admin, '/admin/plugins').expect(200);
   assert.match(list.text, /href="\/admin\/plugins\/hello\/settings"/);
   assert.equal((await t.store.plugins.get('hello'))?.enabled, true);
