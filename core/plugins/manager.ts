@@ -125,14 +125,25 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
 
   function settingsProblem(e: Entry): string | null {
     if (e.state !== 'enabled' || !e.manifest?.settings.length) return null;
-    const result = validateValues(e.manifest.settings, saved.get(e.id));
+    const result = checkedSettings(e.id);
     return result.ok ? null : new PluginSettingsError(e.id, result.errors).message;
   }
 
+  // Filters may read settings on every request: validate once per save, hand out copies.
+  const validated = new Map<string, ReturnType<typeof validateValues>>();
+  function checkedSettings(id: string): ReturnType<typeof validateValues> {
+    let result = validated.get(id);
+    if (!result) {
+      result = validateValues(entries.get(id)?.manifest?.settings ?? [], saved.get(id));
+      validated.set(id, result);
+    }
+    return result;
+  }
+
   function readSettings(e: Entry): SettingValues {
-    const result = validateValues(e.manifest?.settings ?? [], saved.get(e.id));
+    const result = checkedSettings(e.id);
     if (!result.ok) throw new PluginSettingsError(e.id, result.errors);
-    return result.values;
+    return structuredClone(result.values);
   }
 
   async function load(e: Entry): Promise<PluginDefinition> {
@@ -270,13 +281,13 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       return e?.state === 'enabled' && e.manifest?.settings.length ? e.manifest.settings : undefined;
     },
     settingsValues(id) {
-      const fields = entries.get(id)?.manifest?.settings ?? [];
-      const result = validateValues(fields, saved.get(id));
-      return result.ok ? result.values : defaults(fields);
+      const result = checkedSettings(id);
+      return result.ok ? structuredClone(result.values) : defaults(entries.get(id)?.manifest?.settings ?? []);
     },
     async saveSettings(id, values) {
       await deps.store.plugins.update(id, { settings: values });
       saved.set(id, values);
+      validated.delete(id);
       const e = entries.get(id);
       for (const fn of [...(e?.activation?.settingsListeners ?? [])]) {
         try {

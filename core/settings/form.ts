@@ -147,9 +147,16 @@ function fieldSchema(field: SettingField): z.ZodType {
   }
 }
 
-/** The zod validator of a values object (unknown keys are dropped). */
-export function settingsValidator(fields: SettingField[]) {
-  return z.object(Object.fromEntries(fields.map((f) => [f.key, fieldSchema(f)])));
+const validators = new WeakMap<SettingField[], z.ZodObject>();
+
+/** The zod validator of a values object (unknown keys are dropped); built once per declaration. */
+export function settingsValidator(fields: SettingField[]): z.ZodObject {
+  let validator = validators.get(fields);
+  if (!validator) {
+    validator = z.object(Object.fromEntries(fields.map((f) => [f.key, fieldSchema(f)])));
+    validators.set(fields, validator);
+  }
+  return validator;
 }
 
 /** The placeholders every message of this field may use ({max}, {min}…). */

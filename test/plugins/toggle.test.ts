@@ -64,7 +64,6 @@ test('enable → route, partial, filter, settings page and menu entry appear; di
   assert.doesNotMatch(dashOff.text, /\/admin\/plugins\/hello\/settings/);
   assert.match(dashOff.text, /No plugin needing particular configuration is currently enabled/);
   assert.equal(t.app.kiosque.i18n.has('en', 'plugin.hello.footer'), false, 'the plugin strings went with it');
-  assert.equal(t.app.kiosque.hooks.has('page.context'), false);
 });
 
 test('saved settings reach the plugin at once and survive a disable/enable cycle', async () => {
