@@ -59,6 +59,8 @@ export interface PluginManagerDeps {
   pluginsDir: string;
   /** Where `kiosque-plugin-*` packages are looked for (node_modules). */
   packagesDir?: string;
+  /** How long register() may take before the plugin is marked failed (default 10 s). */
+  registerTimeoutMs?: number;
 }
 
 interface Entry extends PluginInfo {
@@ -171,7 +173,17 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
           if (!activation.closed) e.pluginHealth = problem === null ? null : String(problem).slice(0, 500);
         },
       });
-      await def.register(ctx);
+      // A register() that never settles must not hold the start (or the toggle queue) forever.
+      let timer: NodeJS.Timeout | undefined;
+      const timeoutMs = deps.registerTimeoutMs ?? 10_000;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`register() did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+      });
+      try {
+        await Promise.race([Promise.resolve(def.register(ctx)), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       e.activation = activation;
       e.state = 'enabled';
       e.problems = [];
