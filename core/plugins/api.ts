@@ -130,6 +130,8 @@ export interface PluginDefinition {
   register(ctx: PluginContext): void | Promise<void>;
 }
 
+export { cidrMatcher, matchesPathPattern } from './matchers.ts';
+
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { definePlugin, type Language } from '../../core/plugins/api.ts';
+import { definePlugin, matchesPathPattern, type Language } from '../../core/plugins/api.ts';
 
 interface HelloSettings {
   [key: string]: unknown;
@@ -13,11 +13,6 @@ interface HelloSettings {
   friendlyNetworks: string[];
   colour: string;
   note: string;
-}
-
-/** `/admin*` matches `/admin` and everything under it; other lines match exactly. */
-function matches(pattern: string, pathname: string): boolean {
-  return pattern.endsWith('*') ? pathname.startsWith(pattern.slice(0, -1)) : pathname === pattern;
 }
 
 export default definePlugin({
@@ -33,7 +28,7 @@ export default definePlugin({
     // Pages get `hello` in their context; the footer partial reads it.
     ctx.hooks.filter('page.context', (context, info) => {
       const s = ctx.settings.get<HelloSettings>();
-      const quiet = s.quietPaths.some((p) => matches(p, info.path));
+      const quiet = s.quietPaths.some((p) => matchesPathPattern(p, info.path));
       return { ...context, hello: { greeting: s.greeting, show: s.showInFooter && !quiet, colour: s.colour } };
     });
 
