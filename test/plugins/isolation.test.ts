@@ -39,6 +39,10 @@ before(async () => {
     ctx.hooks.action('plugin.enabled', () => { throw new Error('action exploded'); });
     ctx.health('the frobnicator is unplugged');`),
   });
+  await writePlugin(pluginsDir, 'menu-adder', {
+    manifest: manifest('menu-adder'),
+    code: plugin(`    ctx.hooks.filter('admin.menu', (items, { lang }) => [...items, { section: 'content', href: '/plugins/menu-adder/', label: lang === 'fr' ? 'Galerie' : 'Gallery', roles: ['admin', 'editor'] }]);`),
+  });
   await writePlugin(pluginsDir, 'base', { manifest: manifest('base') });
   await writePlugin(pluginsDir, 'needs-base', { manifest: manifest('needs-base', { dependencies: ['base'] }) });
   await writePlugin(pluginsDir, 'needs-ghost', { manifest: manifest('needs-ghost', { dependencies: ['ghost'] }) });
@@ -160,4 +164,13 @@ test('the admin sees refusals in French when the page is French', async () => {
   assert.equal(res.status, 409);
   assert.match(res.text, /nécessite le plugin « Plugin base \(fr\) » : activez d’abord/);
   await admin.get('/admin/plugins?lang=en').set('Accept', 'text/html');
+});
+
+test('an admin.menu filter adds an entry that vanishes with the plugin', async () => {
+  assert.equal((await toggle('menu-adder', 'enable')).status, 303);
+  const on = await admin.get('/admin').set('Accept', 'text/html').expect(200);
+  assert.match(on.text, /data-section="content">[\s\S]*?<a href="\/plugins\/menu-adder\/">Gallery<\/a>/);
+  assert.equal((await toggle('menu-adder', 'disable')).status, 303);
+  const off = await admin.get('/admin').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(off.text, /menu-adder/);
 });
