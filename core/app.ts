@@ -35,6 +35,10 @@ import { createSectorService } from './sectors/service.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
+import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
+import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
+import { createNavigation } from './site/navigation.ts';
+import { logoUrl, readSkeleton } from './settings/skeleton.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -83,7 +87,11 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/skeleton', label: t('admin.menu.skeleton'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/homepage', label: t('admin.menu.homepage'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/sectors', label: t('admin.menu.sectors'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/media', label: t('admin.menu.media_display'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/search', label: t('admin.menu.search'), roles: ['admin'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
 }
@@ -124,7 +132,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
     // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
-    skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
+    // The logo form is multipart: its token is checked after multer has read the body (core/admin/logo.ts).
+    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || logoDefersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
   const plugins = createPluginManager({
@@ -141,7 +150,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // Plugin settings pages appear in the menu only while their plugin is enabled.
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const sectors = createSectorService(store);
-  const navigation = async () => (await sectors.list()).filter((s) => s.visible).map((s) => ({ href: `/sectors/${s.slug}`, label: s.title }));
+  const navigation = createNavigation({ store, sectors });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation });
   const errors = createErrorHandlers({ render, i18n, logger });
 
@@ -214,11 +223,21 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
-  app.use(createSiteRoutes({ render, i18n, hooks, assets }));
+  app.use(createSiteRoutes({ store, render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
   app.use(createSectorsAdmin({ sectors, render, i18n }));
   app.use(createSectorPages({ store, sectors, render, i18n }));
   app.use(createPluginsAdmin({ plugins, render, i18n }));
+  const pageDeps = { store, render, i18n, engine };
+  const skeletonPage = createSkeletonPage({
+    ...pageDeps,
+    skeletonExtra: async () => {
+      const skeleton = await readSkeleton(store);
+      return { logo: { url: logoUrl(skeleton.logo), box: skeleton.logoBox } };
+    },
+  });
+  app.use(createLogoRoutes({ store, i18n, filesDir: path.resolve(config.dataDir, 'files'), page: skeletonPage, isCsrfValid: csrf.isRequestValid }));
+  for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps)]) app.use(page.router);
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {
     const pluginRouter = plugins.router(String(req.params.pluginId));

@@ -1,5 +1,6 @@
 import type { Store } from '../store/index.ts';
 import type { SettingField } from '../plugins/api.ts';
+import { keyLabel, validatedOrDefaults } from './read.ts';
 
 export const homepageBlocks = ['description', 'editorial', 'featured', 'latest', 'highlights', 'tagCloud', 'sectors'] as const;
 export type HomepageBlock = (typeof homepageBlocks)[number];
@@ -46,6 +47,14 @@ export function homepageFields(label: (key: string) => { en: string; fr: string 
   ];
 }
 
+const readFields = homepageFields(keyLabel);
+
+export function isHomepageBlock(v: string): v is HomepageBlock {
+  return (homepageBlocks as readonly string[]).includes(v);
+}
+
+/** The saved homepage settings, invalid fields at their defaults; unknown or repeated block names are dropped. */
 export async function readHomepage(store: Store): Promise<HomepageSettings> {
-  return { ...homepageDefaults, ...((await store.settings.get<Partial<HomepageSettings>>('homepage')) ?? {}) };
+  const values = validatedOrDefaults(readFields, await store.settings.get('homepage')) as unknown as HomepageSettings;
+  return { ...values, blocks: [...new Set(values.blocks.filter(isHomepageBlock))] };
 }

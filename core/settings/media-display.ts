@@ -1,5 +1,6 @@
 import type { Store } from '../store/index.ts';
 import type { SettingField } from '../plugins/api.ts';
+import { keyLabel, validatedOrDefaults } from './read.ts';
 
 /** What media pages and lists show (/admin/config/media). */
 export interface MediaDisplaySettings {
@@ -33,6 +34,9 @@ export function mediaDisplayFields(label: (key: string) => { en: string; fr: str
   }));
 }
 
+const readFields = mediaDisplayFields(keyLabel);
+
+/** What media pages show; stored under `media` next to the media library's own settings (boxes, quality…). */
 export async function readMediaDisplay(store: Store): Promise<MediaDisplaySettings> {
-  return { ...mediaDisplayDefaults, ...((await store.settings.get<Partial<MediaDisplaySettings>>('media')) ?? {}) };
+  return validatedOrDefaults(readFields, await store.settings.get('media')) as unknown as MediaDisplaySettings;
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/index.ts';
 import type { SettingField } from '../plugins/api.ts';
+import { keyLabel, validatedOrDefaults } from './read.ts';
 
 export const searchSorts = ['relevance', 'title', 'date', 'popularity'] as const;
 export const searchFormFields = ['q', 'keywords', 'type', 'sector', 'dates', 'licence', 'author'] as const;
@@ -33,6 +34,12 @@ export function searchFields(label: (key: string) => { en: string; fr: string })
   ];
 }
 
+const readFields = searchFields(keyLabel);
+
+/** Results per page go 6 to 100 in steps of 6 (so grids of 2, 3 or 6 columns fill). */
+export const isPerPage = (n: number) => Number.isInteger(n) && n >= 6 && n <= 100 && n % 6 === 0;
+
 export async function readSearchSettings(store: Store): Promise<SearchSettings> {
-  return { ...searchDefaults, ...((await store.settings.get<Partial<SearchSettings>>('search')) ?? {}) };
+  const values = validatedOrDefaults(readFields, await store.settings.get('search')) as unknown as SearchSettings;
+  return { ...values, perPage: isPerPage(values.perPage) ? values.perPage : searchDefaults.perPage };
 }

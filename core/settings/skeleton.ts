@@ -2,6 +2,7 @@ import type { Store } from '../store/index.ts';
 import type { Language } from '../i18n/index.ts';
 import type { SettingField } from '../plugins/api.ts';
 import { licences, type LicenceId } from './licences.ts';
+import { keyLabel, validatedOrDefaults } from './read.ts';
 
 /** General site setup (/admin/config/skeleton). Every key has a default, so a new portal looks complete. */
 export interface SkeletonSettings {
@@ -80,7 +81,26 @@ export function skeletonFields(label: Label, options: { themes: string[]; keywor
   ];
 }
 
+const THEME_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+/** Where the processed logo lives under <dataDir>/files (the name changes with each upload). */
+export const LOGO_FILE = /^site\/logo-[0-9a-f]{16}\.png$/;
+
+/** The public URL of the logo; the name in the query changes with each upload, so caches never show an old one. */
+export function logoUrl(logo: string): string | undefined {
+  return logo ? `/site/logo?v=${logo.slice('site/logo-'.length, -'.png'.length)}` : undefined;
+}
+
+/**
+ * The saved skeleton, each field checked against the declaration and falling back to its default.
+ * The theme only needs a theme-like name here: the view engine falls back to `default` when it is
+ * missing or broken. Keyword groups are filtered against the existing groups where they are shown.
+ */
 export async function readSkeleton(store: Store): Promise<SkeletonSettings> {
-  const saved = await store.settings.get<Partial<SkeletonSettings>>('skeleton');
-  return { ...skeletonDefaults, ...(saved ?? {}) };
+  const saved = (await store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+  const theme = typeof saved.theme === 'string' && THEME_NAME.test(saved.theme) ? saved.theme : skeletonDefaults.theme;
+  const groups = Array.isArray(saved.navigationKeywordGroups) ? saved.navigationKeywordGroups.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 100) : [];
+  const fields = skeletonFields(keyLabel, { themes: [theme], keywordGroups: groups.map((g) => ({ value: g, label: g })) });
+  const values = validatedOrDefaults(fields, { ...saved, theme, navigationKeywordGroups: groups }) as Omit<SkeletonSettings, 'logo'>;
+  const logo = typeof saved.logo === 'string' && LOGO_FILE.test(saved.logo) ? saved.logo : '';
+  return { ...values, logo };
 }

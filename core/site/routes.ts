@@ -1,13 +1,19 @@
 import { Router, type RequestHandler } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
+import type { Store } from '../store/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
+import { readHomepage } from '../settings/homepage.ts';
+import { createHomeBlocks } from './home-blocks.ts';
 
-export function createSiteRoutes(deps: { render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
+export function createSiteRoutes(deps: { store: Store; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
   const router = Router();
+  const homeBlocks = createHomeBlocks({ store: deps.store });
 
   router.get('/', async (req, res) => {
-    await deps.render(req, res, ['home'], {});
+    const site = res.locals.site as RequestSite;
+    const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights') });
+    await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) });
   });
 
   router.get('/robots.txt', async (_req, res) => {

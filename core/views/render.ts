@@ -4,13 +4,33 @@ import type { Hooks } from '../plugins/hooks.ts';
 import type { I18n, Language } from '../i18n/index.ts';
 import { languages } from '../i18n/index.ts';
 import type { ViewEngine } from './engine.ts';
-import type { SkeletonSettings } from '../settings/skeleton.ts';
+import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
 
 /** What every request knows once the context middleware ran (res.locals.site). */
 export interface RequestSite {
   lang: Language;
   skeleton: SkeletonSettings;
   theme: string;
+}
+
+export interface NavItem {
+  href?: string;
+  label: string;
+  children?: Array<{ href: string; label: string }>;
+}
+
+/** What the layout shows, from the skeleton settings (hidden blocks, search box position, logo). */
+export function layoutChrome(skeleton: SkeletonSettings) {
+  const hidden = new Set(skeleton.hiddenBlocks);
+  return {
+    showSiteTitle: !hidden.has('siteTitle'),
+    showSlogan: !hidden.has('slogan') && skeleton.slogan !== '',
+    showLogin: !hidden.has('loginBlock'),
+    showBreadcrumb: !hidden.has('breadcrumb'),
+    searchInHeader: skeleton.searchBoxPosition === 'header',
+    searchInNavigation: skeleton.searchBoxPosition === 'navigation',
+    logoUrl: logoUrl(skeleton.logo),
+  };
 }
 
 export interface RenderOptions {
@@ -30,8 +50,8 @@ export interface RendererDeps {
   i18n: I18n;
   csrfToken: (req: Request) => string;
   adminMenu: (req: Request, lang: Language) => Promise<unknown[]>;
-  /** The main navigation's entries (visible sectors, in order). */
-  navigation: () => Promise<Array<{ href: string; label: string }>>;
+  /** The main navigation's entries (visible sectors in order, then the keyword groups the skeleton picks). */
+  navigation: (skeleton: SkeletonSettings) => Promise<NavItem[]>;
 }
 
 function languageLinks(req: Request, lang: Language, enabled: boolean) {
@@ -62,7 +82,8 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       title: options.title,
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
-      navigation: await deps.navigation(),
+      navigation: await deps.navigation(site.skeleton),
+      chrome: layoutChrome(site.skeleton),
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

@@ -1,0 +1,120 @@
+import type { Request, Response } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { Store } from '../store/index.ts';
+import type { SettingValues } from '../plugins/api.ts';
+import type { RenderPage } from '../views/render.ts';
+import type { ViewEngine } from '../views/engine.ts';
+import type { FieldErrors } from '../settings/form.ts';
+import { readSkeleton, skeletonFields } from '../settings/skeleton.ts';
+import { homepageFields, isHomepageBlock, readHomepage } from '../settings/homepage.ts';
+import { mediaDisplayFields, readMediaDisplay } from '../settings/media-display.ts';
+import { isPerPage, readSearchSettings, searchFields } from '../settings/search.ts';
+import { createConfigPage, i18nLabel, type ConfigPage } from './config-page.ts';
+
+interface Deps {
+  store: Store;
+  render: RenderPage;
+  i18n: I18n;
+  engine: ViewEngine;
+  /** Extra data of the skeleton page (the logo form). */
+  skeletonExtra?: (req: Request, res: Response) => Promise<Record<string, unknown>>;
+}
+
+const E = (page: string, code: string) => `admin.config.${page}.errors.${code}`;
+
+/** The skeleton page: installed themes (broken ones listed, to be refused with their error) and keyword groups come from the site. */
+export function createSkeletonPage(deps: Deps): ConfigPage {
+  const label = i18nLabel(deps.i18n);
+  return createConfigPage(deps, {
+    name: 'skeleton',
+    settingsKey: 'skeleton',
+    async fields() {
+      deps.engine.rescan();
+      const groups = (await deps.store.keywordGroups.list()).sort((a, b) => a.order - b.order);
+      const themes = deps.engine.themes();
+      const fields = skeletonFields(label, { themes: themes.map((t) => t.name), keywordGroups: groups.map((g) => ({ value: g.slug, label: g.title })) });
+      const theme = fields.find((f) => f.key === 'theme');
+      if (theme?.type === 'select') {
+        theme.options = themes.map((t) => ({
+          value: t.name,
+          label: t.error ? { en: deps.i18n.t('en', 'admin.config.skeleton.theme_broken_label', { theme: t.name }), fr: deps.i18n.t('fr', 'admin.config.skeleton.theme_broken_label', { theme: t.name }) } : t.name,
+        }));
+      }
+      return fields;
+    },
+    current: async () => ({ ...(await readSkeleton(deps.store)) }) as unknown as SettingValues,
+    async check(values) {
+      const errors: FieldErrors = {};
+      const name = String(values.theme);
+      const theme = deps.engine.themes().find((t) => t.name === name);
+      if (!theme) errors.theme = [{ key: E('skeleton', 'theme_missing'), vars: { theme: name } }];
+      else if (theme.error) errors.theme = [{ key: E('skeleton', 'theme_broken'), vars: { theme: name, error: theme.error } }];
+      return errors;
+    },
+    extra: deps.skeletonExtra,
+  });
+}
+
+/** `group/keyword` → whether that keyword exists. */
+async function keywordExists(store: Store, target: string): Promise<boolean> {
+  const [groupSlug, keywordSlug, ...rest] = target.split('/');
+  if (!groupSlug || !keywordSlug || rest.length) return false;
+  const group = (await store.keywordGroups.list()).find((g) => g.slug === groupSlug);
+  if (!group) return false;
+  return (await store.keywords.list()).some((k) => k.groupId === group.id && k.slug === keywordSlug);
+}
+
+export function createHomepagePage(deps: Deps): ConfigPage {
+  const fields = homepageFields(i18nLabel(deps.i18n));
+  return createConfigPage(deps, {
+    name: 'homepage',
+    settingsKey: 'homepage',
+    fields: async () => fields,
+    current: async () => ({ ...(await readHomepage(deps.store)) }) as unknown as SettingValues,
+    async check(values) {
+      const errors: FieldErrors = {};
+      const add = (key: string, code: string, vars: Record<string, string | number> = {}) => (errors[key] ??= []).push({ key: E('homepage', code), vars });
+      const blocks = values.blocks as string[];
+      const seen = new Set<string>();
+      blocks.forEach((b, i) => {
+        if (!isHomepageBlock(b)) add('blocks', 'unknown_block', { line: i + 1, value: b });
+        else if (seen.has(b)) add('blocks', 'duplicate_block', { value: b });
+        seen.add(b);
+      });
+      for (const id of values.featuredMedia as string[]) if (!/^\d+$/.test(id) || !(await deps.store.media.get(id))) add('featuredMedia', 'unknown_media', { value: id });
+      const target = String(values.highlightsTarget).trim();
+      if (target === '') {
+        if (blocks.includes('highlights')) add('highlightsTarget', 'target_required');
+      } else if (values.highlightsSource === 'sector') {
+        if (!(await deps.store.sectors.list()).some((s) => s.slug === target)) add('highlightsTarget', 'unknown_sector', { value: target });
+      } else if (!(await keywordExists(deps.store, target))) {
+        add('highlightsTarget', 'unknown_keyword', { value: target });
+      }
+      return errors;
+    },
+  });
+}
+
+export function createMediaDisplayPage(deps: Deps): ConfigPage {
+  const fields = mediaDisplayFields(i18nLabel(deps.i18n));
+  return createConfigPage(deps, {
+    name: 'media',
+    // Shared with the media library's own settings (boxes, quality…): the page saves only its keys.
+    settingsKey: 'media',
+    fields: async () => fields,
+    current: async () => ({ ...(await readMediaDisplay(deps.store)) }) as unknown as SettingValues,
+  });
+}
+
+export function createSearchPage(deps: Deps): ConfigPage {
+  const fields = searchFields(i18nLabel(deps.i18n));
+  return createConfigPage(deps, {
+    name: 'search',
+    settingsKey: 'search',
+    fields: async () => fields,
+    current: async () => ({ ...(await readSearchSettings(deps.store)) }) as unknown as SettingValues,
+    async check(values): Promise<FieldErrors> {
+      return isPerPage(Number(values.perPage)) ? {} : { perPage: [{ key: E('search', 'per_page_step') }] };
+    },
+  });
+}
