@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Store } from '../store/index.ts';
 import { negotiateLanguage } from '../i18n/index.ts';
 import { readSkeleton } from '../settings/skeleton.ts';
+import { readMediaDisplay } from '../settings/media-display.ts';
 import type { ViewEngine } from '../views/engine.ts';
 import type { RequestSite } from '../views/render.ts';
 
@@ -21,7 +22,7 @@ export function createSiteContext(deps: { store: Store; engine: ViewEngine; secu
     if (remember) {
       res.cookie(LANG_COOKIE, remember, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookie(req), maxAge: 365 * 24 * 3600 * 1000, path: '/' });
     }
-    const site: RequestSite = { lang, skeleton, theme: deps.engine.chain(skeleton.theme)[0]! };
+    const site: RequestSite = { lang, skeleton, mediaDisplay: await readMediaDisplay(deps.store), theme: deps.engine.chain(skeleton.theme)[0]! };
     res.locals.site = site;
     res.setHeader('Content-Language', lang);
     next();

@@ -107,11 +107,12 @@ export function createHomeBlocks(deps: { store: Store }) {
           const groupOf = new Map(groups.map((g) => [g.id, g]));
           const used = keywords.filter((k) => (counts.get(k.id) ?? 0) > 0 && groupOf.has(k.groupId));
           const top = used.sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
+          // Weights 1 to 5 on a log scale: the most used keyword is 5.
           const max = Math.max(1, ...top.map((k) => counts.get(k.id)!));
           const tags = top
             .map((k) => {
               const count = counts.get(k.id)!;
-              return { href: `/keywords/${groupOf.get(k.groupId)!.slug}/${k.slug}`, label: k.title, count, weight: 1 + Math.round((4 * Math.log(count)) / Math.log(max + 1)) };
+              return { href: `/keywords/${groupOf.get(k.groupId)!.slug}/${k.slug}`, label: k.title, count, weight: max === 1 ? 3 : 1 + Math.round((4 * Math.log(count)) / Math.log(max)) };
             })
             .sort((a, b) => a.label.localeCompare(b.label));
           if (tags.length) blocks.push({ kind, tags });

@@ -5,11 +5,14 @@ import type { I18n, Language } from '../i18n/index.ts';
 import { languages } from '../i18n/index.ts';
 import type { ViewEngine } from './engine.ts';
 import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
+import type { MediaDisplaySettings } from '../settings/media-display.ts';
 
 /** What every request knows once the context middleware ran (res.locals.site). */
 export interface RequestSite {
   lang: Language;
   skeleton: SkeletonSettings;
+  /** What media pages and lists show (/admin/config/media). */
+  mediaDisplay: MediaDisplaySettings;
   theme: string;
 }
 
@@ -84,6 +87,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
       navigation: await deps.navigation(site.skeleton),
       chrome: layoutChrome(site.skeleton),
+      mediaDisplay: site.mediaDisplay,
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

@@ -6,6 +6,7 @@ import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
 import { ROOT_DIR } from '../../core/app.ts';
+import { decodeHtml as decode, settingsFormValues } from '../helpers/settings-form.ts';
 
 const html = { Accept: 'text/html' };
 const PAGE = '/admin/config/skeleton';
@@ -30,21 +31,8 @@ after(async () => {
   await rm(themesDir, { recursive: true, force: true });
 });
 
-const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!);
-
-/** Every field of the page's form as currently shown, then the changes: a full, valid submission. */
-async function currentForm(): Promise<Record<string, string | string[]>> {
-  const page = await admin.get(PAGE).set(html).expect(200);
-  const form: Record<string, string | string[]> = {};
-  const text = page.text.slice(page.text.indexOf('class="stack settings-form"'));
-  for (const m of text.matchAll(/<input type="(?:text|number)" id="[^"]+" name="([^"]+)" value="([^"]*)"/g)) form[m[1]!] = decode(m[2]!);
-  for (const m of text.matchAll(/<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) form[m[1]!] = decode(m[2]!);
-  for (const m of text.matchAll(/<select id="[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) form[m[1]!] = /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '';
-  for (const m of text.matchAll(/<input type="checkbox" id="[^"]+" name="([^"]+)" value="([^"]+)" checked>/g)) {
-    const prev = form[m[1]!];
-    form[m[1]!] = m[2] === 'on' ? 'on' : [...(Array.isArray(prev) ? prev : []), m[2]!];
-  }
-  return form;
+async function currentForm() {
+  return settingsFormValues((await admin.get(PAGE).set(html).expect(200)).text);
 }
 
 async function save(changes: Record<string, string | string[] | undefined>, agent = admin, query = '') {
