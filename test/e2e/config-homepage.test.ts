@@ -1,0 +1,69 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { makeApp, addUser, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
+
+let t: TestApp;
+let server: http.Server;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  await t.store.media.create(mediaRecord({ title: 'Carnaval de Binche', slug: 'carnaval' }));
+  server = http.createServer(t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+test('an admin renames the site and reorders the homepage blocks from the admin, and the public homepage follows', async () => {
+  const page = await browser.newPage({ locale: 'en-GB' });
+  await page.goto(`${base}/admin/config/skeleton`);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin/config/skeleton`);
+
+  await page.getByRole('textbox', { name: 'Site name', exact: true }).fill('Les Archives du Carnaval');
+  await page.getByRole('textbox', { name: 'Slogan', exact: true }).fill('Masques, sons et images');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(`${base}/admin/config/skeleton?done=saved`);
+  assert.equal(await page.getByRole('status').textContent(), 'The settings were saved.');
+
+  const menu = page.getByRole('navigation', { name: 'Administration menu' });
+  await menu.getByRole('link', { name: 'Homepage' }).click();
+  await page.waitForURL(`${base}/admin/config/homepage`);
+  await page.getByLabel('Blocks, one per line, top to bottom').fill('editorial\nlatest');
+  await page.getByLabel('Editorial text (Markdown)').fill('Welcome to **the archives**.');
+  await page.getByLabel('How many latest media').fill('3');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(`${base}/admin/config/homepage?done=saved`);
+
+  // An invalid block name is refused on the page, and the homepage keeps the saved blocks.
+  await page.getByLabel('Blocks, one per line, top to bottom').fill('latest\ncarousel');
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.match((await page.locator('[data-field="blocks"] .field-error').textContent()) ?? '', /Line 2 \(“carousel”\) is not a block name/);
+
+  const visitor = await browser.newPage({ locale: 'en-GB' });
+  await visitor.goto(`${base}/`);
+  assert.equal(await visitor.title(), 'Les Archives du Carnaval');
+  assert.equal(await visitor.locator('.site-name').textContent(), 'Les Archives du Carnaval');
+  assert.equal(await visitor.locator('.site-header .slogan').textContent(), 'Masques, sons et images');
+  const blocks = await visitor.locator('.home-block').evaluateAll((els) => els.map((e) => e.className));
+  assert.deepEqual(blocks, ['home-block home-editorial', 'home-block home-latest']);
+  assert.equal(await visitor.locator('.home-editorial strong').textContent(), 'the archives');
+  assert.equal(await visitor.locator('.home-latest .media-card .title').textContent(), 'Carnaval de Binche');
+});
