@@ -29,6 +29,7 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -50,6 +51,7 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  media: MediaService;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -68,6 +70,7 @@ async function sessionSecret(config: Config, store: Store): Promise<string> {
 function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
+    { section: 'content', href: '/admin/media', label: t('admin.media.menu'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
   ];
 }
@@ -101,7 +104,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
     // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
-    skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
+    // Multipart media uploads are checked after multer has read the body (core/media/upload.ts).
+    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || defersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
@@ -179,6 +183,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid });
+  app.use(mediaRoutes);
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -191,7 +197,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
-    async close() {},
+    media: mediaRoutes.media,
+    async close() {
+      await mediaRoutes.media.idle();
+    },
   };
   return app;
 }
