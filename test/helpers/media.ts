@@ -86,3 +86,10 @@ export async function filesUnder(dir: string): Promise<string[]> {
 export function exifHasGps(exif: Buffer | undefined): boolean {
   return !!exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88])));
 }
+
+/** A supertest parser that keeps the body as a Buffer (for images and audio read back). */
+export const binary = ((res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}) as unknown as (res: import('supertest').Response, cb: (err: Error | null, body: unknown) => void) => void;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
-import { exifHasGps, filesUnder, gif, jpegWithGps, png, pngBomb, webp } from '../helpers/media.ts';
+import { binary, exifHasGps, filesUnder, gif, jpegWithGps, png, pngBomb, webp } from '../helpers/media.ts';
 
 let t: TestApp;
 let dir: string;
@@ -64,11 +64,7 @@ test('an editor uploads a JPEG through the API: 201, derivatives within their bo
   assert.equal(m.original.width, 900);
   assert.equal(m.original.height, 1200);
   for (const [name, box] of [['thumb', 320], ['medium', 800], ['large', 1600]] as const) {
-    const served = await request(t.app).get(`/files/${m.id}/${name}`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const served = await request(t.app).get(`/files/${m.id}/${name}`).buffer(true).parse(binary);
     assert.equal(served.status, 200);
     assert.equal(served.headers['content-type'], 'image/jpeg');
     const meta = await sharp(served.body as Buffer).metadata();
@@ -77,11 +73,7 @@ test('an editor uploads a JPEG through the API: 201, derivatives within their bo
     if (box >= 1200) assert.deepEqual([meta.width, meta.height], [900, 1200], 'never upscaled');
     assert.equal(meta.exif, undefined, `${name} has no EXIF`);
   }
-  const original = await request(t.app).get(`/files/${m.id}/original`).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const original = await request(t.app).get(`/files/${m.id}/original`).buffer(true).parse(binary);
   const om = await sharp(original.body as Buffer).metadata();
   assert.equal(om.exif, undefined, 'the served original has no EXIF (so no GPS)');
   assert.deepEqual([om.width, om.height], [900, 1200], 'orientation applied to the pixels');
