@@ -8,7 +8,7 @@ import { MediaError } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
 import type { MediaService } from './service.ts';
-import type { createUpload } from './upload.ts';
+import { settleBody, type createUpload } from './upload.ts';
 
 const PER_PAGE = 50;
 
@@ -168,6 +168,7 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
   });
 
   router.use('/admin/media', async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    await settleBody(req, res);
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {

@@ -5,6 +5,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { MediaError } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { mediaJson } from './present.ts';
+import { settleBody } from './upload.ts';
 import type { MediaService } from './service.ts';
 
 type Upload = Request['files'];
@@ -71,7 +72,8 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     res.status(204).end();
   });
 
-  router.use('/api/v1/media', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+  router.use('/api/v1/media', async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    await settleBody(req, res);
     if (!(err instanceof MediaError)) return next(err);
     const lang = (res.locals.site as RequestSite | undefined)?.lang ?? 'en';
     res.status(err.status).json({ error: { code: err.code, message: deps.i18n.t(lang, `media.errors.${err.code}`, err.vars), ...(err.field ? { field: err.field } : {}) } });

@@ -85,6 +85,33 @@ export function createUpload(deps: { tmpRoot: string; limits: () => UploadLimits
   return [prepare, receive, csrf];
 }
 
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Before refusing an upload that was not read (signed out, wrong role…), read and discard a small
+ * body so that the client, still sending, gets the answer instead of a broken pipe. A large one is
+ * not worth reading: the connection is closed after the answer instead.
+ */
+export async function settleBody(req: Request, res: Response): Promise<void> {
+  if (req.readableEnded || !req.readable) return;
+  const length = Number(req.headers['content-length'] ?? Infinity);
+  if (length > DRAIN_LIMIT) {
+    res.setHeader('Connection', 'close');
+    return;
+  }
+  req.resume();
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+  });
+}
+
 /** Which requests carry their CSRF token inside a multipart body (checked after multer by createUpload). */
 export function defersCsrf(req: Request): boolean {
   if (!req.is('multipart/form-data')) return false;

@@ -104,7 +104,7 @@ test('the admin form takes several files at once (PNG with alpha, WebP, animated
   assert.equal(byName('anim.gif').meta.frames, 5);
   assert.equal(byName('notes.txt').original.mime, 'text/plain');
   assert.equal(byName('doc.pdf').type, 'document');
-  assert.deepEqual(await filesUnder(path.join(t.dataDir, 'tmp')), []);
+  assert.deepEqual((await snapshot()).tmp, []);
 });
 
 const bad: Array<[string, string, string, number, string]> = [
@@ -133,6 +133,15 @@ for (const [what, file, name, status, code] of bad) {
     assert.deepEqual(await snapshot(), before);
   });
 }
+
+test('a body announced larger than the limit is refused from Content-Length, before reading it', async () => {
+  const before = await snapshot();
+  await writeFile(f('huge.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+  const res = await post().attach('file', f('huge.bin'), 'huge.jpg').catch((err: { code?: string; response?: request.Response }) => err.response ?? err);
+  assert.equal((res as request.Response).status, 413, String((res as { code?: string }).code));
+  assert.equal((res as request.Response).body.error.code, 'too_large');
+  assert.deepEqual(await snapshot(), before);
+});
 
 test('errors are in the visitor language', async () => {
   const en = await post().set('Accept-Language', 'en').attach('file', f('image.svg'));
