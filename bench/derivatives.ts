@@ -70,7 +70,7 @@ const work = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-'));
 try {
   const input = path.join(work, 'photo.jpg');
   const noise = { type: 'gaussian' as const, mean: 128, sigma: 40 };
-  await sharp({ create: { width: 4000, height: 3000, channels: 3, noise } }).jpeg({ quality: 90 }).withMetadata({ orientation: 1 }).toFile(input);
+  await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise } }).jpeg({ quality: 90 }).withMetadata({ orientation: 1 }).toFile(input);
   // Same conditions for all: `cores` images at a time, libvips threads shared out as Kiosque does.
   sharp.concurrency(1);
   const workers = cores;

@@ -6,3 +6,5 @@ export { detectType, acceptedMimes } from './detect.ts';
 export { sanitiseName, slugify } from './filename.ts';
 export { readMediaSettings, mediaSettingsDefaults, type MediaSettings } from './settings.ts';
 export { MediaError } from './errors.ts';
+export { importFolder, type ImportProgress, type ImportSummary, type ImportFailure } from './import.ts';
+export { regenerateAll, type RegenerateProgress, type RegenerateSummary } from './regenerate.ts';
