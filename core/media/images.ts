@@ -86,8 +86,9 @@ export async function stripLocation(file: string, info: ImageInfo): Promise<void
 
 export function toMediaError(err: unknown): Error {
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOSPC') return new MediaError('disk_full', 507);
   if (err instanceof MediaError) return err;
+  // libvips reports a full disk in its message only.
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT' || (err instanceof Error && /no space left on device|disk quota exceeded/i.test(err.message))) return new MediaError('disk_full', 507);
   if (err instanceof Error && /pixel limit/i.test(err.message)) return new MediaError('too_many_pixels', 422, 'file', { width: '?', height: '?', max: '?' });
   return new MediaError('corrupt', 400, 'file');
 }
