@@ -37,6 +37,9 @@ const allowed: Record<string, { type: MediaType; ext: string; mime?: string }> =
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { type: 'document', ext: 'docx' },
 };
 
+/** What file-type may report for markup; handled by the text checks below, which refuse it with a precise message. */
+const markupMimes = new Set(['application/xml', 'text/xml', 'image/svg+xml', 'text/html', 'application/xhtml+xml']);
+
 export const acceptedMimes = Object.keys(allowed);
 
 /** Names under which a plain text upload is plausible; a "photo.jpg" full of text is refused. */
@@ -81,7 +84,8 @@ export async function detectType(file: string, originalName: string): Promise<De
   const { size } = await stat(file);
   if (size === 0) throw new MediaError('empty', 400, 'file');
   const found = await fileTypeFromFile(file);
-  if (found && !/xml|svg|html/.test(found.mime)) {
+  // Markup is refused below with its own message (SVG, HTML, XML).
+  if (found && !markupMimes.has(found.mime)) {
     const entry = allowed[found.mime];
     if (!entry) throw new MediaError('type_not_allowed', 415, 'file', { type: found.mime });
     return { type: entry.type, mime: entry.mime ?? found.mime, ext: entry.ext };

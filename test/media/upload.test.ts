@@ -24,6 +24,8 @@ before(async () => {
   await png(f('alpha.png'));
   await webp(f('pic.webp'));
   await gif(f('anim.gif'), 5);
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#393' } }).avif().toFile(f('pic.avif'));
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#939' } }).tiff().toFile(f('pic.tif'));
   await gif(f('long.gif'), 2000, 2, 2);
   await pngBomb(f('bomb.png'));
   await writeFile(f('page.jpg'), '<!doctype html><html><body><script>alert(1)</script></body></html>');
@@ -83,7 +85,7 @@ test('an editor uploads a JPEG through the API: 201, derivatives within their bo
   assert.equal(stored?.authorId, (await t.store.users.getByUsername('alice'))?.id);
 });
 
-test('the admin form takes several files at once (PNG with alpha, WebP, animated GIF)', async () => {
+test('the admin form takes several files at once (PNG with alpha, WebP, animated GIF, AVIF, TIFF, text, PDF)', async () => {
   const before = await t.store.media.count();
   const res = await admin
     .post('/admin/media')
@@ -93,9 +95,11 @@ test('the admin form takes several files at once (PNG with alpha, WebP, animated
     .attach('file', f('pic.webp'))
     .attach('file', f('anim.gif'))
     .attach('file', f('notes.txt'))
-    .attach('file', f('doc.pdf'));
+    .attach('file', f('doc.pdf'))
+    .attach('file', f('pic.avif'))
+    .attach('file', f('pic.tif'));
   assert.equal(res.status, 303, res.text);
-  assert.equal(await t.store.media.count(), before + 5);
+  assert.equal(await t.store.media.count(), before + 7);
   const list = await admin.get('/admin/media').set('Accept', 'text/html');
   assert.match(list.text, /alpha/);
   const all = await t.store.media.list();
@@ -104,6 +108,7 @@ test('the admin form takes several files at once (PNG with alpha, WebP, animated
   assert.equal(byName('anim.gif').meta.frames, 5);
   assert.equal(byName('notes.txt').original.mime, 'text/plain');
   assert.equal(byName('doc.pdf').type, 'document');
+  for (const n of ['pic.avif', 'pic.tif']) assert.deepEqual([byName(n).type, byName(n).variants.thumb?.width, byName(n).variants.large?.width], ['image', 64, 64], n);
   assert.deepEqual((await snapshot()).tmp, []);
 });
 
