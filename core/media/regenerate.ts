@@ -35,7 +35,7 @@ export async function regenerateAll(deps: { media: MediaService; types?: MediaTy
     all.map(async (m) => {
       try {
         // Images go through the same bounded queue as uploads; audio/video queue themselves.
-        const updated = m.type === 'image' ? await deps.media.queue.run(() => deps.media.regenerate(m.id)) : await deps.media.regenerate(m.id);
+        const updated = m.type === 'image' ? await deps.media.imageQueue.run(() => deps.media.regenerate(m.id)) : await deps.media.regenerate(m.id);
         if (updated?.processing.state === 'failed') summary.failed.push({ id: m.id, message: updated.processing.error ?? 'failed' });
         else summary.regenerated++;
       } catch (err) {

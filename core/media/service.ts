@@ -75,7 +75,10 @@ export function createMediaService(deps: MediaServiceDeps) {
   // Images are processed `workers` at a time; give each its share of the cores rather than
   // libvips' default of one thread pool per image sized to every core.
   sharp.concurrency(Math.max(1, Math.floor(os.availableParallelism() / workers)));
+  /** Audio/video: background jobs. */
   const queue: WorkQueue = createQueue(workers);
+  /** Images are processed within the upload request, bounded apart so that uploads never wait behind long video jobs. */
+  const imageQueue: WorkQueue = createQueue(workers);
   let toolsCache: Promise<MediaTools> | undefined;
   const tools = (refresh = false) => {
     if (!toolsCache || refresh) toolsCache = findTools(deps.config);
@@ -115,15 +118,17 @@ export function createMediaService(deps: MediaServiceDeps) {
     let width: number | undefined;
     let height: number | undefined;
     if (detected.type === 'image') {
-      const info = await inspectImage(originalPath, settings);
-      width = info.width;
-      height = info.height;
-      Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
-      if (settings.stripLocation && info.hasMetadata) {
-        await stripLocation(originalPath, info);
-        meta.metadataStripped = true;
-      }
-      variants = await makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
+      await imageQueue.run(async () => {
+        const info = await inspectImage(originalPath, settings);
+        width = info.width;
+        height = info.height;
+        Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
+        if (settings.stripLocation && info.hasMetadata) {
+          await stripLocation(originalPath, info);
+          meta.metadataStripped = true;
+        }
+        variants = await makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
+      });
     }
     const finalSize = (await stat(originalPath)).size;
     return {
@@ -217,6 +222,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     filesDir,
     abs,
     queue,
+    imageQueue,
     tools,
     canSee,
     canEdit,
