@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import sharp from 'sharp';
@@ -83,6 +83,21 @@ test('an editor uploads a JPEG through the API: 201, derivatives within their bo
   assert.deepEqual([om.width, om.height], [900, 1200], 'orientation applied to the pixels');
   const stored = await t.store.media.get(m.id);
   assert.equal(stored?.authorId, (await t.store.users.getByUsername('alice'))?.id);
+});
+
+test('with location stripping turned off, the original is served byte for byte (GPS kept), derivatives still carry no metadata', async () => {
+  await t.store.settings.set('media', { stripLocation: false });
+  try {
+    const res = await post().field('status', 'published').attach('file', f('photo.jpg'));
+    assert.equal(res.status, 201, res.text);
+    const original = await request(t.app).get(`/files/${res.body.id}/original`).buffer(true).parse(binary);
+    assert.deepEqual(original.body, await readFile(f('photo.jpg')));
+    assert.ok(exifHasGps((await sharp(original.body as Buffer).metadata()).exif));
+    const thumb = await request(t.app).get(`/files/${res.body.id}/thumb`).buffer(true).parse(binary);
+    assert.equal((await sharp(thumb.body as Buffer).metadata()).exif, undefined);
+  } finally {
+    await t.store.settings.set('media', {});
+  }
 });
 
 test('the admin form takes several files at once (PNG with alpha, WebP, animated GIF, AVIF, TIFF, text, PDF)', async () => {
