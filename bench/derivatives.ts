@@ -1,7 +1,7 @@
 /**
  * Image derivatives throughput: Kiosque's path (header check + one-decode derivatives, WebP twins)
  * against bare sharp pipelines producing the same outputs, in the same run on the same input.
- * Run: npx tsx bench/derivatives.ts [--quick]
+ * Run: npx tsx bench/derivatives.ts [--quick]; the bench suite can import benchDerivatives().
  */
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,9 +10,8 @@ import sharp from 'sharp';
 import { inspectImage, makeImageVariants, stripLocation } from '../core/media/images.ts';
 import { mediaSettingsDefaults } from '../core/media/settings.ts';
 import { copyFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
-const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 4 : 24;
 const cores = os.availableParallelism();
 const boxes = mediaSettingsDefaults.boxes;
 const specs = [
@@ -49,7 +48,7 @@ async function bareOneDecode(input: string, out: string) {
   );
 }
 
-async function measure(name: string, fn: (input: string, out: string) => Promise<void>, input: string, work: string, workers: number) {
+async function measure(name: string, fn: (input: string, out: string) => Promise<void>, input: string, work: string, workers: number, ROUNDS: number) {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
@@ -66,33 +65,51 @@ async function measure(name: string, fn: (input: string, out: string) => Promise
   return ROUNDS / seconds;
 }
 
-const work = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-'));
-try {
-  const input = path.join(work, 'photo.jpg');
-  const noise = { type: 'gaussian' as const, mean: 128, sigma: 40 };
-  await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise } }).jpeg({ quality: 90 }).withMetadata({ orientation: 1 }).toFile(input);
-  // Same conditions for all: `cores` images at a time, libvips threads shared out as Kiosque does.
-  sharp.concurrency(1);
-  const workers = cores;
-  await kiosque(input, await mkdtemp(path.join(work, 'warm-')));
-  const results: Record<string, number> = {};
-  // Interleave to spread any drift over all three.
-  for (let round = 0; round < 2; round++) {
-    for (const [name, fn] of [['kiosque', kiosque], ['bare-one-decode', bareOneDecode], ['bare-naive', bareNaive]] as const) {
-      const rate = await measure(`${name}-${round}`, fn, input, work, workers);
-      results[name] = Math.max(results[name] ?? 0, rate);
+export type DerivativesBench = Awaited<ReturnType<typeof benchDerivatives>>;
+
+export async function benchDerivatives({ quick = false } = {}) {
+  const rounds = quick ? 4 : 24;
+  const work = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-'));
+  try {
+    const input = path.join(work, 'photo.jpg');
+    const noise = { type: 'gaussian' as const, mean: 128, sigma: 40 };
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise } }).jpeg({ quality: 90 }).withMetadata({ orientation: 1 }).toFile(input);
+    // Same conditions for all: `cores` images at a time, libvips threads shared out as Kiosque does.
+    sharp.concurrency(1);
+    const workers = cores;
+    await kiosque(input, await mkdtemp(path.join(work, 'warm-')));
+    const results: Record<string, number> = {};
+    // Interleave to spread any drift over all three.
+    for (let round = 0; round < 2; round++) {
+      for (const [name, fn] of [['kiosque', kiosque], ['bare-one-decode', bareOneDecode], ['bare-naive', bareNaive]] as const) {
+        const rate = await measure(`${name}-${round}`, fn, input, work, workers, rounds);
+        results[name] = Math.max(results[name] ?? 0, rate);
+      }
     }
+    const stripCopy = path.join(work, 'strip.jpg');
+    await copyFile(input, stripCopy);
+    const s0 = performance.now();
+    await stripLocation(stripCopy, await inspectImage(stripCopy, mediaSettingsDefaults));
+    const stripMs = performance.now() - s0;
+    return {
+      images: rounds,
+      workers,
+      cores,
+      imagesPerSecond: results as { kiosque: number; 'bare-one-decode': number; 'bare-naive': number },
+      ratioToBareOneDecode: results.kiosque! / results['bare-one-decode']!,
+      ratioToBareNaive: results.kiosque! / results['bare-naive']!,
+      stripOriginalMs: stripMs,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  const stripCopy = path.join(work, 'strip.jpg');
-  await copyFile(input, stripCopy);
-  const s0 = performance.now();
-  await stripLocation(stripCopy, await inspectImage(stripCopy, mediaSettingsDefaults));
-  const stripMs = performance.now() - s0;
-  console.log(`Derivatives of a 4000×3000 JPEG (thumb ${boxes.thumb}, medium ${boxes.medium}, large ${boxes.large}, each JPEG + WebP), ${ROUNDS} images, ${workers} at a time, ${cores} cores`);
-  for (const [name, rate] of Object.entries(results)) console.log(`  ${name.padEnd(16)} ${rate.toFixed(2)} images/s`);
-  console.log(`  ratio kiosque / bare-one-decode: ${(results.kiosque! / results['bare-one-decode']!).toFixed(2)}`);
-  console.log(`  ratio kiosque / bare-naive:      ${(results.kiosque! / results['bare-naive']!).toFixed(2)}`);
-  console.log(`  (info) rewriting the original without EXIF/GPS: ${stripMs.toFixed(0)} ms for one image`);
-} finally {
-  await rm(work, { recursive: true, force: true });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const r = await benchDerivatives({ quick: process.argv.includes('--quick') });
+  console.log(`Derivatives of a 4000×3000 JPEG (thumb ${boxes.thumb}, medium ${boxes.medium}, large ${boxes.large}, each JPEG + WebP), ${r.images} images, ${r.workers} at a time, ${r.cores} cores`);
+  for (const [name, rate] of Object.entries(r.imagesPerSecond)) console.log(`  ${name.padEnd(16)} ${rate.toFixed(2)} images/s`);
+  console.log(`  ratio kiosque / bare-one-decode: ${r.ratioToBareOneDecode.toFixed(2)}`);
+  console.log(`  ratio kiosque / bare-naive:      ${r.ratioToBareNaive.toFixed(2)}`);
+  console.log(`  (info) rewriting the original without EXIF/GPS: ${r.stripOriginalMs.toFixed(0)} ms for one image`);
 }
