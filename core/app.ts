@@ -39,6 +39,7 @@ import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSke
 import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
 import { logoUrl, readSkeleton } from './settings/skeleton.ts';
+import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -63,6 +64,7 @@ export interface Runtime {
   users: UserService;
   render: RenderPage;
   plugins: PluginManager;
+  media: MediaService;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ async function sessionSecret(config: Config, store: Store): Promise<string> {
 function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
+    { section: 'content', href: '/admin/media', label: t('admin.media.menu'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/skeleton', label: t('admin.menu.skeleton'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/homepage', label: t('admin.menu.homepage'), roles: ['admin'] },
@@ -132,8 +135,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
     // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
-    // The logo form is multipart: its token is checked after multer has read the body (core/admin/logo.ts).
-    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || logoDefersCsrf(req),
+    // Multipart forms (media uploads, the logo) carry their token in the body: checked after multer has read it.
+    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || defersCsrf(req) || logoDefersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
   const plugins = createPluginManager({
@@ -244,6 +247,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid });
+  app.use(mediaRoutes);
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -257,8 +262,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     users,
     render,
     plugins,
+    media: mediaRoutes.media,
     async close() {
       plugins.close();
+      await mediaRoutes.media.idle();
     },
   };
   return app;
