@@ -239,7 +239,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return { logo: { url: logoUrl(skeleton.logo), box: skeleton.logoBox } };
     },
   });
-  app.use(createLogoRoutes({ store, i18n, filesDir: path.resolve(config.dataDir, 'files'), page: skeletonPage, isCsrfValid: csrf.isRequestValid }));
+  app.use(createLogoRoutes({ store, i18n, filesDir: path.resolve(config.dataDir, 'files'), tmpRoot: path.join(store.info.location, 'tmp', 'uploads'), page: skeletonPage, isCsrfValid: csrf.isRequestValid }));
   for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps)]) app.use(page.router);
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {

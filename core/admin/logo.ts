@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import sharp from 'sharp';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 import type { I18n } from '../i18n/index.ts';
 import type { Store } from '../store/index.ts';
 import type { RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { logoUrl, readSkeleton } from '../settings/skeleton.ts';
 import type { ConfigPage } from './config-page.ts';
+import { createUpload, MediaError, settleBody } from '../media/index.ts';
 
 export const LOGO_PATH = '/admin/config/skeleton/logo';
 export const LOGO_MAX_MB = 5;
@@ -18,7 +18,7 @@ const imageMimes = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif'
 
 /**
  * The logo form posts multipart, whose `_csrf` field the global middleware cannot read: it skips
- * this request and the route checks the token once multer has parsed the body (as the media upload does).
+ * this request and the media library's upload chain checks the token once multer has read the body.
  */
 export function logoDefersCsrf(req: Request): boolean {
   return req.method === 'POST' && req.path.replace(/\/+$/, '') === LOGO_PATH && !!req.is('multipart/form-data');
@@ -30,10 +30,11 @@ export function logoDefersCsrf(req: Request): boolean {
  * The image is checked by its content, resized with sharp to fit the logo box (never enlarged)
  * and stored as PNG under <dataDir>/files/site/ with a server-made name.
  */
-export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: string; page: ConfigPage; isCsrfValid: (req: Request) => boolean }): Router {
+export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: string; tmpRoot: string; page: ConfigPage; isCsrfValid: (req: Request) => boolean }): Router {
   const router = Router();
   const siteDir = path.join(deps.filesDir, 'site');
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: LOGO_MAX_MB * 1024 * 1024, files: 1, fields: 5 } });
+  // The media library's upload chain: a private temp folder removed after the response, multer's limits, then the CSRF check.
+  const upload = createUpload({ tmpRoot: deps.tmpRoot, field: 'logo', limits: () => ({ maxBytes: LOGO_MAX_MB * 1024 * 1024, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
 
   const refuse = (req: Request, res: Response, code: string, status = 400) => {
     const lang = (res.locals.site as RequestSite).lang;
@@ -41,45 +42,49 @@ export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: str
     return deps.page.show(req, res, { extra: { logoError: error } }, status);
   };
 
-  router.use(LOGO_PATH, requireRole('admin'));
+  router.use(LOGO_PATH, async (req, res, next) => {
+    if (req.user?.role === 'admin') return next();
+    // Refused before reading: let a small body drain so the client gets the answer, not a broken pipe.
+    await settleBody(req, res);
+    requireRole('admin')(req, res, next);
+  });
 
-  router.post(LOGO_PATH, (req, res, next) => {
-    if (!req.is('multipart/form-data')) return refuse(req, res, 'logo_missing');
-    upload.single('logo')(req, res, (err?: unknown) => {
-      if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') res.setHeader('Connection', 'close');
-        // The token could not be read: never act, but say what went wrong only to a valid form.
-        return refuse(req, res, err.code === 'LIMIT_FILE_SIZE' ? 'logo_too_large' : 'logo_missing', err.code === 'LIMIT_FILE_SIZE' ? 413 : 400);
+  router.post(
+    LOGO_PATH,
+    (req: Request, res: Response, next: NextFunction) => (req.is('multipart/form-data') ? next() : refuse(req, res, 'logo_missing')),
+    ...upload,
+    async (req: Request, res: Response) => {
+      const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
+      const file = files[0];
+      if (!file || file.size === 0) return refuse(req, res, 'logo_missing');
+      const type = await fileTypeFromFile(file.path);
+      if (!type || !imageMimes.has(type.mime)) return refuse(req, res, 'logo_not_image');
+      const skeleton = await readSkeleton(deps.store);
+      let png: Buffer;
+      try {
+        png = await sharp(file.path, { limitInputPixels: 50_000_000 })
+          .rotate()
+          .resize({ width: skeleton.logoBox, height: skeleton.logoBox, fit: 'inside', withoutEnlargement: true })
+          .png()
+          .toBuffer();
+      } catch {
+        return refuse(req, res, 'logo_unreadable');
       }
-      if (err) return next(err);
-      if (!deps.isCsrfValid(req)) return next(Object.assign(new Error('invalid csrf token'), { status: 403, code: 'EBADCSRFTOKEN' }));
-      next();
-    });
-  }, async (req: Request, res: Response) => {
-    const file = req.file;
-    if (!file || file.size === 0) return refuse(req, res, 'logo_missing');
-    const type = await fileTypeFromBuffer(file.buffer);
-    if (!type || !imageMimes.has(type.mime)) return refuse(req, res, 'logo_not_image');
-    const skeleton = await readSkeleton(deps.store);
-    let png: Buffer;
-    try {
-      png = await sharp(file.buffer, { limitInputPixels: 50_000_000 })
-        .rotate()
-        .resize({ width: skeleton.logoBox, height: skeleton.logoBox, fit: 'inside', withoutEnlargement: true })
-        .png()
-        .toBuffer();
-    } catch {
-      return refuse(req, res, 'logo_unreadable');
-    }
-    await mkdir(siteDir, { recursive: true });
-    const name = `logo-${randomBytes(8).toString('hex')}.png`;
-    const tmp = path.join(siteDir, `.${name}.tmp`);
-    await writeFile(tmp, png);
-    await rename(tmp, path.join(siteDir, name));
-    const saved = (await deps.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
-    await deps.store.settings.set('skeleton', { ...saved, logo: `site/${name}` });
-    if (skeleton.logo) await rm(path.join(deps.filesDir, skeleton.logo), { force: true });
-    res.redirect(303, '/admin/config/skeleton?done=logo');
+      await mkdir(siteDir, { recursive: true });
+      const name = `logo-${randomBytes(8).toString('hex')}.png`;
+      const tmp = path.join(siteDir, `.${name}.tmp`);
+      await writeFile(tmp, png);
+      await rename(tmp, path.join(siteDir, name));
+      const saved = (await deps.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+      await deps.store.settings.set('skeleton', { ...saved, logo: `site/${name}` });
+      if (skeleton.logo) await rm(path.join(deps.filesDir, skeleton.logo), { force: true });
+      res.redirect(303, '/admin/config/skeleton?done=logo');
+    },
+  );
+  // The upload chain's refusals (too large, malformed, too many files) re-show the page with the logo's message.
+  router.use(LOGO_PATH, (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof MediaError) || req.method !== 'POST') return next(err);
+    void refuse(req, res, err.code === 'too_large' ? 'logo_too_large' : 'logo_missing', err.status === 413 ? 413 : 400);
   });
 
   router.post(`${LOGO_PATH}/delete`, async (_req, res) => {

@@ -41,10 +41,11 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
           description: m.description,
           status: m.status,
           isDraft: m.status !== 'published',
-          licence: deps.i18n.has(site.lang, `media.licences.${m.licence}`) ? deps.i18n.t(site.lang, `media.licences.${m.licence}`) : m.licence,
+          licence: deps.i18n.has(site.lang, `licences.${m.licence}`) ? deps.i18n.t(site.lang, `licences.${m.licence}`) : m.licence,
           createdAt: m.createdAt,
           updatedAt: m.updatedAt,
           publishedAt: m.publishedAt,
+          views: m.views,
           mime: m.original.mime,
           size: formatSize(m.original.size, site.lang),
           width: m.original.width,
@@ -63,6 +64,12 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
         sector: sector ? { title: sector.title, url: `/sectors/${sector.slug}` } : undefined,
         keywords: kw,
         canEdit: media.canEdit(req.user, m),
+        // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
+        show: {
+          ...site.mediaDisplay,
+          downloadLink: site.mediaDisplay.showDownloadLink && site.skeleton.allowDownloads && (!site.skeleton.downloadsSignedInOnly || !!req.user),
+          directLink: site.skeleton.showDirectFileLinks,
+        },
       },
       { title: m.title },
     );

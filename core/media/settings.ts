@@ -1,4 +1,5 @@
 import type { Store } from '../store/index.ts';
+import { readSkeleton } from '../settings/skeleton.ts';
 
 /** Media settings (the media config page edits the `media` settings key); defaults make a new portal complete. */
 export interface MediaSettings {
@@ -24,7 +25,13 @@ export const mediaSettingsDefaults: MediaSettings = {
   quality: 82,
 };
 
+/**
+ * The skeleton page sets the thumbnail box, the maximum document width (the large box) and the
+ * default licence; values saved under `media` itself (scripts, tests) take precedence.
+ */
 export async function readMediaSettings(store: Store): Promise<MediaSettings> {
   const saved = (await store.settings.get<Partial<MediaSettings>>('media')) ?? {};
-  return { ...mediaSettingsDefaults, ...saved, boxes: { ...mediaSettingsDefaults.boxes, ...(saved.boxes ?? {}) } };
+  const skeleton = await readSkeleton(store);
+  const fromSkeleton = { thumb: skeleton.thumbnailBox, medium: mediaSettingsDefaults.boxes.medium, large: skeleton.maxDocumentWidth };
+  return { ...mediaSettingsDefaults, defaultLicence: skeleton.defaultLicence, ...saved, boxes: { ...fromSkeleton, ...(saved.boxes ?? {}) } };
 }

@@ -5,18 +5,22 @@ import { makeApp, addUser, signIn, tokenOf, type TestApp } from '../helpers/app.
 import { mediaRecord } from '../helpers/media-records.ts';
 import { settingsFormValues } from '../helpers/settings-form.ts';
 import { readMediaDisplay, mediaDisplayDefaults } from '../../core/settings/media-display.ts';
+import { readMediaSettings } from '../../core/media/index.ts';
+import { skeletonDefaults } from '../../core/settings/skeleton.ts';
+import type { Media } from '../../core/store/index.ts';
 
 const html = { Accept: 'text/html' };
 const PAGE = '/admin/config/media';
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signIn>>;
+let item: Media;
 
 before(async () => {
   t = await makeApp();
   await addUser(t, 'ada', 'admin');
-  await addUser(t, 'mo', 'member');
+  const mo = await addUser(t, 'mo', 'member');
   admin = await signIn(t, 'ada');
-  await t.store.media.create(mediaRecord({ title: 'Carnaval', type: 'video', views: 42, publishedAt: '2025-03-01T10:00:00.000Z' }));
+  item = await t.store.media.create(mediaRecord({ title: 'Carnaval', slug: 'carnaval', type: 'video', views: 42, publishedAt: '2025-03-01T10:00:00.000Z', authorId: mo.id, licence: 'cc-by-sa' }));
 });
 after(() => t.close());
 
@@ -67,4 +71,47 @@ test('CSRF and roles (a member is refused too); stored garbage reads back as def
   await t.store.settings.set('media', { showAuthor: 'yes', showViews: 1, showType: false });
   const read = await readMediaDisplay(t.store);
   assert.deepEqual(read, { ...mediaDisplayDefaults, showType: false });
+});
+
+test('media pages follow the display settings and the skeleton’s download rules', async () => {
+  const url = `/media/${item.id}/carnaval`;
+  const page = async (agent: { get: typeof admin.get } = request(t.app)) => (await agent.get(url).set(html).expect(200)).text;
+  await t.store.settings.set('media', {});
+  let text = await page();
+  assert.match(text, /<dt>Author<\/dt><dd>mo<\/dd>/);
+  assert.match(text, /<dt>Licence<\/dt><dd>Creative Commons Attribution-ShareAlike \(CC BY-SA\)<\/dd>/);
+  assert.match(text, /<dt>Size<\/dt>/);
+  assert.match(text, /<dt>Type<\/dt><dd class="media-type">Video<\/dd>/);
+  assert.match(text, /class="download"/);
+  assert.doesNotMatch(text, /class="media-views"/);
+  assert.doesNotMatch(text, /class="direct-link"/);
+
+  assert.equal((await save({ showAuthor: undefined, showLicence: undefined, showFileSize: undefined, showDownloadLink: undefined, showType: undefined, showViews: 'on' })).status, 303);
+  text = await page();
+  assert.doesNotMatch(text, /<dt>Author<\/dt>/);
+  assert.doesNotMatch(text, /<dt>Licence<\/dt>/);
+  assert.doesNotMatch(text, /<dt>Size<\/dt>/);
+  assert.doesNotMatch(text, /media-type/);
+  assert.doesNotMatch(text, /class="download"/);
+  assert.match(text, /<dt>Views<\/dt><dd class="media-views">42<\/dd>/);
+
+  // Downloads: the skeleton may forbid them, or keep them for signed-in visitors.
+  await save({ showDownloadLink: 'on' });
+  await t.store.settings.set('skeleton', { ...skeletonDefaults, allowDownloads: false });
+  assert.doesNotMatch(await page(), /class="download"/);
+  await t.store.settings.set('skeleton', { ...skeletonDefaults, downloadsSignedInOnly: true, showDirectFileLinks: true });
+  text = await page();
+  assert.doesNotMatch(text, /class="download"/);
+  assert.match(text, new RegExp(`<p class="direct-link"><a href="/files/${item.id}/original">`));
+  assert.match(await page(admin), /class="download"/);
+  await t.store.settings.set('skeleton', skeletonDefaults);
+});
+
+test('the skeleton’s thumbnail box, document width and default licence drive the media library', async () => {
+  await t.store.settings.set('media', {});
+  await t.store.settings.set('skeleton', { ...skeletonDefaults, thumbnailBox: 200, maxDocumentWidth: 1200, defaultLicence: 'cc0' });
+  const settings = await readMediaSettings(t.store);
+  assert.deepEqual(settings.boxes, { thumb: 200, medium: 800, large: 1200 });
+  assert.equal(settings.defaultLicence, 'cc0');
+  await t.store.settings.set('skeleton', skeletonDefaults);
 });
