@@ -1,4 +1,5 @@
 import './http/augment.ts';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
@@ -23,12 +24,14 @@ import { createErrorHandlers } from './http/errors.ts';
 import { KiosqueSessionStore } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
 import { createDummyHash } from './auth/password.ts';
-import { createUserService, type UserService } from './auth/users.ts';
+import { createUserService, UserInputError, type UserService } from './auth/users.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { createPluginManager, type PluginManager } from './plugins/manager.ts';
+import { createPluginsAdmin } from './admin/plugins.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -39,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where themes/ and plugins/ are resolved from when the config gives relative paths. */
   rootDir?: string;
+  /** Where `kiosque-plugin-*` packages are looked for (default: <rootDir>/node_modules). */
+  pluginPackagesDir?: string;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -50,11 +55,17 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  plugins: PluginManager;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
 
 export type KiosqueApp = Express & { kiosque: Runtime };
+
+/** Kiosque's own version, which plugin manifests' `kiosque` ranges are checked against. */
+function coreVersion(): string {
+  return (JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 async function sessionSecret(config: Config, store: Store): Promise<string> {
   if (config.session.secret) return config.session.secret;
@@ -69,6 +80,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+    { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
 }
 
@@ -87,7 +99,14 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
-    await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    try {
+      await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      // The service's error carries only an i18n code: say which setting to fix, in words.
+      const setting = err.field === 'password' ? 'KIOSQUE_ADMIN_PASSWORD (admin.password)' : 'KIOSQUE_ADMIN_USERNAME (admin.username)';
+      throw new Error(`Cannot create the first admin from ${setting}: ${i18n.t('en', `errors.${err.code}`, err.vars)}`, { cause: err });
+    }
     logger.info({ username: config.admin.username }, 'created the first admin from KIOSQUE_ADMIN_USERNAME');
   }
   const setup = createSetupState(users, (await users.hasAdmin()) ? null : newSetupToken());
@@ -104,7 +123,19 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
   });
   const passport = createPassport(store, createDummyHash());
-  const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
+  const plugins = createPluginManager({
+    store,
+    hooks,
+    slots,
+    i18n,
+    logger,
+    coreVersion: coreVersion(),
+    pluginsDir: path.resolve(rootDir, config.pluginsDir),
+    packagesDir: deps.pluginPackagesDir ?? path.join(rootDir, 'node_modules'),
+  });
+  await plugins.start();
+  // Plugin settings pages appear in the menu only while their plugin is enabled.
+  const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
   const errors = createErrorHandlers({ render, i18n, logger });
 
@@ -179,6 +210,13 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
+  app.use(createPluginsAdmin({ plugins, render, i18n }));
+  // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
+  app.use('/plugins/:pluginId', (req, res, next) => {
+    const pluginRouter = plugins.router(String(req.params.pluginId));
+    if (!pluginRouter) return next();
+    pluginRouter(req, res, next);
+  });
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -191,7 +229,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
-    async close() {},
+    plugins,
+    async close() {
+      plugins.close();
+    },
   };
   return app;
 }
