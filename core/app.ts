@@ -32,6 +32,7 @@ import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
+import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -56,6 +57,7 @@ export interface Runtime {
   users: UserService;
   render: RenderPage;
   plugins: PluginManager;
+  media: MediaService;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ async function sessionSecret(config: Config, store: Store): Promise<string> {
 function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
+    { section: 'content', href: '/admin/media', label: t('admin.media.menu'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
@@ -120,7 +123,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
     // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
-    skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
+    // Multipart media uploads are checked after multer has read the body (core/media/upload.ts).
+    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || defersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
   const plugins = createPluginManager({
@@ -217,6 +221,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid });
+  app.use(mediaRoutes);
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -230,8 +236,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     users,
     render,
     plugins,
+    media: mediaRoutes.media,
     async close() {
       plugins.close();
+      await mediaRoutes.media.idle();
     },
   };
   return app;

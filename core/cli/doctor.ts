@@ -2,7 +2,7 @@ import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
-import { findTools, type ToolInfo } from '../media/tools.ts';
+import { findTools, type ToolStatus } from '../media/tools.ts';
 import { discoverThemes } from '../views/themes.ts';
 import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
 
@@ -106,17 +106,17 @@ async function checkDisk(dataDir: string): Promise<Check> {
   }
 }
 
-function toolCheck(name: string, key: string, tool: ToolInfo): Check {
+function toolCheck(name: string, key: string, tool: ToolStatus): Check {
+  const from = tool.source === 'config' ? `from config media.${key}` : 'from the PATH';
+  if (!tool.path && tool.tried.length > 0) {
+    return { status: 'fail', label: `${name} at ${tool.tried.join(', ')} (${from}) does not run`, detail: [`tried: ${tool.tried.map((p) => `${p} -version`).join(', ')}`, `error: ${tool.error}`, 'fix the path, or install it with `apt-get install ffmpeg`'] };
+  }
   if (!tool.path) {
     return {
       status: 'warn',
       label: `${name} not found (config media.${key} is empty and it is not on the PATH)`,
       detail: ['audio and video need it: install it with `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)', `or set media.${key} / KIOSQUE_${name.toUpperCase()} to its path`],
     };
-  }
-  const from = tool.source === 'config' ? `from config media.${key}` : 'from the PATH';
-  if (tool.error) {
-    return { status: 'fail', label: `${name} at ${tool.path} (${from}) does not run`, detail: [`tried: ${tool.path} -version`, `error: ${tool.error}`, 'fix the path, or install it with `apt-get install ffmpeg`'] };
   }
   return { status: 'ok', label: `${name}: ${tool.path} (${from}) — ${tool.version}` };
 }

@@ -1,70 +1,77 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../config/index.ts';
 
-export type ToolName = 'ffmpeg' | 'ffprobe';
-
-export interface ToolInfo {
-  /** The executable that is used; null when none was found. */
+export interface ToolStatus {
+  name: 'ffmpeg' | 'ffprobe';
+  /** The working binary, or null. */
   path: string | null;
-  /** Where the path came from: the config (media.ffmpegPath / media.ffprobePath), the PATH, or nowhere. */
+  /** Where we looked (the configured path, or each PATH entry that held the name). */
+  tried: string[];
+  /** Where the candidates came from: the config (media.ffmpegPath / media.ffprobePath), the PATH, or nowhere. */
   source: 'config' | 'PATH' | null;
-  /** First line of `<tool> -version`, when it ran. */
   version?: string;
-  /** Why the tool cannot be used (not found, or found but failing to run). */
+  /** Why the binary is unusable: not found, or the error it gave when run. */
   error?: string;
 }
 
-function isExecutable(file: string): boolean {
+export interface MediaTools {
+  ffmpeg: ToolStatus;
+  ffprobe: ToolStatus;
+  ok: boolean;
+  /** How to fix what is missing, for the admin page and `kiosque doctor`. */
+  help?: string;
+}
+
+export const INSTALL_HINT = 'apt-get install ffmpeg (Debian/Ubuntu), or set media.ffmpegPath / media.ffprobePath (KIOSQUE_FFMPEG / KIOSQUE_FFPROBE)';
+
+function run(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, ['-version'], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(String(stdout).split('\n')[0] ?? '');
+      // What the binary said on stderr (a missing library, say) is the useful part of the error.
+      const said = String(stderr || '').trim().split('\n')[0];
+      reject(new Error(said ? `${err.message.split('\n')[0]} (${said})` : err.message.split('\n')[0]));
+    });
+  });
+}
+
+async function executable(file: string): Promise<boolean> {
   try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
+    await access(file, constants.X_OK);
+    return true;
   } catch {
     return false;
   }
 }
 
-/** The first executable named `name` on the PATH, like `which`. */
-export function whichOnPath(name: string, envPath = process.env.PATH ?? ''): string | null {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    if (isExecutable(file)) return file;
+async function findOne(name: 'ffmpeg' | 'ffprobe', configured: string, envPath: string): Promise<ToolStatus> {
+  let candidates: string[];
+  if (configured) candidates = [configured];
+  else {
+    candidates = [];
+    for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+      const file = path.join(dir, name);
+      if (await executable(file)) candidates.push(file);
+    }
+    if (candidates.length === 0) return { name, path: null, tried: [], source: null, error: `${name} not found on the PATH` };
   }
-  return null;
+  const source = configured ? 'config' : 'PATH';
+  const errors: string[] = [];
+  for (const file of candidates) {
+    try {
+      const version = await run(file);
+      return { name, path: file, tried: candidates, source, version };
+    } catch (err) {
+      errors.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return { name, path: null, tried: candidates, source, error: errors.join('; ') };
 }
 
-function runVersion(file: string): Promise<{ version?: string; error?: string }> {
-  return new Promise((resolve) => {
-    execFile(file, ['-version'], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const detail = String(stderr || '').trim().split('\n')[0];
-        resolve({ error: detail ? `${err.message.split('\n')[0]} (${detail})` : err.message.split('\n')[0] });
-        return;
-      }
-      resolve({ version: String(stdout).split('\n')[0]?.trim() || 'unknown version' });
-    });
-  });
-}
-
-async function findTool(name: ToolName, configured: string, envPath: string): Promise<ToolInfo> {
-  const fromConfig = configured.trim();
-  const file = fromConfig || whichOnPath(name, envPath);
-  if (!file) return { path: null, source: null, error: `${name} was not found on the PATH` };
-  const info: ToolInfo = { path: file, source: fromConfig ? 'config' : 'PATH' };
-  return { ...info, ...(await runVersion(file)) };
-}
-
-/**
- * Which ffmpeg and ffprobe Kiosque uses: the configured paths (media.ffmpegPath, media.ffprobePath,
- * env KIOSQUE_FFMPEG / KIOSQUE_FFPROBE) when set, otherwise the first on the PATH; each is run
- * with `-version` to tell whether it works.
- */
-export async function findTools(config: Pick<Config, 'media'>, envPath = process.env.PATH ?? ''): Promise<Record<ToolName, ToolInfo>> {
-  const [ffmpeg, ffprobe] = await Promise.all([
-    findTool('ffmpeg', config.media.ffmpegPath, envPath),
-    findTool('ffprobe', config.media.ffprobePath, envPath),
-  ]);
-  return { ffmpeg, ffprobe };
+/** Finds ffmpeg and ffprobe (configured paths first, else PATH) and checks that they run. */
+export async function findTools(config: { media: { ffmpegPath: string; ffprobePath: string } }, envPath = process.env.PATH ?? ''): Promise<MediaTools> {
+  const [ffmpeg, ffprobe] = await Promise.all([findOne('ffmpeg', config.media.ffmpegPath, envPath), findOne('ffprobe', config.media.ffprobePath, envPath)]);
+  const ok = Boolean(ffmpeg.path && ffprobe.path);
+  return { ffmpeg, ffprobe, ok, help: ok ? undefined : INSTALL_HINT };
 }

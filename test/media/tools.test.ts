@@ -22,7 +22,8 @@ test('a configured path wins over the PATH; one that fails to run reports the er
   await writeFile(failing, '#!/bin/sh\necho "missing libavcodec" >&2\nexit 127\n');
   await chmod(failing, 0o755);
   const tools = await findTools(media(failing, '/usr/bin/ffprobe'), '');
-  assert.equal(tools.ffmpeg.path, failing);
+  assert.equal(tools.ffmpeg.path, null, 'a binary that does not run is not used');
+  assert.deepEqual(tools.ffmpeg.tried, [failing]);
   assert.equal(tools.ffmpeg.source, 'config');
   assert.equal(tools.ffmpeg.version, undefined);
   assert.match(tools.ffmpeg.error!, /missing libavcodec/);
