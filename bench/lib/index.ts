@@ -1,0 +1,2 @@
+export * from './util.ts';
+export { seededRandom } from './media-data.ts';

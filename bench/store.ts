@@ -1,0 +1,138 @@
+// Store benchmark: edits, bursts, startup and memory of the lowdb store at a given library size.
+// `tsx bench/store.ts 1000 10000` prints a table; `bench/run.ts` calls runStoreBench().
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openLowdbStore, type Store } from '../core/store/index.ts';
+import { writeStats } from '../core/store/lowdb/durable-file.ts';
+import { SHARD_SIZE } from '../core/store/lowdb/media.ts';
+import { writeDataset } from './lib/media-data.ts';
+import { BENCH_DIR, isMain, measured, round, runChild, seededRandom } from './lib/index.ts';
+
+export interface StoreResult {
+  size: number;
+  generateMs: number;
+  startupMs: number;
+  /** Building the search index from the store, when core/search offers it (else null). */
+  indexMs: number | null;
+  /** store.media.list(): what an index build pays to get every record (copies). */
+  listMs: number;
+  rssMB: number;
+  edit: { ms: number; blockMs: number; bytes: number };
+  sequential200: { ms: number; blockMs: number; bytes: number };
+  concurrent50: { ms: number; blockMs: number; bytes: number; persisted: number; total: number; allPersisted: boolean };
+}
+
+export const storeTargets = { editBlockMs: 10, editBytes: 1_000_000, sequential200Ms: 4000, startupMs: 3000, rssMB: 500 };
+
+type IndexBuilder = (store: Store) => Promise<unknown> | unknown;
+
+/** The search index builder, once core/search exists (optional: the bench reports null without it). */
+async function findIndexBuilder(): Promise<IndexBuilder | null> {
+  try {
+    const mod = (await import(path.join(BENCH_DIR, '..', 'core', 'search', 'index.ts'))) as Record<string, unknown>;
+    const fn = mod.buildSearchIndex ?? mod.createSearchIndex;
+    return typeof fn === 'function' ? (fn as IndexBuilder) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs in a fresh process on a generated data folder (see runStoreBench). */
+async function worker(dataDir: string, size: number): Promise<Omit<StoreResult, 'generateMs'>> {
+  const startAt = performance.now();
+  let store = await openLowdbStore({ dataDir });
+  const startupMs = performance.now() - startAt;
+  let indexMs: number | null = null;
+  const buildIndex = await findIndexBuilder();
+  if (buildIndex) {
+    const t = performance.now();
+    await buildIndex(store);
+    indexMs = performance.now() - t;
+  }
+  const rssMB = process.memoryUsage().rss / 1e6;
+  const listAt = performance.now();
+  await store.media.list();
+  const listMs = performance.now() - listAt;
+
+  const rnd = seededRandom(7);
+  const randomId = () => String(1 + Math.floor(rnd() * size));
+  const edit = async (id: string, title: string) => {
+    const m = await store.media.update(id, { title, updatedAt: new Date().toISOString() });
+    if (!m) throw new Error(`media ${id} missing`);
+  };
+
+  // One edit, five times over: the worst block and the median wall time.
+  const singles = [];
+  for (let i = 0; i < 5; i++) {
+    const bytes0 = writeStats.bytes;
+    const r = await measured(() => edit(randomId(), `Single edit ${i}`));
+    singles.push({ ms: r.ms, blockMs: r.blockMs, bytes: writeStats.bytes - bytes0 });
+  }
+  const byMs = [...singles].sort((a, b) => a.ms - b.ms);
+  const editResult = { ms: byMs[2]!.ms, blockMs: Math.max(...singles.map((s) => s.blockMs)), bytes: Math.max(...singles.map((s) => s.bytes)) };
+
+  let bytes0 = writeStats.bytes;
+  const seq = await measured(async () => {
+    for (let i = 0; i < 200; i++) await edit(randomId(), `Sequential edit ${i}`);
+  });
+  const sequential200 = { ms: seq.ms, blockMs: seq.blockMs, bytes: writeStats.bytes - bytes0 };
+
+  // Half of the burst lands in one shard, half spread over the library.
+  const ids = new Set<string>();
+  const firstShardEnd = Math.min(size, SHARD_SIZE - 1);
+  while (ids.size < Math.min(25, firstShardEnd)) ids.add(String(1 + Math.floor(rnd() * firstShardEnd)));
+  while (ids.size < Math.min(50, size)) ids.add(randomId());
+  const marks = new Map([...ids].map((id, i) => [id, `Concurrent edit ${i} of ${id}`]));
+  bytes0 = writeStats.bytes;
+  const conc = await measured(() => Promise.all([...marks].map(([id, title]) => edit(id, title))));
+  const concBytes = writeStats.bytes - bytes0;
+  await store.close();
+  store = await openLowdbStore({ dataDir });
+  let persisted = 0;
+  for (const [id, title] of marks) if ((await store.media.get(id))?.title === title) persisted++;
+  await store.close();
+  const concurrent50 = { ms: conc.ms, blockMs: conc.blockMs, bytes: concBytes, persisted, total: marks.size, allPersisted: persisted === marks.size };
+
+  return { size, startupMs, indexMs, listMs, rssMB, edit: editResult, sequential200, concurrent50 };
+}
+
+/** Generates a data folder of `size` media, then measures the store on it in a fresh process. */
+export async function runStoreBench(size: number, options: { keepDir?: string } = {}): Promise<StoreResult & { dataDir?: string }> {
+  const dataDir = options.keepDir ?? (await mkdtemp(path.join(os.tmpdir(), `kiosque-bench-store-${size}-`)));
+  try {
+    const t = performance.now();
+    await writeDataset(dataDir, size);
+    const generateMs = performance.now() - t;
+    const r = (await runChild(path.join(BENCH_DIR, 'store.ts'), ['--worker', dataDir, String(size)])) as Omit<StoreResult, 'generateMs'>;
+    return { ...r, generateMs };
+  } finally {
+    if (!options.keepDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function formatStoreRow(r: StoreResult): string[] {
+  const ok = (good: boolean) => (good ? '' : ' ✗');
+  return [
+    String(r.size),
+    `${round(r.edit.ms)} ms, block ${round(r.edit.blockMs)} ms${ok(r.edit.blockMs <= storeTargets.editBlockMs)}, ${round(r.edit.bytes / 1024)} KB${ok(r.edit.bytes <= storeTargets.editBytes)}`,
+    `${round(r.sequential200.ms)} ms${ok(r.sequential200.ms <= storeTargets.sequential200Ms)}, block ${round(r.sequential200.blockMs)} ms`,
+    `${round(r.concurrent50.ms)} ms, block ${round(r.concurrent50.blockMs)} ms, ${r.concurrent50.persisted}/${r.concurrent50.total} persisted${ok(r.concurrent50.allPersisted)}`,
+    `${round(r.startupMs)} ms${r.indexMs === null ? ` (no index yet; list() ${round(r.listMs)} ms)` : ` + index ${round(r.indexMs)} ms`}${ok(r.startupMs + (r.indexMs ?? 0) <= storeTargets.startupMs)}`,
+    `${round(r.rssMB)} MB${ok(r.rssMB <= storeTargets.rssMB)}`,
+  ];
+}
+
+if (isMain(import.meta.url)) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--worker') {
+    const r = await worker(args[1]!, Number(args[2]));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    const sizes = args.length ? args.map(Number) : [1000, 10000, 100000];
+    for (const size of sizes) {
+      const r = await runStoreBench(size);
+      console.log(formatStoreRow(r).join(' | '));
+    }
+  }
+}
