@@ -1,7 +1,7 @@
 import './http/augment.ts';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import express, { type Express, type Request } from 'express';
+import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
@@ -19,6 +19,9 @@ import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
 import { createSiteContext } from './http/context.ts';
 import { createAccessGate } from './http/access-gate.ts';
+import { isUnder, normalizePath } from './http/normalize-path.ts';
+import { createPageCache, isAnonymous, type PageCache } from './http/page-cache.ts';
+import { onStoreChange } from './store/index.ts';
 import { createErrorHandlers } from './http/errors.ts';
 import { KiosqueSessionStore } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
@@ -32,6 +35,9 @@ import { createSiteRoutes } from './site/routes.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
+
+/** Paths whose GET pages need a session even for an anonymous visitor (a CSRF token goes into it). */
+export const sessionPaths = ['/login', '/logout', '/setup', '/plugins'];
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +56,8 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
+  pageCache: PageCache;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -106,6 +114,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const passport = createPassport(store, createDummyHash());
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
+  const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
+  const stopWatchingStore = onStoreChange(store, () => pageCache.bump());
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -151,7 +161,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '1mb' }));
-  app.use(
+  const sessionChain = [
     session({
       name: SESSION_COOKIE,
       secret: await sessionSecret(config, store),
@@ -160,19 +170,31 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.session.maxAgeHours * 3600 * 1000, path: '/' },
     }),
-  );
-  app.use((req, _res, next) => {
-    // express-session's `secure: 'auto'` follows req.secure; 'always'/'never' override it.
-    if (req.session?.cookie && config.session.secureCookie !== 'auto') req.session.cookie.secure = config.session.secureCookie === 'always';
-    next();
-  });
+    (req: Request, _res: Response, next: NextFunction) => {
+      // express-session's `secure: 'auto'` follows req.secure; 'always'/'never' override it.
+      if (req.session?.cookie && config.session.secureCookie !== 'auto') req.session.cookie.secure = config.session.secureCookie === 'always';
+      next();
+    },
+    passport.session(),
+  ];
   app.use(passport.initialize());
-  app.use(passport.session());
+  // An anonymous visitor reading pages neither creates nor loads a session: no cookie, no store
+  // read, and the page cache can answer. Any other method, or a page that puts a CSRF token in
+  // the session (sessionPaths), goes through the session as usual.
+  app.use(
+    Router().use((req, res, next) => {
+      const readOnly = req.method === 'GET' || req.method === 'HEAD';
+      const path = readOnly && isAnonymous(req, SESSION_COOKIE) ? normalizePath(req.path) : null;
+      if (path !== null && !sessionPaths.some((p) => isUnder(path, p))) return next('router');
+      next();
+    }, ...sessionChain),
+  );
   app.use(createSiteContext({ store, engine, secureCookie }));
   app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   app.use('/assets', assets);
+  app.use(pageCache.middleware);
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
@@ -191,7 +213,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
-    async close() {},
+    pageCache,
+    async close() {
+      stopWatchingStore();
+    },
   };
   return app;
 }
