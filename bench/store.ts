@@ -7,7 +7,7 @@ import { openLowdbStore, type Store } from '../core/store/index.ts';
 import { writeStats } from '../core/store/lowdb/durable-file.ts';
 import { SHARD_SIZE } from '../core/store/lowdb/media.ts';
 import { writeDataset } from './lib/media-data.ts';
-import { BENCH_DIR, isMain, measured, round, runChild, seededRandom } from './lib/index.ts';
+import { BENCH_DIR, isMain, measured, renderTable, round, runChild, seededRandom, type Row } from './lib/index.ts';
 
 export interface StoreResult {
   size: number;
@@ -62,6 +62,8 @@ async function worker(dataDir: string, size: number): Promise<Omit<StoreResult, 
     if (!m) throw new Error(`media ${id} missing`);
   };
 
+  // A first edit compiles the write path; a live server pays that once, so it is not counted.
+  await edit(randomId(), 'Warm-up edit');
   // One edit, five times over: the worst block and the median wall time.
   const singles = [];
   for (let i = 0; i < 5; i++) {
@@ -97,29 +99,33 @@ async function worker(dataDir: string, size: number): Promise<Omit<StoreResult, 
   return { size, startupMs, indexMs, listMs, rssMB, edit: editResult, sequential200, concurrent50 };
 }
 
-/** Generates a data folder of `size` media, then measures the store on it in a fresh process. */
-export async function runStoreBench(size: number, options: { keepDir?: string } = {}): Promise<StoreResult & { dataDir?: string }> {
-  const dataDir = options.keepDir ?? (await mkdtemp(path.join(os.tmpdir(), `kiosque-bench-store-${size}-`)));
+/** Measures the store on a data folder holding `size` media (see writeDataset), in a fresh process. */
+export async function runStoreBench(dataDir: string, size: number): Promise<Omit<StoreResult, 'generateMs'>> {
+  return (await runChild(path.join(BENCH_DIR, 'store.ts'), ['--worker', dataDir, String(size)])) as Omit<StoreResult, 'generateMs'>;
+}
+
+/** Generates a data folder of `size` media in a temporary folder, measures, removes it. */
+export async function generateAndRunStoreBench(size: number): Promise<StoreResult> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `kiosque-bench-store-${size}-`));
   try {
     const t = performance.now();
     await writeDataset(dataDir, size);
     const generateMs = performance.now() - t;
-    const r = (await runChild(path.join(BENCH_DIR, 'store.ts'), ['--worker', dataDir, String(size)])) as Omit<StoreResult, 'generateMs'>;
-    return { ...r, generateMs };
+    return { ...(await runStoreBench(dataDir, size)), generateMs };
   } finally {
-    if (!options.keepDir) await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-export function formatStoreRow(r: StoreResult): string[] {
-  const ok = (good: boolean) => (good ? '' : ' ✗');
+export function storeRows(r: StoreResult | Omit<StoreResult, 'generateMs'>): Row[] {
+  const size = String(r.size);
+  const startup = r.startupMs + (r.indexMs ?? 0);
   return [
-    String(r.size),
-    `${round(r.edit.ms)} ms, block ${round(r.edit.blockMs)} ms${ok(r.edit.blockMs <= storeTargets.editBlockMs)}, ${round(r.edit.bytes / 1024)} KB${ok(r.edit.bytes <= storeTargets.editBytes)}`,
-    `${round(r.sequential200.ms)} ms${ok(r.sequential200.ms <= storeTargets.sequential200Ms)}, block ${round(r.sequential200.blockMs)} ms`,
-    `${round(r.concurrent50.ms)} ms, block ${round(r.concurrent50.blockMs)} ms, ${r.concurrent50.persisted}/${r.concurrent50.total} persisted${ok(r.concurrent50.allPersisted)}`,
-    `${round(r.startupMs)} ms${r.indexMs === null ? ` (no index yet; list() ${round(r.listMs)} ms)` : ` + index ${round(r.indexMs)} ms`}${ok(r.startupMs + (r.indexMs ?? 0) <= storeTargets.startupMs)}`,
-    `${round(r.rssMB)} MB${ok(r.rssMB <= storeTargets.rssMB)}`,
+    { size, measure: 'store: one media edit', value: `${round(r.edit.ms)} ms, longest block ${round(r.edit.blockMs)} ms, ${round(r.edit.bytes / 1024)} KB written`, target: 'block ≤ 10 ms, ≤ 1 MB', ok: r.edit.blockMs <= storeTargets.editBlockMs && r.edit.bytes <= storeTargets.editBytes },
+    { size, measure: 'store: 200 sequential edits', value: `${round(r.sequential200.ms)} ms, longest block ${round(r.sequential200.blockMs)} ms, ${round(r.sequential200.bytes / 1e6)} MB written`, target: '≤ 4 s', ok: r.sequential200.ms <= storeTargets.sequential200Ms },
+    { size, measure: 'store: 50 concurrent edits', value: `${round(r.concurrent50.ms)} ms, longest block ${round(r.concurrent50.blockMs)} ms, ${r.concurrent50.persisted}/${r.concurrent50.total} persisted after reopening`, target: 'all persisted', ok: r.concurrent50.allPersisted },
+    { size, measure: 'store: startup', value: `load ${round(r.startupMs)} ms${r.indexMs === null ? ` (no search index yet; media.list() ${round(r.listMs)} ms)` : ` + search index ${round(r.indexMs)} ms`}`, target: '≤ 3 s', ok: startup <= storeTargets.startupMs },
+    { size, measure: 'store: RSS after start', value: `${round(r.rssMB)} MB`, target: '≤ 500 MB', ok: r.rssMB <= storeTargets.rssMB },
   ];
 }
 
@@ -131,8 +137,8 @@ if (isMain(import.meta.url)) {
   } else {
     const sizes = args.length ? args.map(Number) : [1000, 10000, 100000];
     for (const size of sizes) {
-      const r = await runStoreBench(size);
-      console.log(formatStoreRow(r).join(' | '));
+      const r = await generateAndRunStoreBench(size);
+      console.log(renderTable(storeRows(r)));
     }
   }
 }
