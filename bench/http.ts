@@ -51,10 +51,14 @@ interface ServedRoute {
   path: string;
   status: number;
   baselinePath?: string;
+  /** X-Page-Cache of a second request: shows whether anonymous visitors get the cached page. */
+  pageCache?: string;
 }
 
 interface Measure {
   rps: number;
+  /** Server CPU time per request (µs): app and baseline run in the same child process. */
+  cpuMicrosPerRequest: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -65,9 +69,14 @@ export interface HttpRouteResult {
   name: string;
   path: string;
   status: number;
+  /** hit, miss, or none (not cacheable) on the request after the first. */
+  pageCache: string | null;
   app: Measure | null;
   baseline: (Measure & { kind: 'html' | 'static' }) | null;
+  /** app req/s ÷ baseline req/s, both measured in this run. */
   ratio: number | null;
+  /** baseline CPU per request ÷ app CPU per request: the same ratio, steadier on a busy machine. */
+  cpuRatio: number | null;
   target: number;
 }
 
@@ -99,9 +108,9 @@ function listen(app: express.Express | ReturnType<typeof express>): Promise<{ se
 
 /** Child process: the app and the baselines on two ports; prints their description as one JSON line. */
 async function serve(dataDir: string): Promise<void> {
-  const config = loadConfig({ configDir: path.join(ROOT_DIR, 'config'), env: {}, overrides: { dataDir, log: { level: 'info', pretty: false } } });
-  // The app logs every request as in production, into /dev/null.
-  const logger = createLogger({ level: config.log.level, pretty: false, destination: pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream });
+  const config = loadConfig({ configDir: path.join(ROOT_DIR, 'config'), env: {}, overrides: { dataDir, log: { level: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', pretty: false } } });
+  // The app logs every request as in production (pino's default: one synchronous write per line), into /dev/null.
+  const logger = createLogger({ level: config.log.level, pretty: false, destination: pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream });
   const store = await openLowdbStore({ dataDir });
   const ctx = await prepareContext(dataDir, (await store.media.list()).slice(0, 1000));
   const app = await createApp({ config, store, logger });
@@ -114,6 +123,12 @@ async function serve(dataDir: string): Promise<void> {
     res.send(bodies[Number(req.params.i)]);
   });
   baseline.use('/static', express.static(staticDir));
+  // This process's CPU time: the parent reads it around each run to get CPU per request, a figure
+  // that holds on a busy machine where req/s swings with what else runs.
+  baseline.get('/__cpu', (_req, res) => {
+    const u = process.cpuUsage();
+    res.json({ micros: u.user + u.system });
+  });
   const baseServer = await listen(baseline);
 
   const routes: ServedRoute[] = [];
@@ -122,6 +137,9 @@ async function serve(dataDir: string): Promise<void> {
     const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     const served: ServedRoute = { name: route.name, path: p, status: res.status };
     if (res.status === 200) {
+      const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept: 'text/html' } });
+      await again.arrayBuffer();
+      served.pageCache = again.headers.get('x-page-cache') ?? 'none';
       if (route.baseline === 'html') {
         bodies.push(await res.text());
         served.baselinePath = `/html/${bodies.length - 1}`;
@@ -141,11 +159,15 @@ async function serve(dataDir: string): Promise<void> {
   process.stdin.on('end', () => process.exit(0));
 }
 
-async function measure(url: string, seconds: number): Promise<Measure> {
+async function measure(url: string, seconds: number, cpuUrl: string): Promise<Measure> {
   const headers = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'en' };
+  const cpu = async () => ((await (await fetch(cpuUrl)).json()) as { micros: number }).micros;
   await autocannon({ url, connections: 10, duration: Math.max(0.5, seconds / 3), headers }); // warm-up
+  const cpuBefore = await cpu();
   const r = await autocannon({ url, connections: 10, duration: seconds, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const cpuMicrosPerRequest = (await cpu()) - cpuBefore;
+  const total = r.requests.total || 1;
+  return { rps: r.requests.average, cpuMicrosPerRequest: cpuMicrosPerRequest / total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; info: { appPort: number; basePort: number; routes: ServedRoute[] } }> {
@@ -171,13 +193,15 @@ export async function runHttpBench(dataDir: string, options: { seconds: number }
     const results: HttpRouteResult[] = [];
     for (const served of info.routes) {
       const route = httpRoutes.find((r) => r.name === served.name)!;
-      const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, app: null, baseline: null, ratio: null, target: route.target };
+      const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, ratio: null, cpuRatio: null, target: route.target };
       if (served.status === 200 && served.baselinePath) {
-        const base = await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds);
-        const app = await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds);
+        const cpuUrl = `http://127.0.0.1:${info.basePort}/__cpu`;
+        const base = await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl);
+        const app = await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl);
         result.app = app;
         result.baseline = { ...base, kind: route.baseline };
         result.ratio = base.rps > 0 ? app.rps / base.rps : null;
+        result.cpuRatio = app.cpuMicrosPerRequest > 0 ? base.cpuMicrosPerRequest / app.cpuMicrosPerRequest : null;
       }
       results.push(result);
     }
@@ -195,7 +219,8 @@ export function httpRows(size: string, results: HttpRouteResult[]): Row[] {
     const target = `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
     if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
     const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
-    const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}${failures}`;
+    const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache})` : '';
+    const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
     return { size, measure, value, target, ok: (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures };
   });
 }

@@ -27,7 +27,9 @@ export interface PageCacheOptions {
 }
 
 interface Entry {
-  body: Buffer;
+  /** Kept as a string: Node then sends headers and body in one write, as res.send does. */
+  body: string;
+  length: number;
   etag: string | undefined;
   type: string;
   token: string;
@@ -61,26 +63,24 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   function remember(key: string, entry: Entry) {
     const old = entries.get(key);
     if (old) {
-      bytes -= old.body.length;
+      bytes -= old.length;
       entries.delete(key);
     }
     entries.set(key, entry);
-    bytes += entry.body.length;
+    bytes += entry.length;
     for (const [k, e] of entries) {
       if (entries.size <= maxEntries && bytes <= maxBytes) break;
       entries.delete(k);
-      bytes -= e.body.length;
+      bytes -= e.length;
     }
   }
 
   function middleware(req: Request, res: Response, next: NextFunction): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    // Whatever the visitor, the page depends on the cookies (session, language) and may on the language header.
-    res.vary('Cookie');
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(req.headers.accept ?? '').includes('text/html')) return next();
+    // Whatever the visitor, a page depends on the cookies (session, language) and may on the language header.
     const site = res.locals.site as RequestSite | undefined;
-    if (site?.skeleton.visitorsMayChooseLanguage) res.vary('Accept-Language');
-    if (!options.enabled || !site || req.user || !isAnonymous(req, options.sessionCookie)) return next();
-    if (!(req.headers.accept ?? '').includes('text/html') || req.originalUrl.length > 1024) return next();
+    res.setHeader('Vary', site?.skeleton.visitorsMayChooseLanguage ? 'Cookie, Accept-Language' : 'Cookie');
+    if (!options.enabled || !site || req.user || !isAnonymous(req, options.sessionCookie) || req.originalUrl.length > 1024) return next();
 
     const key = `${site.lang}\n${site.theme}\n${req.originalUrl}`;
     const current = token();
@@ -97,7 +97,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         res.end();
         return;
       }
-      res.setHeader('Content-Length', hit.body.length);
+      res.setHeader('Content-Length', hit.length);
       res.end(req.method === 'HEAD' ? undefined : hit.body);
       return;
     }
@@ -118,9 +118,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         !/no-store|private/.test(cacheControl) &&
         token() === current
       ) {
-        const buf = Buffer.from(body, 'utf8');
-        const etagFn = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string) | undefined;
-        remember(key, { body: buf, etag: etagFn?.(buf), type, token: current });
+        const etagFn = req.app.get('etag fn') as ((body: string, encoding?: string) => string) | undefined;
+        remember(key, { body, length: Buffer.byteLength(body, 'utf8'), etag: etagFn?.(body, 'utf8'), type, token: current });
       }
       return send(body);
     };
