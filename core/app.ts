@@ -32,6 +32,7 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { readSkeleton, type SkeletonSettings } from './settings/skeleton.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -115,7 +116,13 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
   const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
-  const stopWatchingStore = onStoreChange(store, () => pageCache.bump());
+  // Read on every request by the site context: kept until the settings change.
+  let skeleton: Promise<SkeletonSettings> | null = null;
+  const stopWatchingStore = onStoreChange(store, (area) => {
+    if (area === 'settings') skeleton = null;
+    pageCache.bump();
+  });
+  const currentSkeleton = () => (skeleton ??= readSkeleton(store));
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -187,7 +194,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       next();
     }, ...sessionChain),
   );
-  app.use(createSiteContext({ store, engine, secureCookie }));
+  app.use(createSiteContext({ store, engine, secureCookie, skeleton: currentSkeleton }));
   app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
