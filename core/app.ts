@@ -122,7 +122,11 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (area === 'settings') skeleton = null;
     pageCache.bump();
   });
-  const currentSkeleton = () => (skeleton ??= readSkeleton(store));
+  const currentSkeleton = () =>
+    (skeleton ??= readSkeleton(store).catch((err: unknown) => {
+      skeleton = null; // a failed read is not kept: the next request tries again
+      throw err;
+    }));
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;

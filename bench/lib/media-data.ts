@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SHARD_SIZE, shardIndex } from '../../core/store/lowdb/media.ts';
+import { asciiJson } from '../../core/store/lowdb/durable-file.ts';
 import type { Keyword, KeywordGroup, Media, MediaType, Sector } from '../../core/store/index.ts';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same data set on every run. */
@@ -129,13 +130,13 @@ export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
 
 /**
  * Writes a lowdb data folder holding `count` media, laid out as core/store/lowdb does (shards of
- * SHARD_SIZE ids), far faster than `store.media.create` one by one. Open it with openLowdbStore.
+ * SHARD_SIZE ids, ASCII-escaped JSON), far faster than `store.media.create` one by one. Open it with openLowdbStore.
  */
 export async function writeDataset(dataDir: string, count: number, seed = 42): Promise<Dataset> {
   const data = makeTaxonomy();
   const dbDir = path.join(dataDir, 'db');
   await mkdir(path.join(dbDir, 'media'), { recursive: true, mode: 0o700 });
-  const asItems = <T extends { id: string }>(list: T[]) => JSON.stringify({ items: Object.fromEntries(list.map((x) => [x.id, x])) });
+  const asItems = <T extends { id: string }>(list: T[]) => asciiJson(JSON.stringify({ items: Object.fromEntries(list.map((x) => [x.id, x])) }));
   await writeFile(path.join(dbDir, 'sectors.json'), asItems(data.sectors));
   await writeFile(path.join(dbDir, 'keyword-groups.json'), asItems(data.groups));
   await writeFile(path.join(dbDir, 'keywords.json'), asItems(data.keywords));
@@ -144,7 +145,7 @@ export async function writeDataset(dataDir: string, count: number, seed = 42): P
   let current = shardIndex('1');
   const flush = async () => {
     if (Object.keys(shard).length === 0) return;
-    await writeFile(path.join(dbDir, 'media', `shard-${String(current).padStart(5, '0')}.json`), JSON.stringify({ items: shard }));
+    await writeFile(path.join(dbDir, 'media', `shard-${String(current).padStart(5, '0')}.json`), asciiJson(JSON.stringify({ items: shard })));
     shard = {};
   };
   for (let id = 1; id <= count; id++) {

@@ -45,11 +45,11 @@ test('concurrent edits within one shard and across shards all persist', async ()
   const sameShard = Array.from({ length: 20 }, (_, i) => String(SHARD_SIZE + 1 + i));
   const across = Array.from({ length: 20 }, (_, i) => String(1 + ((i * 97) % (COUNT - 1))));
   const ids = [...new Set([...sameShard, ...across])];
-  await Promise.all(ids.map((id) => store.media.update(id, { title: `Titre ${id} modifié` })));
+  await Promise.all(ids.map((id) => store.media.update(id, { title: `Titre ${id} modifié 🎭` })));
   await store.close();
   store = await openLowdbStore({ dataDir });
   try {
-    for (const id of ids) assert.equal((await store.media.get(id))?.title, `Titre ${id} modifié`, `media ${id}`);
+    for (const id of ids) assert.equal((await store.media.get(id))?.title, `Titre ${id} modifié 🎭`, `media ${id}`);
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
