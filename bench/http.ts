@@ -186,8 +186,26 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; info: { ap
   });
 }
 
-/** Measures every route on a data folder: app and baseline, each for `seconds`. */
-export async function runHttpBench(dataDir: string, options: { seconds: number }): Promise<HttpRouteResult[]> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function medianMeasure(ms: Measure[]): Measure {
+  return {
+    rps: median(ms.map((m) => m.rps)),
+    cpuMicrosPerRequest: median(ms.map((m) => m.cpuMicrosPerRequest)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: median(ms.map((m) => m.p99)),
+    non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
+    errors: ms.reduce((n, m) => n + m.errors, 0),
+  };
+}
+
+/**
+ * Measures every route on a data folder: baseline then app, `rounds` times alternately, each for
+ * `seconds`; figures are medians over the rounds (ratios are the median of each round's ratio), so
+ * a burst of other work on the machine skews one round, not the result.
+ */
+export async function runHttpBench(dataDir: string, options: { seconds: number; rounds?: number }): Promise<HttpRouteResult[]> {
+  const rounds = options.rounds ?? 1;
   const { child, info } = await startServer(dataDir);
   try {
     const results: HttpRouteResult[] = [];
@@ -196,12 +214,16 @@ export async function runHttpBench(dataDir: string, options: { seconds: number }
       const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, ratio: null, cpuRatio: null, target: route.target };
       if (served.status === 200 && served.baselinePath) {
         const cpuUrl = `http://127.0.0.1:${info.basePort}/__cpu`;
-        const base = await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl);
-        const app = await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl);
-        result.app = app;
-        result.baseline = { ...base, kind: route.baseline };
-        result.ratio = base.rps > 0 ? app.rps / base.rps : null;
-        result.cpuRatio = app.cpuMicrosPerRequest > 0 ? base.cpuMicrosPerRequest / app.cpuMicrosPerRequest : null;
+        const bases: Measure[] = [];
+        const apps: Measure[] = [];
+        for (let i = 0; i < rounds; i++) {
+          bases.push(await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl));
+          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl));
+        }
+        result.app = medianMeasure(apps);
+        result.baseline = { ...medianMeasure(bases), kind: route.baseline };
+        result.ratio = median(apps.map((a, i) => a.rps / (bases[i]!.rps || 1)));
+        result.cpuRatio = median(apps.map((a, i) => bases[i]!.cpuMicrosPerRequest / (a.cpuMicrosPerRequest || 1)));
       }
       results.push(result);
     }
@@ -232,9 +254,9 @@ if (isMain(import.meta.url)) {
   } else {
     const dataDir = args[0];
     if (!dataDir) {
-      console.error('usage: tsx bench/http.ts <data folder> [seconds]   (make one with bench/run.ts, or any Kiosque data folder)');
+      console.error('usage: tsx bench/http.ts <data folder> [seconds] [rounds]   (make one with bench/run.ts, or any Kiosque data folder)');
       process.exit(64);
     }
-    console.log(renderTable(httpRows('', await runHttpBench(dataDir, { seconds: Number(args[1] ?? 5) }))));
+    console.log(renderTable(httpRows('', await runHttpBench(dataDir, { seconds: Number(args[1] ?? 5), rounds: Number(args[2] ?? 3) }))));
   }
 }

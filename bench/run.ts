@@ -1,5 +1,5 @@
-// `npm run bench` (1k, 10k, 100k media; 5 s per HTTP measurement) or `npm run bench -- --quick`
-// (200 media, 1 s): generates data, runs every benchmark, prints one table and writes the JSON to
+// `npm run bench` (1k, 10k, 100k media; HTTP: 3 alternating rounds of 4 s per side) or
+// `npm run bench -- --quick` (200 media, one round of 1 s): generates data, runs every benchmark, prints one table and writes the JSON to
 // bench/results/ (or --out <file>).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -54,10 +54,11 @@ export interface BenchReport {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, sizes: { type: 'string' }, seconds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, sizes: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' } } });
   const quick = values.quick;
   const sizes = values.sizes ? values.sizes.split(',').map(Number) : quick ? [200] : [1000, 10000, 100000];
-  const seconds = values.seconds ? Number(values.seconds) : quick ? 1 : 5;
+  const seconds = values.seconds ? Number(values.seconds) : quick ? 1 : 4;
+  const rounds = values.rounds ? Number(values.rounds) : quick ? 1 : 3;
 
   const rows: Row[] = [];
   const report: BenchReport = {
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       const store = await runStoreBench(dataDir, size);
       rows.push(...storeRows(store));
       process.stderr.write(`bench: ${size} media: http…\n`);
-      const http = await runHttpBench(dataDir, { seconds });
+      const http = await runHttpBench(dataDir, { seconds, rounds });
       rows.push(...httpRows(String(size), http));
       report.sizes[String(size)] = { generateMs, store, http };
     } finally {

@@ -87,6 +87,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const hit = entries.get(key);
     if (hit && hit.token === current) {
       hits++;
+      res.locals.pageCacheHit = true;
       entries.delete(key);
       entries.set(key, hit);
       res.setHeader('X-Page-Cache', 'hit');

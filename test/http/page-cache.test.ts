@@ -36,6 +36,18 @@ test('a second anonymous request is served from the cache with the same HTML and
   await page().set('If-None-Match', String(first.headers['etag'])).expect(304);
 });
 
+test('a cached page is logged at debug level, a rendered one at info', async () => {
+  const completed = () => t.logs.filter((l) => l.msg === 'request completed').length;
+  t.app.kiosque.pageCache.bump();
+  const before = completed();
+  await page('/?logged').expect(200);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(completed(), before + 1, 'the miss is logged');
+  assert.equal((await page('/?logged')).headers['x-page-cache'], 'hit');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(completed(), before + 1, 'the hit is not logged at info');
+});
+
 test('the language is part of the key: French and English visitors get their own page', async () => {
   const en = await page().set('Accept-Language', 'en').expect(200);
   const fr = await page().set('Accept-Language', 'fr').expect(200);
