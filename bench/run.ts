@@ -2,12 +2,12 @@
 // `npm run bench -- --quick` (200 media, one round of 1 s): generates data, runs every benchmark, prints one table and writes the JSON to
 // bench/results/ (or --out <file>).
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDataset } from './lib/media-data.ts';
-import { BENCH_DIR, renderTable, runChild, type Row } from './lib/index.ts';
+import { BENCH_DIR, renderTable, type Row } from './lib/index.ts';
 import { runStoreBench, storeRows, type StoreResult } from './store.ts';
 import { httpRows, runHttpBench, type HttpRouteResult } from './http.ts';
 
@@ -16,31 +16,82 @@ export interface OptionalBenchOutput {
   [key: string]: unknown;
 }
 
+interface OptionalBench {
+  name: string;
+  file: string;
+  /** Runs the module's benchmark and turns its result into table rows. */
+  run(mod: Record<string, unknown>, options: { quick: boolean; sizes: number[] }): Promise<{ output: unknown; rows: Row[] }>;
+}
+
+type SearchFigures = Record<string, number>;
+type DerivativeFigures = { imagesPerSecond: Record<string, number>; ratioToBareOneDecode: number; ratioToBareNaive: number; images: number; workers: number };
+
 /**
- * Benchmarks that other parts of Kiosque bring (search, derivatives). Each is optional: when its
- * file is absent the table says so. A module exporting `runBench({ quick, sizes })` is imported and
- * its result kept (its `rows`, if any, join the table); any other script is run as a child process
- * with `--json` (and `--quick`), and its last output line is kept (as JSON if it parses).
+ * Benchmarks that other parts of Kiosque bring. Each is optional: when its file is absent the
+ * table says so. A module may also export `runBench({ quick, sizes }) → { rows?, ... }` (Row from
+ * bench/lib/table.ts), which takes precedence over the adapters below.
  */
-const optionalBenches = [
-  { name: 'search', file: 'search.ts' },
-  { name: 'derivatives', file: 'derivatives.ts' },
+const optionalBenches: OptionalBench[] = [
+  {
+    name: 'search',
+    file: 'search.ts',
+    async run(mod, { quick, sizes }) {
+      const bench = mod.benchSearch as ((count: number, queries: number) => Promise<SearchFigures>) | undefined;
+      if (typeof bench !== 'function') throw new Error('bench/search.ts exports no benchSearch(count, queries)');
+      const output: Record<string, SearchFigures> = {};
+      const rows: Row[] = [];
+      for (const size of sizes) {
+        const queries = quick ? 100 : 1000;
+        const r = await bench(size, queries);
+        output[String(size)] = r;
+        rows.push({
+          size: String(size),
+          measure: `search: ${queries} random queries`,
+          value: `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (best of 3: ${r.bestOf3P50Ms} / ${r.bestOf3P99Ms} ms); linear scan p50 ${r.scanP50Ms} ms, p99 ${r.scanP99Ms} ms (index ×${r.ratioP50} / ×${r.ratioP99}); build ${r.buildMs} ms, ${r.indexMB} MB`,
+          target: 'p50 ≤ 1 ms, p99 ≤ 5 ms, build ≤ 2 s',
+          ok: Number(r.p50Ms) <= 1 && Number(r.p99Ms) <= 5 && Number(r.buildMs) <= 2000,
+        });
+      }
+      return { output, rows };
+    },
+  },
+  {
+    name: 'derivatives',
+    file: 'derivatives.ts',
+    async run(mod, { quick }) {
+      const bench = mod.benchDerivatives as ((o: { quick: boolean }) => Promise<DerivativeFigures>) | undefined;
+      if (typeof bench !== 'function') throw new Error('bench/derivatives.ts exports no benchDerivatives({ quick })');
+      const r = await bench({ quick });
+      const rate = (n: number | undefined) => (n ?? NaN).toFixed(2);
+      return {
+        output: r,
+        rows: [
+          {
+            size: '',
+            measure: `derivatives: ${r.images} images, ${r.workers} at a time`,
+            value: `${rate(r.imagesPerSecond.kiosque)} images/s vs bare sharp ${rate(r.imagesPerSecond['bare-one-decode'])} (naive ${rate(r.imagesPerSecond['bare-naive'])}); ratio ${rate(r.ratioToBareOneDecode)}`,
+            target: '≥ 0.8 × bare sharp',
+            ok: r.ratioToBareOneDecode >= 0.8,
+          },
+        ],
+      };
+    },
+  },
 ];
 
-async function runOptional(file: string, quick: boolean, sizes: number[]): Promise<{ note?: string; output?: unknown; rows: Row[] }> {
-  const full = path.join(BENCH_DIR, file);
-  if (!existsSync(full)) return { note: `bench/${file} not present yet: skipped`, rows: [] };
-  const source = await readFile(full, 'utf8');
-  if (/export\s+(async\s+)?function\s+runBench\b|export\s+const\s+runBench\b/.test(source)) {
-    const mod = (await import(full)) as { runBench: (o: { quick: boolean; sizes: number[] }) => Promise<OptionalBenchOutput> };
-    const output = await mod.runBench({ quick, sizes });
-    return { output, rows: Array.isArray(output?.rows) ? output.rows : [] };
-  }
+async function runOptional(bench: OptionalBench, quick: boolean, sizes: number[]): Promise<{ note?: string; output?: unknown; rows: Row[] }> {
+  const full = path.join(BENCH_DIR, bench.file);
+  if (!existsSync(full)) return { note: `bench/${bench.file} not present yet: skipped`, rows: [] };
   try {
-    const output = await runChild(full, ['--json', ...(quick ? ['--quick'] : [])]);
-    return { output, rows: [] };
+    // Both modules only run their own command line when started directly, so importing is safe.
+    const mod = (await import(full)) as Record<string, unknown>;
+    if (typeof mod.runBench === 'function') {
+      const output = (await (mod.runBench as (o: { quick: boolean; sizes: number[] }) => Promise<OptionalBenchOutput>)({ quick, sizes })) ?? {};
+      return { output, rows: Array.isArray(output.rows) ? output.rows : [] };
+    }
+    return await bench.run(mod, { quick, sizes });
   } catch (err) {
-    return { note: `bench/${file} failed or printed no JSON (${(err as Error).message.slice(0, 200)}); give it a runBench() export`, rows: [] };
+    return { note: `bench/${bench.file} failed: ${(err as Error).message.slice(0, 300)}`, rows: [] };
   }
 }
 
@@ -91,7 +142,7 @@ async function main(): Promise<void> {
 
   for (const bench of optionalBenches) {
     process.stderr.write(`bench: ${bench.name}…\n`);
-    const r = await runOptional(bench.file, quick, sizes);
+    const r = await runOptional(bench, quick, sizes);
     report.optional[bench.name] = { note: r.note, output: r.output };
     rows.push(...r.rows);
     if (r.note) rows.push({ size: '', measure: bench.name, value: r.note, target: '', ok: null });

@@ -1,5 +1,6 @@
 // Store benchmark: edits, bursts, startup and memory of the lowdb store at a given library size.
 // `tsx bench/store.ts 1000 10000` prints a table; `bench/run.ts` calls runStoreBench().
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,15 +28,27 @@ export const storeTargets = { editBlockMs: 10, editBytes: 1_000_000, sequential2
 
 type IndexBuilder = (store: Store) => Promise<unknown> | unknown;
 
-/** The search index builder, once core/search exists (optional: the bench reports null without it). */
+interface SearchIndexLike {
+  rebuild(media: Iterable<unknown>): void;
+}
+
+/**
+ * How the app builds its search index at start, once core/search exists (the bench reports null
+ * without it): a `buildSearchIndex(store)` export, or the `SearchIndex` class fed with every media.
+ */
 async function findIndexBuilder(): Promise<IndexBuilder | null> {
-  try {
-    const mod = (await import(path.join(BENCH_DIR, '..', 'core', 'search', 'index.ts'))) as Record<string, unknown>;
-    const fn = mod.buildSearchIndex ?? mod.createSearchIndex;
-    return typeof fn === 'function' ? (fn as IndexBuilder) : null;
-  } catch {
-    return null;
-  }
+  const file = path.join(BENCH_DIR, '..', 'core', 'search', 'index.ts');
+  if (!existsSync(file)) return null;
+  const mod = (await import(file)) as Record<string, unknown>;
+  if (typeof mod.buildSearchIndex === 'function') return mod.buildSearchIndex as IndexBuilder;
+  const SearchIndex = mod.SearchIndex as (new (o: { keywordTitle: (id: string) => string | undefined }) => SearchIndexLike) | undefined;
+  if (typeof SearchIndex !== 'function') return null;
+  return async (store) => {
+    const titles = new Map((await store.keywords.list()).map((k) => [k.id, k.title]));
+    const index = new SearchIndex({ keywordTitle: (id) => titles.get(id) });
+    index.rebuild(await store.media.list());
+    return index;
+  };
 }
 
 /** Runs in a fresh process on a generated data folder (see runStoreBench). */
