@@ -36,8 +36,12 @@ export interface AccessGateDeps {
   needsSetup: () => Promise<boolean>;
 }
 
-function wantsHtml(req: Request): boolean {
+/** Paths that never answer with a page: a denied request there gets 401, even from a browser. */
+const NON_PAGE_PREFIXES = ['/files', '/api'];
+
+function wantsHtml(req: Request, path: string): boolean {
   if (req.method !== 'GET') return false;
+  if (NON_PAGE_PREFIXES.some((p) => isUnder(path, p))) return false;
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html');
 }
@@ -63,7 +67,7 @@ export function createAccessGate(deps: AccessGateDeps) {
       return;
     }
     const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
-    const request: AccessRequest = { method: req.method, path, originalUrl: req.originalUrl, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: wantsHtml(req) };
+    const request: AccessRequest = { method: req.method, path, originalUrl: req.originalUrl, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: wantsHtml(req, path) };
     res.locals.accessPath = path;
 
     if (isUnder(path, '/admin') && (await deps.needsSetup())) {
@@ -95,8 +99,7 @@ export function createAccessGate(deps: AccessGateDeps) {
       return next(err);
     }
     if (request.wantsHtml) {
-      const target = safeReturnPath(req.originalUrl);
-      res.redirect(302, target === '/' ? '/login' : `/login?return=${encodeURIComponent(target)}`);
+      res.redirect(302, `/login?return=${encodeURIComponent(safeReturnPath(req.originalUrl))}`);
       return;
     }
     res.status(401).end();

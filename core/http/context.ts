@@ -1,16 +1,24 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Store } from '../store/index.ts';
 import { negotiateLanguage } from '../i18n/index.ts';
-import { readSkeleton } from '../settings/skeleton.ts';
+import { readSkeleton, type SkeletonSettings } from '../settings/skeleton.ts';
 import type { ViewEngine } from '../views/engine.ts';
 import type { RequestSite } from '../views/render.ts';
 
 export const LANG_COOKIE = 'kiosque_lang';
 
 /** Per request: the site settings, the theme in force and the visitor's language (res.locals.site). */
-export function createSiteContext(deps: { store: Store; engine: ViewEngine; secureCookie: (req: Request) => boolean }) {
+export function createSiteContext(deps: {
+  store: Store;
+  engine: ViewEngine;
+  secureCookie: (req: Request) => boolean;
+  /** A cached reader (see core/app.ts); by default the store is read on every request. */
+  skeleton?: () => Promise<SkeletonSettings>;
+}) {
+  const skeletonOf = deps.skeleton ?? (() => readSkeleton(deps.store));
   return async (req: Request, res: Response, next: NextFunction) => {
-    const skeleton = await readSkeleton(deps.store);
+    // A copy per request: templates and page.context filters may change it without leaking.
+    const skeleton = { ...(await skeletonOf()) };
     const { lang, remember } = negotiateLanguage({
       siteLanguage: skeleton.language,
       visitorsMayChoose: skeleton.visitorsMayChooseLanguage,

@@ -47,6 +47,9 @@ export function createRenderer(deps: RendererDeps): RenderPage {
     const site = res.locals.site as RequestSite;
     const user = req.user ?? null;
     const isAdminArea = names.some((n) => n.startsWith('admin'));
+    const withCsrf = !!(user || options.csrf);
+    // A page holding a CSRF token belongs to one session: never keep it in the anonymous page cache.
+    if (withCsrf) res.locals.noPageCache = true;
     const context: Record<string, unknown> = {
       lang: site.lang,
       site: site.skeleton,
@@ -54,7 +57,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       user,
       isAdmin: user?.role === 'admin',
       isStaff: user?.role === 'admin' || user?.role === 'editor',
-      csrfToken: user || options.csrf ? deps.csrfToken(req) : undefined,
+      csrfToken: withCsrf ? deps.csrfToken(req) : undefined,
       requestId: req.id,
       currentPath: req.originalUrl,
       title: options.title,
