@@ -36,8 +36,12 @@ export interface AccessGateDeps {
   needsSetup: () => Promise<boolean>;
 }
 
-function wantsHtml(req: Request): boolean {
+/** Paths that never answer with a page: a denied request there gets 401, even from a browser. */
+const NON_PAGE_PREFIXES = ['/files', '/api'];
+
+function wantsHtml(req: Request, path: string): boolean {
   if (req.method !== 'GET') return false;
+  if (NON_PAGE_PREFIXES.some((p) => isUnder(path, p))) return false;
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html');
 }
@@ -48,6 +52,28 @@ export function coreDecision(a: AccessRequest): AccessDecision {
     if (a.user.role === 'member') return { allow: false, reason: 'members have no admin access' };
   }
   return { allow: true };
+}
+
+/**
+ * Whether this visitor could open `target` (a site path) with a GET: the gate's own rules, asked
+ * ahead of time so that pages do not link to — or name — what the visitor may not see
+ * (e.g. the navigation's sectors on an intranet's login page).
+ */
+export function createAccessCheck(deps: { hooks: Hooks }) {
+  return async (req: Request, target: string): Promise<boolean> => {
+    const path = normalizePath(target);
+    if (path === null) return false;
+    const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
+    const request: AccessRequest = { method: 'GET', path, originalUrl: target, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: true };
+    const decision = coreDecision(request);
+    if (!decision.allow) return false;
+    try {
+      const filtered = await deps.hooks.applyFilterStrict<AccessDecision>('access', decision, request);
+      return !!filtered && filtered.allow === true;
+    } catch {
+      return false;
+    }
+  };
 }
 
 /**
@@ -63,7 +89,7 @@ export function createAccessGate(deps: AccessGateDeps) {
       return;
     }
     const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
-    const request: AccessRequest = { method: req.method, path, originalUrl: req.originalUrl, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: wantsHtml(req) };
+    const request: AccessRequest = { method: req.method, path, originalUrl: req.originalUrl, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: wantsHtml(req, path) };
     res.locals.accessPath = path;
 
     if (isUnder(path, '/admin') && (await deps.needsSetup())) {
@@ -95,8 +121,7 @@ export function createAccessGate(deps: AccessGateDeps) {
       return next(err);
     }
     if (request.wantsHtml) {
-      const target = safeReturnPath(req.originalUrl);
-      res.redirect(302, target === '/' ? '/login' : `/login?return=${encodeURIComponent(target)}`);
+      res.redirect(302, `/login?return=${encodeURIComponent(safeReturnPath(req.originalUrl))}`);
       return;
     }
     res.status(401).end();

@@ -38,7 +38,8 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     const attachment = req.query.download !== undefined || !inlineMimes.test(file.mime);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', FILE_CSP);
-    res.setHeader('Cache-Control', m.status === 'published' ? 'public, max-age=300' : 'private, no-cache');
+    // An access rule may have marked the response private already (e.g. the intranet): never widen it.
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', m.status === 'published' ? 'public, max-age=300' : 'private, no-cache');
     if (m.status !== 'published') res.vary('Cookie');
     if (attachment) res.attachment(variant === 'original' ? downloadName(m) : `${m.slug}-${variant}${path.extname(file.file)}`);
     res.setHeader('Content-Type', file.mime === 'text/plain' ? 'text/plain; charset=utf-8' : file.mime);

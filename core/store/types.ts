@@ -181,7 +181,10 @@ export interface SimpleRepository<T extends { id: string }> {
 
 export interface MediaRepository {
   get(id: string): Promise<Media | undefined>;
-  /** Every media item (for building the search index at start). Copies: safe to keep. */
+  /**
+   * Every media item (for building the search index at start). The records are frozen and shared,
+   * not copies: safe to keep (the store never changes them in place), not to modify.
+   */
   list(): Promise<Media[]>;
   count(): Promise<number>;
   create(input: Omit<Media, 'id'>): Promise<Media>;

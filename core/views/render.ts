@@ -55,6 +55,23 @@ export interface RendererDeps {
   adminMenu: (req: Request, lang: Language) => Promise<unknown[]>;
   /** The main navigation's entries (visible sectors in order, then the keyword groups the skeleton picks). */
   navigation: (skeleton: SkeletonSettings) => Promise<NavItem[]>;
+  /** Whether the visitor may open a path (the access gate's rules): links they may not follow are left out. */
+  canSee: (req: Request, path: string) => Promise<boolean>;
+}
+
+async function visibleNavigation(req: Request, items: NavItem[], canSee: RendererDeps['canSee']): Promise<NavItem[]> {
+  const out: NavItem[] = [];
+  for (const item of items) {
+    if (item.href && !(await canSee(req, item.href))) continue;
+    if (!item.children) {
+      out.push(item);
+      continue;
+    }
+    const children = [];
+    for (const child of item.children) if (await canSee(req, child.href)) children.push(child);
+    if (children.length) out.push({ ...item, children });
+  }
+  return out;
 }
 
 function languageLinks(req: Request, lang: Language, enabled: boolean) {
@@ -72,6 +89,9 @@ export function createRenderer(deps: RendererDeps): RenderPage {
     const site = res.locals.site as RequestSite;
     const user = req.user ?? null;
     const isAdminArea = names.some((n) => n.startsWith('admin'));
+    const withCsrf = !!(user || options.csrf);
+    // A page holding a CSRF token belongs to one session: never keep it in the anonymous page cache.
+    if (withCsrf) res.locals.noPageCache = true;
     const context: Record<string, unknown> = {
       lang: site.lang,
       site: site.skeleton,
@@ -79,13 +99,13 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       user,
       isAdmin: user?.role === 'admin',
       isStaff: user?.role === 'admin' || user?.role === 'editor',
-      csrfToken: user || options.csrf ? deps.csrfToken(req) : undefined,
+      csrfToken: withCsrf ? deps.csrfToken(req) : undefined,
       requestId: req.id,
       currentPath: req.originalUrl,
       title: options.title,
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
-      navigation: await deps.navigation(site.skeleton),
+      navigation: await visibleNavigation(req, await deps.navigation(site.skeleton), deps.canSee),
       chrome: layoutChrome(site.skeleton),
       mediaDisplay: site.mediaDisplay,
       page,

@@ -115,7 +115,7 @@ test('an access filter that throws denies, and disabling it reopens the site', a
   assert.equal((await toggle('deny-all', 'enable')).status, 303);
   const page = await request(t.app).get('/').set('Accept', 'text/html');
   assert.equal(page.status, 302);
-  assert.equal(page.headers.location, '/login');
+  assert.equal(page.headers.location, '/login?return=%2F');
   await request(t.app).get('/plugins/hello/').expect(401);
   await request(t.app).get('/login').set('Accept', 'text/html').expect(200);
   // Everyone else is locked out, but an admin can still reach /admin/plugins to switch the culprit off.

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DocFile } from './doc-file.ts';
 import type { CollectionData } from './collection.ts';
@@ -6,10 +6,10 @@ import { StoreCorruptError, type Media, type MediaRepository } from '../types.ts
 
 /**
  * Media records sharded by id range: ids [k·SHARD_SIZE, (k+1)·SHARD_SIZE) live in
- * db/media/shard-<k>.json. An edit rewrites only its shard (a few hundred KB at most), so the
+ * db/media/shard-<k>.json. An edit rewrites only its shard (about 120 KB with realistic records), so the
  * cost of a write follows the change, not the size of the library; bursts on one shard coalesce.
  */
-export const SHARD_SIZE = 500;
+export const SHARD_SIZE = 100;
 
 export interface MediaCounter {
   /** The next id to assign; kept in meta.json so ids are never reused. */
@@ -24,17 +24,28 @@ export async function openMediaShards(dbDir: string): Promise<Map<number, DocFil
   const dir = path.join(dbDir, 'media');
   await mkdir(dir, { recursive: true });
   const shards = new Map<number, DocFile<CollectionData<Media>>>();
-  const names = (await readdir(dir)).filter((n) => /^shard-\d+\.json$/.test(n));
-  await Promise.all(
-    names.map(async (name) => {
-      const index = Number(/\d+/.exec(name)![0]);
-      const doc = new DocFile<CollectionData<Media>>(path.join(dir, name), { items: {} });
-      await doc.load();
-      if (!doc.data || typeof doc.data.items !== 'object' || doc.data.items === null) throw new StoreCorruptError(doc.file, 'missing "items" object');
-      shards.set(index, doc);
-    }),
-  );
+  const all = await readdir(dir);
+  // A crash mid-write leaves a half-written temporary copy; the shard beside it is intact.
+  for (const name of all.filter((n) => n.endsWith('.tmp'))) await rm(path.join(dir, name), { force: true });
+  const names = all.filter((n) => /^shard-\d+\.json$/.test(n));
+  // One shard at a time: each file's text can be collected as soon as it is parsed, which keeps
+  // the peak memory near the size of the records (reading all at once tripled RSS at 100k media).
+  for (const name of names) {
+    const index = Number(/\d+/.exec(name)![0]);
+    const doc = new DocFile<CollectionData<Media>>(path.join(dir, name), { items: {} });
+    await doc.load();
+    if (!doc.data || typeof doc.data.items !== 'object' || doc.data.items === null) throw new StoreCorruptError(doc.file, 'missing "items" object');
+    shards.set(index, doc);
+  }
   return shards;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export function mediaRepository(dbDir: string, shards: Map<number, DocFile<CollectionData<Media>>>, counter: MediaCounter): MediaRepository & { idle(): Promise<void> } {
@@ -67,9 +78,11 @@ export function mediaRepository(dbDir: string, shards: Map<number, DocFile<Colle
       return m && structuredClone(m);
     },
     async list() {
+      // Copying 100,000 records took seconds; the store never changes a record in place (every
+      // write swaps in a new object), so handing out frozen originals is safe and nearly free.
       const out: Media[] = [];
       for (const index of [...shards.keys()].sort((a, b) => a - b)) {
-        for (const m of Object.values(shards.get(index)!.data.items)) out.push(structuredClone(m));
+        for (const m of Object.values(shards.get(index)!.data.items)) out.push(deepFreeze(m));
       }
       return out;
     },

@@ -1,0 +1,262 @@
+// HTTP benchmark: the real app, anonymous visitor, 10 connections, against baselines measured in
+// the same run (bare Express 5 `res.send` of the same HTML; `express.static` of the same file).
+// The servers run in a child process (`--serve`), autocannon in this one, so they do not share a core's event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import express from 'express';
+import autocannon from 'autocannon';
+import { pino } from 'pino';
+import sharp from 'sharp';
+import { loadConfig } from '../core/config/index.ts';
+import { createLogger } from '../core/logger/index.ts';
+import { openLowdbStore, type Media } from '../core/store/index.ts';
+import { createApp, ROOT_DIR } from '../core/app.ts';
+import { BENCH_DIR, isMain, renderTable, round, type Row } from './lib/index.ts';
+
+/** What a route needs to know about the data folder to build its URL. */
+export interface RouteContext {
+  /** A published image with a thumbnail. */
+  mediaId: string;
+  mediaSlug: string;
+}
+
+export interface HttpRoute {
+  name: string;
+  path: (ctx: RouteContext) => string;
+  /** html: bare Express res.send of the same body; static: express.static serving the same bytes. */
+  baseline: 'html' | 'static';
+  /** The ratio to the baseline that issue 8 asks for. */
+  target: number;
+}
+
+/**
+ * The routes measured. A route that does not answer 200 today (before its feature lands) is
+ * reported as "n/a (<status>)"; add a route by adding a line here.
+ */
+export const httpRoutes: HttpRoute[] = [
+  { name: 'homepage', path: () => '/', baseline: 'html', target: 0.8 },
+  { name: 'media page', path: (c) => `/media/${c.mediaId}`, baseline: 'html', target: 0.8 },
+  { name: 'search', path: () => '/search?q=carnaval&kw=tags/masques&kw=tags/musique&type=image', baseline: 'html', target: 0.45 },
+  { name: 'thumbnail', path: (c) => `/files/${c.mediaId}/thumb`, baseline: 'static', target: 0.8 },
+];
+
+export const p99TargetMs = 25;
+
+interface ServedRoute {
+  name: string;
+  path: string;
+  status: number;
+  baselinePath?: string;
+  /** X-Page-Cache of a second request: shows whether anonymous visitors get the cached page. */
+  pageCache?: string;
+}
+
+interface Measure {
+  rps: number;
+  /** Server CPU time per request (µs): app and baseline run in the same child process. */
+  cpuMicrosPerRequest: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface HttpRouteResult {
+  name: string;
+  path: string;
+  status: number;
+  /** hit, miss, or none (not cacheable) on the request after the first. */
+  pageCache: string | null;
+  app: Measure | null;
+  baseline: (Measure & { kind: 'html' | 'static' }) | null;
+  /** app req/s ÷ baseline req/s, both measured in this run. */
+  ratio: number | null;
+  /** baseline CPU per request ÷ app CPU per request: the same ratio, steadier on a busy machine. */
+  cpuRatio: number | null;
+  target: number;
+}
+
+/** A data folder's first published image with a thumbnail; makes the thumbnail file if it is missing. */
+async function prepareContext(dataDir: string, media: Media[]): Promise<RouteContext> {
+  const m = media.find((x) => x.status === 'published' && x.type === 'image' && x.variants.thumb) ?? media[0];
+  if (!m) return { mediaId: '1', mediaSlug: '' };
+  const thumb = m.variants.thumb;
+  if (thumb) {
+    const file = path.join(dataDir, 'files', thumb.file);
+    await mkdir(path.dirname(file), { recursive: true });
+    const width = thumb.width ?? 320;
+    const height = thumb.height ?? 240;
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i >> 7) * 11) & 0xff;
+    await sharp(pixels, { raw: { width, height, channels: 3 } }).webp({ quality: 80 }).toFile(file);
+  }
+  return { mediaId: m.id, mediaSlug: m.slug };
+}
+
+function listen(app: express.Express | ReturnType<typeof express>): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer(app).listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : 0 });
+    });
+  });
+}
+
+/** Child process: the app and the baselines on two ports; prints their description as one JSON line. */
+async function serve(dataDir: string): Promise<void> {
+  const config = loadConfig({ configDir: path.join(ROOT_DIR, 'config'), env: {}, overrides: { dataDir, log: { level: (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info', pretty: false } } });
+  // The app logs every request as in production (pino's default: one synchronous write per line), into /dev/null.
+  const logger = createLogger({ level: config.log.level, pretty: false, destination: pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream });
+  const store = await openLowdbStore({ dataDir });
+  const ctx = await prepareContext(dataDir, (await store.media.list()).slice(0, 1000));
+  const app = await createApp({ config, store, logger });
+  const appServer = await listen(app);
+
+  const baseline = express();
+  const staticDir = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-static-'));
+  const bodies: string[] = [];
+  baseline.get('/html/:i', (req, res) => {
+    res.send(bodies[Number(req.params.i)]);
+  });
+  baseline.use('/static', express.static(staticDir));
+  // This process's CPU time: the parent reads it around each run to get CPU per request, a figure
+  // that holds on a busy machine where req/s swings with what else runs.
+  baseline.get('/__cpu', (_req, res) => {
+    const u = process.cpuUsage();
+    res.json({ micros: u.user + u.system });
+  });
+  const baseServer = await listen(baseline);
+
+  const routes: ServedRoute[] = [];
+  for (const route of httpRoutes) {
+    const p = route.path(ctx);
+    const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    const served: ServedRoute = { name: route.name, path: p, status: res.status };
+    if (res.status === 200) {
+      const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept: 'text/html' } });
+      await again.arrayBuffer();
+      served.pageCache = again.headers.get('x-page-cache') ?? 'none';
+      if (route.baseline === 'html') {
+        bodies.push(await res.text());
+        served.baselinePath = `/html/${bodies.length - 1}`;
+      } else {
+        const name = `${routes.length}-${path.basename(p)}`;
+        await writeFile(path.join(staticDir, name), Buffer.from(await res.arrayBuffer()));
+        served.baselinePath = `/static/${name}`;
+      }
+    } else {
+      await res.arrayBuffer();
+    }
+    routes.push(served);
+  }
+  process.stdout.write(`${JSON.stringify({ appPort: appServer.port, basePort: baseServer.port, routes })}\n`);
+  // Run until the parent closes our stdin.
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
+async function measure(url: string, seconds: number, cpuUrl: string): Promise<Measure> {
+  const headers = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'en' };
+  const cpu = async () => ((await (await fetch(cpuUrl)).json()) as { micros: number }).micros;
+  await autocannon({ url, connections: 10, duration: Math.max(0.5, seconds / 3), headers }); // warm-up
+  const cpuBefore = await cpu();
+  const r = await autocannon({ url, connections: 10, duration: seconds, headers });
+  const cpuMicrosPerRequest = (await cpu()) - cpuBefore;
+  const total = r.requests.total || 1;
+  return { rps: r.requests.average, cpuMicrosPerRequest: cpuMicrosPerRequest / total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; info: { appPort: number; basePort: number; routes: ServedRoute[] } }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'http.ts'), '--serve', dataDir], { stdio: ['pipe', 'pipe', 'inherit'], cwd: ROOT_DIR });
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      try {
+        resolve({ child, info: JSON.parse(line) });
+      } catch (err) {
+        reject(err as Error);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code} before it was ready`)));
+    child.once('error', reject);
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function medianMeasure(ms: Measure[]): Measure {
+  return {
+    rps: median(ms.map((m) => m.rps)),
+    cpuMicrosPerRequest: median(ms.map((m) => m.cpuMicrosPerRequest)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: median(ms.map((m) => m.p99)),
+    non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
+    errors: ms.reduce((n, m) => n + m.errors, 0),
+  };
+}
+
+/**
+ * Measures every route on a data folder: baseline then app, `rounds` times alternately, each for
+ * `seconds`; figures are medians over the rounds (ratios are the median of each round's ratio), so
+ * a burst of other work on the machine skews one round, not the result.
+ */
+export async function runHttpBench(dataDir: string, options: { seconds: number; rounds?: number }): Promise<HttpRouteResult[]> {
+  const rounds = options.rounds ?? 1;
+  const { child, info } = await startServer(dataDir);
+  try {
+    const results: HttpRouteResult[] = [];
+    for (const served of info.routes) {
+      const route = httpRoutes.find((r) => r.name === served.name)!;
+      const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, ratio: null, cpuRatio: null, target: route.target };
+      if (served.status === 200 && served.baselinePath) {
+        const cpuUrl = `http://127.0.0.1:${info.basePort}/__cpu`;
+        const bases: Measure[] = [];
+        const apps: Measure[] = [];
+        for (let i = 0; i < rounds; i++) {
+          bases.push(await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl));
+          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl));
+        }
+        result.app = medianMeasure(apps);
+        result.baseline = { ...medianMeasure(bases), kind: route.baseline };
+        result.ratio = median(apps.map((a, i) => a.rps / (bases[i]!.rps || 1)));
+        result.cpuRatio = median(apps.map((a, i) => bases[i]!.cpuMicrosPerRequest / (a.cpuMicrosPerRequest || 1)));
+      }
+      results.push(result);
+    }
+    return results;
+  } finally {
+    child.removeAllListeners('exit');
+    child.stdin!.end();
+    child.kill();
+  }
+}
+
+export function httpRows(size: string, results: HttpRouteResult[]): Row[] {
+  return results.map((r) => {
+    const measure = `http: ${r.name}`;
+    const target = `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
+    if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
+    const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
+    const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache})` : '';
+    const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
+    return { size, measure, value, target, ok: (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures };
+  });
+}
+
+if (isMain(import.meta.url)) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--serve') {
+    await serve(args[1]!);
+  } else {
+    const dataDir = args[0];
+    if (!dataDir) {
+      console.error('usage: tsx bench/http.ts <data folder> [seconds] [rounds]   (make one with bench/run.ts, or any Kiosque data folder)');
+      process.exit(64);
+    }
+    console.log(renderTable(httpRows('', await runHttpBench(dataDir, { seconds: Number(args[1] ?? 5), rounds: Number(args[2] ?? 3) }))));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './util.ts';
+export { seededRandom } from './media-data.ts';
+export * from './table.ts';

@@ -1,0 +1,142 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { RequestSite } from '../views/render.ts';
+
+/**
+ * Rendered pages for anonymous visitors, so the public pages cost a lookup instead of a render.
+ *
+ * What is cached: GET/HEAD requests that accept HTML, carry no session cookie (so no user and no
+ * per-visitor state), and got a 200 HTML body sent with `res.send` that set no cookie of its own,
+ * did not say `Cache-Control: no-store|private`, and issued no CSRF token (`res.locals.noPageCache`).
+ * The key is language + theme + path and query as sent.
+ *
+ * Invalidation: `bump()` drops everything. Core bumps it on every write to media, sectors, keywords,
+ * settings, plugins and users (core/store/change-feed.ts), and the `versions()` token (hook and
+ * slot registrations) is part of each entry, so a plugin toggle invalidates without a call. A page
+ * whose render began before a bump is never stored.
+ *
+ * It sits after the access gate: every request is judged by the gate before a cached page is sent.
+ */
+export interface PageCacheOptions {
+  /** Off when templates are not cached either (development). */
+  enabled: boolean;
+  sessionCookie: string;
+  maxEntries?: number;
+  maxBytes?: number;
+  /** Changes whenever something outside the store changes what pages look like (hooks, slots). */
+  versions: () => string;
+}
+
+interface Entry {
+  /** Kept as a string: Node then sends headers and body in one write, as res.send does. */
+  body: string;
+  length: number;
+  etag: string | undefined;
+  type: string;
+  token: string;
+}
+
+export interface PageCache {
+  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  /** Forgets every cached page. Call it after any change that shows on public pages outside the store. */
+  bump(): void;
+  readonly generation: number;
+  stats(): { entries: number; bytes: number; hits: number; misses: number };
+}
+
+/** The request carries no session cookie: no user, nothing per visitor. */
+export function isAnonymous(req: Request, sessionCookie: string): boolean {
+  const cookies = req.cookies as Record<string, unknown> | undefined;
+  return cookies?.[sessionCookie] === undefined;
+}
+
+export function createPageCache(options: PageCacheOptions): PageCache {
+  const maxEntries = options.maxEntries ?? 1000;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  // Map order is recency order: a hit moves its entry to the end; eviction takes from the front.
+  let entries = new Map<string, Entry>();
+  let bytes = 0;
+  let generation = 0;
+  let hits = 0;
+  let misses = 0;
+  const token = () => `${generation}:${options.versions()}`;
+
+  function remember(key: string, entry: Entry) {
+    const old = entries.get(key);
+    if (old) {
+      bytes -= old.length;
+      entries.delete(key);
+    }
+    entries.set(key, entry);
+    bytes += entry.length;
+    for (const [k, e] of entries) {
+      if (entries.size <= maxEntries && bytes <= maxBytes) break;
+      entries.delete(k);
+      bytes -= e.length;
+    }
+  }
+
+  function middleware(req: Request, res: Response, next: NextFunction): void {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(req.headers.accept ?? '').includes('text/html')) return next();
+    // Whatever the visitor, a page depends on the cookies (session, language) and may on the language header.
+    const site = res.locals.site as RequestSite | undefined;
+    res.setHeader('Vary', site?.skeleton.visitorsMayChooseLanguage ? 'Cookie, Accept-Language' : 'Cookie');
+    if (!options.enabled || !site || req.user || !isAnonymous(req, options.sessionCookie) || req.originalUrl.length > 1024) return next();
+
+    const key = `${site.lang}\n${site.theme}\n${req.originalUrl}`;
+    const current = token();
+    const hit = entries.get(key);
+    if (hit && hit.token === current) {
+      hits++;
+      res.locals.pageCacheHit = true;
+      entries.delete(key);
+      entries.set(key, hit);
+      res.setHeader('X-Page-Cache', 'hit');
+      res.setHeader('Content-Type', hit.type);
+      if (hit.etag) res.setHeader('ETag', hit.etag);
+      if (req.fresh) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      res.setHeader('Content-Length', hit.length);
+      res.end(req.method === 'HEAD' ? undefined : hit.body);
+      return;
+    }
+    misses++;
+    res.setHeader('X-Page-Cache', 'miss');
+    const cookiesBefore = res.getHeader('Set-Cookie');
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      res.send = send;
+      const type = String(res.getHeader('Content-Type') ?? '');
+      const cacheControl = String(res.getHeader('Cache-Control') ?? '');
+      if (
+        res.statusCode === 200 &&
+        typeof body === 'string' &&
+        type.startsWith('text/html') &&
+        !res.locals.noPageCache &&
+        res.getHeader('Set-Cookie') === cookiesBefore &&
+        !/no-store|private/.test(cacheControl) &&
+        token() === current
+      ) {
+        const etagFn = req.app.get('etag fn') as ((body: string, encoding?: string) => string) | undefined;
+        remember(key, { body, length: Buffer.byteLength(body, 'utf8'), etag: etagFn?.(body, 'utf8'), type, token: current });
+      }
+      return send(body);
+    };
+    next();
+  }
+
+  return {
+    middleware,
+    bump() {
+      generation++;
+      entries = new Map();
+      bytes = 0;
+    },
+    get generation() {
+      return generation;
+    },
+    stats: () => ({ entries: entries.size, bytes, hits, misses }),
+  };
+}

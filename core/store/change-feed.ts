@@ -1,0 +1,57 @@
+import type { Store } from './types.ts';
+
+/** Which repository changed: what a cache of rendered content needs to know. */
+export type ChangedArea = 'media' | 'sectors' | 'keywordGroups' | 'keywords' | 'settings' | 'plugins' | 'users';
+
+export type StoreChangeListener = (area: ChangedArea) => void;
+
+/** The methods that change what visitors can see (sessions are deliberately absent). */
+const writers: Record<ChangedArea, readonly string[]> = {
+  media: ['create', 'update', 'updateMany', 'delete'],
+  sectors: ['create', 'update', 'delete'],
+  keywordGroups: ['create', 'update', 'delete'],
+  keywords: ['create', 'update', 'delete'],
+  settings: ['set'],
+  plugins: ['update'],
+  users: ['create', 'update', 'delete'],
+};
+
+const listenersByStore = new WeakMap<Store, Set<StoreChangeListener>>();
+
+/**
+ * Calls `listener` after every write to a content repository of `store`, whoever makes it: routes,
+ * plugins, the CLI or a test holding the store. The first subscription wraps the store's write
+ * methods in place (once per store object, whatever the backend); the listener runs when the write
+ * settles, successful or not, so nothing rendered before the write outlives it.
+ * Returns the unsubscribe function.
+ */
+export function onStoreChange(store: Store, listener: StoreChangeListener): () => void {
+  let listeners = listenersByStore.get(store);
+  if (!listeners) {
+    const set = new Set<StoreChangeListener>();
+    listeners = set;
+    listenersByStore.set(store, set);
+    for (const [area, methods] of Object.entries(writers) as Array<[ChangedArea, readonly string[]]>) {
+      const repo = store[area] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      for (const name of methods) {
+        const original = repo[name];
+        if (typeof original !== 'function') continue;
+        repo[name] = async (...args: unknown[]) => {
+          try {
+            return await original.apply(repo, args);
+          } finally {
+            for (const l of set) {
+              try {
+                l(area);
+              } catch {
+                // a listener's failure must not turn a successful write into an error
+              }
+            }
+          }
+        };
+      }
+    }
+  }
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}

@@ -1,0 +1,24 @@
+/**
+ * The intranet's path rules, as pure functions of the gate-normalised path (decoded, `.`/`..`
+ * resolved, duplicate slashes collapsed, lower-cased, no trailing slash), so every spelling of a
+ * URL reaches the same decision.
+ */
+
+/** What every visitor needs in order to sign in: matched exactly, or segment-wise under a prefix. */
+const OPEN_EXACT = ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt'];
+const OPEN_PREFIXES = ['/assets'];
+
+export function isAlwaysOpen(path: string): boolean {
+  return OPEN_EXACT.includes(path) || OPEN_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+/** The media id a content path is about: `/media/:id[/:slug]` and `/files/:id/:variant`. */
+export function mediaIdOf(path: string): string | null {
+  const m = /^\/(?:media|files)\/(\d+)(?:\/[^/]+)?$/.exec(path);
+  return m ? m[1]! : null;
+}
+
+export function sectorSlugOf(path: string): string | null {
+  const m = /^\/sectors\/([^/]+)$/.exec(path);
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { tempDir } from '../helpers/app.ts';
+import { ROOT_DIR } from '../../core/app.ts';
+import type { BenchReport } from '../../bench/run.ts';
+
+// Runs the benchmark suite's quick mode so it never rots. No timing is asserted: only that it
+// completes and reports every figure.
+test('npm run bench -- --quick completes and writes a report with every figure', { timeout: 180_000 }, async () => {
+  const out = path.join(await tempDir('kiosque-bench-quick-'), 'report.json');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { cwd: ROOT_DIR, encoding: 'utf8', timeout: 170_000 });
+  assert.equal(r.status, 0, `bench failed:\n${r.stderr}\n${r.stdout}`);
+  assert.match(r.stdout, /\| size \| measure/);
+
+  const report = JSON.parse(await readFile(out, 'utf8')) as BenchReport;
+  assert.equal(report.quick, true);
+  assert.deepEqual(Object.keys(report.sizes), ['200']);
+  const { store, http } = report.sizes['200']!;
+  for (const key of ['startupMs', 'rssMB', 'listMs'] as const) assert.equal(typeof store[key], 'number', key);
+  for (const key of ['edit', 'sequential200', 'concurrent50'] as const) {
+    assert.equal(typeof store[key].ms, 'number', `${key}.ms`);
+    assert.equal(typeof store[key].blockMs, 'number', `${key}.blockMs`);
+  }
+  assert.ok(store.edit.bytes > 0, 'an edit writes bytes');
+  assert.equal(store.concurrent50.allPersisted, true);
+  assert.equal(store.concurrent50.total, 50);
+
+  assert.deepEqual(http.map((h) => h.name), ['homepage', 'media page', 'search', 'thumbnail']);
+  const home = http[0]!;
+  assert.equal(home.status, 200);
+  assert.ok(home.app && home.baseline, 'the homepage was measured');
+  for (const side of [home.app, home.baseline]) {
+    assert.ok(side.rps > 0, 'requests were served');
+    for (const key of ['p50', 'p99'] as const) assert.equal(typeof side[key], 'number');
+  }
+  assert.equal(home.app.non2xx, 0);
+  assert.equal(typeof home.ratio, 'number');
+  for (const h of http) if (h.status !== 200) assert.equal(h.app, null);
+
+  assert.deepEqual(Object.keys(report.optional).sort(), ['derivatives', 'search']);
+  assert.equal(typeof report.table, 'string');
+});

@@ -1,0 +1,79 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { chromium, type Browser } from 'playwright-core';
+import { makeApp, addUser, signIn, tokenOf, tempDir, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { jpegWithGps } from '../helpers/media.ts';
+
+let t: TestApp;
+let server: http.Server;
+let browser: Browser;
+let base: string;
+let mediaId: string;
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  await addUser(t, 'mia', 'member');
+  const admin = await signIn(t, 'alice');
+  const dir = await tempDir('kiosque-e2e-intranet-');
+  await jpegWithGps(path.join(dir, 'harbour.jpg'), 640, 480, 1);
+  const res = await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin, '/admin')).field('title', 'Harbour at dawn').field('status', 'published').attach('file', path.join(dir, 'harbour.jpg'));
+  assert.equal(res.status, 201, res.text);
+  mediaId = String(res.body.id);
+  await t.app.kiosque.media.idle();
+  server = http.createServer(t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+async function signInAt(page: import('playwright-core').Page, username: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('with the intranet enabled from the admin, a visitor opening a media page signs in and lands on it', async () => {
+  const adminContext = await browser.newContext({ locale: 'en-GB' });
+  const admin = await adminContext.newPage();
+  await admin.goto(`${base}/login?return=/admin/plugins`);
+  await signInAt(admin, 'alice');
+  await admin.waitForURL(`${base}/admin/plugins`);
+  await admin.getByRole('button', { name: 'Enable Intranet' }).click();
+  await admin.waitForURL(`${base}/admin/plugins?done=enabled`);
+  await adminContext.close();
+
+  // A fresh browser: no session.
+  const visitorContext = await browser.newContext({ locale: 'en-GB' });
+  const visitor = await visitorContext.newPage();
+  const target = `${base}/media/${mediaId}`;
+  await visitor.goto(target);
+  assert.equal(new URL(visitor.url()).pathname, '/login');
+  assert.match((await visitor.locator('.intranet-message').textContent()) ?? '', /reserved to identified people/);
+  assert.equal(await visitor.getByText('Harbour at dawn').count(), 0);
+  // The image itself is closed too.
+  assert.equal((await visitorContext.request.get(`${base}/files/${mediaId}/thumb`)).status(), 401);
+
+  await signInAt(visitor, 'mia');
+  await visitor.waitForURL(new RegExp(`/media/${mediaId}(/|$)`));
+  assert.match(await visitor.locator('h1').first().textContent() ?? '', /Harbour at dawn/);
+  const img = visitor.locator('main img').first();
+  await img.waitFor();
+  assert.ok(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), 'the image loads for the signed-in member');
+  await visitorContext.close();
+
+  // Outside the browser too: an anonymous request stays closed.
+  assert.equal((await request(t.app).get(`/files/${mediaId}/thumb`)).status, 401);
+});

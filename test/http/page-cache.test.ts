@@ -1,0 +1,136 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+let denyAnonymous = false;
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'editor');
+  // Registered once, before any page is cached; flipping the flag changes no hook version, so the
+  // only thing standing between a denied visitor and a cached page is the gate running first.
+  t.app.kiosque.hooks.filter('access', (decision, ...args) => {
+    const a = args[0] as { user: unknown; path: string };
+    return denyAnonymous && !a.user && a.path === '/' ? { allow: false, reason: 'test denies anonymous' } : decision;
+  }, { owner: 'test' });
+});
+after(() => t.close());
+
+const page = (path = '/') => request(t.app).get(path).set('Accept', 'text/html');
+const cookiesOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+
+test('a second anonymous request is served from the cache with the same HTML and headers', async () => {
+  t.app.kiosque.pageCache.bump();
+  const first = await page().expect(200);
+  const second = await page().expect(200);
+  assert.equal(first.headers['x-page-cache'], 'miss');
+  assert.equal(second.headers['x-page-cache'], 'hit');
+  assert.equal(second.text, first.text);
+  assert.match(second.headers['content-type'] ?? '', /^text\/html/);
+  assert.equal(second.headers['content-language'], 'en');
+  assert.match(second.headers['vary'] ?? '', /Cookie/);
+  assert.match(second.headers['vary'] ?? '', /Accept-Language/);
+  assert.ok(second.headers['content-security-policy'], 'helmet headers still apply to cached pages');
+  assert.equal(second.headers['etag'], first.headers['etag']);
+  await page().set('If-None-Match', String(first.headers['etag'])).expect(304);
+});
+
+test('a cached page is logged at debug level, a rendered one at info', async () => {
+  const completed = () => t.logs.filter((l) => l.msg === 'request completed').length;
+  t.app.kiosque.pageCache.bump();
+  const before = completed();
+  await page('/?logged').expect(200);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(completed(), before + 1, 'the miss is logged');
+  assert.equal((await page('/?logged')).headers['x-page-cache'], 'hit');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(completed(), before + 1, 'the hit is not logged at info');
+});
+
+test('the language is part of the key: French and English visitors get their own page', async () => {
+  const en = await page().set('Accept-Language', 'en').expect(200);
+  const fr = await page().set('Accept-Language', 'fr').expect(200);
+  assert.equal(fr.headers['content-language'], 'fr');
+  assert.equal(en.headers['content-language'], 'en');
+  assert.notEqual(fr.text, en.text);
+  const frAgain = await page().set('Accept-Language', 'fr').expect(200);
+  assert.equal(frAgain.headers['x-page-cache'], 'hit');
+  assert.equal(frAgain.text, fr.text);
+});
+
+test('a settings change made through the store invalidates the cache', async () => {
+  await page();
+  assert.equal((await page()).headers['x-page-cache'], 'hit');
+  await t.store.settings.set('skeleton', { siteName: 'Médiathèque du Port' });
+  const after = await page().expect(200);
+  assert.equal(after.headers['x-page-cache'], 'miss');
+  assert.match(after.text, /Médiathèque du Port/);
+  assert.equal((await page()).headers['x-page-cache'], 'hit');
+});
+
+test('a slot added by a plugin (as on enable) invalidates the cache', async () => {
+  await page();
+  const undo = t.app.kiosque.slots.add('home', 'test', '<p class="from-test-plugin">hello</p>');
+  const withSlot = await page().expect(200);
+  assert.equal(withSlot.headers['x-page-cache'], 'miss');
+  assert.match(withSlot.text, /from-test-plugin/);
+  undo();
+  const without = await page().expect(200);
+  assert.doesNotMatch(without.text, /from-test-plugin/);
+});
+
+test('anonymous page views set no cookie and hold no session', async () => {
+  for (const path of ['/', '/', '/robots.txt', '/no-such-page']) {
+    const res = await page(path);
+    assert.deepEqual(cookiesOf(res), [], `${path} set a cookie`);
+  }
+});
+
+test('a signed-in user never gets the cached anonymous page and never fills the cache', async () => {
+  t.app.kiosque.pageCache.bump();
+  const anonymous = await page().expect(200);
+  const agent = await signIn(t, 'alice');
+  // Signing in wrote to the store (last login), which bumped the cache: fill it again.
+  await page();
+  const before = t.app.kiosque.pageCache.stats();
+  const mine = await agent.get('/').set('Accept', 'text/html').expect(200);
+  assert.equal(mine.headers['x-page-cache'], undefined);
+  assert.match(mine.text, /action="\/logout"/);
+  assert.doesNotMatch(anonymous.text, /action="\/logout"/);
+  await agent.get('/?signed-in-only').set('Accept', 'text/html').expect(200);
+  const afterStats = t.app.kiosque.pageCache.stats();
+  assert.equal(afterStats.entries, before.entries);
+  assert.equal(afterStats.misses, before.misses);
+  // And the anonymous page is still the anonymous one.
+  const again = await page().expect(200);
+  assert.equal(again.headers['x-page-cache'], 'hit');
+  assert.doesNotMatch(again.text, /action="\/logout"/);
+});
+
+test('pages holding a CSRF token (login) are never cached', async () => {
+  const a = await page('/login').expect(200);
+  const b = await page('/login').expect(200);
+  assert.notEqual(a.headers['x-page-cache'], 'hit');
+  assert.notEqual(b.headers['x-page-cache'], 'hit');
+  assert.ok(cookiesOf(b).length > 0, 'the login page keeps its session (CSRF token)');
+});
+
+test('the access gate decides before the cache: a denied visitor never gets the cached page', async () => {
+  denyAnonymous = false;
+  await page();
+  assert.equal((await page()).headers['x-page-cache'], 'hit');
+  denyAnonymous = true;
+  try {
+    const html = await page();
+    assert.equal(html.status, 302);
+    assert.match(String(html.headers.location), /^\/login/);
+    assert.equal(html.headers['x-page-cache'], undefined);
+    const other = await request(t.app).get('/').set('Accept', 'application/json');
+    assert.equal(other.status, 401);
+    assert.equal(other.text, '');
+  } finally {
+    denyAnonymous = false;
+  }
+  assert.equal((await page()).headers['x-page-cache'], 'hit');
+});
