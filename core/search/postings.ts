@@ -1,0 +1,71 @@
+/**
+ * Append-only posting lists: key → slots. A media item gets a fresh slot every time it is
+ * (re)indexed, so an entry whose slot is no longer live is simply skipped; every candidate is
+ * checked against the full criteria anyway. Compaction (a rebuild) drops the dead entries.
+ */
+export class Postings {
+  readonly lists = new Map<string, number[]>();
+
+  add(key: string, slot: number): void {
+    const list = this.lists.get(key);
+    if (list) list.push(slot);
+    else this.lists.set(key, [slot]);
+  }
+
+  get(key: string): number[] | undefined {
+    return this.lists.get(key);
+  }
+
+  /** Upper bound of how many live items carry this key. */
+  size(key: string): number {
+    return this.lists.get(key)?.length ?? 0;
+  }
+}
+
+/** The sorted list of every indexed word, for prefix ranges ("masq" → masque, masques…). */
+export class TermList {
+  private sorted: string[] = [];
+  private pending: string[] = [];
+
+  add(term: string): void {
+    this.pending.push(term);
+  }
+
+  private settle(): void {
+    if (!this.pending.length) return;
+    if (this.pending.length > 64) {
+      this.sorted = [...new Set([...this.sorted, ...this.pending])].sort();
+    } else {
+      for (const term of this.pending) {
+        const at = lowerBound(this.sorted, term);
+        if (this.sorted[at] !== term) this.sorted.splice(at, 0, term);
+      }
+    }
+    this.pending = [];
+  }
+
+  /** Every known word starting with `prefix`. */
+  withPrefix(prefix: string): string[] {
+    this.settle();
+    const start = lowerBound(this.sorted, prefix);
+    let end = start;
+    while (end < this.sorted.length && this.sorted[end]!.startsWith(prefix)) end++;
+    return this.sorted.slice(start, end);
+  }
+
+  get count(): number {
+    this.settle();
+    return this.sorted.length;
+  }
+}
+
+function lowerBound(list: string[], value: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,61 @@
+import type { Keyword, Media, Store } from '../store/index.ts';
+import type { Hooks } from '../plugins/hooks.ts';
+import type { SearchCriteria, SearchResult } from './criteria.ts';
+import { SearchIndex } from './search-index.ts';
+
+/** Who is asking: plugins' `search.query` / `search.results` filters get it as their second argument. */
+export interface SearchContext {
+  user: { id: string; role: string } | null;
+  /** `page` (/search), `api` (/api/v1/media), `keyword` (/keywords/…), `admin`. */
+  source: string;
+}
+
+/**
+ * The search service the rest of core talks to. Media code calls `upsert(media)` after every
+ * create/update and `remove(id)` after every delete; the keyword service calls `keywordChanged`.
+ */
+export interface SearchService {
+  readonly index: SearchIndex;
+  search(criteria: SearchCriteria, context: SearchContext): Promise<SearchResult>;
+  upsert(media: Media): void;
+  remove(id: string): void;
+  keywordChanged(keyword: Pick<Keyword, 'id' | 'title'>): void;
+  keywordDeleted(id: string): void;
+  /** Rebuilds everything from the store (start, `kiosque reindex`); returns counts and time taken. */
+  reindex(): Promise<{ media: number; ms: number }>;
+}
+
+export async function createSearchService(deps: { store: Store; hooks: Hooks; facetLimit?: number }): Promise<SearchService> {
+  const titles = new Map<string, string>();
+  const index = new SearchIndex({ keywordTitle: (id) => titles.get(id), facetLimit: deps.facetLimit });
+
+  async function reindex() {
+    const started = performance.now();
+    titles.clear();
+    for (const k of await deps.store.keywords.list()) titles.set(k.id, k.title);
+    const media = await deps.store.media.list();
+    index.rebuild(media);
+    return { media: media.length, ms: performance.now() - started };
+  }
+  await reindex();
+
+  return {
+    index,
+    async search(criteria, context) {
+      const filtered = await deps.hooks.applyFilter('search.query', criteria, context);
+      const result = index.search(filtered);
+      return deps.hooks.applyFilter('search.results', result, { criteria: filtered, ...context });
+    },
+    upsert: (media) => index.upsert(media),
+    remove: (id) => void index.remove(id),
+    keywordChanged(keyword) {
+      titles.set(keyword.id, keyword.title);
+      index.keywordChanged(keyword.id);
+    },
+    keywordDeleted(id) {
+      titles.delete(id);
+      index.keywordChanged(id);
+    },
+    reindex,
+  };
+}
