@@ -1,5 +1,5 @@
 import type { Media, MediaStatus, MediaType } from '../store/index.ts';
-import { fold, searchable } from './fold.ts';
+import { fold, tokenize } from './fold.ts';
 
 /** What the index keeps of one media item: only what search, sorting and facets need. */
 export interface IndexedDoc {
@@ -32,18 +32,21 @@ export function foldLicence(licence: string): string {
   return fold(licence.trim());
 }
 
-export function keywordText(keywordIds: string[], titleOf: (id: string) => string | undefined): string {
+/** `searchableTitleOf` gives a keyword's title already in searchable form. */
+export function keywordText(keywordIds: string[], searchableTitleOf: (id: string) => string | undefined): string {
   let out = '';
-  for (const id of keywordIds) {
-    const title = titleOf(id);
-    if (title) out += searchable(title);
-  }
+  for (const id of keywordIds) out += searchableTitleOf(id) ?? '';
   return out || ' ';
 }
 
-export function toIndexedDoc(m: Media, titleOf: (id: string) => string | undefined): IndexedDoc {
+const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
+
+/** The document and the words of its title and description (reused for the posting lists). */
+export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string | undefined): { doc: IndexedDoc; words: string[][] } {
   const date = mediaDate(m);
-  return {
+  const titleWords = tokenize(m.title);
+  const descriptionWords = tokenize(m.description);
+  const doc: IndexedDoc = {
     id: m.id,
     type: m.type,
     status: m.status,
@@ -54,18 +57,10 @@ export function toIndexedDoc(m: Media, titleOf: (id: string) => string | undefin
     date,
     year: new Date(date).getUTCFullYear(),
     views: m.views ?? 0,
-    title: searchable(m.title),
-    description: searchable(m.description),
-    keywords: keywordText(m.keywordIds, titleOf),
+    title: joined(titleWords),
+    description: joined(descriptionWords),
+    keywords: keywordText(m.keywordIds, searchableTitleOf),
     sortTitle: fold(m.title).trim(),
   };
-}
-
-/** The distinct words of a document (title, description, keyword titles). */
-export function docWords(doc: IndexedDoc): Set<string> {
-  const words = new Set<string>();
-  for (const field of [doc.title, doc.description, doc.keywords]) {
-    for (const w of field.split(' ')) if (w) words.add(w);
-  }
-  return words;
+  return { doc, words: [titleWords, descriptionWords] };
 }

@@ -1,18 +1,48 @@
 /**
- * Append-only posting lists: key → slots. A media item gets a fresh slot every time it is
- * (re)indexed, so an entry whose slot is no longer live is simply skipped; every candidate is
- * checked against the full criteria anyway. Compaction (a rebuild) drops the dead entries.
+ * Append-only posting lists: key → slots, in growable Int32Arrays (compact, and invisible to the
+ * garbage collector's marking). A media item gets a fresh slot every time it is (re)indexed, so an
+ * entry whose slot is no longer live is simply skipped; every candidate is checked against the full
+ * criteria anyway. Compaction (a rebuild) drops the dead entries.
  */
-export class Postings {
-  readonly lists = new Map<string, number[]>();
+export class PostingList {
+  data: Int32Array;
+  length = 0;
 
-  add(key: string, slot: number): void {
-    const list = this.lists.get(key);
-    if (list) list.push(slot);
-    else this.lists.set(key, [slot]);
+  constructor(capacity = 4) {
+    this.data = new Int32Array(capacity);
   }
 
-  get(key: string): number[] | undefined {
+  push(slot: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = slot;
+  }
+
+  get last(): number {
+    return this.length ? this.data[this.length - 1]! : -1;
+  }
+}
+
+export class Postings {
+  readonly lists = new Map<string, PostingList>();
+
+  /** Adds `slot` under `key` unless it is already the last entry; returns true when the key is new. */
+  add(key: string, slot: number): boolean {
+    const list = this.lists.get(key);
+    if (list) {
+      if (list.last !== slot) list.push(slot);
+      return false;
+    }
+    const created = new PostingList();
+    created.push(slot);
+    this.lists.set(key, created);
+    return true;
+  }
+
+  get(key: string): PostingList | undefined {
     return this.lists.get(key);
   }
 

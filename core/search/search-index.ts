@@ -1,8 +1,9 @@
 import type { Media } from '../store/index.ts';
 import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
-import { docWords, keywordText, toIndexedDoc, type IndexedDoc } from './doc.ts';
+import { keywordText, toIndexedDoc, type IndexedDoc } from './doc.ts';
+import { searchable } from './fold.ts';
 import { matches, prepare, score, type PreparedCriteria } from './match.ts';
-import { Postings, TermList } from './postings.ts';
+import { Postings, TermList, type PostingList } from './postings.ts';
 import { sortDocs } from './sort.ts';
 import { countFacets } from './facets.ts';
 
@@ -43,13 +44,13 @@ export class SearchIndex {
   /** Replaces the whole content (start, `kiosque reindex`). */
   rebuild(media: Iterable<Media>): void {
     this.reset();
-    for (const m of media) this.add(toIndexedDoc(m, this.titleOf));
+    for (const m of media) this.addMedia(m);
   }
 
   /** Indexes a new or changed media item. */
   upsert(media: Media): void {
     this.drop(media.id);
-    this.add(toIndexedDoc(media, this.titleOf));
+    this.addMedia(media);
     this.maybeCompact();
   }
 
@@ -66,7 +67,9 @@ export class SearchIndex {
   /** A keyword was renamed: its media now match the new title. */
   keywordChanged(keywordId: string): void {
     this.keywordTitles.delete(keywordId);
-    for (const slot of [...(this.byKeyword.get(keywordId) ?? [])]) {
+    this.keywordWordCache.delete(keywordId);
+    const list = this.byKeyword.get(keywordId);
+    for (const slot of list ? list.data.slice(0, list.length) : []) {
       const doc = this.docs[slot];
       if (!doc || !doc.keywordIds.includes(keywordId)) continue;
       this.drop(doc.id);
@@ -93,8 +96,9 @@ export class SearchIndex {
   /** Ids of the media carrying a keyword (live ones). */
   idsWithKeyword(keywordId: string): string[] {
     const out: string[] = [];
-    for (const slot of this.byKeyword.get(keywordId) ?? []) {
-      const doc = this.docs[slot];
+    const list = this.byKeyword.get(keywordId);
+    for (let i = 0; i < (list?.length ?? 0); i++) {
+      const doc = this.docs[list!.data[i]!];
       if (doc && doc.keywordIds.includes(keywordId)) out.push(doc.id);
     }
     return out;
@@ -106,16 +110,29 @@ export class SearchIndex {
     return slot === undefined ? undefined : this.docs[slot];
   }
 
+  /** A keyword's title in searchable form, folded once per keyword. */
   private titleOf = (id: string): string | undefined => {
     let title = this.keywordTitles.get(id);
     if (title === undefined) {
-      title = this.options.keywordTitle(id) ?? '';
+      const raw = this.options.keywordTitle(id);
+      title = raw ? searchable(raw) : '';
       this.keywordTitles.set(id, title);
     }
     return title || undefined;
   };
 
+  private keywordWordCache = new Map<string, string[]>();
+  private keywordWords(id: string): string[] {
+    let words = this.keywordWordCache.get(id);
+    if (!words) {
+      words = (this.titleOf(id) ?? '').split(' ').filter(Boolean);
+      this.keywordWordCache.set(id, words);
+    }
+    return words;
+  }
+
   private reset(): void {
+    this.keywordWordCache.clear();
     this.docs = [];
     this.slotOf = new Map();
     this.words = new Postings();
@@ -130,13 +147,30 @@ export class SearchIndex {
     this.keywordTitles.clear();
   }
 
-  private add(doc: IndexedDoc): void {
+  private addMedia(m: Media): void {
+    const { doc, words } = toIndexedDoc(m, this.titleOf);
+    this.add(doc, words);
+  }
+
+  /** `words`: the title's and description's words when the caller has them already. */
+  private add(doc: IndexedDoc, words?: string[][]): void {
     const slot = this.docs.length;
     this.docs.push(doc);
     this.slotOf.set(doc.id, slot);
-    for (const w of docWords(doc)) {
-      if (!this.words.get(w)) this.terms.add(w);
-      this.words.add(w, slot);
+    // Slots only grow, so "already the last entry" dedupes a word seen twice in one document.
+    const addWord = (w: string) => {
+      if (w && this.words.add(w, slot)) this.terms.add(w);
+    };
+    if (words) {
+      for (const list of words) for (const w of list) addWord(w);
+      for (const k of doc.keywordIds) for (const w of this.keywordWords(k)) addWord(w);
+    }
+    for (const field of words ? [] : [doc.title, doc.description, doc.keywords]) {
+      let start = 1;
+      for (let end = field.indexOf(' ', 1); end !== -1; end = field.indexOf(' ', start)) {
+        if (end > start) addWord(field.slice(start, end));
+        start = end + 1;
+      }
     }
     for (const k of doc.keywordIds) this.byKeyword.add(k, slot);
     this.byType.add(doc.type, slot);
@@ -171,9 +205,9 @@ export class SearchIndex {
    * one with the fewest posting entries), or every document when nothing narrows the search.
    */
   private candidates(p: PreparedCriteria, visit: (doc: IndexedDoc) => void): void {
-    const groups: number[][][] = [];
+    const groups: PostingList[][] = [];
     const union = (postings: Postings, keys: Iterable<string>) => {
-      const lists: number[][] = [];
+      const lists: PostingList[] = [];
       for (const k of keys) {
         const l = postings.get(k);
         if (l) lists.push(l);
@@ -204,7 +238,7 @@ export class SearchIndex {
       union(this.words, words);
     }
 
-    let best: number[][] | undefined;
+    let best: PostingList[] | undefined;
     let bestSize = Infinity;
     for (const lists of groups) {
       let size = 0;
@@ -219,16 +253,18 @@ export class SearchIndex {
       return;
     }
     if (best.length === 1) {
-      for (const slot of best[0]!) {
-        const doc = this.docs[slot];
+      const { data, length } = best[0]!;
+      for (let i = 0; i < length; i++) {
+        const doc = this.docs[data[i]!];
         if (doc) visit(doc);
       }
       return;
     }
     const gen = this.nextGeneration();
     const seen = this.seen;
-    for (const list of best) {
-      for (const slot of list) {
+    for (const { data, length } of best) {
+      for (let i = 0; i < length; i++) {
+        const slot = data[i]!;
         if (seen[slot] === gen) continue;
         seen[slot] = gen;
         const doc = this.docs[slot];
