@@ -29,6 +29,8 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
+import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -50,6 +52,9 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  /** Media code calls search.upsert(media) / search.remove(id) after every change. */
+  search: SearchService;
+  keywords: KeywordService;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -69,6 +74,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+    { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
   ];
 }
 
@@ -84,6 +90,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
+  const search = await createSearchService({ store, hooks });
+  const keywords = createKeywordService({ store, search });
+  await keywords.ensureTagsGroup();
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
@@ -179,6 +188,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
+  const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), createKeywordsAdmin({ keywords, render, i18n }));
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -191,6 +203,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
+    search,
+    keywords,
     async close() {},
   };
   return app;
