@@ -8,3 +8,4 @@ export { parseSearchParams, searchHref, DEFAULT_PER_PAGE, Q_MAX, views, type Sea
 export { createSearchRoutes } from './routes.ts';
 export { createMediaSearchApi, mediaSummary } from './api.ts';
 export { mediaCard, type MediaCard } from './view-model.ts';
+export { reindex } from './reindex.ts';
