@@ -19,8 +19,6 @@ export interface IndexedDoc {
   title: string;
   description: string;
   keywords: string;
-  /** Folded title, for sorting by title. */
-  sortTitle: string;
 }
 
 export function mediaDate(m: Pick<Media, 'publishedAt' | 'createdAt'>): number {
@@ -60,7 +58,6 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     title: joined(titleWords),
     description: joined(descriptionWords),
     keywords: keywordText(m.keywordIds, searchableTitleOf),
-    sortTitle: fold(m.title).trim(),
   };
   return { doc, words: [titleWords, descriptionWords] };
 }

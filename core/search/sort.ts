@@ -9,7 +9,7 @@ function comparator(sort: SortKey, order: SortOrder, scores?: Map<IndexedDoc, nu
   const dir = order === 'asc' ? 1 : -1;
   const primary: Compare =
     sort === 'title'
-      ? (a, b) => (a.sortTitle < b.sortTitle ? -1 : a.sortTitle > b.sortTitle ? 1 : 0)
+      ? (a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0) // folded words: case, accents and punctuation ignored
       : sort === 'popularity'
         ? (a, b) => a.views - b.views
         : sort === 'relevance'

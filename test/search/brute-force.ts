@@ -72,8 +72,8 @@ export function bruteForce(all: Media[], c: SearchCriteria, keywordTitle: (id: s
   scored.sort((a, b) => {
     let primary: number;
     if (c.sort === 'title') {
-      const x = fold(a.m.title).trim();
-      const y = fold(b.m.title).trim();
+      const x = words(a.m.title).join(' ');
+      const y = words(b.m.title).join(' ');
       primary = x < y ? -1 : x > y ? 1 : 0;
     } else if (c.sort === 'popularity') primary = a.m.views - b.m.views;
     else if (c.sort === 'relevance') primary = a.score - b.score || a.date - b.date;
