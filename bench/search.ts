@@ -51,13 +51,26 @@ export async function benchSearch(count = 100_000, queries = 1000) {
   const crit = qs.map((q) => criteria({ ...q, perPage: 24 }));
   for (const c of crit.slice(0, 50)) index.search(c); // warm-up
   const times: number[] = [];
+  // Each query's best of 3 runs: on a shared machine, the OS and GC pauses of other work
+  // otherwise dominate the tail; the raw single-run figures are reported next to them.
+  const best: number[] = [];
   let found = 0;
   for (const c of crit) {
-    const s = performance.now();
-    found += index.search(c).total;
-    times.push(performance.now() - s);
+    let min = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const s = performance.now();
+      const total = index.search(c).total;
+      const took = performance.now() - s;
+      if (run === 0) {
+        found += total;
+        times.push(took);
+      }
+      min = Math.min(min, took);
+    }
+    best.push(min);
   }
   times.sort((a, b) => a - b);
+  best.sort((a, b) => a - b);
   const scan: number[] = [];
   let scanFound = 0;
   for (const q of qs.slice(0, Math.min(queries, 100))) {
@@ -75,9 +88,13 @@ export async function benchSearch(count = 100_000, queries = 1000) {
     indexMB: Math.round(indexBytes / 1e5) / 10,
     p50Ms: +percentile(times, 50).toFixed(3),
     p99Ms: +percentile(times, 99).toFixed(3),
+    bestOf3P50Ms: +percentile(best, 50).toFixed(3),
+    bestOf3P99Ms: +percentile(best, 99).toFixed(3),
     scanP50Ms: +percentile(scan, 50).toFixed(2),
     scanP99Ms: +percentile(scan, 99).toFixed(2),
+    /** How many times faster than the linear scan, at the median and at p99. */
     ratioP50: Math.round(percentile(scan, 50) / percentile(times, 50)),
+    ratioP99: Math.round(percentile(scan, 99) / percentile(times, 99)),
     avgResults: +(found / crit.length).toFixed(1),
     scanAvgResults: +(scanFound / scan.length).toFixed(1),
   };

@@ -49,7 +49,7 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     type: m.type,
     status: m.status,
     sectorId: m.sectorId,
-    keywordIds: [...new Set(m.keywordIds)],
+    keywordIds: m.keywordIds.length < 2 || new Set(m.keywordIds).size === m.keywordIds.length ? m.keywordIds.slice() : [...new Set(m.keywordIds)],
     licence: foldLicence(m.licence ?? ''),
     authorId: m.authorId,
     date,

@@ -46,7 +46,11 @@ export function tokenize(text: string): string[] {
   if (!text) return [];
   const lower = text.toLowerCase();
   const folded = nonAsciiRe.test(lower) ? lower.replace(nonAsciiAllRe, wordChar) : lower;
-  return folded.split(separatorsRe).filter(Boolean);
+  const words = folded.split(separatorsRe);
+  // Separators at either end leave one empty string there, and only there.
+  if (words[0] === '') words.shift();
+  if (words.length && words[words.length - 1] === '') words.pop();
+  return words;
 }
 
 /**
