@@ -8,6 +8,11 @@ export interface IndexedDoc {
   status: MediaStatus;
   sectorId: string | null;
   keywordIds: string[];
+  /** Dense numbers of the keywords, sector and year, set by the index (for facet counters). */
+  keywordNums: number[];
+  sectorNum: number;
+  /** Scratch: the relevance score during one search. */
+  score: number;
   /** Folded, trimmed. */
   licence: string;
   authorId: string | null;
@@ -52,6 +57,9 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     keywordIds: m.keywordIds.length < 2 || new Set(m.keywordIds).size === m.keywordIds.length ? m.keywordIds.slice() : [...new Set(m.keywordIds)],
     licence: foldLicence(m.licence ?? ''),
     authorId: m.authorId,
+    keywordNums: [],
+    sectorNum: -1,
+    score: 0,
     date,
     year: new Date(date).getUTCFullYear(),
     views: m.views ?? 0,

@@ -34,6 +34,21 @@ export class SearchIndex {
   private seen = new Uint32Array(1024);
   private generation = 0;
   private keywordTitles = new Map<string, string>();
+  /** Dense numbering of keyword and sector ids, for facet counters (never shrinks until a rebuild). */
+  private keywordNames: string[] = [];
+  private keywordNum = new Map<string, number>();
+  private sectorNames: string[] = [];
+  private sectorNum = new Map<string, number>();
+
+  private number(id: string, names: string[], nums: Map<string, number>): number {
+    let n = nums.get(id);
+    if (n === undefined) {
+      n = names.length;
+      names.push(id);
+      nums.set(id, n);
+    }
+    return n;
+  }
 
   constructor(private readonly options: SearchIndexOptions) {}
 
@@ -79,16 +94,14 @@ export class SearchIndex {
 
   search(c: SearchCriteria): SearchResult {
     const p = prepare(c);
-    const found: IndexedDoc[] = [];
-    this.candidates(p, (doc) => {
-      if (matches(doc, p)) found.push(doc);
-    });
-    const scores = c.sort === 'relevance' ? new Map(found.map((d) => [d, score(d, p.text)])) : undefined;
+    const { docs, exact } = this.candidates(p);
+    const found = exact ? docs : docs.filter((doc) => matches(doc, p));
+    if (c.sort === 'relevance') for (const d of found) d.score = score(d, p.text);
     const perPage = c.perPage;
     const pages = Math.max(1, Math.ceil(found.length / perPage));
     const start = (c.page - 1) * perPage;
-    const page = sortDocs(found, c.sort, c.order, scores, start + perPage).slice(start, start + perPage);
-    const facets: Facets | undefined = c.facets ? countFacets(found, this.options.facetLimit ?? 30) : undefined;
+    const page = sortDocs(found, c.sort, c.order, start + perPage).slice(start, start + perPage);
+    const facets: Facets | undefined = c.facets ? countFacets(found, this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
     return { ids: page.map((d) => d.id), total: found.length, page: c.page, perPage, pages, facets };
   }
 
@@ -133,6 +146,10 @@ export class SearchIndex {
     this.byLicence = new Postings();
     this.byAuthor = new Postings();
     this.keywordTitles.clear();
+    this.keywordNames = [];
+    this.keywordNum = new Map();
+    this.sectorNames = [];
+    this.sectorNum = new Map();
   }
 
   private addMedia(m: Media): void {
@@ -156,6 +173,8 @@ export class SearchIndex {
         for (const w of field.split(' ')) if (w && postings.add(w, slot)) terms.add(w);
       }
     }
+    doc.keywordNums = doc.keywordIds.map((k) => this.number(k, this.keywordNames, this.keywordNum));
+    doc.sectorNum = doc.sectorId === null ? -1 : this.number(doc.sectorId, this.sectorNames, this.sectorNum);
     for (const k of doc.keywordIds) this.byKeyword.add(k, slot);
     this.byType.add(doc.type, slot);
     if (doc.sectorId !== null) this.bySector.add(doc.sectorId, slot);
@@ -185,79 +204,88 @@ export class SearchIndex {
   }
 
   /**
-   * Calls `visit` once per candidate document: the slots of the most selective criterion (the
-   * one with the fewest posting entries), or every document when nothing narrows the search.
+   * The candidate documents: the posting lists of each criterion form a group (OR inside); the
+   * smallest group drives, and the other groups are intersected with it through a mark array as
+   * long as they are not much larger (then a per-document check is cheaper). `exact` says that
+   * every criterion was applied exactly, so the candidates need no further check.
    */
-  private candidates(p: PreparedCriteria, visit: (doc: IndexedDoc) => void): void {
-    const groups: PostingList[][] = [];
-    const union = (postings: Postings, keys: Iterable<string>) => {
+  private candidates(p: PreparedCriteria): { docs: IndexedDoc[]; exact: boolean } {
+    const groups: Array<{ lists: PostingList[]; size: number; exact: boolean }> = [];
+    const group = (postings: Postings, keys: Iterable<string>, exact = true) => {
       const lists: PostingList[] = [];
       for (const k of keys) {
         const l = postings.get(k);
         if (l) lists.push(l);
       }
-      groups.push(lists);
+      const g = { lists, size: 0, exact };
+      groups.push(g);
+      return g;
     };
     if (p.keywordIds.length) {
-      if (p.kwMode === 'all') for (const k of p.keywordIds) union(this.byKeyword, [k]);
-      else union(this.byKeyword, p.keywordIds);
+      if (p.kwMode === 'all') for (const k of p.keywordIds) group(this.byKeyword, [k]);
+      else group(this.byKeyword, p.keywordIds);
     }
-    if (p.types) union(this.byType, p.types);
-    if (p.sectorIds) union(this.bySector, p.sectorIds);
-    if (p.licences) union(this.byLicence, p.licences);
-    if (p.authorIds) union(this.byAuthor, p.authorIds);
-    if (p.statuses) union(this.byStatus, p.statuses);
+    if (p.types) group(this.byType, p.types);
+    if (p.sectorIds) group(this.bySector, p.sectorIds);
+    if (p.licences) group(this.byLicence, p.licences);
+    if (p.authorIds) group(this.byAuthor, p.authorIds);
+    if (p.statuses) group(this.byStatus, p.statuses);
     if (p.fromMs !== -Infinity || p.toMs !== Infinity) {
       const years: string[] = [];
       for (const key of this.byYear.lists.keys()) {
         const y = Number(key);
         if (Date.UTC(y + 1, 0, 1) > p.fromMs && Date.UTC(y, 0, 1) < p.toMs) years.push(key);
       }
-      union(this.byYear, years);
+      group(this.byYear, years, false);
     }
+    // A phrase needs each of its words (or a keyword title holding the whole phrase); the word order is checked on the survivors.
     for (const phrase of p.text.phrases) {
-      union(this.words, [phrase.split(' ')[0]!]);
-      this.addKeywordLists(groups[groups.length - 1]!, ` ${phrase} `);
+      for (const word of new Set(phrase.split(' '))) this.addKeywordLists(group(this.words, [word], false).lists, ` ${phrase} `);
     }
-    for (const term of p.text.terms) {
-      // A one-letter prefix can span thousands of words; another criterion is then likely smaller.
-      union(this.words, this.terms.withPrefix(term));
-      this.addKeywordLists(groups[groups.length - 1]!, ` ${term}`);
-    }
+    // Word postings for the prefix, plus the media of keywords whose title has a word with it.
+    for (const term of p.text.terms) this.addKeywordLists(group(this.words, this.terms.withPrefix(term)).lists, ` ${term}`);
 
-    let best: PostingList[] | undefined;
-    let bestSize = Infinity;
-    for (const lists of groups) {
-      let size = 0;
-      for (const l of lists) size += l.length;
-      if (size < bestSize) {
-        best = lists;
-        bestSize = size;
-      }
-    }
-    if (!best) {
-      for (const doc of this.docs) if (doc) visit(doc);
-      return;
-    }
-    if (best.length === 1) {
-      const { data, length } = best[0]!;
-      for (let i = 0; i < length; i++) {
-        const doc = this.docs[data[i]!];
-        if (doc) visit(doc);
-      }
-      return;
-    }
-    const gen = this.nextGeneration();
+    let exact = p.text.excluded.length === 0;
+    if (!groups.length) return { docs: this.docs.filter((d): d is IndexedDoc => d !== undefined), exact };
+    for (const g of groups) for (const l of g.lists) g.size += l.length;
+    groups.sort((a, b) => a.size - b.size);
+    const driver = groups[0]!;
+    if (!driver.exact) exact = false;
+
+    const base = this.nextGenerations(groups.length);
     const seen = this.seen;
-    for (const { data, length } of best) {
+    const slots: number[] = [];
+    for (const { data, length } of driver.lists) {
       for (let i = 0; i < length; i++) {
         const slot = data[i]!;
-        if (seen[slot] === gen) continue;
-        seen[slot] = gen;
-        const doc = this.docs[slot];
-        if (doc) visit(doc);
+        if (seen[slot] === base) continue;
+        seen[slot] = base;
+        slots.push(slot);
       }
     }
+    let level = base;
+    for (let g = 1; g < groups.length; g++) {
+      const { lists, size, exact: groupExact } = groups[g]!;
+      if (size > 32 * Math.max(slots.length, 64)) {
+        exact = false;
+        continue;
+      }
+      if (!groupExact) exact = false;
+      for (const { data, length } of lists) {
+        for (let i = 0; i < length; i++) {
+          const slot = data[i]!;
+          if (seen[slot] === level) seen[slot] = level + 1;
+        }
+      }
+      level++;
+    }
+    const docs: IndexedDoc[] = [];
+    for (const slot of slots) {
+      if (seen[slot] !== level) continue;
+      const doc = this.docs[slot];
+      if (doc) docs.push(doc);
+    }
+    return { docs, exact };
   }
 
   /** Adds to `lists` the postings of every keyword whose title contains `needle`. */
@@ -269,13 +297,16 @@ export class SearchIndex {
     }
   }
 
-  private nextGeneration(): number {
+  /** Reserves `count + 1` consecutive mark values for one query. */
+  private nextGenerations(count: number): number {
     if (this.seen.length < this.docs.length) this.seen = new Uint32Array(Math.max(this.docs.length, this.seen.length * 2));
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
+    if (this.generation + count + 2 >= 0xffffffff) {
       this.seen.fill(0);
-      this.generation = 1;
+      this.generation = 0;
     }
-    return this.generation;
+    const base = this.generation + 1;
+    this.generation += count + 1;
+    return base;
   }
+
 }

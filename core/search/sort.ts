@@ -5,7 +5,7 @@ type Compare = (a: IndexedDoc, b: IndexedDoc) => number;
 
 const byIdDesc: Compare = (a, b) => Number(b.id) - Number(a.id);
 
-function comparator(sort: SortKey, order: SortOrder, scores?: Map<IndexedDoc, number>): Compare {
+function comparator(sort: SortKey, order: SortOrder): Compare {
   const dir = order === 'asc' ? 1 : -1;
   const primary: Compare =
     sort === 'title'
@@ -13,7 +13,7 @@ function comparator(sort: SortKey, order: SortOrder, scores?: Map<IndexedDoc, nu
       : sort === 'popularity'
         ? (a, b) => a.views - b.views
         : sort === 'relevance'
-          ? (a, b) => (scores?.get(a) ?? 0) - (scores?.get(b) ?? 0) || a.date - b.date
+          ? (a, b) => a.score - b.score || a.date - b.date
           : (a, b) => a.date - b.date;
   // Ties: newest id first, whatever the order, so pages never overlap.
   return (a, b) => dir * primary(a, b) || byIdDesc(a, b);
@@ -23,8 +23,9 @@ function comparator(sort: SortKey, order: SortOrder, scores?: Map<IndexedDoc, nu
  * Sorts `docs` in place enough that the first `needed` are in final order. Large result sets
  * asked for an early page are cut down with a bounded selection instead of a full sort.
  */
-export function sortDocs(docs: IndexedDoc[], sort: SortKey, order: SortOrder, scores: Map<IndexedDoc, number> | undefined, needed: number): IndexedDoc[] {
-  const cmp = comparator(sort, order, scores);
+/** For relevance, each document's `score` must have been set for this search. */
+export function sortDocs(docs: IndexedDoc[], sort: SortKey, order: SortOrder, needed: number): IndexedDoc[] {
+  const cmp = comparator(sort, order);
   if (docs.length <= 2048 || needed * 8 > docs.length) return docs.sort(cmp);
   // Keep the best `needed` in a sorted buffer; most items lose against its last entry at once.
   const top: IndexedDoc[] = [];
