@@ -42,8 +42,16 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
   return {
     index,
     async search(criteria, context) {
-      const filtered = await deps.hooks.applyFilter('search.query', criteria, context);
-      const result = index.search(filtered);
+      let filtered = await deps.hooks.applyFilter('search.query', criteria, context);
+      // A plugin that returns something unusable must not break search: keep the parsed criteria.
+      filtered = filtered && typeof filtered === 'object' ? { ...criteria, ...filtered } : criteria;
+      let result: SearchResult;
+      try {
+        result = index.search(filtered);
+      } catch {
+        filtered = criteria;
+        result = index.search(criteria);
+      }
       return deps.hooks.applyFilter('search.results', result, { criteria: filtered, ...context });
     },
     upsert: (media) => index.upsert(media),

@@ -24,6 +24,9 @@ test('search.query filters the parsed criteria and search.results the result pag
     assert.equal((await api()).body.total, 99);
     undoQuery();
     undoResults();
+    const undoJunk = t.app.kiosque.hooks.filter('search.query', () => 'junk', { owner: 'test' });
+    assert.equal((await api()).body.total, 2, 'an unusable filtered value is ignored');
+    undoJunk();
     // A filter that throws keeps the previous value: search still answers.
     t.app.kiosque.hooks.filter('search.query', () => {
       throw new Error('broken plugin');
