@@ -32,6 +32,11 @@ export interface KeywordService {
   /** `group/slug` → keyword. */
   resolve(ref: string): Promise<KeywordWithGroup | undefined>;
   create(groupId: string, title: string, description?: string): Promise<Keyword>;
+  /**
+   * For media forms and the upload API: `group/keyword` by slug, else (tags group only, when
+   * `createTags`) an existing tag with that title after case folding, else a new tag with that title.
+   */
+  findOrCreate(ref: string, options: { createTags: boolean }): Promise<KeywordWithGroup>;
   rename(id: string, title: string): Promise<Keyword>;
   /** How many media (any status) carry the keyword. */
   usage(id: string): number;
@@ -162,6 +167,18 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const keyword = await store.keywords.create({ groupId: group.id, slug, title, description });
       search.keywordChanged(keyword);
       return keyword;
+    },
+    async findOrCreate(ref, options) {
+      const found = await service.resolve(ref);
+      if (found) return found;
+      const m = /^([^/]+)\/(.+)$/.exec(ref.trim());
+      const group = m && (await service.group(m[1]!));
+      if (!m || !group) throw new KeywordInputError('keyword_not_found', 'keywords');
+      const title = cleanTitle(m[2]!);
+      const same = (await store.keywords.list()).find((k) => k.groupId === group.id && (titleKey(k.title) === titleKey(title) || k.slug === slugify(title)));
+      if (same) return (await service.get(same.id))!;
+      if (group.slug !== TAGS_GROUP || !options.createTags) throw new KeywordInputError(group.slug === TAGS_GROUP ? 'keyword_not_found' : 'tags_only', 'keywords');
+      return (await service.get((await service.create(group.id, title)).id))!;
     },
     async rename(id, rawTitle) {
       const keyword = await requireKeyword(id);

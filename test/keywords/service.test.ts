@@ -114,3 +114,16 @@ test('group options: rename, single/multiple, navigation; group titles unique', 
   const updated = await kw.updateGroup(g.id, { title: 'Endroits', multiple: true, inNavigation: false });
   assert.deepEqual([updated.title, updated.slug, updated.multiple, updated.inNavigation], ['Endroits', 'lieux', true, false]);
 });
+
+test('findOrCreate: by slug, by folded title, creates tags only', async () => {
+  const existing = await kw.create(tagsId, 'Lanterne');
+  assert.equal((await kw.findOrCreate('tags/lanterne', { createTags: false })).id, existing.id);
+  assert.equal((await kw.findOrCreate('tags/LANTERNE', { createTags: true })).id, existing.id);
+  const created = await kw.findOrCreate('tags/Feu de camp', { createTags: true });
+  assert.equal(created.ref, 'tags/feu-de-camp');
+  assert.equal(created.title, 'Feu de camp');
+  await assert.rejects(kw.findOrCreate('tags/inconnu', { createTags: false }), (e: unknown) => e instanceof KeywordInputError && e.code === 'keyword_not_found');
+  await kw.createGroup({ title: 'Saisons' });
+  await assert.rejects(kw.findOrCreate('saisons/hiver', { createTags: true }), (e: unknown) => e instanceof KeywordInputError && e.code === 'tags_only');
+  await assert.rejects(kw.findOrCreate('nogroup/x', { createTags: true }), KeywordInputError);
+});
