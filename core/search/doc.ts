@@ -1,4 +1,4 @@
-import type { Media, MediaStatus, MediaType } from '../store/index.ts';
+import { mediaTypes, type Media, type MediaStatus, type MediaType } from '../store/index.ts';
 import { fold, tokenize } from './fold.ts';
 
 /** What the index keeps of one media item: only what search, sorting and facets need. */
@@ -11,6 +11,8 @@ export interface IndexedDoc {
   /** Dense numbers of the keywords, sector and year, set by the index (for facet counters). */
   keywordNums: number[];
   sectorNum: number;
+  /** Index of the type in mediaTypes. */
+  typeNum: number;
   /** Scratch: the relevance score during one search. */
   score: number;
   /** Folded, trimmed. */
@@ -59,6 +61,7 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     authorId: m.authorId,
     keywordNums: [],
     sectorNum: -1,
+    typeNum: Math.max(0, mediaTypes.indexOf(m.type)),
     score: 0,
     date,
     year: new Date(date).getUTCFullYear(),

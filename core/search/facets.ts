@@ -1,5 +1,6 @@
 import type { FacetCount, Facets } from './criteria.ts';
 import type { IndexedDoc } from './doc.ts';
+import { mediaTypes } from '../store/index.ts';
 
 const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
@@ -16,18 +17,24 @@ function fromCounters(counts: Int32Array, valueOf: (n: number) => string): Facet
 export function countFacets(docs: IndexedDoc[], keywordLimit: number, names: { keywords: string[]; sectors: string[] }): Facets {
   const keywords = new Int32Array(names.keywords.length);
   const sectors = new Int32Array(names.sectors.length);
-  const types = new Map<string, number>();
-  const years = new Map<number, number>();
+  const types = new Int32Array(mediaTypes.length);
+  // Years 1900–2299 in an array; anything stranger in a map.
+  const years = new Int32Array(400);
+  const otherYears = new Map<number, number>();
   for (const doc of docs) {
     for (const n of doc.keywordNums) keywords[n]!++;
     if (doc.sectorNum >= 0) sectors[doc.sectorNum]!++;
-    types.set(doc.type, (types.get(doc.type) ?? 0) + 1);
-    years.set(doc.year, (years.get(doc.year) ?? 0) + 1);
+    types[doc.typeNum]!++;
+    const y = doc.year - 1900;
+    if (y >= 0 && y < 400) years[y]!++;
+    else otherYears.set(doc.year, (otherYears.get(doc.year) ?? 0) + 1);
   }
+  const yearList = fromCounters(years, (n) => String(n + 1900));
+  for (const [y, count] of otherYears) yearList.push({ value: String(y), count });
   return {
     keywords: fromCounters(keywords, (n) => names.keywords[n]!).sort(byCount).slice(0, keywordLimit),
-    types: [...types].map(([value, count]) => ({ value, count })).sort(byCount),
-    years: [...years].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count })),
+    types: fromCounters(types, (n) => mediaTypes[n]!).sort(byCount),
+    years: yearList.sort((a, b) => Number(b.value) - Number(a.value)),
     sectors: fromCounters(sectors, (n) => names.sectors[n]!).sort(byCount),
   };
 }
