@@ -1,4 +1,5 @@
 import './http/augment.ts';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
@@ -23,7 +24,7 @@ import { createErrorHandlers } from './http/errors.ts';
 import { KiosqueSessionStore } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
 import { createDummyHash } from './auth/password.ts';
-import { createUserService, type UserService } from './auth/users.ts';
+import { createUserService, UserInputError, type UserService } from './auth/users.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
@@ -31,6 +32,9 @@ import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
 import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
+import { createPluginManager, type PluginManager } from './plugins/manager.ts';
+import { createPluginsAdmin } from './admin/plugins.ts';
+import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -41,6 +45,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where themes/ and plugins/ are resolved from when the config gives relative paths. */
   rootDir?: string;
+  /** Where `kiosque-plugin-*` packages are looked for (default: <rootDir>/node_modules). */
+  pluginPackagesDir?: string;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -55,11 +61,18 @@ export interface Runtime {
   /** Media code calls search.upsert(media) / search.remove(id) after every change. */
   search: SearchService;
   keywords: KeywordService;
+  plugins: PluginManager;
+  media: MediaService;
   /** Stops background work; the store is the caller's to close. */
   close(): Promise<void>;
 }
 
 export type KiosqueApp = Express & { kiosque: Runtime };
+
+/** Kiosque's own version, which plugin manifests' `kiosque` ranges are checked against. */
+function coreVersion(): string {
+  return (JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 async function sessionSecret(config: Config, store: Store): Promise<string> {
   if (config.session.secret) return config.session.secret;
@@ -73,8 +86,10 @@ async function sessionSecret(config: Config, store: Store): Promise<string> {
 function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   return [
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
+    { section: 'content', href: '/admin/media', label: t('admin.media.menu'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
     { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
+    { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
 }
 
@@ -96,7 +111,14 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
-    await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    try {
+      await users.create({ username: config.admin.username, password: config.admin.password, role: 'admin' });
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      // The service's error carries only an i18n code: say which setting to fix, in words.
+      const setting = err.field === 'password' ? 'KIOSQUE_ADMIN_PASSWORD (admin.password)' : 'KIOSQUE_ADMIN_USERNAME (admin.username)';
+      throw new Error(`Cannot create the first admin from ${setting}: ${i18n.t('en', `errors.${err.code}`, err.vars)}`, { cause: err });
+    }
     logger.info({ username: config.admin.username }, 'created the first admin from KIOSQUE_ADMIN_USERNAME');
   }
   const setup = createSetupState(users, (await users.hasAdmin()) ? null : newSetupToken());
@@ -110,10 +132,23 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
     // Signing out without being signed in changes nothing, and an expired session must not strand the visitor on a 403.
-    skipCsrfProtection: (req) => req.path === '/logout' && !req.user,
+    // Multipart media uploads are checked after multer has read the body (core/media/upload.ts).
+    skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || defersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
-  const adminMenu = createAdminMenu({ hooks, i18n, coreItems: coreMenu });
+  const plugins = createPluginManager({
+    store,
+    hooks,
+    slots,
+    i18n,
+    logger,
+    coreVersion: coreVersion(),
+    pluginsDir: path.resolve(rootDir, config.pluginsDir),
+    packagesDir: deps.pluginPackagesDir ?? path.join(rootDir, 'node_modules'),
+  });
+  await plugins.start();
+  // Plugin settings pages appear in the menu only while their plugin is enabled.
+  const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
   const errors = createErrorHandlers({ render, i18n, logger });
 
@@ -191,6 +226,15 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), createKeywordsAdmin({ keywords, render, i18n }));
+  app.use(createPluginsAdmin({ plugins, render, i18n }));
+  // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
+  app.use('/plugins/:pluginId', (req, res, next) => {
+    const pluginRouter = plugins.router(String(req.params.pluginId));
+    if (!pluginRouter) return next();
+    pluginRouter(req, res, next);
+  });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
+  app.use(mediaRoutes);
 
   app.use(errors.notFound);
   app.use(errors.errorHandler);
@@ -205,7 +249,12 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     render,
     search,
     keywords,
-    async close() {},
+    plugins,
+    media: mediaRoutes.media,
+    async close() {
+      plugins.close();
+      await mediaRoutes.media.idle();
+    },
   };
   return app;
 }

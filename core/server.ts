@@ -24,7 +24,14 @@ async function main(): Promise<void> {
     logger.fatal((err as Error).message);
     process.exit(1);
   }
-  const app = await createApp({ config, store, logger });
+  let app;
+  try {
+    app = await createApp({ config, store, logger });
+  } catch (err) {
+    logger.fatal((err as Error).message);
+    await store.close();
+    process.exit(1);
+  }
   const server = createServer(app);
   server.listen(config.port, config.host || undefined, () => {
     const base = config.baseUrl || `http://localhost:${config.port}`;

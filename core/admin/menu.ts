@@ -24,12 +24,12 @@ export interface AdminMenuSection {
 export const sectionOrder = ['site', 'content', 'config', 'plugins'];
 
 /** The admin menu: core entries, then whatever the `admin.menu` filter adds (plugins' entries vanish with them). */
-export function createAdminMenu(deps: { hooks: Hooks; i18n: I18n; coreItems: (t: (key: string) => string) => AdminMenuItem[] }) {
+export function createAdminMenu(deps: { hooks: Hooks; i18n: I18n; coreItems: (t: (key: string) => string, lang: Language) => AdminMenuItem[] }) {
   return async (req: Request, lang: Language): Promise<AdminMenuSection[]> => {
     const t = (key: string) => deps.i18n.t(lang, key);
-    const items = await deps.hooks.applyFilter<AdminMenuItem[]>('admin.menu', deps.coreItems(t), { lang });
+    const items = await deps.hooks.applyFilter<AdminMenuItem[]>('admin.menu', deps.coreItems(t, lang), { lang });
     const role = req.user?.role;
-    const visible = (Array.isArray(items) ? items : deps.coreItems(t)).filter((i) => role && i.roles.includes(role));
+    const visible = (Array.isArray(items) ? items : deps.coreItems(t, lang)).filter((i) => role && i.roles.includes(role));
     const path = req.path.replace(/\/+$/, '') || '/';
     const keys = [...sectionOrder, ...new Set(visible.map((i) => i.section).filter((s) => !sectionOrder.includes(s)))];
     return keys

@@ -2,31 +2,31 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   port,
   host: z.string(),
   baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
   dataDir: z.string().min(1),
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]),
-  session: z.object({
+  session: z.strictObject({
     secret: z.union([z.literal(''), z.string().min(32, 'at least 32 characters')]),
     maxAgeHours: z.coerce.number().int().min(1).max(24 * 365),
     secureCookie: z.enum(['auto', 'always', 'never']),
   }),
-  admin: z.object({
+  admin: z.strictObject({
     username: z.string(),
     password: z.string(),
   }),
-  auth: z.object({
+  auth: z.strictObject({
     windowMinutes: z.coerce.number().int().min(1).max(24 * 60),
     maxAttemptsPerAccount: z.coerce.number().int().min(1).max(1000),
     maxAttemptsPerAddress: z.coerce.number().int().min(1).max(100000),
   }),
-  log: z.object({
+  log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     pretty: z.boolean(),
   }),
-  media: z.object({
+  media: z.strictObject({
     maxUploadMB: z.coerce.number().int().min(1).max(1024 * 64),
     processingConcurrency: z.coerce.number().int().min(0).max(64),
     ffmpegPath: z.string(),
@@ -34,7 +34,7 @@ export const configSchema = z.object({
   }),
   themesDir: z.string().min(1),
   pluginsDir: z.string().min(1),
-}).strict();
+});
 
 export type Config = z.infer<typeof configSchema>;
 

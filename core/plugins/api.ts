@@ -8,13 +8,13 @@ import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 import type { FilterName, ActionName } from './hooks.ts';
 import type { SlotName } from '../views/slots.ts';
 import type { Language } from '../i18n/index.ts';
-import type { Role } from '../store/types.ts';
+import type { MediaStatus, Role } from '../store/types.ts';
 
 export type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 export type { FilterName, ActionName } from './hooks.ts';
 export type { SlotName } from '../views/slots.ts';
 export type { Language } from '../i18n/index.ts';
-export type { Role } from '../store/types.ts';
+export type { MediaStatus, Role } from '../store/types.ts';
 
 /** Text in the admin's language: a plain string, or one per language (English is the fallback). */
 export type LocalisedText = string | ({ en: string } & Partial<Record<Language, string>>);
@@ -67,6 +67,19 @@ export interface AdminMenuEntry {
   roles: Role[];
 }
 
+/** What a plugin may know about a media item without seeing its content. */
+export interface MediaSummary {
+  id: string;
+  status: MediaStatus;
+  sectorId: string | null;
+}
+
+export interface SectorSummary {
+  id: string;
+  slug: string;
+  visible: boolean;
+}
+
 export interface PluginContext {
   readonly id: string;
   hooks: {
@@ -77,9 +90,20 @@ export interface PluginContext {
   /** Mounted at /plugins/<id>/ while the plugin is enabled; behind the access gate and CSRF like every route. */
   router: Router;
   settings: {
-    /** The saved values, validated against the manifest, with defaults filled in. */
+    /**
+     * The saved values, validated against the manifest, with defaults filled in. Throws when the
+     * saved values no longer match the declaration (the admin sees why on the plugins page), so
+     * code that guards something fails closed.
+     */
     get<T extends SettingValues = SettingValues>(): T;
-    onChange(fn: (values: SettingValues) => void): void;
+    /** Called after the admin saved new values (they are already what get() returns). */
+    onChange(fn: (values: SettingValues) => void | Promise<void>): void;
+  };
+  /** Read-only lookups into the portal's content. */
+  content: {
+    media(id: string): Promise<MediaSummary | undefined>;
+    /** By id or by slug. */
+    sector(idOrSlug: string): Promise<SectorSummary | undefined>;
   };
   /** Private key/value storage in the store. */
   storage: {
@@ -92,8 +116,9 @@ export interface PluginContext {
     slot(name: SlotName, template: string): void;
   };
   i18n: {
-    /** Strings become `plugin.<id>.<key>`; the manifest folder's i18n/<lang>.json are added automatically. */
+    /** Strings become `plugin.<id>.<key>`; the plugin folder's i18n/<lang>.json are added automatically. */
     add(strings: Partial<Record<Language, Record<string, unknown>>>): void;
+    /** `key` is relative to the plugin (`greeting` reads `plugin.<id>.greeting`). */
     t(lang: Language, key: string, vars?: Record<string, unknown>): string;
   };
   /** Reports a problem the admin should see on the plugins page (null clears it). */
@@ -104,6 +129,8 @@ export interface PluginContext {
 export interface PluginDefinition {
   register(ctx: PluginContext): void | Promise<void>;
 }
+
+export { cidrMatcher, matchesPathPattern } from './matchers.ts';
 
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;

@@ -54,7 +54,21 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
       }
       return deps.hooks.applyFilter('search.results', result, { criteria: filtered, ...context });
     },
-    upsert: (media) => index.upsert(media),
+    upsert(media) {
+      index.upsert(media);
+      // A keyword created by other code (e.g. an inline tag) without keywordChanged: fetch its
+      // title, then re-index its media. The store answers from memory, before the next request.
+      const unknown = media.keywordIds.filter((id) => !titles.has(id));
+      if (unknown.length) {
+        void Promise.all(unknown.map((id) => deps.store.keywords.get(id))).then((found) => {
+          for (const k of found) {
+            if (!k || titles.get(k.id) === k.title) continue;
+            titles.set(k.id, k.title);
+            index.keywordChanged(k.id);
+          }
+        });
+      }
+    },
     remove: (id) => void index.remove(id),
     keywordChanged(keyword) {
       titles.set(keyword.id, keyword.title);

@@ -1,3 +1,4 @@
 export * from './types.ts';
 export { openLowdbStore } from './lowdb/index.ts';
 export { CURRENT_SCHEMA_VERSION } from './migrations.ts';
+export { lockHolder } from './lowdb/lock.ts';

@@ -15,18 +15,20 @@ export async function migrate<Handle>(
   migrations: Migration<Handle>[],
   handle: Handle,
   onStep?: (m: Migration<Handle>) => void,
+  target = CURRENT_SCHEMA_VERSION,
 ): Promise<number> {
-  if (from > CURRENT_SCHEMA_VERSION) {
-    throw new Error(`The data was written by a newer Kiosque (schema ${from}; this version knows up to ${CURRENT_SCHEMA_VERSION}). Upgrade Kiosque, or restore a backup made by this version.`);
+  if (from > target) {
+    throw new Error(`The data was written by a newer Kiosque (schema ${from}; this version knows up to ${target}). Upgrade Kiosque, or restore a backup made by this version.`);
   }
   let version = from;
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (m.version <= version) continue;
+    if (m.version > target) break;
     if (m.version !== version + 1) throw new Error(`Missing migration to schema ${version + 1}`);
     onStep?.(m);
     await m.up(handle);
     version = m.version;
   }
-  if (version !== CURRENT_SCHEMA_VERSION) throw new Error(`Missing migration to schema ${CURRENT_SCHEMA_VERSION}`);
+  if (version !== target) throw new Error(`Missing migration to schema ${target}`);
   return version;
 }

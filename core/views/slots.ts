@@ -23,6 +23,8 @@ export function createSlots(onError: (err: unknown, owner: string, slot: string)
   return {
     add(slot, owner, template) {
       if (!(slotNames as readonly string[]).includes(slot)) throw new Error(`Unknown slot "${slot}". Known slots: ${slotNames.join(', ')}`);
+      // compile() is lazy: parse now so a syntax error fails the registration, not every page.
+      Handlebars.parse(template);
       const compiled = Handlebars.compile(template, { strict: false });
       const entry: SlotEntry = { owner, render: (ctx, helpers) => compiled(ctx, { helpers }) };
       entries.set(slot, [...(entries.get(slot) ?? []), entry]);

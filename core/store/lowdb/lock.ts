@@ -11,13 +11,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
+export const LOCK_FILE = 'kiosque.lock';
+
+/** The pid of the live process holding the data folder's lock, or null when it is free (or the lock is stale). */
+export function lockHolder(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'), 10);
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+}
+
 /**
  * Takes the data folder's lock file (created exclusively, holding our pid). A lock left by a
  * process that no longer runs is taken over; one held by a live process is refused.
  * Returns the release function.
  */
 export function lockDataDir(dataDir: string): () => void {
-  const file = path.join(dataDir, 'kiosque.lock');
+  const file = path.join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);

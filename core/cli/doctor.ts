@@ -1,0 +1,186 @@
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { access, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { lockHolder } from '../store/index.ts';
+import { findTools, type ToolStatus } from '../media/tools.ts';
+import { discoverThemes } from '../views/themes.ts';
+import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
+
+type Status = 'ok' | 'warn' | 'fail';
+interface Check {
+  status: Status;
+  label: string;
+  detail?: string[];
+}
+
+const MARK: Record<Status, string> = { ok: '[ ok ]', warn: '[warn]', fail: '[FAIL]' };
+const LOW_DISK_BYTES = 1024 ** 3;
+
+function versionAtLeast(actual: string, wanted: string): boolean {
+  const a = actual.replace(/^v/, '').split('.').map(Number);
+  const w = wanted.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (w[i] ?? 0)) return (a[i] ?? 0) > (w[i] ?? 0);
+  }
+  return true;
+}
+
+export function checkNode(nodeVersion = process.version): Check {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+  const range = pkg.engines?.node ?? '';
+  const m = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(range.trim());
+  if (!m) return { status: 'warn', label: `Node.js ${nodeVersion}`, detail: [`cannot check against package.json engines "${range}"`] };
+  return versionAtLeast(nodeVersion, m[1]!)
+    ? { status: 'ok', label: `Node.js ${nodeVersion} (package.json asks ${range})` }
+    : { status: 'fail', label: `Node.js ${nodeVersion} is too old: package.json asks ${range}`, detail: ['install a newer Node.js (https://nodejs.org/)'] };
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+/** The nearest folder that exists: the data folder, or the parent it will be created in. */
+function existingAncestor(dir: string): string {
+  let cur = dir;
+  while (!existsSync(cur) && path.dirname(cur) !== cur) cur = path.dirname(cur);
+  return cur;
+}
+
+async function checkData(dataDir: string, checks: Check[]): Promise<{ canOpen: boolean }> {
+  if (!existsSync(dataDir)) {
+    const parent = existingAncestor(dataDir);
+    try {
+      await access(parent, constants.W_OK);
+      checks.push({ status: 'ok', label: `data folder ${dataDir} does not exist yet (created at first start in ${parent}, which is writable)` });
+    } catch {
+      checks.push({ status: 'fail', label: `data folder ${dataDir} does not exist and ${parent} is not writable`, detail: ['create the folder and give the server user write access, or set KIOSQUE_DATA_DIR'] });
+    }
+    return { canOpen: false };
+  }
+  if (!statSync(dataDir).isDirectory()) {
+    checks.push({ status: 'fail', label: `data folder ${dataDir} is not a folder` });
+    return { canOpen: false };
+  }
+  try {
+    await access(dataDir, constants.R_OK | constants.W_OK);
+    checks.push({ status: 'ok', label: `data folder ${dataDir} exists and is writable` });
+  } catch {
+    checks.push({ status: 'fail', label: `data folder ${dataDir} is not writable by this user`, detail: ['give the server user read and write access to it'] });
+    return { canOpen: false };
+  }
+  const pid = lockHolder(dataDir);
+  if (pid !== null) {
+    checks.push({ status: 'ok', label: `data folder is locked by a running server (pid ${pid})`, detail: ['data files not checked while it runs (it checked them at start); stop the server first to check them'] });
+    return { canOpen: false };
+  }
+  checks.push({ status: 'ok', label: 'data folder is free (no server running on it)' });
+  return { canOpen: true };
+}
+
+async function checkDataFiles(io: CliIO, checks: Check[]): Promise<void> {
+  try {
+    const store = await openCliStore(cliConfig(io));
+    const [users, media] = [await store.users.count(), await store.media.count()];
+    checks.push({ status: 'ok', label: `data files readable (schema version ${store.info.schemaVersion}; ${users} account(s), ${media} media)` });
+    await store.close();
+  } catch (err) {
+    checks.push({ status: 'fail', label: 'data files', detail: [(err as Error).message] });
+  }
+}
+
+async function checkDisk(dataDir: string): Promise<Check> {
+  const where = existingAncestor(dataDir);
+  try {
+    const s = await statfs(where);
+    const free = s.bavail * s.bsize;
+    const label = `free disk space where the data lives: ${formatBytes(free)}`;
+    return free < LOW_DISK_BYTES ? { status: 'warn', label, detail: ['uploads need room for the originals and their derivatives'] } : { status: 'ok', label };
+  } catch (err) {
+    return { status: 'warn', label: `free disk space unknown (${(err as Error).message})` };
+  }
+}
+
+function toolCheck(name: string, key: string, tool: ToolStatus): Check {
+  const from = tool.source === 'config' ? `from config media.${key}` : 'from the PATH';
+  if (!tool.path && tool.tried.length > 0) {
+    return { status: 'fail', label: `${name} at ${tool.tried.join(', ')} (${from}) does not run`, detail: [`tried: ${tool.tried.map((p) => `${p} -version`).join(', ')}`, `error: ${tool.error}`, 'fix the path, or install it with `apt-get install ffmpeg`'] };
+  }
+  if (!tool.path) {
+    return {
+      status: 'warn',
+      label: `${name} not found (config media.${key} is empty and it is not on the PATH)`,
+      detail: ['audio and video need it: install it with `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)', `or set media.${key} / KIOSQUE_${name.toUpperCase()} to its path`],
+    };
+  }
+  return { status: 'ok', label: `${name}: ${tool.path} (${from}) — ${tool.version}` };
+}
+
+function checkThemes(themesDir: string): Check[] {
+  const themes = discoverThemes(themesDir);
+  const out: Check[] = [];
+  const good = themes.filter((t) => !t.error).map((t) => t.name);
+  if (!good.includes('default')) out.push({ status: 'fail', label: `themes in ${themesDir}: the "default" theme is missing or broken`, detail: ['every page falls back to it: restore themes/default'] });
+  else out.push({ status: 'ok', label: `themes in ${themesDir}: ${good.join(', ')}` });
+  for (const t of themes.filter((th) => th.error)) out.push({ status: 'warn', label: `theme "${t.name}" is broken`, detail: [t.error!] });
+  return out;
+}
+
+export const doctor: Command = {
+  name: 'doctor',
+  summary: 'check the installation (Node.js, data folder, disk, ffmpeg, themes)',
+  help: `Usage: kiosque doctor
+
+Checks what Kiosque needs and says how to fix what is missing:
+  - the Node.js version against package.json's engines
+  - the data folder (KIOSQUE_DATA_DIR): exists, writable, free or locked by a running
+    server (its pid), every data file readable
+  - free disk space
+  - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run
+  - the themes, and the broken ones with their error
+
+Exit code 0 when nothing failed (warnings allowed), 1 otherwise.
+
+Options:
+  -h, --help          show this help`,
+
+  async run(args, io) {
+    const { values, positionals } = parse(args, { help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      print(io.stdout, this.help);
+      return EXIT_OK;
+    }
+    if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}.`, 2);
+
+    const checks: Check[] = [checkNode()];
+    let config;
+    try {
+      config = cliConfig(io);
+      checks.push({ status: 'ok', label: 'configuration valid' });
+    } catch (err) {
+      checks.push({ status: 'fail', label: 'configuration', detail: (err as Error).message.split('\n') });
+    }
+    if (config) {
+      const dataDir = dataDirOf(config);
+      const { canOpen } = await checkData(dataDir, checks);
+      if (canOpen) await checkDataFiles(io, checks);
+      checks.push(await checkDisk(dataDir));
+      const tools = await findTools(config, io.env.PATH ?? '');
+      checks.push(toolCheck('ffmpeg', 'ffmpegPath', tools.ffmpeg), toolCheck('ffprobe', 'ffprobePath', tools.ffprobe));
+      checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
+    }
+    for (const c of checks) {
+      print(io.stdout, `${MARK[c.status]} ${c.label}`);
+      for (const d of c.detail ?? []) print(io.stdout, `       ${d}`);
+    }
+    const failed = checks.filter((c) => c.status === 'fail').length;
+    const warned = checks.filter((c) => c.status === 'warn').length;
+    print(io.stdout, failed ? `\n${failed} problem(s) to fix.` : warned ? `\nUsable, with ${warned} warning(s).` : '\nAll good.');
+    return failed ? EXIT_FAILURE : EXIT_OK;
+  },
+};

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { doctor } from './doctor.ts';
+import { userAdd } from './user-add.ts';
+import { userPasswd } from './user-passwd.ts';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print, type CliIO, type Command } from './shared.ts';
+
+const commands: Command[] = [userAdd, userPasswd, doctor];
+
+function topHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: kiosque <command> [options]   (or: npm run kiosque -- <command> [options])
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run "kiosque <command> --help" for a command's options.
+Configuration comes from config/*.json and environment variables (KIOSQUE_DATA_DIR, …).
+Exit codes: 0 ok, 1 failure, 2 usage error.`;
+}
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(name ? io.stdout : io.stderr, topHelp());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    print(io.stderr, `Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}. See "kiosque --help".`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      print(io.stderr, `kiosque ${command.name}: ${err.message}`);
+      if (err.exitCode === EXIT_USAGE) print(io.stderr, `See "kiosque ${command.name} --help".`);
+      return err.exitCode;
+    }
+    print(io.stderr, `kiosque ${command.name} failed: ${(err as Error).stack ?? String(err)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+  const code = await runCli(process.argv.slice(2), { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = code ?? EXIT_OK;
+}

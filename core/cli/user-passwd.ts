@@ -1,0 +1,53 @@
+import { createUserService, UserInputError } from '../auth/users.ts';
+import { readNewPassword } from './password-input.ts';
+import { cliConfig, cliMessages, openCliStore, parse, print, CliError, UsageError, EXIT_OK, type Command } from './shared.ts';
+
+export const userPasswd: Command = {
+  name: 'user:passwd',
+  summary: "set an account's password",
+  help: `Usage: kiosque user:passwd <username> [--password-stdin]
+
+Sets a new password for an existing account (the old one stops working).
+The password is read from standard input when it is piped (first line), or asked
+twice without echo on a terminal. The server must be stopped (it holds the data folder).
+
+Options:
+  --password-stdin    read the password from standard input even on a terminal
+  --password <pw>     give the password on the command line (discouraged)
+  -h, --help          show this help`,
+
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      'password-stdin': { type: 'boolean' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      print(io.stdout, this.help);
+      return EXIT_OK;
+    }
+    const [username, ...extra] = positionals;
+    if (!username) throw new UsageError('Missing argument: <username>.');
+    if (extra.length) throw new UsageError(`Unexpected argument: ${extra[0]}.`);
+    if (values.password !== undefined && values['password-stdin']) throw new UsageError('Use either --password or --password-stdin, not both.');
+
+    const config = cliConfig(io);
+    const store = await openCliStore(config);
+    const { lang, i18n } = cliMessages(io);
+    try {
+      const user = await store.users.getByUsername(username);
+      if (!user) throw new CliError(`No account named "${username}".`);
+      let password = values.password;
+      if (password !== undefined) print(io.stderr, 'Warning: a password given with --password stays in the shell history and the process list; prefer --password-stdin.');
+      else password = await readNewPassword(io, values['password-stdin'] === true);
+      await createUserService(store).setPassword(user.id, password);
+      print(io.stdout, `Password of "${user.username}" changed.`);
+      return EXIT_OK;
+    } catch (err) {
+      if (err instanceof UserInputError) throw new CliError(`${i18n.t(lang, `errors.${err.code}`, err.vars)} Nothing was changed.`);
+      throw err;
+    } finally {
+      await store.close();
+    }
+  },
+};

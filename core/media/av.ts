@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+
+export interface AvProbe {
+  duration?: number;
+  bitrate?: number;
+  width?: number;
+  height?: number;
+  videoCodec?: string;
+  audioCodec?: string;
+  /** An attached picture (audio cover art) or a real video stream. */
+  hasPicture: boolean;
+  hasVideo: boolean;
+  title?: string;
+}
+
+function exec(file: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
+        reject(new Error(detail || err.message));
+      } else resolve(String(stdout));
+    });
+  });
+}
+
+interface FfStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  disposition?: { attached_pic?: number };
+}
+
+/** ffprobe's view of an audio or video file. */
+export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
+  const json = JSON.parse(await exec(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 60_000)) as {
+    format?: { duration?: string; bit_rate?: string; tags?: Record<string, string> };
+    streams?: FfStream[];
+  };
+  const streams = json.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const picture = streams.find((s) => s.codec_type === 'video');
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  const num = (v: string | undefined) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const tags = json.format?.tags ?? {};
+  const title = tags.title ?? tags.TITLE;
+  return {
+    duration: num(json.format?.duration),
+    bitrate: num(json.format?.bit_rate),
+    width: video?.width,
+    height: video?.height,
+    videoCodec: video?.codec_name,
+    audioCodec: audio?.codec_name,
+    hasPicture: Boolean(picture),
+    hasVideo: Boolean(video),
+    title: title ? String(title).slice(0, 200) : undefined,
+  };
+}
+
+/** One frame as JPEG: at `at` seconds for a video, the cover for audio. */
+export async function extractPoster(ffmpeg: string, file: string, out: string, at: number): Promise<void> {
+  const seek = at > 0 ? ['-ss', at.toFixed(2)] : [];
+  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], 120_000);
+}

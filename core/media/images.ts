@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { rename } from 'node:fs/promises';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { StoredFile } from '../store/index.ts';
+import { MediaError } from './errors.ts';
+import type { MediaSettings } from './settings.ts';
+
+export const imageVariantNames = ['thumb', 'medium', 'large'] as const;
+
+export interface ImageInfo {
+  /** As displayed, after EXIF orientation. */
+  width: number;
+  height: number;
+  orientation?: number;
+  pages: number;
+  hasAlpha: boolean;
+  /** EXIF, XMP or IPTC present (where GPS/location lives). */
+  hasMetadata: boolean;
+  format?: string;
+}
+
+/** Reads the header only (fast, bounded memory) and refuses bombs and huge animations before any decoding. */
+export async function inspectImage(file: string, settings: Pick<MediaSettings, 'maxPixels' | 'maxFrames'>): Promise<ImageInfo> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(file, { limitInputPixels: false, animated: true }).metadata();
+  } catch {
+    throw new MediaError('corrupt', 400, 'file');
+  }
+  const width = meta.width ?? 0;
+  const pageHeight = meta.pageHeight ?? meta.height ?? 0;
+  const pages = meta.pages ?? 1;
+  if (!width || !pageHeight) throw new MediaError('corrupt', 400, 'file');
+  if (width * pageHeight > settings.maxPixels) throw new MediaError('too_many_pixels', 422, 'file', { width, height: pageHeight, max: Math.round(settings.maxPixels / 1e6) });
+  if (pages > settings.maxFrames) throw new MediaError('too_many_frames', 422, 'file', { frames: pages, max: settings.maxFrames });
+  const swap = (meta.orientation ?? 1) >= 5;
+  return {
+    width: swap ? pageHeight : width,
+    height: swap ? width : pageHeight,
+    orientation: meta.orientation,
+    pages,
+    hasAlpha: Boolean(meta.hasAlpha),
+    hasMetadata: Boolean(meta.exif || meta.xmp || meta.iptc),
+    format: meta.format,
+  };
+}
+
+/**
+ * Rewrites an image without EXIF/XMP/IPTC (so without GPS), orientation applied to the pixels,
+ * ICC profile kept. Lossless formats stay lossless; JPEG is re-encoded at high quality.
+ */
+export async function stripLocation(file: string, info: ImageInfo): Promise<void> {
+  const animated = info.pages > 1;
+  const tmp = `${file}.clean`;
+  let pipeline = sharp(file, { animated, limitInputPixels: false, failOn: 'error' }).keepIccProfile();
+  if (!animated) pipeline = pipeline.autoOrient();
+  switch (info.format) {
+    case 'jpeg':
+      pipeline = pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
+      break;
+    case 'png':
+      pipeline = pipeline.png();
+      break;
+    case 'webp':
+      pipeline = pipeline.webp({ quality: 95 });
+      break;
+    case 'gif':
+      pipeline = pipeline.gif();
+      break;
+    case 'tiff':
+      pipeline = pipeline.tiff({ compression: 'lzw' });
+      break;
+    case 'heif':
+      pipeline = pipeline.avif({ quality: 80 });
+      break;
+    default:
+      return;
+  }
+  try {
+    await pipeline.toFile(tmp);
+  } catch (err) {
+    throw toMediaError(err);
+  }
+  await rename(tmp, file);
+}
+
+export function toMediaError(err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof MediaError) return err;
+  // libvips reports a full disk in its message only.
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT' || (err instanceof Error && /no space left on device|disk quota exceeded/i.test(err.message))) return new MediaError('disk_full', 507);
+  if (err instanceof Error && /pixel limit/i.test(err.message)) return new MediaError('too_many_pixels', 422, 'file', { width: '?', height: '?', max: '?' });
+  return new MediaError('corrupt', 400, 'file');
+}
+
+export interface VariantSpec {
+  name: string;
+  box: number;
+}
+
+/**
+ * Derivatives in one decode: the image is oriented and shrunk once to the largest box, then each
+ * smaller box is resized from that, each written as JPEG (PNG when transparent) plus a WebP twin
+ * (`<name>.webp`). Never upscaled; `fit: inside`.
+ */
+export async function makeImageVariants(input: string, outDir: string, specs: VariantSpec[], opts: { hasAlpha: boolean; quality: number; maxPixels: number }): Promise<Record<string, StoredFile>> {
+  const sorted = [...specs].sort((a, b) => b.box - a.box);
+  if (sorted.length === 0) return {};
+  const top = sorted[0]!.box;
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    raw = await sharp(input, { limitInputPixels: opts.maxPixels, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: top, height: top, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw toMediaError(err);
+  }
+  const { width, height, channels } = raw.info;
+  const base = sharp(raw.data, { raw: { width, height, channels } });
+  const ext = opts.hasAlpha ? 'png' : 'jpg';
+  const out: Record<string, StoredFile> = {};
+  await Promise.all(
+    sorted.map(async ({ name, box }) => {
+      const resized = base.clone().resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true });
+      const main = opts.hasAlpha ? resized.clone().png({ compressionLevel: 6 }) : resized.clone().flatten({ background: '#ffffff' }).jpeg({ quality: opts.quality, mozjpeg: false });
+      const webp = resized.clone().webp({ quality: opts.quality });
+      const mainFile = `${name}.${ext}`;
+      const webpFile = `${name}.webp`;
+      try {
+        const [a, b] = await Promise.all([main.toFile(path.join(outDir, mainFile)), webp.toFile(path.join(outDir, webpFile))]);
+        out[name] = { file: mainFile, mime: opts.hasAlpha ? 'image/png' : 'image/jpeg', size: a.size, width: a.width, height: a.height };
+        out[`${name}.webp`] = { file: webpFile, mime: 'image/webp', size: b.size, width: b.width, height: b.height };
+      } catch (err) {
+        throw toMediaError(err);
+      }
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { downloadName } from './serve.ts';
+import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
+import type { MediaService } from './service.ts';
+
+/** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
+export function createMediaPage(deps: { media: MediaService; i18n: I18n; render: RenderPage }): Router {
+  const router = Router();
+  const { media } = deps;
+  router.get('/media/:id{/:slug}', async (req, res, next) => {
+    const { id, slug } = req.params as { id: string; slug?: string };
+    const m = /^\d{1,15}$/.test(id) ? await media.store.media.get(id) : undefined;
+    if (!m || !media.canSee(req.user, m)) return next();
+    if (slug !== m.slug) return res.redirect(301, `/media/${m.id}/${m.slug}`);
+    const site = res.locals.site as RequestSite;
+    const [author, sector, keywords, groups] = await Promise.all([
+      m.authorId ? media.store.users.get(m.authorId) : undefined,
+      m.sectorId ? media.store.sectors.get(m.sectorId) : undefined,
+      m.keywordIds.length ? media.store.keywords.list() : [],
+      m.keywordIds.length ? media.store.keywordGroups.list() : [],
+    ]);
+    const kw = keywords
+      .filter((k) => m.keywordIds.includes(k.id))
+      .map((k) => {
+        const g = groups.find((gr) => gr.id === k.groupId);
+        return { title: k.title, url: g ? `/keywords/${g.slug}/${k.slug}` : undefined, group: g?.title };
+      });
+    const has = (v: string) => Boolean(m.variants[v]);
+    if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');
+    await deps.render(
+      req,
+      res,
+      [`media-${m.type}`, 'media'],
+      {
+        media: {
+          id: m.id,
+          type: m.type,
+          title: m.title,
+          description: m.description,
+          status: m.status,
+          isDraft: m.status !== 'published',
+          licence: deps.i18n.has(site.lang, `media.licences.${m.licence}`) ? deps.i18n.t(site.lang, `media.licences.${m.licence}`) : m.licence,
+          createdAt: m.createdAt,
+          updatedAt: m.updatedAt,
+          publishedAt: m.publishedAt,
+          mime: m.original.mime,
+          size: formatSize(m.original.size, site.lang),
+          width: m.original.width,
+          height: m.original.height,
+          duration: formatDuration(m.meta.duration),
+          original: fileUrl(m, 'original'),
+          download: `${fileUrl(m, 'original')}?download`,
+          downloadName: downloadName(m),
+          src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),
+          srcset: srcset(m),
+          medium: has('medium') ? fileUrl(m, 'medium') : undefined,
+          poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
+          processing: m.processing.state,
+        },
+        author: author ? { name: author.displayName || author.username } : undefined,
+        sector: sector ? { title: sector.title, url: `/sectors/${sector.slug}` } : undefined,
+        keywords: kw,
+        canEdit: media.canEdit(req.user, m),
+      },
+      { title: m.title },
+    );
+  });
+  return router;
+}

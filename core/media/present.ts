@@ -1,0 +1,52 @@
+import type { Media, StoredFile } from '../store/index.ts';
+
+/** Public URLs of a media item's files; internal paths never leave the server. */
+export function fileUrl(m: Media, variant: string): string {
+  return `/files/${m.id}/${variant}`;
+}
+
+function describe(m: Media, variant: string, f: StoredFile) {
+  return { url: fileUrl(m, variant), mime: f.mime, size: f.size, width: f.width, height: f.height };
+}
+
+/** The media object the API answers with. */
+export function mediaJson(m: Media) {
+  const variants: Record<string, ReturnType<typeof describe>> = {};
+  for (const [name, f] of Object.entries(m.variants)) if (!name.endsWith('.webp')) variants[name] = describe(m, name, f);
+  const { file: _file, ...original } = m.original;
+  return {
+    ...m,
+    url: `/media/${m.id}/${m.slug}`,
+    original: { ...original, url: fileUrl(m, 'original') },
+    variants,
+  };
+}
+
+/** For templates: sizes in human units, srcset of the image derivatives. */
+export function formatSize(bytes: number, lang: string): string {
+  const units = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+}
+
+export function srcset(m: Media): string {
+  return ['thumb', 'medium', 'large']
+    .map((v) => m.variants[v])
+    .map((f, i) => (f?.width ? `${fileUrl(m, ['thumb', 'medium', 'large'][i]!)} ${f.width}w` : ''))
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function formatDuration(seconds: unknown): string | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(h ? 2 : 1, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}

@@ -1,0 +1,50 @@
+import type { MediaType } from '../store/index.ts';
+import type { MediaService } from './service.ts';
+
+export interface RegenerateProgress {
+  done: number;
+  total: number;
+  failed: number;
+  rate: number;
+  etaSeconds: number;
+}
+
+export interface RegenerateSummary {
+  total: number;
+  regenerated: number;
+  failed: Array<{ id: string; message: string }>;
+  seconds: number;
+}
+
+/**
+ * `kiosque media:regenerate`: rebuilds derivatives (after the size settings changed), images with
+ * sharp and audio/video through the processing queue, `processingConcurrency` at a time.
+ */
+export async function regenerateAll(deps: { media: MediaService; types?: MediaType[]; onProgress?: (p: RegenerateProgress) => void }): Promise<RegenerateSummary> {
+  const started = performance.now();
+  const all = (await deps.media.store.media.list()).filter((m) => (deps.types ? deps.types.includes(m.type) : m.type !== 'document'));
+  const summary: RegenerateSummary = { total: all.length, regenerated: 0, failed: [], seconds: 0 };
+  let done = 0;
+  const report = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    deps.onProgress?.({ done, total: all.length, failed: summary.failed.length, rate, etaSeconds: rate > 0 ? (all.length - done) / rate : 0 });
+  };
+  report();
+  await Promise.all(
+    all.map(async (m) => {
+      try {
+        // Images go through the same bounded queue as uploads; audio/video queue themselves.
+        const updated = m.type === 'image' ? await deps.media.imageQueue.run(() => deps.media.regenerate(m.id)) : await deps.media.regenerate(m.id);
+        if (updated?.processing.state === 'failed') summary.failed.push({ id: m.id, message: updated.processing.error ?? 'failed' });
+        else summary.regenerated++;
+      } catch (err) {
+        summary.failed.push({ id: m.id, message: (err as Error).message });
+      }
+      done++;
+      report();
+    }),
+  );
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}

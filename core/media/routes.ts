@@ -1,0 +1,48 @@
+import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/index.ts';
+import type { Hooks } from '../plugins/hooks.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage } from '../views/render.ts';
+import path from 'node:path';
+import { createMediaService, type MediaService, type MediaServiceDeps } from './service.ts';
+import { createUpload } from './upload.ts';
+import { createFileRoutes } from './serve.ts';
+import { createMediaApi } from './api.ts';
+import { createMediaAdmin } from './admin.ts';
+import { createMediaPage } from './page.ts';
+
+export const MAX_FILES_PER_UPLOAD = 20;
+
+export interface MediaRoutesDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  hooks: Hooks;
+  i18n: I18n;
+  render: RenderPage;
+  /** The app's CSRF check, run after multer for multipart bodies (see defersCsrf). */
+  isCsrfValid: (req: Request) => boolean;
+  /** The search index, kept current on every media change. */
+  search?: MediaServiceDeps['search'];
+}
+
+/** Everything media: files, media pages, admin, API. Mount after the access gate. */
+export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: MediaService } {
+  const media = createMediaService(deps);
+  const maxBytes = deps.config.media.maxUploadMB * 1024 * 1024;
+  const tmpRoot = path.join(deps.store.info.location, 'tmp', 'uploads');
+  const uploadMany = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: MAX_FILES_PER_UPLOAD }), isCsrfValid: deps.isCsrfValid });
+  const uploadOne = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
+
+  const router = Router() as Router & { media: MediaService };
+  router.use(createFileRoutes({ media }));
+  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render }));
+  router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
+  router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB }));
+  router.media = media;
+  // Items a previous run left waiting: process them once the app is up.
+  setImmediate(() => void media.resume().catch((err) => deps.logger.error({ err }, 'could not resume media processing')));
+  return router;
+}

@@ -1,0 +1,365 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { Media, Role, Store, StoredFile } from '../store/index.ts';
+import type { Hooks } from '../plugins/hooks.ts';
+import { detectType, type DetectedType } from './detect.ts';
+import { MediaError } from './errors.ts';
+import { sanitiseName, slugify, titleFromName } from './filename.ts';
+import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
+import { extractPoster, probeAv } from './av.ts';
+import { createQueue, type WorkQueue } from './queue.ts';
+import { findTools, type MediaTools } from './tools.ts';
+import { readMediaSettings, type MediaSettings } from './settings.ts';
+import type { MediaFields } from './fields.ts';
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export interface MediaServiceDeps {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  hooks: Hooks;
+  /** The search index (core/search), told of every create, edit and delete. */
+  search?: { upsert(media: Media): void; remove(id: string): void };
+}
+
+/** What the `media.accept` filter receives and may turn into a refusal. */
+export interface AcceptDecision {
+  accept: boolean;
+  /** Shown to the uploader when refused. */
+  message?: string;
+}
+
+export interface AcceptInfo {
+  type: DetectedType['type'];
+  mime: string;
+  size: number;
+  name: string;
+  user: Actor;
+}
+
+export const canSee = (user: Actor | null | undefined, m: Media) =>
+  m.status === 'published' || (!!user && (user.role === 'admin' || user.role === 'editor' || user.id === m.authorId));
+export const canEdit = (user: Actor | null | undefined, m: Media) => !!user && (user.role === 'admin' || (user.role === 'editor' && m.authorId === user.id));
+
+interface Package {
+  dir: string;
+  type: DetectedType['type'];
+  original: Media['original'];
+  variants: Record<string, StoredFile>;
+  meta: Record<string, unknown>;
+  title: string;
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function processingConcurrency(config: Config): number {
+  return config.media.processingConcurrency > 0 ? config.media.processingConcurrency : Math.max(1, os.availableParallelism());
+}
+
+export function createMediaService(deps: MediaServiceDeps) {
+  const { store, logger, hooks } = deps;
+  const filesDir = path.join(store.info.location, 'files');
+  const workers = processingConcurrency(deps.config);
+  // Images are processed `workers` at a time; give each its share of the cores rather than
+  // libvips' default of one thread pool per image sized to every core.
+  sharp.concurrency(Math.max(1, Math.floor(os.availableParallelism() / workers)));
+  /** Audio/video: background jobs. */
+  const queue: WorkQueue = createQueue(workers);
+  /** Images are processed within the upload request, bounded apart so that uploads never wait behind long video jobs. */
+  const imageQueue: WorkQueue = createQueue(workers);
+  let toolsCache: Promise<MediaTools> | undefined;
+  const tools = (refresh = false) => {
+    if (!toolsCache || refresh) toolsCache = findTools(deps.config);
+    return toolsCache;
+  };
+  const abs = (rel: string) => {
+    const full = path.resolve(filesDir, rel);
+    if (!full.startsWith(filesDir + path.sep)) throw new Error(`media path escapes the files folder: ${rel}`);
+    return full;
+  };
+  const background = new Set<Promise<unknown>>();
+
+  async function variantSpecs(settings: MediaSettings, info: { type: string; mime: string }, names: readonly string[] = imageVariantNames): Promise<VariantSpec[]> {
+    const boxes = settings.boxes as Record<string, number>;
+    const specs = names.map((name) => ({ name, box: boxes[name] ?? boxes.large! }));
+    const filtered = await hooks.applyFilter<VariantSpec[]>('media.variants', specs, info);
+    return Array.isArray(filtered) ? filtered.filter((s) => s && typeof s.name === 'string' && /^[a-z][a-z0-9-]{0,30}$/.test(s.name) && s.name !== 'original' && Number.isInteger(s.box) && s.box > 0 && s.box <= 10000) : specs;
+  }
+
+  /** Checks and prepares an uploaded temp file in its own folder next to it; nothing is stored yet. */
+  async function prepare(tempFile: string, rawName: string, user: Actor): Promise<Package> {
+    const name = sanitiseName(rawName);
+    const detected = await detectType(tempFile, name);
+    const { size } = await stat(tempFile);
+    const decision = await hooks.applyFilter<AcceptDecision>('media.accept', { accept: true }, { type: detected.type, mime: detected.mime, size, name, user } satisfies AcceptInfo);
+    if (decision && decision.accept === false) throw new MediaError('refused_by_plugin', 422, 'file', { reason: String(decision.message ?? '').slice(0, 300) });
+
+    const settings = await readMediaSettings(store);
+    const dir = path.join(path.dirname(tempFile), `pkg-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir);
+    const originalFile = `original.${detected.ext}`;
+    const originalPath = path.join(dir, originalFile);
+    await rename(tempFile, originalPath);
+    const digest = await sha256(originalPath);
+    const meta: Record<string, unknown> = {};
+    let variants: Record<string, StoredFile> = {};
+    let width: number | undefined;
+    let height: number | undefined;
+    if (detected.type === 'image') {
+      await imageQueue.run(async () => {
+        const info = await inspectImage(originalPath, settings);
+        width = info.width;
+        height = info.height;
+        Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
+        if (settings.stripLocation && info.hasMetadata) {
+          await stripLocation(originalPath, info);
+          meta.metadataStripped = true;
+        }
+        variants = await makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
+      });
+    }
+    const finalSize = (await stat(originalPath)).size;
+    return {
+      dir,
+      type: detected.type,
+      original: { file: originalFile, mime: detected.mime, size: finalSize, width, height, name, sha256: digest },
+      variants,
+      meta,
+      title: titleFromName(name),
+    };
+  }
+
+  /** Moves a prepared package to its final folder, named by the server; returns paths relative to files/. */
+  async function install(pkg: Package): Promise<{ folder: string; original: Media['original']; variants: Record<string, StoredFile> }> {
+    const folder = path.join(randomBytes(1).toString('hex'), randomBytes(10).toString('hex'));
+    await mkdir(path.dirname(abs(folder)), { recursive: true });
+    await rename(pkg.dir, abs(folder));
+    const rel = (f: StoredFile) => ({ ...f, file: path.join(folder, f.file) });
+    return { folder, original: { ...pkg.original, file: path.join(folder, pkg.original.file) }, variants: Object.fromEntries(Object.entries(pkg.variants).map(([k, v]) => [k, rel(v)])) };
+  }
+
+  const folderOf = (m: Media) => path.dirname(m.original.file);
+
+  async function withDiskErrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toMediaError(err);
+    }
+  }
+
+  function needsProcessing(type: Media['type']) {
+    return type === 'audio' || type === 'video';
+  }
+
+  function schedule(id: string) {
+    const job = processAv(id).catch((err) => logger.error({ err, mediaId: id }, 'media processing crashed'));
+    background.add(job);
+    void job.finally(() => background.delete(job));
+  }
+
+  async function processAv(id: string): Promise<void> {
+    await queue.run(async () => {
+      const m = await store.media.get(id);
+      if (!m || !needsProcessing(m.type)) return;
+      const originalFile = m.original.file;
+      const now = () => new Date().toISOString();
+      await store.media.update(id, { processing: { state: 'processing', attempts: m.processing.attempts + 1, updatedAt: now() } });
+      const frame = path.join(abs(folderOf(m)), 'frame.jpg');
+      try {
+        const found = await tools();
+        if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+        const probe = await probeAv(found.ffprobe.path, abs(originalFile));
+        const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        let variants: Record<string, StoredFile> = {};
+        if (probe.hasPicture) {
+          if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+          const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
+          await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+          const settings = await readMediaSettings(store);
+          const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
+          const made = await makeImageVariants(frame, path.dirname(frame), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
+          variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
+        }
+        const current = await store.media.get(id);
+        if (!current || current.original.file !== originalFile) return; // replaced or deleted meanwhile
+        const title = current.title === titleFromName(current.original.name) && probe.title ? probe.title : current.title;
+        const updated = await store.media.update(id, {
+          title,
+          meta,
+          variants,
+          original: { ...current.original, width: probe.width, height: probe.height },
+          processing: { state: 'done', attempts: m.processing.attempts + 1, updatedAt: now() },
+        });
+        if (updated) {
+          deps.search?.upsert(updated);
+          await hooks.runAction('media.updated', updated);
+        }
+      } catch (err) {
+        const reason = (err as Error).message.slice(0, 500);
+        logger.warn({ mediaId: id, reason }, 'media processing failed');
+        const current = await store.media.get(id);
+        if (current && current.original.file === originalFile) {
+          await store.media.update(id, { processing: { state: 'failed', error: reason, attempts: m.processing.attempts + 1, updatedAt: now() } });
+        }
+      } finally {
+        await rm(frame, { force: true });
+      }
+    });
+  }
+
+  return {
+    store,
+    filesDir,
+    abs,
+    queue,
+    imageQueue,
+    tools,
+    canSee,
+    canEdit,
+
+    /** Turns an uploaded temp file into a media item. Throws MediaError (nothing stored) on bad input. */
+    async create(tempFile: string, rawName: string, fields: MediaFields, user: Actor): Promise<Media> {
+      const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));
+      const settings = await readMediaSettings(store);
+      const installed = await withDiskErrors(() => install(pkg));
+      const now = new Date().toISOString();
+      const status = fields.status ?? 'draft';
+      const title = fields.title ?? pkg.title;
+      let media: Media;
+      try {
+        media = await store.media.create({
+          slug: slugify(title),
+          type: pkg.type,
+          status,
+          title,
+          description: fields.description ?? '',
+          sectorId: fields.sectorId ?? null,
+          keywordIds: fields.keywordIds ?? [],
+          licence: fields.licence ?? settings.defaultLicence,
+          authorId: user.id,
+          createdAt: now,
+          updatedAt: now,
+          publishedAt: status === 'published' ? now : null,
+          views: 0,
+          original: installed.original,
+          variants: installed.variants,
+          meta: pkg.meta,
+          processing: needsProcessing(pkg.type) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
+        });
+      } catch (err) {
+        await rm(abs(installed.folder), { recursive: true, force: true });
+        throw toMediaError(err);
+      }
+      deps.search?.upsert(media);
+      await hooks.runAction('media.created', media);
+      if (needsProcessing(media.type)) schedule(media.id);
+      return media;
+    },
+
+    async update(id: string, fields: MediaFields): Promise<Media | undefined> {
+      const m = await store.media.get(id);
+      if (!m) return undefined;
+      const now = new Date().toISOString();
+      const patch: Partial<Media> = { ...fields, updatedAt: now };
+      if (fields.title && fields.title !== m.title) patch.slug = slugify(fields.title);
+      if (fields.status === 'published' && !m.publishedAt) patch.publishedAt = now;
+      const updated = await store.media.update(id, patch);
+      if (updated) {
+        deps.search?.upsert(updated);
+        await hooks.runAction('media.updated', updated);
+      }
+      return updated;
+    },
+
+    /** Replaces the file of a media item (same checks as an upload; the type may change). */
+    async replace(id: string, tempFile: string, rawName: string, user: Actor): Promise<Media | undefined> {
+      const m = await store.media.get(id);
+      if (!m) return undefined;
+      const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));
+      const installed = await withDiskErrors(() => install(pkg));
+      const now = new Date().toISOString();
+      const updated = await store.media.update(id, {
+        type: pkg.type,
+        original: installed.original,
+        variants: installed.variants,
+        meta: pkg.meta,
+        updatedAt: now,
+        processing: needsProcessing(pkg.type) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
+      });
+      if (!updated) {
+        await rm(abs(installed.folder), { recursive: true, force: true });
+        return undefined;
+      }
+      await rm(abs(folderOf(m)), { recursive: true, force: true });
+      deps.search?.upsert(updated);
+      await hooks.runAction('media.updated', updated);
+      if (needsProcessing(updated.type)) schedule(id);
+      return updated;
+    },
+
+    async remove(id: string): Promise<boolean> {
+      const m = await store.media.get(id);
+      if (!m) return false;
+      await store.media.delete(id);
+      await rm(abs(folderOf(m)), { recursive: true, force: true });
+      deps.search?.remove(id);
+      await hooks.runAction('media.deleted', m);
+      return true;
+    },
+
+    /** Queues audio/video processing again (retry button, or items left waiting by a restart). */
+    async retry(id: string): Promise<boolean> {
+      const m = await store.media.get(id);
+      if (!m || !needsProcessing(m.type)) return false;
+      await store.media.update(id, { processing: { ...m.processing, state: 'waiting', error: undefined, updatedAt: new Date().toISOString() } });
+      schedule(id);
+      return true;
+    },
+
+    /** Re-queues what a previous run left waiting or processing. */
+    async resume(): Promise<number> {
+      const pending = (await store.media.list()).filter((m) => needsProcessing(m.type) && (m.processing.state === 'waiting' || m.processing.state === 'processing'));
+      for (const m of pending) schedule(m.id);
+      return pending.length;
+    },
+
+    /** Rebuilds the image derivatives of one item (after the size settings changed). */
+    async regenerate(id: string): Promise<Media | undefined> {
+      const m = await store.media.get(id);
+      if (!m) return undefined;
+      if (m.type !== 'image') {
+        if (needsProcessing(m.type)) await processAv(id);
+        return store.media.get(id);
+      }
+      const settings = await readMediaSettings(store);
+      const dir = abs(folderOf(m));
+      const made = await makeImageVariants(abs(m.original.file), dir, await variantSpecs(settings, { type: m.type, mime: m.original.mime }), { hasAlpha: m.original.mime === 'image/png' || m.original.mime === 'image/gif' || m.original.mime === 'image/webp' ? (await sharp(abs(m.original.file)).metadata()).hasAlpha === true : false, quality: settings.quality, maxPixels: settings.maxPixels });
+      const variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
+      for (const [k, v] of Object.entries(m.variants)) if (!variants[k] && v.file !== m.original.file) await unlink(abs(v.file)).catch(() => {});
+      return store.media.update(id, { variants, updatedAt: new Date().toISOString() });
+    },
+
+    /** Waits for background processing (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (background.size) await Promise.allSettled([...background]);
+      await queue.idle();
+    },
+  };
+}
+
+export type MediaService = ReturnType<typeof createMediaService>;

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ToolStatus {
+  name: 'ffmpeg' | 'ffprobe';
+  /** The working binary, or null. */
+  path: string | null;
+  /** Where we looked (the configured path, or each PATH entry that held the name). */
+  tried: string[];
+  /** Where the candidates came from: the config (media.ffmpegPath / media.ffprobePath), the PATH, or nowhere. */
+  source: 'config' | 'PATH' | null;
+  version?: string;
+  /** Why the binary is unusable: not found, or the error it gave when run. */
+  error?: string;
+}
+
+export interface MediaTools {
+  ffmpeg: ToolStatus;
+  ffprobe: ToolStatus;
+  ok: boolean;
+  /** How to fix what is missing, for the admin page and `kiosque doctor`. */
+  help?: string;
+}
+
+export const INSTALL_HINT = 'apt-get install ffmpeg (Debian/Ubuntu), or set media.ffmpegPath / media.ffprobePath (KIOSQUE_FFMPEG / KIOSQUE_FFPROBE)';
+
+function run(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, ['-version'], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(String(stdout).split('\n')[0] ?? '');
+      // What the binary said on stderr (a missing library, say) is the useful part of the error.
+      const said = String(stderr || '').trim().split('\n')[0];
+      reject(new Error(said ? `${err.message.split('\n')[0]} (${said})` : err.message.split('\n')[0]));
+    });
+  });
+}
+
+async function executable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findOne(name: 'ffmpeg' | 'ffprobe', configured: string, envPath: string): Promise<ToolStatus> {
+  let candidates: string[];
+  if (configured) candidates = [configured];
+  else {
+    candidates = [];
+    for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+      const file = path.join(dir, name);
+      if (await executable(file)) candidates.push(file);
+    }
+    if (candidates.length === 0) return { name, path: null, tried: [], source: null, error: `${name} not found on the PATH` };
+  }
+  const source = configured ? 'config' : 'PATH';
+  const errors: string[] = [];
+  for (const file of candidates) {
+    try {
+      const version = await run(file);
+      return { name, path: file, tried: candidates, source, version };
+    } catch (err) {
+      errors.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return { name, path: null, tried: candidates, source, error: errors.join('; ') };
+}
+
+/** Finds ffmpeg and ffprobe (configured paths first, else PATH) and checks that they run. */
+export async function findTools(config: { media: { ffmpegPath: string; ffprobePath: string } }, envPath = process.env.PATH ?? ''): Promise<MediaTools> {
+  const [ffmpeg, ffprobe] = await Promise.all([findOne('ffmpeg', config.media.ffmpegPath, envPath), findOne('ffprobe', config.media.ffprobePath, envPath)]);
+  const ok = Boolean(ffmpeg.path && ffprobe.path);
+  return { ffmpeg, ffprobe, ok, help: ok ? undefined : INSTALL_HINT };
+}

@@ -1,0 +1,122 @@
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { Hooks, FilterFn, ActionFn } from './hooks.ts';
+import type { Slots } from '../views/slots.ts';
+import type { PluginContext, SettingValues } from './api.ts';
+
+/** One enabled period of a plugin: what it registered (to undo) and what it listens to. */
+export interface Activation {
+  id: string;
+  router: Router;
+  undos: Array<() => void>;
+  settingsListeners: Array<(values: SettingValues) => void | Promise<void>>;
+  /** Set on disable: later registrations are refused, so nothing outlives the plugin. */
+  closed: boolean;
+}
+
+export interface ContextDeps {
+  store: Store;
+  hooks: Hooks;
+  slots: Slots;
+  i18n: I18n;
+  logger: Logger;
+  /** The plugin's validated settings (throws when the saved ones are invalid). */
+  readSettings: () => SettingValues;
+  setHealth: (problem: string | null) => void;
+}
+
+export function createActivation(id: string): Activation {
+  // mergeParams is moot (mounted by the dispatcher); strict routing off like the app.
+  return { id, router: Router(), undos: [], settingsListeners: [], closed: false };
+}
+
+/** Runs the undos, newest first; one that throws does not stop the others. */
+export function undoAll(activation: Activation, logger: Logger): void {
+  activation.closed = true;
+  for (const undo of activation.undos.splice(0).reverse()) {
+    try {
+      undo();
+    } catch (err) {
+      logger.error({ err, plugin: activation.id }, 'undoing a plugin registration failed');
+    }
+  }
+  activation.settingsListeners.length = 0;
+}
+
+/** The `ctx` a plugin's register() receives, bound to its id and to this activation. */
+export function createPluginContext(activation: Activation, deps: ContextDeps): PluginContext {
+  const { id } = activation;
+  const log = deps.logger.child({ plugin: id });
+  const record = (undo: () => void) => {
+    if (activation.closed) {
+      undo();
+      throw new Error(`plugin "${id}" is disabled: it cannot register anything`);
+    }
+    activation.undos.push(undo);
+  };
+  let storageQueue: Promise<unknown> = Promise.resolve();
+  const storageWrite = (change: (storage: Record<string, unknown>) => void) => {
+    const next = storageQueue.then(async () => {
+      const storage = { ...((await deps.store.plugins.get(id))?.storage ?? {}) };
+      change(storage);
+      await deps.store.plugins.update(id, { storage });
+    });
+    storageQueue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    id,
+    hooks: {
+      filter(name, fn, priority) {
+        record(deps.hooks.filter(name, fn as FilterFn, { owner: id, priority }));
+      },
+      action(name, fn) {
+        record(deps.hooks.action(name, fn as ActionFn, { owner: id }));
+      },
+    },
+    router: activation.router,
+    settings: {
+      get: <T extends SettingValues>() => deps.readSettings() as T,
+      onChange(fn) {
+        if (activation.closed) throw new Error(`plugin "${id}" is disabled`);
+        activation.settingsListeners.push(fn);
+      },
+    },
+    content: {
+      async media(mediaId) {
+        if (typeof mediaId !== 'string' || !/^\d{1,20}$/.test(mediaId)) return undefined;
+        const m = await deps.store.media.get(mediaId);
+        return m ? { id: m.id, status: m.status, sectorId: m.sectorId } : undefined;
+      },
+      async sector(idOrSlug) {
+        const all = await deps.store.sectors.list();
+        const s = all.find((x) => x.id === idOrSlug) ?? all.find((x) => x.slug === idOrSlug);
+        return s ? { id: s.id, slug: s.slug, visible: s.visible } : undefined;
+      },
+    },
+    storage: {
+      async get<T>(key: string) {
+        await storageQueue;
+        return (await deps.store.plugins.get(id))?.storage?.[key] as T | undefined;
+      },
+      set: (key, value) => storageWrite((s) => void (s[key] = value)),
+      delete: (key) => storageWrite((s) => void delete s[key]),
+    },
+    views: {
+      slot(name, template) {
+        record(deps.slots.add(name, id, template));
+      },
+    },
+    i18n: {
+      add(strings) {
+        record(deps.i18n.add(`plugin.${id}`, strings as Parameters<I18n['add']>[1]));
+      },
+      t: (lang, key, vars) => deps.i18n.t(lang, `plugin.${id}.${key}`, vars),
+    },
+    health: (problem) => deps.setHealth(problem),
+    log,
+  };
+}

@@ -1,0 +1,123 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { makeApp, addUser, signIn, tokenOf, csrfFrom, PASSWORD, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof signIn>>;
+let csrf: string;
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  admin = await signIn(t, 'alice');
+  csrf = await tokenOf(admin, '/admin/users');
+});
+after(() => t.close());
+
+const post = (url: string, body: Record<string, string>) => admin.post(url).type('form').set('Accept', 'text/html').send({ _csrf: csrf, ...body });
+const idOf = async (username: string) => (await t.store.users.getByUsername(username))!.id;
+
+test('an admin creates an account; it can sign in', async () => {
+  const res = await post('/admin/users', { username: 'newbie', displayName: 'New Bie', role: 'editor', password: PASSWORD });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.location, '/admin/users?done=created');
+  const page = await admin.get('/admin/users?done=created').set('Accept', 'text/html');
+  assert.match(page.text, /The account was created/);
+  assert.match(page.text, /data-user="newbie"/);
+  assert.equal((await t.store.users.getByUsername('newbie'))?.role, 'editor');
+  await signIn(t, 'newbie');
+});
+
+for (const [what, body, message] of [
+  ['a taken username (any case)', { username: 'ALICE', role: 'member', password: PASSWORD }, /This username is already taken/],
+  ['a short password', { username: 'shorty', role: 'member', password: 'short' }, /at least 10 characters/],
+  ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among admin, editor and member/],
+  ['an invalid username', { username: '<b>x</b>', role: 'member', password: PASSWORD }, /A username has 2 to 40/],
+] as const) {
+  test(`creating with ${what} shows the message and stores nothing`, async () => {
+    const count = await t.store.users.count();
+    const res = await post('/admin/users', body);
+    assert.equal(res.status, 400);
+    assert.match(res.text, message);
+    assert.equal(await t.store.users.count(), count);
+    // What was typed is shown back, escaped.
+    assert.doesNotMatch(res.text, /<b>x<\/b>/);
+  });
+}
+
+test('changing the role takes effect', async () => {
+  await addUser(t, 'roley', 'member');
+  const id = await idOf('roley');
+  const res = await post(`/admin/users/${id}/role`, { role: 'editor' });
+  assert.equal(res.status, 303);
+  assert.equal((await t.store.users.get(id))?.role, 'editor');
+  assert.equal((await post(`/admin/users/${id}/role`, { role: 'overlord' })).status, 400);
+  assert.equal((await t.store.users.get(id))?.role, 'editor');
+});
+
+test('resetting a password: the old one stops working, the new one works', async () => {
+  await addUser(t, 'resetme', 'member');
+  const id = await idOf('resetme');
+  const next = 'a brand new password';
+  assert.equal((await post(`/admin/users/${id}/password`, { password: 'short' })).status, 400);
+  await signIn(t, 'resetme'); // the short one changed nothing
+  assert.equal((await post(`/admin/users/${id}/password`, { password: next })).status, 303);
+  await assert.rejects(signIn(t, 'resetme'), /failed: 401/);
+  await signIn(t, 'resetme', next);
+});
+
+test("disabling an account ends that user's open session at once; enabling restores sign-in", async () => {
+  await addUser(t, 'eddie', 'editor');
+  const eddie = await signIn(t, 'eddie');
+  assert.equal((await eddie.get('/admin').set('Accept', 'text/html')).status, 200);
+  const id = await idOf('eddie');
+  assert.equal((await post(`/admin/users/${id}/disable`, {})).status, 303);
+  const after = await eddie.get('/admin').set('Accept', 'text/html');
+  assert.equal(after.status, 302);
+  assert.match(after.headers.location!, /^\/login/);
+  await assert.rejects(signIn(t, 'eddie'), /failed: 401/);
+  assert.equal((await post(`/admin/users/${id}/enable`, {})).status, 303);
+  await signIn(t, 'eddie');
+});
+
+test('deleting an account removes it and its access', async () => {
+  await addUser(t, 'gone', 'editor');
+  const gone = await signIn(t, 'gone');
+  const id = await idOf('gone');
+  assert.equal((await post(`/admin/users/${id}/delete`, {})).status, 303);
+  assert.equal(await t.store.users.get(id), undefined);
+  assert.equal((await gone.get('/admin').set('Accept', 'text/html')).status, 302);
+  assert.equal((await post(`/admin/users/${id}/delete`, {})).status, 404);
+});
+
+test('the last active admin cannot be demoted, disabled or deleted', async () => {
+  const id = await idOf('alice');
+  for (const [action, body] of [['role', { role: 'member' }], ['disable', {}], ['delete', {}]] as const) {
+    const res = await post(`/admin/users/${id}/${action}`, body);
+    assert.equal(res.status, 400, action);
+    assert.match(res.text, /This is the last active administrator/);
+  }
+  const alice = await t.store.users.get(id);
+  assert.equal(alice?.role, 'admin');
+  assert.equal(alice?.disabled, false);
+  // With a second admin, the first one may step down.
+  await addUser(t, 'bert', 'admin');
+  assert.equal((await post(`/admin/users/${await idOf('bert')}/role`, { role: 'member' })).status, 303);
+  assert.equal((await post(`/admin/users/${id}/role`, { role: 'member' })).status, 400);
+});
+
+test('members and editors get 403 on /admin/users; a form without CSRF token changes nothing', async () => {
+  await addUser(t, 'mia', 'member');
+  const mia = await signIn(t, 'mia');
+  assert.equal((await mia.get('/admin/users').set('Accept', 'text/html')).status, 403);
+  await addUser(t, 'eva', 'editor');
+  const eva = await signIn(t, 'eva');
+  const page = await eva.get('/admin').set('Accept', 'text/html');
+  const res = await eva.post('/admin/users').type('form').set('Accept', 'text/html').send({ _csrf: csrfFrom(page.text), username: 'sneaky', role: 'admin', password: PASSWORD });
+  assert.equal(res.status, 403);
+  const noToken = await admin.post('/admin/users').type('form').set('Accept', 'text/html').send({ username: 'sneaky', role: 'admin', password: PASSWORD });
+  assert.equal(noToken.status, 403);
+  assert.equal(await t.store.users.getByUsername('sneaky'), undefined);
+  assert.equal((await request(t.app).get('/admin/users').set('Accept', 'text/html')).status, 302);
+});

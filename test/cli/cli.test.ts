@@ -1,0 +1,229 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import path from 'node:path';
+import { ROOT_DIR } from '../../core/app.ts';
+import { runCli } from '../../core/cli/main.ts';
+import { openLowdbStore } from '../../core/store/index.ts';
+import { makeApp, signIn, tempDir } from '../helpers/app.ts';
+
+const BIN = path.join(ROOT_DIR, 'bin', 'kiosque.js');
+const GOOD = 'a long enough password';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI through the package's bin launcher, in a clean environment. */
+function cli(args: string[], options: { dataDir?: string; input?: string; env?: NodeJS.ProcessEnv; command?: string[] } = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...options.env };
+  if (options.dataDir) env.KIOSQUE_DATA_DIR = options.dataDir;
+  const [cmd, ...pre] = options.command ?? [process.execPath, BIN];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, [...pre, ...args], { cwd: ROOT_DIR, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
+    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+async function dataDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await tempDir('kiosque-cli-');
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// The error matrix runs the same entry point in-process (runCli is what main.ts calls), so that it
+// stays fast; the child-process tests above and below cover the launcher, stdin and exit codes.
+async function inProcess(args: string[], dir = '/nonexistent/kiosque-data', input = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _e, cb) { append(String(chunk)); cb(); } });
+  const code = await runCli(args, {
+    env: { KIOSQUE_DATA_DIR: dir, LANG: 'C' },
+    stdin: Readable.from([Buffer.from(input)]),
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
+  return { code, stdout, stderr };
+}
+
+test('--help lists the commands; each command has its own help; usage errors exit 2', async () => {
+  const top = await cli(['--help']);
+  assert.equal(top.code, 0);
+  for (const name of ['user:add', 'user:passwd', 'doctor']) assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'));
+  assert.match(top.stdout, /Exit codes: 0 ok, 1 failure, 2 usage error/);
+  const [add, passwd, doctor] = await Promise.all([inProcess(['user:add', '--help']), inProcess(['user:passwd', '-h']), inProcess(['doctor', '--help'])]);
+  assert.equal(add.code, 0);
+  assert.match(add.stdout, /Usage: kiosque user:add <username> --role admin\|editor\|member \[--password-stdin\]/);
+  assert.equal(passwd.code, 0);
+  assert.match(passwd.stdout, /Usage: kiosque user:passwd <username>/);
+  assert.equal(doctor.code, 0);
+  assert.match(doctor.stdout, /ffmpeg and ffprobe/);
+
+  const [none, unknown, badOption] = await Promise.all([cli([]), cli(['user:del', 'x']), inProcess(['doctor', '--verbose'])]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /Usage: kiosque <command>/);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown command "user:del"\. Commands: user:add, user:passwd, doctor/);
+  assert.equal(badOption.code, 2);
+  assert.match(badOption.stderr, /Unknown option '--verbose'/);
+});
+
+test('npm run kiosque runs the same CLI', async () => {
+  const r = await cli(['run', '-s', 'kiosque', '--', 'user:add', '--help'], { command: ['npm'] });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Usage: kiosque user:add/);
+});
+
+test('user:add creates an account that can sign in; user:passwd changes its password', async (t) => {
+  const dir = await dataDir(t);
+  const added = await cli(['user:add', 'alice', '--role', 'admin'], { dataDir: dir, input: `${GOOD}\n` });
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, /Created admin "alice"/);
+  const changed = await cli(['user:passwd', 'ALICE', '--password-stdin'], { dataDir: dir, input: 'the second password\n' });
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(changed.stdout, /Password of "alice" changed/);
+
+  const app = await makeApp({ dataDir: dir });
+  try {
+    assert.equal((await app.store.users.getByUsername('alice'))?.role, 'admin');
+    await assert.rejects(signIn(app, 'alice', GOOD), /failed: 401/);
+    await signIn(app, 'alice', 'the second password');
+    assert.equal(app.app.kiosque.setup.token, null, 'no setup page once the CLI made an admin');
+  } finally {
+    await app.close({ keepData: true });
+  }
+});
+
+test('user:add and user:passwd refuse bad input with a clear message and the right exit code, changing nothing', async (t) => {
+  const dir = await dataDir(t);
+  assert.equal((await inProcess(['user:add', 'bob', '--role', 'editor'], dir, `${GOOD}\n`)).code, 0);
+  const bobBefore = (await readFile(path.join(dir, 'db', 'users.json'))).toString();
+  const cases: Array<[string[], string, number, RegExp]> = [
+    [['user:add', '--role', 'admin'], GOOD, 2, /Missing argument: <username>/],
+    [['user:add', 'carl'], GOOD, 2, /Missing option: --role admin\|editor\|member/],
+    [['user:add', 'carl', '--role', 'boss'], GOOD, 2, /Invalid role "boss": expected one of admin, editor, member/],
+    [['user:add', 'carl', 'extra', '--role', 'member'], GOOD, 2, /Unexpected argument: extra/],
+    [['user:add', 'carl', '--role', 'member', '--password', GOOD, '--password-stdin'], GOOD, 2, /either --password or --password-stdin/],
+    [['user:add', 'carl', '--role', 'member'], 'short', 1, /The password needs at least 10 characters\. Nothing was created/],
+    [['user:add', 'carl', '--role', 'member'], '', 1, /No password on standard input/],
+    [['user:add', 'BOB', '--role', 'member'], GOOD, 1, /This username is already taken/],
+    [['user:add', 'c a r l', '--role', 'member'], GOOD, 1, /A username has 2 to 40/],
+    [['user:passwd'], GOOD, 2, /Missing argument: <username>/],
+    [['user:passwd', 'nobody'], GOOD, 1, /No account named "nobody"/],
+    [['user:passwd', 'bob'], 'short', 1, /at least 10 characters\. Nothing was changed/],
+  ];
+  for (const [args, input, code, message] of cases) {
+    const r = await inProcess(args, dir, `${input}\n`);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    if (code === 2) assert.match(r.stderr, new RegExp(`See "kiosque ${args[0]} --help"`));
+  }
+  assert.equal((await readFile(path.join(dir, 'db', 'users.json'))).toString(), bobBefore);
+});
+
+test('--password works with a warning; a config error exits 1 naming the key', async (t) => {
+  const dir = await dataDir(t);
+  const r = await cli(['user:add', 'dora', '--role', 'member', '--password', GOOD], { dataDir: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Warning: a password given with --password stays in the shell history/);
+  const bad = await cli(['user:add', 'eve', '--role', 'member'], { dataDir: dir, input: `${GOOD}\n`, env: { PORT: 'abc' } });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /port = "abc" \(from environment variable PORT\)/);
+});
+
+test('a data folder held by a running server: user:add says to stop it first, doctor names its pid', async (t) => {
+  const dir = await dataDir(t);
+  const store = await openLowdbStore({ dataDir: dir });
+  t.after(() => store.close());
+  const [add, doctor] = await Promise.all([cli(['user:add', 'fred', '--role', 'member'], { dataDir: dir, input: `${GOOD}\n` }), cli(['doctor'], { dataDir: dir })]);
+  assert.equal(add.code, 1);
+  assert.match(add.stderr, new RegExp(`in use by another Kiosque process \\(pid ${process.pid}\\)`));
+  assert.match(add.stderr, /Stop the server first/);
+  assert.equal(await store.users.count(), 0);
+  assert.equal(doctor.code, 0, doctor.stdout);
+  assert.match(doctor.stdout, new RegExp(`locked by a running server \\(pid ${process.pid}\\)`));
+});
+
+test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe paths and themes', async (t) => {
+  const dir = await dataDir(t);
+  const ok = await cli(['doctor'], { dataDir: dir });
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /\[ ok \] Node\.js v\d+\.\d+\.\d+ \(package\.json asks >=/);
+  assert.ok(ok.stdout.includes(`data folder ${dir} exists and is writable`), ok.stdout);
+  assert.match(ok.stdout, /data folder is free/);
+  assert.match(ok.stdout, /data files readable \(schema version 1; 0 account\(s\), 0 media\)/);
+  assert.match(ok.stdout, /free disk space where the data lives: [\d.]+ [KMGT]?B/);
+  assert.match(ok.stdout, /\[ ok \] ffmpeg: \/usr\/bin\/ffmpeg \(from the PATH\) — ffmpeg version/);
+  assert.match(ok.stdout, /\[ ok \] ffprobe: \/usr\/bin\/ffprobe \(from the PATH\) — ffprobe version/);
+  assert.match(ok.stdout, /themes in .*themes: default/);
+
+  const [broken, missing] = await Promise.all([
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/nonexistent/ffmpeg' } }),
+    cli(['doctor'], { dataDir: path.join(dir, 'later'), env: { PATH: '/nonexistent' } }),
+  ]);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stdout, /\[FAIL\] ffmpeg at \/nonexistent\/ffmpeg \(from config media\.ffmpegPath\) does not run/);
+  assert.match(broken.stdout, /tried: \/nonexistent\/ffmpeg -version/);
+  assert.match(broken.stdout, /error: .*ENOENT/);
+  assert.equal(missing.code, 0, missing.stdout);
+  assert.match(missing.stdout, /\[warn\] ffprobe not found/);
+  assert.match(missing.stdout, /apt-get install ffmpeg/);
+  assert.match(missing.stdout, /does not exist yet/);
+});
+
+test('doctor reports a corrupt data file by name', async (t) => {
+  const dir = await dataDir(t);
+  const store = await openLowdbStore({ dataDir: dir });
+  await store.settings.set('x', 1);
+  await store.close();
+  const file = path.join(dir, 'db', 'settings.json');
+  await writeFile(file, '{"items": ');
+  const r = await cli(['doctor'], { dataDir: dir });
+  assert.equal(r.code, 1);
+  assert.ok(r.stdout.includes(`Data file ${file} is unreadable`), r.stdout);
+});
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), answering each prompt in turn. */
+function onTerminal(args: string[], dir: string, answers: string[]): Promise<Run> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', KIOSQUE_DATA_DIR: dir, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let answered = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += String(c);
+      const prompts = stdout.match(/Password( \(again\))?: /g)?.length ?? 0;
+      while (answered < prompts && answered < answers.length) child.stdin.write(`${answers[answered++]}\r`);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+  });
+}
+
+test('on a terminal, the password is asked twice without echo', async (t) => {
+  const dir = await dataDir(t);
+  const typed = 'typed on a terminal';
+  const ok = await onTerminal(['user:add', 'tty', '--role', 'member'], dir, [typed, typed]);
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /Password: [\s\S]*Password \(again\): [\s\S]*Created member "tty"/);
+  assert.ok(!ok.stdout.includes(typed), 'the password is not echoed');
+  const differ = await onTerminal(['user:passwd', 'tty'], dir, ['first password one', 'second password two']);
+  assert.equal(differ.code, 1);
+  assert.match(differ.stdout, /The two passwords differ; nothing was changed/);
+  const app = await makeApp({ dataDir: dir });
+  try {
+    await signIn(app, 'tty', typed);
+  } finally {
+    await app.close({ keepData: true });
+  }
+});

@@ -1,0 +1,59 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { makeApp, addUser, PASSWORD, tempDir, type TestApp } from '../helpers/app.ts';
+import { jpegWithGps } from '../helpers/media.ts';
+
+let t: TestApp;
+let server: http.Server;
+let browser: Browser;
+let base: string;
+let photo: string;
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  photo = path.join(await tempDir('kiosque-e2e-'), 'Marché aux fleurs.jpg');
+  await jpegWithGps(photo, 1200, 800, 1);
+  server = http.createServer(t.app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await t.close();
+});
+
+test('an admin uploads an image from /admin/media and sees it on its media page', async () => {
+  const page = await browser.newPage({ locale: 'en-GB' });
+  await page.goto(`${base}/login?return=/admin/media`);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin/media`);
+  await page.getByLabel(/^Files/).setInputFiles(photo);
+  await page.getByLabel('Status').selectOption('published');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.waitForURL(/\/admin\/media\?done=uploaded/);
+  assert.match((await page.getByRole('status').first().textContent()) ?? '', /1 file\(s\) added/);
+  await page.getByRole('link', { name: 'Marché aux fleurs' }).click();
+  await page.waitForURL(/\/media\/\d+\/marche-aux-fleurs$/);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Marché aux fleurs');
+  const img = page.locator('figure.media-player img');
+  await img.waitFor();
+  await page.waitForFunction(() => {
+    const el = document.querySelector<HTMLImageElement>('figure.media-player img');
+    return !!el && el.complete && el.naturalWidth > 0;
+  });
+  const natural = await img.evaluate((el: HTMLImageElement) => ({ w: el.naturalWidth, current: el.currentSrc }));
+  assert.ok(natural.w > 0 && natural.w <= 1200);
+  assert.match(natural.current, /\/files\/\d+\/(thumb|medium|large)$/);
+  await page.close();
+});

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import type { Media } from '../../core/store/index.ts';
+/** A JPEG with EXIF GPS coordinates and an orientation tag (6 = rotate 90° clockwise to display). */
+export async function jpegWithGps(file: string, width = 1200, height = 900, orientation = 6): Promise<void> {
+  await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+    .withExif({
+      IFD0: { Make: 'KiosqueCam', Model: 'T1' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 3/1' },
+    })
+    // sharp writes the orientation tag itself (an Orientation in withExif is overridden).
+    .withMetadata({ orientation })
+    .jpeg({ quality: 80 })
+    .toFile(file);
+}
+
+export async function png(file: string, width = 500, height = 300, alpha = true): Promise<void> {
+  await sharp({ create: { width, height, channels: alpha ? 4 : 3, background: { r: 10, g: 120, b: 200, alpha: 0.5 } } }).png().toFile(file);
+}
+
+export async function webp(file: string, width = 640, height = 480): Promise<void> {
+  await sharp({ create: { width, height, channels: 3, background: '#336699' } }).webp().toFile(file);
+}
+
+/** An animated GIF of `frames` frames of size w×h. */
+export async function gif(file: string, frames: number, w = 16, h = 16): Promise<void> {
+  const data = Buffer.alloc(w * h * frames * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 251;
+  await sharp(data, { raw: { width: w, height: h * frames, channels: 3, pageHeight: h } }).gif({ delay: Array(frames).fill(40), loop: 0 }).toFile(file);
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/** A small, valid-looking PNG whose header claims width×height (a decompression bomb). */
+export async function pngBomb(file: string, width = 14000, height = 14000): Promise<void> {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  // A few rows of zeros compress to almost nothing: the real bomb would be all of them.
+  const idat = deflateSync(Buffer.alloc((width * 3 + 1) * 50));
+  await writeFile(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]));
+}
+
+export function ffmpeg(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => execFile('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args], { timeout: 60_000 }, (err) => (err ? reject(err) : resolve())));
+}
+
+/** One second of a 440 Hz tone as MP3, with a title tag. */
+export const mp3 = (file: string) => ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-metadata', 'title=La note', '-c:a', 'libmp3lame', '-b:a', '64k', file]);
+/** A tiny video: 2 s of testsrc at 160×120 with a tone (MP4/H.264 + AAC). */
+export const mp4 = (file: string) =>
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', file]);
+
+/** Every file under a folder (relative paths), to check that nothing was left behind. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** True when an EXIF block holds a GPS IFD pointer (tag 0x8825, either byte order). */
+export function exifHasGps(exif: Buffer | undefined): boolean {
+  return !!exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88])));
+}
+
+/** A supertest parser that keeps the body as a Buffer (for images and audio read back). */
+export const binary = ((res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}) as unknown as (res: import('supertest').Response, cb: (err: Error | null, body: unknown) => void) => void;
+
+/** A ZIP with stored (uncompressed) entries: enough for ODT/DOCX containers. */
+export function zip(entries: Array<[string, string]>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const fname = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fname.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fname.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fname, data);
+    centrals.push(central, fname);
+    offset += local.length + fname.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** A media record as the store takes it (no file behind it: store tests only). */
+export function sampleMedia(title: string, extra: Partial<Omit<Media, 'id'>> = {}): Omit<Media, 'id'> {
+  const now = new Date().toISOString();
+  return {
+    slug: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+    type: 'image',
+    status: 'draft',
+    title,
+    description: '',
+    sectorId: null,
+    keywordIds: [],
+    licence: '',
+    authorId: null,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: null,
+    views: 0,
+    original: { file: `originals/${title}.png`, mime: 'image/png', size: 1, name: `${title}.png`, sha256: '0'.repeat(64) },
+    variants: {},
+    meta: {},
+    processing: { state: 'done', attempts: 0 },
+    ...extra,
+  };
+}
+
+/** Prepares a data folder whose next media id is `nextMediaId` (to reach a given shard without creating hundreds of items). */
+export async function seedNextMediaId(dataDir: string, nextMediaId: number): Promise<void> {
+  await mkdir(path.join(dataDir, 'db'), { recursive: true });
+  await writeFile(path.join(dataDir, 'db', 'meta.json'), JSON.stringify({ schemaVersion: 1, createdAt: new Date().toISOString(), nextMediaId }));
+}

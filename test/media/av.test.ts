@@ -1,0 +1,111 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import request from 'supertest';
+import sharp from 'sharp';
+import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
+import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
+import { findTools } from '../../core/media/tools.ts';
+
+let dir: string;
+before(async () => {
+  dir = await tempDir('kiosque-av-');
+  await mp3(path.join(dir, 'tone.mp3'));
+  await mp4(path.join(dir, 'clip.mp4'));
+  await png(path.join(dir, 'cover.png'), 300, 300, false);
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=1', '-i', path.join(dir, 'cover.png'), '-map', '0', '-map', '1', '-c:a', 'libmp3lame', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', path.join(dir, 'covered.mp3')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'flac', path.join(dir, 'tone.flac')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libvpx', '-b:v', '100k', path.join(dir, 'clip.webm')]);
+});
+
+async function appWith(media: Record<string, unknown>) {
+  const t = await makeApp({ overrides: { media: { maxUploadMB: 50, processingConcurrency: 1, ffmpegPath: '', ffprobePath: '', ...media } } });
+  await addUser(t, 'alice', 'admin');
+  const agent = await signIn(t, 'alice');
+  const token = await tokenOf(agent);
+  const upload = async (file: string) => {
+    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
+    assert.equal(res.status, 201, res.text);
+    return res.body as { id: string; type: string; processing: { state: string } };
+  };
+  return { t, agent, token, upload };
+}
+
+test('findTools finds ffmpeg and ffprobe on PATH and says what failed for a bad configured path', async () => {
+  const found = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
+  assert.equal(found.ok, true);
+  assert.match(found.ffmpeg.version ?? '', /ffmpeg version/);
+  const bad = await findTools({ media: { ffmpegPath: '/nonexistent/ffmpeg', ffprobePath: '' } }, '/nowhere');
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.ffmpeg.tried, ['/nonexistent/ffmpeg']);
+  assert.match(bad.ffmpeg.error ?? '', /\/nonexistent\/ffmpeg: .*ENOENT/);
+  assert.match(bad.ffprobe.error ?? '', /not found on the PATH/);
+  assert.match(bad.help ?? '', /apt-get install ffmpeg/);
+});
+
+test('audio and video are probed in the background queue: duration, codecs, poster and thumbnails', async () => {
+  const { t, agent, upload } = await appWith({});
+  try {
+    const audio = await upload('tone.mp3');
+    assert.equal(audio.type, 'audio');
+    assert.equal(audio.processing.state, 'waiting');
+    const video = await upload('clip.mp4');
+    const covered = await upload('covered.mp3');
+    const flac = await upload('tone.flac');
+    const webm = await upload('clip.webm');
+    await t.app.kiosque.media.idle();
+    const a = (await t.store.media.get(audio.id))!;
+    assert.equal(a.processing.state, 'done', a.processing.error);
+    assert.ok(Math.abs((a.meta.duration as number) - 1) < 0.2);
+    assert.equal(a.meta.audioCodec, 'mp3');
+    assert.equal(a.title, 'La note', 'title from the embedded tag');
+    assert.deepEqual(a.variants, {});
+    const v = (await t.store.media.get(video.id))!;
+    assert.equal(v.processing.state, 'done', v.processing.error);
+    assert.deepEqual([v.meta.width, v.meta.height, v.meta.videoCodec, v.meta.audioCodec], [160, 120, 'h264', 'aac']);
+    assert.ok((v.meta.bitrate as number) > 0);
+    const poster = await request(t.app).get(`/files/${video.id}/poster`).buffer(true).parse(binary);
+    assert.equal(poster.status, 200);
+    assert.equal(poster.headers['content-type'], 'image/jpeg');
+    const pm = await sharp(poster.body as Buffer).metadata();
+    assert.deepEqual([pm.width, pm.height], [160, 120]);
+    assert.ok(v.variants.thumb);
+    const c = (await t.store.media.get(covered.id))!;
+    assert.equal(c.variants.thumb?.width, 300, 'the embedded cover becomes the thumbnail');
+    assert.equal((await t.store.media.get(flac.id))!.meta.audioCodec, 'flac');
+    const w = (await t.store.media.get(webm.id))!;
+    assert.deepEqual([w.type, w.original.mime, w.meta.videoCodec], ['video', 'video/webm', 'vp8']);
+    const page = await agent.get(`/media/${video.id}/${v.slug}`).set('Accept', 'text/html');
+    assert.match(page.text, new RegExp(`<video controls preload="metadata" src="/files/${video.id}/original" poster="/files/${video.id}/poster"`));
+    assert.match(page.text, /0:02/);
+    const audioPage = await agent.get(`/media/${audio.id}/${a.slug}`).set('Accept', 'text/html');
+    assert.match(audioPage.text, new RegExp(`<audio controls preload="metadata" src="/files/${audio.id}/original"`));
+  } finally {
+    await t.close();
+  }
+});
+
+test('without ffprobe, uploads still work, processing fails with the reason, the admin says how to install, retry re-queues', async () => {
+  const { t, agent, token, upload } = await appWith({ ffprobePath: '/nonexistent/ffprobe' });
+  try {
+    const video = await upload('clip.mp4');
+    await t.app.kiosque.media.idle();
+    const v = (await t.store.media.get(video.id))!;
+    assert.equal(v.processing.state, 'failed');
+    assert.match(v.processing.error ?? '', /\/nonexistent\/ffprobe/);
+    assert.match(v.processing.error ?? '', /apt-get install ffmpeg/);
+    assert.equal((await request(t.app).get(`/files/${video.id}/original`)).status, 200, 'plays from the original');
+    const admin = await agent.get('/admin/media').set('Accept', 'text/html');
+    assert.match(admin.text, /need ffmpeg and ffprobe, which are missing/);
+    assert.match(admin.text, /apt-get install ffmpeg/);
+    assert.match(admin.text, new RegExp(`action="/admin/media/${video.id}/retry"`));
+    const retry = await agent.post(`/admin/media/${video.id}/retry`).type('form').send({ _csrf: token });
+    assert.equal(retry.status, 303);
+    await t.app.kiosque.media.idle();
+    const again = (await t.store.media.get(video.id))!;
+    assert.equal(again.processing.state, 'failed');
+    assert.equal(again.processing.attempts, 2);
+  } finally {
+    await t.close();
+  }
+});

@@ -1,0 +1,160 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import request from 'supertest';
+import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { filesUnder, png, webp } from '../helpers/media.ts';
+
+let t: TestApp;
+let dir: string;
+type Agent = ReturnType<typeof request.agent>;
+let alice: Agent, eddie: Agent, emma: Agent;
+const tokens = new Map<Agent, string>();
+
+before(async () => {
+  t = await makeApp();
+  dir = await tempDir('kiosque-edit-');
+  await addUser(t, 'alice', 'admin');
+  await addUser(t, 'eddie', 'editor');
+  await addUser(t, 'emma', 'editor');
+  for (const [name, set] of [['alice', (a: Agent) => (alice = a)], ['eddie', (a: Agent) => (eddie = a)], ['emma', (a: Agent) => (emma = a)]] as const) {
+    const agent = await signIn(t, name);
+    set(agent);
+    tokens.set(agent, await tokenOf(agent));
+  }
+  await png(path.join(dir, 'a.png'), 200, 100, false);
+  await webp(path.join(dir, 'b.webp'), 300, 300);
+  await writeFile(path.join(dir, 'c.txt'), 'plain text\n');
+  await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
+  const g = await t.store.keywordGroups.create({ slug: 'tags', title: 'Tags', multiple: true, inNavigation: false, order: 0 });
+  await t.store.keywords.create({ groupId: g.id, slug: 'masques', title: 'Masques', description: '' });
+});
+after(() => t.close());
+
+async function upload(agent: Agent, file = 'a.png', fields: Record<string, string | string[]> = {}) {
+  let req = agent.post('/api/v1/media').set('X-CSRF-Token', tokens.get(agent)!);
+  for (const [k, v] of Object.entries(fields)) for (const one of ([] as string[]).concat(v)) req = req.field(k, one);
+  const res = await req.attach('file', path.join(dir, file));
+  assert.equal(res.status, 201, res.text);
+  return res.body as { id: string; title: string; sectorId: string | null; keywordIds: string[]; status: string };
+}
+
+const patch = (agent: Agent, id: string, body: Record<string, unknown>) => agent.patch(`/api/v1/media/${id}`).set('X-CSRF-Token', tokens.get(agent)!).send(body);
+
+test('API fields: sector by slug, keywords as group/keyword (a new tag is created), status', async () => {
+  const m = await upload(eddie, 'a.png', { title: 'Carnaval', sector: 'archives', keywords: ['tags/masques', 'tags/Défilé'], status: 'published' });
+  assert.equal(m.title, 'Carnaval');
+  assert.equal(m.status, 'published');
+  assert.equal((await t.store.sectors.get(m.sectorId!))?.slug, 'archives');
+  const kws = await t.store.keywords.list();
+  assert.deepEqual(m.keywordIds.map((id) => kws.find((k) => k.id === id)?.slug), ['masques', 'defile']);
+  const bad = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('sector', 'nowhere').attach('file', path.join(dir, 'a.png'));
+  assert.equal(bad.status, 400);
+  assert.deepEqual([bad.body.error.code, bad.body.error.field], ['sector_unknown', 'sector']);
+  const badStatus = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('status', 'secret').attach('file', path.join(dir, 'a.png'));
+  assert.deepEqual([badStatus.status, badStatus.body.error.field], [400, 'status']);
+});
+
+test('editors edit their own media, not others’; admins edit all', async () => {
+  const m = await upload(eddie);
+  const own = await patch(eddie, m.id, { title: 'Mon titre', description: 'Une description', status: 'published', licence: 'cc-by' });
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.body.title, 'Mon titre');
+  assert.equal(own.body.slug, 'mon-titre');
+  assert.ok(own.body.publishedAt);
+  const other = await patch(emma, m.id, { title: 'Hijack' });
+  assert.equal(other.status, 403);
+  assert.equal(other.body.error.code, 'not_yours');
+  const adminEdit = await patch(alice, m.id, { title: 'Par l’admin' });
+  assert.equal(adminEdit.status, 200);
+  const empty = await patch(eddie, m.id, { title: '' });
+  assert.deepEqual([empty.status, empty.body.error.field], [400, 'title']);
+  assert.equal((await t.store.media.get(m.id))?.title, 'Par l’admin');
+  const noToken = await eddie.patch(`/api/v1/media/${m.id}`).send({ title: 'x' });
+  assert.equal(noToken.status, 403);
+  const emmaForm = await emma.get(`/admin/media/${m.id}`).set('Accept', 'text/html');
+  assert.equal(emmaForm.status, 403);
+});
+
+test('the admin edit form saves fields and shows field errors', async () => {
+  const m = await upload(eddie);
+  const page = await eddie.get(`/admin/media/${m.id}`).set('Accept', 'text/html');
+  assert.equal(page.status, 200);
+  for (const id of ['edit-title', 'edit-description', 'edit-sector', 'edit-keywords', 'edit-licence', 'edit-status', 'replace-file']) assert.match(page.text, new RegExp(`<label for="${id}">`));
+  const sector = (await t.store.sectors.list())[0]!;
+  const save = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: '<b>Titre</b>', description: 'd', sector: sector.id, keywords: '', licence: 'cc0', status: 'published' });
+  assert.equal(save.status, 303);
+  const stored = await t.store.media.get(m.id);
+  assert.deepEqual([stored?.title, stored?.sectorId, stored?.licence, stored?.status], ['<b>Titre</b>', sector.id, 'cc0', 'published']);
+  const shown = await request(t.app).get(`/media/${m.id}/${stored!.slug}`).set('Accept', 'text/html');
+  assert.match(shown.text, /&lt;b&gt;Titre&lt;\/b&gt;/);
+  assert.doesNotMatch(shown.text, /<b>Titre<\/b>/);
+  const bad = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'x'.repeat(201) });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /class="field-error" role="alert">At most 200 characters/);
+});
+
+test('replacing the file swaps files and derivatives and removes the old ones', async () => {
+  const m = await upload(eddie);
+  const before = await t.store.media.get(m.id);
+  const oldFolder = path.join(t.dataDir, 'files', path.dirname(before!.original.file));
+  const res = await eddie.patch(`/api/v1/media/${m.id}`).set('X-CSRF-Token', tokens.get(eddie)!).field('title', 'Remplacé').attach('file', path.join(dir, 'b.webp'));
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.original.mime, 'image/webp');
+  assert.equal(res.body.title, 'Remplacé');
+  assert.equal(existsSync(oldFolder), false);
+  const form = await eddie.post(`/admin/media/${m.id}/replace`).field('_csrf', tokens.get(eddie)!).attach('file', path.join(dir, 'c.txt'));
+  assert.equal(form.status, 303);
+  const after = await t.store.media.get(m.id);
+  assert.equal(after?.type, 'document');
+  assert.deepEqual(after?.variants, {});
+  const refused = await eddie.post(`/admin/media/${m.id}/replace`).field('_csrf', tokens.get(eddie)!).attach('file', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'x.svg');
+  assert.equal(refused.status, 415);
+  assert.match(refused.text, /SVG images are not accepted/);
+  assert.deepEqual(await t.store.media.get(m.id), after);
+});
+
+test('delete removes the record, the files and the derivatives', async () => {
+  const m = await upload(eddie);
+  const folder = path.join(t.dataDir, 'files', path.dirname((await t.store.media.get(m.id))!.original.file));
+  assert.ok((await filesUnder(folder)).length >= 7);
+  assert.equal((await emma.delete(`/api/v1/media/${m.id}`).set('X-CSRF-Token', tokens.get(emma)!)).status, 403);
+  assert.equal((await eddie.delete(`/api/v1/media/${m.id}`).set('X-CSRF-Token', tokens.get(eddie)!)).status, 204);
+  assert.equal(await t.store.media.get(m.id), undefined);
+  assert.equal(existsSync(folder), false);
+  assert.equal((await request(t.app).get(`/files/${m.id}/original`)).status, 404);
+  const m2 = await upload(eddie);
+  const form = await alice.post(`/admin/media/${m2.id}/delete`).type('form').send({ _csrf: tokens.get(alice) });
+  assert.equal(form.status, 303);
+  assert.equal(await t.store.media.get(m2.id), undefined);
+});
+
+test('hooks: media.accept may refuse with a message; media.variants shapes derivatives; created/updated/deleted fire', async () => {
+  const hooks = t.app.kiosque.hooks;
+  const events: string[] = [];
+  const undo = [
+    hooks.filter('media.accept', (d, info) => ((info as { type: string }).type === 'document' ? { accept: false, message: 'no documents here' } : d), { owner: 'test' }),
+    hooks.filter('media.variants', (specs) => [...(specs as Array<{ name: string; box: number }>).filter((s) => s.name !== 'large'), { name: 'square', box: 64 }], { owner: 'test' }),
+    hooks.action('media.created', (m) => void events.push(`created:${(m as { id: string }).id}`), { owner: 'test' }),
+    hooks.action('media.updated', (m) => void events.push(`updated:${(m as { id: string }).id}`), { owner: 'test' }),
+    hooks.action('media.deleted', (m) => void events.push(`deleted:${(m as { id: string }).id}`), { owner: 'test' }),
+  ];
+  try {
+    const count = await t.store.media.count();
+    const refused = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).attach('file', path.join(dir, 'c.txt'));
+    assert.equal(refused.status, 422);
+    assert.match(refused.body.error.message, /no documents here/);
+    assert.equal(await t.store.media.count(), count);
+    const m = await upload(eddie, 'b.webp');
+    const stored = await t.store.media.get(m.id);
+    assert.deepEqual(Object.keys(stored!.variants).sort(), ['medium', 'medium.webp', 'square', 'square.webp', 'thumb', 'thumb.webp']);
+    assert.equal(stored!.variants.square?.width, 64);
+    await patch(eddie, m.id, { title: 'x' });
+    await eddie.delete(`/api/v1/media/${m.id}`).set('X-CSRF-Token', tokens.get(eddie)!);
+    assert.deepEqual(events, [`created:${m.id}`, `updated:${m.id}`, `deleted:${m.id}`]);
+  } finally {
+    for (const u of undo) u();
+  }
+});

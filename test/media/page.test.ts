@@ -1,0 +1,75 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import request from 'supertest';
+import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { jpegWithGps } from '../helpers/media.ts';
+
+let t: TestApp;
+let image: { id: string; slug: string };
+let draft: { id: string; slug: string };
+let doc: { id: string; slug: string };
+let editor: ReturnType<typeof request.agent>;
+
+before(async () => {
+  t = await makeApp();
+  const dir = await tempDir('kiosque-page-');
+  await addUser(t, 'eddie', 'editor');
+  editor = await signIn(t, 'eddie');
+  const token = await tokenOf(editor);
+  const sector = await t.store.sectors.create({ slug: 'fetes', title: 'Fêtes', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
+  await jpegWithGps(path.join(dir, 'p.jpg'), 2000, 1000, 1);
+  await writeFile(path.join(dir, 'readme.txt'), 'Bonjour\n');
+  const up = async (file: string, fields: Record<string, string>) => {
+    let req = editor.post('/api/v1/media').set('X-CSRF-Token', token);
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    const res = await req.attach('file', path.join(dir, file));
+    assert.equal(res.status, 201, res.text);
+    return res.body as { id: string; slug: string };
+  };
+  image = await up('p.jpg', { title: 'Défilé <du> carnaval', description: 'Les chars & les masques', status: 'published', sector: sector.slug, licence: 'cc-by' });
+  draft = await up('p.jpg', { title: 'Brouillon', status: 'draft' });
+  doc = await up('readme.txt', { status: 'published' });
+});
+after(() => t.close());
+
+test('an image page: srcset of the derivatives, escaped title and description, details, download link, aside slot', async () => {
+  t.app.kiosque.slots.add('media.aside', 'test', '<p class="aside-test">aside for {{page.media.id}}</p>');
+  const res = await request(t.app).get(`/media/${image.id}/${image.slug}`).set('Accept', 'text/html').set('Accept-Language', 'en');
+  assert.equal(res.status, 200);
+  assert.equal(image.slug, 'defile-du-carnaval');
+  assert.match(res.text, /<h1>Défilé &lt;du&gt; carnaval<\/h1>/);
+  assert.match(res.text, /Les chars &amp; les masques/);
+  assert.match(res.text, new RegExp(`srcset="/files/${image.id}/thumb 320w, /files/${image.id}/medium 800w, /files/${image.id}/large 1600w"`));
+  assert.match(res.text, new RegExp(`<img src="/files/${image.id}/large"`));
+  assert.match(res.text, /<dd><a href="\/sectors\/fetes">Fêtes<\/a><\/dd>/);
+  assert.match(res.text, /Creative Commons Attribution/);
+  assert.match(res.text, /<dd>eddie<\/dd>/);
+  assert.match(res.text, /<dd>2000 × 1000<\/dd>/);
+  assert.match(res.text, new RegExp(`href="/files/${image.id}/original\\?download" download="p.jpg"`));
+  assert.match(res.text, new RegExp(`<p class="aside-test">aside for ${image.id}</p>`));
+  const fr = await request(t.app).get(`/media/${image.id}/${image.slug}`).set('Accept', 'text/html').set('Accept-Language', 'fr');
+  assert.match(fr.text, /Télécharger p\.jpg/);
+});
+
+test('a wrong or missing slug redirects to the canonical address', async () => {
+  const bare = await request(t.app).get(`/media/${image.id}`).set('Accept', 'text/html');
+  assert.equal(bare.status, 301);
+  assert.equal(bare.headers.location, `/media/${image.id}/${image.slug}`);
+  const wrong = await request(t.app).get(`/media/${image.id}/old-title`).set('Accept', 'text/html');
+  assert.equal(wrong.headers.location, `/media/${image.id}/${image.slug}`);
+});
+
+test('a document uses the media-document template; drafts are 404 to visitors but shown to staff with a notice', async () => {
+  const res = await request(t.app).get(`/media/${doc.id}/${doc.slug}`).set('Accept', 'text/html');
+  assert.match(res.text, /class="media media-document"/);
+  assert.match(res.text, /Document \(text\/plain\)/);
+  assert.equal((await request(t.app).get(`/media/${draft.id}/${draft.slug}`).set('Accept', 'text/html')).status, 404);
+  assert.equal((await request(t.app).get(`/api/v1/media/${draft.id}`)).status, 404);
+  const staff = await editor.get(`/media/${draft.id}/${draft.slug}`).set('Accept', 'text/html');
+  assert.equal(staff.status, 200);
+  assert.match(staff.text, /This media is a draft/);
+  assert.match(String(staff.headers['cache-control']), /no-store/);
+  assert.equal((await request(t.app).get('/media/12345/x').set('Accept', 'text/html')).status, 404);
+});

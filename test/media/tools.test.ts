@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findTools } from '../../core/media/tools.ts';
+import { tempDir } from '../helpers/app.ts';
+
+const media = (ffmpegPath = '', ffprobePath = '') => ({ media: { maxUploadMB: 1, processingConcurrency: 0, ffmpegPath, ffprobePath } });
+
+test('without config, ffmpeg and ffprobe come from the PATH and their version is read', async () => {
+  const tools = await findTools(media(), '/nonexistent:/usr/bin');
+  assert.deepEqual({ path: tools.ffmpeg.path, source: tools.ffmpeg.source, error: tools.ffmpeg.error }, { path: '/usr/bin/ffmpeg', source: 'PATH', error: undefined });
+  assert.match(tools.ffmpeg.version!, /^ffmpeg version /);
+  assert.equal(tools.ffprobe.path, '/usr/bin/ffprobe');
+  assert.match(tools.ffprobe.version!, /^ffprobe version /);
+});
+
+test('a configured path wins over the PATH; one that fails to run reports the error', async (t) => {
+  const dir = await tempDir('kiosque-tools-');
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const failing = path.join(dir, 'ffmpeg-broken');
+  await writeFile(failing, '#!/bin/sh\necho "missing libavcodec" >&2\nexit 127\n');
+  await chmod(failing, 0o755);
+  const tools = await findTools(media(failing, '/usr/bin/ffprobe'), '');
+  assert.equal(tools.ffmpeg.path, null, 'a binary that does not run is not used');
+  assert.deepEqual(tools.ffmpeg.tried, [failing]);
+  assert.equal(tools.ffmpeg.source, 'config');
+  assert.equal(tools.ffmpeg.version, undefined);
+  assert.match(tools.ffmpeg.error!, /missing libavcodec/);
+  assert.equal(tools.ffprobe.source, 'config');
+  assert.match(tools.ffprobe.version!, /^ffprobe version /);
+});
+
+test('not configured and not on the PATH: no path, no source, an error', async () => {
+  const tools = await findTools(media(), '/nonexistent');
+  for (const tool of [tools.ffmpeg, tools.ffprobe]) {
+    assert.equal(tool.path, null);
+    assert.equal(tool.source, null);
+    assert.match(tool.error!, /not found on the PATH/);
+  }
+});

@@ -1,0 +1,114 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import request from 'supertest';
+import { makeApp, addUser, signIn, tempDir, type TestApp } from '../helpers/app.ts';
+import { ROOT_DIR } from '../../core/app.ts';
+import { skeletonDefaults } from '../../core/settings/skeleton.ts';
+
+let themesDir: string;
+let t: TestApp;
+
+async function writeTheme(name: string, files: Record<string, string>) {
+  for (const [file, text] of Object.entries(files)) {
+    const p = path.join(themesDir, name, file);
+    await mkdir(path.dirname(p), { recursive: true });
+    await writeFile(p, text);
+  }
+}
+
+const manifest = (name: string) => JSON.stringify({ name, version: '1.0.0', description: { en: `${name} theme` } });
+
+before(async () => {
+  themesDir = await tempDir('kiosque-themes-');
+  await cp(path.join(ROOT_DIR, 'themes', 'default'), path.join(themesDir, 'default'), { recursive: true });
+  await writeTheme('alt', {
+    'theme.json': manifest('alt'),
+    'templates/home.hbs': '<p class="alt-home">{{t "site.nav_home"}} from alt</p>',
+    'templates/error-404.hbs': '<p class="alt-404">{{page.message}} ({{page.requestId}})</p>',
+    'assets/alt.css': 'body { color: teal; }',
+  });
+  // Renders with a Handlebars parse error: a real 500 through the error handler.
+  await writeTheme('crashy', { 'theme.json': manifest('crashy'), 'templates/home.hbs': '{{#if page}}never closed' });
+  await writeTheme('badjson', { 'theme.json': '{ "name": "badjson", ' });
+  await writeTheme('misnamed', { 'theme.json': manifest('other-name') });
+  t = await makeApp({ overrides: { themesDir } });
+});
+after(async () => {
+  await t.close();
+  await rm(themesDir, { recursive: true, force: true });
+});
+
+const useTheme = (theme: string) => t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
+const get = (url: string, agent: ReturnType<typeof request.agent> | ReturnType<typeof request> = request(t.app)) => agent.get(url).set('Accept', 'text/html');
+const hasLayout = (html: string) => /<header class="site-header">/.test(html) && /<link rel="stylesheet" href="\/assets\/style.css">/.test(html) && /<footer/.test(html);
+
+test('broken themes are listed with their error; good ones without', () => {
+  const themes = Object.fromEntries(t.app.kiosque.engine.themes().map((th) => [th.name, th]));
+  assert.equal(themes.default?.error, undefined);
+  assert.equal(themes.alt?.error, undefined);
+  assert.match(themes.badjson?.error ?? '', /theme\.json/);
+  assert.match(themes.misnamed?.error ?? '', /names "other-name" but the folder is "misnamed"/);
+});
+
+test('a theme overriding only home.hbs falls back to default for everything else', async () => {
+  await useTheme('alt');
+  const home = await get('/');
+  assert.equal(home.status, 200);
+  assert.match(home.text, /<p class="alt-home">Home from alt<\/p>/);
+  assert.ok(hasLayout(home.text), 'layout from default');
+  const login = await get('/login');
+  assert.match(login.text, /<label for="login-username">/);
+  assert.ok(hasLayout(login.text));
+  // error-404 → error: the alt theme's specific template wins for 404...
+  const missing = await get('/nowhere');
+  assert.equal(missing.status, 404);
+  assert.match(missing.text, /<p class="alt-404">There is nothing at this address. \([0-9a-f-]{36}\)<\/p>/);
+});
+
+test('theme assets are served under /assets, falling back to the default theme', async () => {
+  await useTheme('alt');
+  const own = await request(t.app).get('/assets/alt.css').expect(200);
+  assert.match(own.text, /teal/);
+  const inherited = await request(t.app).get('/assets/style.css').expect(200);
+  assert.match(inherited.headers['content-type']!, /text\/css/);
+  assert.equal((await request(t.app).get('/assets/nope.css')).status, 404);
+  assert.equal((await request(t.app).get('/assets/../theme.json')).status, 404);
+  await useTheme('default');
+  assert.equal((await request(t.app).get('/assets/alt.css')).status, 404);
+});
+
+test('a broken theme chosen in the settings leaves the site on the default theme', async () => {
+  await useTheme('badjson');
+  const home = await get('/');
+  assert.equal(home.status, 200);
+  assert.ok(hasLayout(home.text));
+  assert.doesNotMatch(home.text, /alt-home/);
+});
+
+test('404, 403 and 500 pages look like the site and show a request id, never a stack trace', async () => {
+  await useTheme('default');
+  await addUser(t, 'root', 'admin'); // else /admin leads to /setup
+  await addUser(t, 'mia', 'member');
+  const mia = await signIn(t, 'mia');
+  const cases: Array<[number, request.Response]> = [
+    [404, await get('/nowhere')],
+    [403, await get('/admin', mia)],
+  ];
+  await useTheme('crashy');
+  cases.push([500, await get('/')]);
+  await useTheme('default');
+  for (const [status, res] of cases) {
+    assert.equal(res.status, status);
+    assert.ok(hasLayout(res.text), `${status} has the site layout`);
+    const id = res.headers['x-request-id'];
+    assert.ok(id && res.text.includes(`Reference for the administrator: ${id}`), `${status} shows the request id`);
+    assert.doesNotMatch(res.text, /at .+\.ts:\d+|Error:|node_modules|Parse error/);
+  }
+  assert.match(cases[2]![1].text, /<section class="error-page">/);
+  // The details went to the log, tied to the same request id.
+  const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === cases[2]![1].headers['x-request-id']);
+  assert.ok(logged, 'the 500 is logged with its request id');
+  assert.match(JSON.stringify(logged.err), /Parse error/);
+});
