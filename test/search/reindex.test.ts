@@ -35,3 +35,27 @@ test('the reindex command function opens nothing itself and reports the count', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('kiosque reindex (CLI) reports the count in the person\'s language', async () => {
+  const { runCli } = await import('../../core/cli/main.ts');
+  const { Readable, Writable } = await import('node:stream');
+  const dir = await tempDir();
+  const store = await openLowdbStore({ dataDir: dir });
+  for (let i = 0; i < 2; i++) await store.media.create(mediaInput({ title: `Photo ${i}` }));
+  await store.close();
+  try {
+    for (const [LANG, expected] of [['C', /^Search index rebuilt: 2 media in \d+ ms\.$/m], ['fr_FR.UTF-8', /^Index de recherche reconstruit : 2 médias en \d+ ms\.$/m]] as const) {
+      let stdout = '';
+      const code = await runCli(['reindex'], {
+        env: { KIOSQUE_DATA_DIR: dir, LANG },
+        stdin: Readable.from([]),
+        stdout: new Writable({ write(chunk, _e, cb) { stdout += String(chunk); cb(); } }),
+        stderr: new Writable({ write(_c, _e, cb) { cb(); } }),
+      });
+      assert.equal(code, 0);
+      assert.match(stdout, expected);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
