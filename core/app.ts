@@ -33,6 +33,8 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
+import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
+import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
 import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
@@ -63,6 +65,9 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  /** Media code calls search.upsert(media) / search.remove(id) after every change. */
+  search: SearchService;
+  keywords: KeywordService;
   plugins: PluginManager;
   media: MediaService;
   /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
@@ -92,6 +97,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
     { section: 'site', href: '/admin', label: t('admin.menu.dashboard'), roles: ['admin', 'editor'] },
     { section: 'content', href: '/admin/media', label: t('admin.media.menu'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/users', label: t('admin.menu.users'), roles: ['admin'] },
+    { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
 }
@@ -108,6 +114,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
+  const search = await createSearchService({ store, hooks });
+  const keywords = createKeywordService({ store, search });
+  await keywords.ensureTagsGroup();
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
@@ -252,6 +261,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
+  const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), createKeywordsAdmin({ keywords, render, i18n }));
   app.use(createPluginsAdmin({ plugins, render, i18n }));
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {
@@ -259,7 +271,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
   app.use(mediaRoutes);
 
   app.use(errors.notFound);
@@ -273,6 +285,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
+    search,
+    keywords,
     plugins,
     media: mediaRoutes.media,
     pageCache,
