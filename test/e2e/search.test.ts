@@ -1,13 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serve } from '../helpers/browser.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
 import { mediaInput } from '../search/fixtures.ts';
 
 let t: TestApp;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let base: string;
 
@@ -20,14 +19,13 @@ before(async () => {
   for (const [title, keywordIds] of [['Plage au soleil', [ete.id]], ['Carnaval', [masques.id, ete.id]], ['Hiver', []]] as const) {
     t.app.kiosque.search.upsert(await t.store.media.create(mediaInput({ title, keywordIds: [...keywordIds] })));
   }
-  server = http.createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  server = await serve(t.app);
+  base = server.base;
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t?.close();
 });
 
