@@ -36,6 +36,8 @@ import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
+import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
+import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
 import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
@@ -70,6 +72,9 @@ export interface Runtime {
   engine: ViewEngine;
   users: UserService;
   render: RenderPage;
+  /** Media code calls search.upsert(media) / search.remove(id) after every change. */
+  search: SearchService;
+  keywords: KeywordService;
   plugins: PluginManager;
   media: MediaService;
   /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
@@ -104,6 +109,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
     { section: 'config', href: '/admin/config/sectors', label: t('admin.menu.sectors'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/media', label: t('admin.menu.media_display'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/search', label: t('admin.menu.search'), roles: ['admin'] },
+    { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
   ];
 }
@@ -120,6 +126,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
+  const search = await createSearchService({ store, hooks });
+  const keywords = createKeywordService({ store, search });
+  await keywords.ensureTagsGroup();
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
@@ -274,6 +283,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createUsersAdmin({ store, users, render, i18n }));
   app.use(createSectorsAdmin({ sectors, render, i18n }));
   app.use(createSectorPages({ store, sectors, render, i18n }));
+  const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), createKeywordsAdmin({ keywords, render, i18n }));
   app.use(createPluginsAdmin({ plugins, render, i18n }));
   const pageDeps = { store, render, i18n, engine };
   const skeletonPage = createSkeletonPage({
@@ -291,7 +303,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
   app.use(mediaRoutes);
 
   app.use(errors.notFound);
@@ -305,6 +317,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     engine,
     users,
     render,
+    search,
+    keywords,
     plugins,
     media: mediaRoutes.media,
     pageCache,

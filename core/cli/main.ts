@@ -2,9 +2,10 @@ import path from 'node:path';
 import { doctor } from './doctor.ts';
 import { userAdd } from './user-add.ts';
 import { userPasswd } from './user-passwd.ts';
+import { reindexCommand } from './reindex.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print, type CliIO, type Command } from './shared.ts';
 
-const commands: Command[] = [userAdd, userPasswd, doctor];
+const commands: Command[] = [userAdd, userPasswd, doctor, reindexCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -6,7 +6,7 @@ import type { Hooks } from '../plugins/hooks.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage } from '../views/render.ts';
 import path from 'node:path';
-import { createMediaService, type MediaService } from './service.ts';
+import { createMediaService, type MediaService, type MediaServiceDeps } from './service.ts';
 import { createUpload } from './upload.ts';
 import { createFileRoutes } from './serve.ts';
 import { createMediaApi } from './api.ts';
@@ -24,6 +24,8 @@ export interface MediaRoutesDeps {
   render: RenderPage;
   /** The app's CSRF check, run after multer for multipart bodies (see defersCsrf). */
   isCsrfValid: (req: Request) => boolean;
+  /** The search index, kept current on every media change. */
+  search?: MediaServiceDeps['search'];
 }
 
 /** Everything media: files, media pages, admin, API. Mount after the access gate. */

@@ -28,6 +28,8 @@ export interface MediaServiceDeps {
   config: Config;
   logger: Logger;
   hooks: Hooks;
+  /** The search index (core/search), told of every create, edit and delete. */
+  search?: { upsert(media: Media): void; remove(id: string): void };
 }
 
 /** What the `media.accept` filter receives and may turn into a refusal. */
@@ -203,7 +205,10 @@ export function createMediaService(deps: MediaServiceDeps) {
           original: { ...current.original, width: probe.width, height: probe.height },
           processing: { state: 'done', attempts: m.processing.attempts + 1, updatedAt: now() },
         });
-        if (updated) await hooks.runAction('media.updated', updated);
+        if (updated) {
+          deps.search?.upsert(updated);
+          await hooks.runAction('media.updated', updated);
+        }
       } catch (err) {
         const reason = (err as Error).message.slice(0, 500);
         logger.warn({ mediaId: id, reason }, 'media processing failed');
@@ -260,6 +265,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         await rm(abs(installed.folder), { recursive: true, force: true });
         throw toMediaError(err);
       }
+      deps.search?.upsert(media);
       await hooks.runAction('media.created', media);
       if (needsProcessing(media.type)) schedule(media.id);
       return media;
@@ -273,7 +279,10 @@ export function createMediaService(deps: MediaServiceDeps) {
       if (fields.title && fields.title !== m.title) patch.slug = slugify(fields.title);
       if (fields.status === 'published' && !m.publishedAt) patch.publishedAt = now;
       const updated = await store.media.update(id, patch);
-      if (updated) await hooks.runAction('media.updated', updated);
+      if (updated) {
+        deps.search?.upsert(updated);
+        await hooks.runAction('media.updated', updated);
+      }
       return updated;
     },
 
@@ -297,6 +306,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         return undefined;
       }
       await rm(abs(folderOf(m)), { recursive: true, force: true });
+      deps.search?.upsert(updated);
       await hooks.runAction('media.updated', updated);
       if (needsProcessing(updated.type)) schedule(id);
       return updated;
@@ -307,6 +317,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       if (!m) return false;
       await store.media.delete(id);
       await rm(abs(folderOf(m)), { recursive: true, force: true });
+      deps.search?.remove(id);
       await hooks.runAction('media.deleted', m);
       return true;
     },

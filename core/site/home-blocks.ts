@@ -1,9 +1,10 @@
 import MarkdownIt from 'markdown-it';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
+import { mediaCard, type MediaCard } from '../search/index.ts';
 
 /** A media item as the `media-card` partial needs it. */
-export type CardMedia = Pick<Media, 'id' | 'slug' | 'type' | 'title' | 'variants' | 'publishedAt' | 'views'>;
+export type CardMedia = MediaCard;
 
 export type HomeBlock =
   | { kind: 'description'; text: string }
@@ -32,7 +33,7 @@ async function publishedNewestFirst(store: Store): Promise<Media[]> {
   return (await store.media.list()).filter((m) => m.status === 'published').sort((a, b) => date(b).localeCompare(date(a)) || Number(b.id) - Number(a.id));
 }
 
-const card = (m: Media): CardMedia => ({ id: m.id, slug: m.slug, type: m.type, title: m.title, variants: m.variants, publishedAt: m.publishedAt, views: m.views });
+const card = (m: Media): CardMedia => mediaCard(m);
 
 const sorters: Record<HomepageSettings['highlightsSort'], (a: Media, b: Media) => number> = {
   // The list comes newest first; a stable sort keeps that as the tie-break.

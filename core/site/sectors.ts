@@ -3,6 +3,7 @@ import type { I18n } from '../i18n/index.ts';
 import type { Store, Media } from '../store/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { SectorService } from '../sectors/service.ts';
+import { mediaCard } from '../search/index.ts';
 
 export const SECTOR_PAGE_SIZE = 24;
 
@@ -22,7 +23,7 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
     const all = (await deps.store.media.list()).filter((m) => m.sectorId === sector.id && m.status === 'published').sort(sorters[sector.defaultSort] ?? sorters.date);
     const pages = Math.max(1, Math.ceil(all.length / SECTOR_PAGE_SIZE));
     const page = Math.min(pages, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-    const items = all.slice((page - 1) * SECTOR_PAGE_SIZE, page * SECTOR_PAGE_SIZE);
+    const items = all.slice((page - 1) * SECTOR_PAGE_SIZE, page * SECTOR_PAGE_SIZE).map(mediaCard);
     const site = res.locals.site as RequestSite;
     await deps.render(req, res, [`sector-${sector.slug}`, 'sector'], {
       sector,

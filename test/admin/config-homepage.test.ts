@@ -20,7 +20,8 @@ before(async () => {
   const sons = await t.store.sectors.create({ slug: 'sons', title: 'Sons', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
   const images = await t.store.sectors.create({ slug: 'images', title: 'Images', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
   const hidden = await t.store.sectors.create({ slug: 'coulisses', title: 'Coulisses', description: '', order: 2, visible: false, display: 'grid', defaultSort: 'date' });
-  const tags = await t.store.keywordGroups.create({ slug: 'tags', title: 'Tags', multiple: true, inNavigation: false, order: 0 });
+  // The keywords service creates the tags group at start.
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags') ?? (await t.store.keywordGroups.create({ slug: 'tags', title: 'Tags', multiple: true, inNavigation: false, order: 0 }));
   const masques = await t.store.keywords.create({ groupId: tags.id, slug: 'masques', title: 'Masques', description: '' });
   const fetes = await t.store.keywords.create({ groupId: tags.id, slug: 'fetes', title: 'Fêtes', description: '' });
   const day = (n: number) => new Date(Date.UTC(2025, 0, n)).toISOString();
@@ -43,7 +44,7 @@ const home = async () => (await request(t.app).get('/').set(html).expect(200)).t
 const order = (text: string) => [...text.matchAll(/class="home-block (home-[a-z]+)"/g)].map((m) => m[1]);
 const titles = (text: string, block: string) => {
   const section = new RegExp(`class="home-block ${block}"[\\s\\S]*?</section>`).exec(text)?.[0] ?? '';
-  return [...section.matchAll(/<span class="title">([^<]+)<\/span>/g)].map((m) => m[1]);
+  return [...section.matchAll(/<span class="media-card-title">([^<]+)<\/span>/g)].map((m) => m[1]);
 };
 
 test('a new portal shows the default blocks: latest media newest first, sectors, tag cloud; never drafts', async () => {

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, type TestApp } from '../helpers/app.ts';
 import { settingsFormValues } from '../helpers/settings-form.ts';
 import { readSearchSettings, searchDefaults } from '../../core/settings/search.ts';
@@ -31,6 +32,8 @@ test('the page shows the defaults with labelled fields, and a valid save is what
   const res = await save({ defaultSort: 'title', defaultOrder: 'asc', perPage: '48', defaultView: 'list', formFields: ['q', 'type'] });
   assert.equal(res.status, 303);
   assert.deepEqual(await readSearchSettings(t.store), { defaultSort: 'title', defaultOrder: 'asc', perPage: 48, defaultView: 'list', formFields: ['q', 'type'] });
+  const search = await request(t.app).get('/search').set(html).expect(200);
+  assert.match(search.text, /name="per_page" min="\d+" max="\d+" value="48"/);
   const shown = await admin.get(`${PAGE}?done=saved`).set(html);
   assert.match(shown.text, /The settings were saved\./);
   assert.match(shown.text, /<option value="title" selected>Title<\/option>/);

@@ -65,5 +65,5 @@ test('an admin renames the site and reorders the homepage blocks from the admin,
   const blocks = await visitor.locator('.home-block').evaluateAll((els) => els.map((e) => e.className));
   assert.deepEqual(blocks, ['home-block home-editorial', 'home-block home-latest']);
   assert.equal(await visitor.locator('.home-editorial strong').textContent(), 'the archives');
-  assert.equal(await visitor.locator('.home-latest .media-card .title').textContent(), 'Carnaval de Binche');
+  assert.equal(await visitor.locator('.home-latest .media-card .media-card-title').textContent(), 'Carnaval de Binche');
 });

@@ -1,13 +1,13 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serve } from '../helpers/browser.ts';
 import { makeApp, addUser, PASSWORD, tempDir, type TestApp } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
 let t: TestApp;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let base: string;
 let photo: string;
@@ -17,17 +17,13 @@ before(async () => {
   await addUser(t, 'alice', 'admin');
   photo = path.join(await tempDir('kiosque-e2e-'), 'Marché aux fleurs.jpg');
   await jpegWithGps(photo, 1200, 800, 1);
-  server = http.createServer(t.app).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await serve(t.app);
+  base = server.base;
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   await t.close();
 });
 

@@ -1,0 +1,121 @@
+import { Router, type Request, type Response } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { requireRole } from '../auth/require-role.ts';
+import { KeywordInputError, TAGS_GROUP, type KeywordService } from './service.ts';
+
+type Form = Record<string, string>;
+
+/**
+ * /admin/keywords: groups and keywords. Admins do everything; editors may only add keywords to
+ * the tags group (the same rule as inline tag creation on the media form).
+ */
+export function createKeywordsAdmin(deps: { keywords: KeywordService; render: RenderPage; i18n: I18n }): Router {
+  const router = Router();
+  const admin = requireRole('admin');
+  router.use('/admin/keywords', requireRole('admin', 'editor'));
+
+  const lang = (res: Response) => (res.locals.site as RequestSite).lang;
+  const message = (res: Response, err: KeywordInputError) => deps.i18n.t(lang(res), `keywords.errors.${err.code}`, err.vars);
+
+  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Form; rowError?: { id: string; message: string } } = {}, status = 200) {
+    const isAdmin = req.user?.role === 'admin';
+    const groups = await deps.keywords.groups();
+    const all = await deps.keywords.list();
+    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? deps.i18n.t(lang(res), `admin.keywords.done_${req.query.done}`) : undefined;
+    await deps.render(
+      req,
+      res,
+      ['admin-keywords'],
+      {
+        isAdminUser: isAdmin,
+        done,
+        errors: extra.errors ?? {},
+        form: extra.form ?? {},
+        rowError: extra.rowError,
+        creatableGroups: groups.filter((g) => isAdmin || g.slug === TAGS_GROUP).map((g) => ({ ...g, selected: g.id === (extra.form?.group ?? '') })),
+        groups: groups.map((g) => ({
+          ...g,
+          keywords: all.filter((k) => k.groupId === g.id).map((k) => ({ ...k, usage: deps.keywords.usage(k.id) })),
+        })),
+      },
+      { status, title: deps.i18n.t(lang(res), 'admin.keywords.title') },
+    );
+  }
+
+  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const param = (req: Request, name: string) => str((req.params as Record<string, unknown>)[name]);
+
+  router.get('/admin/keywords', (req, res) => show(req, res));
+
+  router.post('/admin/keywords', async (req, res) => {
+    const form = { group: str(body(req).group), title: str(body(req).title) };
+    try {
+      const group = await deps.keywords.group(form.group);
+      if (!group) throw new KeywordInputError('group_not_found', 'group');
+      if (req.user?.role !== 'admin' && group.slug !== TAGS_GROUP) throw new KeywordInputError('tags_only', 'group');
+      await deps.keywords.create(group.id, form.title);
+      res.redirect(303, '/admin/keywords?done=created');
+    } catch (err) {
+      if (!(err instanceof KeywordInputError)) throw err;
+      await show(req, res, { form, errors: { [err.field]: message(res, err) } }, err.code === 'tags_only' ? 403 : 400);
+    }
+  });
+
+  router.post('/admin/keywords/groups', admin, async (req, res) => {
+    const b = body(req);
+    const form = { groupTitle: str(b.title) };
+    try {
+      await deps.keywords.createGroup({ title: form.groupTitle, multiple: b.multiple === 'on', inNavigation: b.inNavigation === 'on' });
+      res.redirect(303, '/admin/keywords?done=group_created');
+    } catch (err) {
+      if (!(err instanceof KeywordInputError)) throw err;
+      await show(req, res, { form, errors: { groupTitle: message(res, err) } }, 400);
+    }
+  });
+
+  router.post('/admin/keywords/groups/:id', admin, async (req, res, next) => {
+    const b = body(req);
+    try {
+      await deps.keywords.updateGroup(param(req, 'id'), { title: b.title === undefined ? undefined : str(b.title), multiple: b.multiple === 'on', inNavigation: b.inNavigation === 'on' });
+      res.redirect(303, '/admin/keywords?done=group_saved');
+    } catch (err) {
+      if (!(err instanceof KeywordInputError)) throw err;
+      if (err.code === 'group_not_found') return next();
+      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+    }
+  });
+
+  router.get('/admin/keywords/:id/delete', admin, async (req, res, next) => {
+    const keyword = await deps.keywords.get(param(req, 'id'));
+    if (!keyword) return next();
+    await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id) }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
+  });
+
+  const actions: Record<string, (id: string, b: Record<string, unknown>) => Promise<unknown>> = {
+    rename: (id, b) => deps.keywords.rename(id, str(b.title)),
+    merge: async (id, b) => {
+      const target = await deps.keywords.resolve(str(b.target).trim());
+      if (!target) throw new KeywordInputError('keyword_not_found', 'target');
+      return deps.keywords.merge(id, target.id);
+    },
+    delete: (id) => deps.keywords.remove(id),
+  };
+  const doneKey: Record<string, string> = { rename: 'renamed', merge: 'merged', delete: 'deleted' };
+
+  router.post('/admin/keywords/:id/:action', admin, async (req, res, next) => {
+    const action = actions[param(req, 'action')];
+    if (!action) return next();
+    try {
+      await action(param(req, 'id'), body(req));
+      res.redirect(303, `/admin/keywords?done=${doneKey[param(req, 'action')]}`);
+    } catch (err) {
+      if (!(err instanceof KeywordInputError)) throw err;
+      if (err.code === 'keyword_not_found' && err.field === 'keyword') return next();
+      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import type { Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { criteria, sortKeys, type SearchService, type SortKey } from '../search/index.ts';
+import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
+import type { KeywordService } from './service.ts';
+
+const PER_PAGE = 24;
+
+/** The sort keyword pages use: the search settings' default when set (config page), else newest first. */
+async function configuredSort(store: Store): Promise<SortKey> {
+  const settings = await store.settings.get<{ defaultSort?: string }>('search');
+  const sort = settings?.defaultSort;
+  return sort && (sortKeys as readonly string[]).includes(sort) && sort !== 'relevance' ? (sort as SortKey) : 'date';
+}
+
+/** /keywords/:group/:keyword (public page) and GET /api/v1/keywords (autocomplete). */
+export function createKeywordRoutes(deps: { store: Store; keywords: KeywordService; search: SearchService; render: RenderPage; i18n: I18n }): Router {
+  const router = Router();
+
+  router.get('/keywords/:group/:keyword', async (req, res, next) => {
+    const keyword = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`);
+    if (!keyword) return next();
+    const pageRaw = typeof req.query.page === 'string' && /^\d{1,9}$/.test(req.query.page) ? Number(req.query.page) : 1;
+    const c = criteria({ keywordIds: [keyword.id], sort: await configuredSort(deps.store), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
+    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
+    let result = await deps.search.search(c, context);
+    if (result.total > 0 && result.page > result.pages) result = await deps.search.search({ ...c, page: result.pages }, context);
+    const base = `/keywords/${keyword.ref}`;
+    await deps.render(
+      req,
+      res,
+      ['keyword'],
+      {
+        keyword,
+        group: keyword.group,
+        total: result.total,
+        items: (await loadMedia(deps.store, result.ids)).map(mediaCard),
+        pagination: pagination(result, (n) => (n === 1 ? base : `${base}?page=${n}`)),
+        related: await deps.keywords.related(keyword.id, 10),
+      },
+      { title: keyword.title },
+    );
+  });
+
+  router.get('/api/v1/keywords', async (req, res) => {
+    const { lang } = res.locals.site as RequestSite;
+    const fail = (field: string, code: string, vars?: Record<string, unknown>) =>
+      res.status(400).json({ error: { code, message: deps.i18n.t(lang, `keywords.errors.${code}`, vars), field } });
+    const groupRaw = typeof req.query.group === 'string' ? req.query.group.trim() : '';
+    const prefix = typeof req.query.prefix === 'string' ? req.query.prefix.slice(0, 100) : '';
+    const limitRaw = typeof req.query.limit === 'string' ? req.query.limit : '20';
+    if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 100) return fail('limit', 'bad_limit');
+    let groupId: string | undefined;
+    if (groupRaw) {
+      const group = await deps.keywords.group(groupRaw);
+      if (!group) return fail('group', 'unknown_group', { value: groupRaw });
+      groupId = group.id;
+    }
+    const list = await deps.keywords.list({ groupId, prefix, limit: Number(limitRaw) });
+    // Usage counts include drafts: staff only.
+    const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
+    res.json({
+      items: list.map((k) => ({ id: k.id, ref: k.ref, group: k.group.slug, groupTitle: k.group.title, slug: k.slug, title: k.title, ...(staff ? { count: deps.keywords.usage(k.id) } : {}) })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,230 @@
+import type { Keyword, KeywordGroup, Media, Store } from '../store/index.ts';
+import type { SearchService } from '../search/index.ts';
+import { fold } from '../search/index.ts';
+import { slugify, titleKey, uniqueSlug } from './slug.ts';
+
+export const TAGS_GROUP = 'tags';
+export const TITLE_MAX = 100;
+
+/** A refusal the user can act on; `code` is an i18n key under `keywords.errors`. */
+export class KeywordInputError extends Error {
+  constructor(public readonly code: string, public readonly field: string, public readonly vars: Record<string, unknown> = {}) {
+    super(code);
+    this.name = 'KeywordInputError';
+  }
+}
+
+export interface KeywordWithGroup extends Keyword {
+  group: KeywordGroup;
+  /** `group/slug`, as in `kw=` and `/keywords/:group/:keyword`. */
+  ref: string;
+}
+
+export interface KeywordService {
+  /** Creates the `tags` group when missing (start). */
+  ensureTagsGroup(): Promise<KeywordGroup>;
+  groups(): Promise<KeywordGroup[]>;
+  group(idOrSlug: string): Promise<KeywordGroup | undefined>;
+  createGroup(input: { title: string; multiple?: boolean; inNavigation?: boolean }): Promise<KeywordGroup>;
+  updateGroup(id: string, patch: { title?: string; multiple?: boolean; inNavigation?: boolean }): Promise<KeywordGroup>;
+  list(filter?: { groupId?: string; prefix?: string; limit?: number }): Promise<KeywordWithGroup[]>;
+  get(id: string): Promise<KeywordWithGroup | undefined>;
+  /** `group/slug` → keyword. */
+  resolve(ref: string): Promise<KeywordWithGroup | undefined>;
+  create(groupId: string, title: string, description?: string): Promise<Keyword>;
+  /**
+   * For media forms and the upload API: `group/keyword` by slug, else (tags group only, when
+   * `createTags`) an existing tag with that title after case folding, else a new tag with that title.
+   */
+  findOrCreate(ref: string, options: { createTags: boolean }): Promise<KeywordWithGroup>;
+  rename(id: string, title: string): Promise<Keyword>;
+  /** How many media (any status) carry the keyword. */
+  usage(id: string): number;
+  /** Moves every media of `sourceId` to `targetId`, then deletes the source. Returns media changed. */
+  merge(sourceId: string, targetId: string): Promise<number>;
+  /** Detaches the keyword from its media, then deletes it. Returns media changed. */
+  remove(id: string): Promise<number>;
+  /** The keywords most often found together with this one, most frequent first. */
+  related(id: string, limit?: number): Promise<Array<KeywordWithGroup & { count: number }>>;
+}
+
+function cleanTitle(raw: string): string {
+  const title = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (!title) throw new KeywordInputError('title_required', 'title');
+  if (title.length > TITLE_MAX) throw new KeywordInputError('title_too_long', 'title', { max: TITLE_MAX });
+  return title;
+}
+
+export function createKeywordService(deps: { store: Store; search: SearchService }): KeywordService {
+  const { store, search } = deps;
+
+  async function withGroups(list: Keyword[]): Promise<KeywordWithGroup[]> {
+    const groups = new Map((await store.keywordGroups.list()).map((g) => [g.id, g]));
+    return list.flatMap((k) => {
+      const group = groups.get(k.groupId);
+      return group ? [{ ...k, group, ref: `${group.slug}/${k.slug}` }] : [];
+    });
+  }
+
+  async function requireGroup(id: string): Promise<KeywordGroup> {
+    const group = await store.keywordGroups.get(id);
+    if (!group) throw new KeywordInputError('group_not_found', 'group');
+    return group;
+  }
+
+  async function requireKeyword(id: string, field = 'keyword'): Promise<Keyword> {
+    const keyword = await store.keywords.get(id);
+    if (!keyword) throw new KeywordInputError('keyword_not_found', field);
+    return keyword;
+  }
+
+  async function checkTitleFree(groupId: string, title: string, exceptId?: string): Promise<void> {
+    const key = titleKey(title);
+    const clash = (await store.keywords.list()).find((k) => k.groupId === groupId && k.id !== exceptId && titleKey(k.title) === key);
+    if (clash) throw new KeywordInputError('title_taken', 'title', { title: clash.title });
+  }
+
+  /** Rewrites media through `fn`, then re-indexes those that changed. */
+  async function rewriteMedia(ids: string[], fn: (m: Media) => string[] | undefined): Promise<number> {
+    const now = new Date().toISOString();
+    const changed = await store.media.updateMany(ids, (m) => {
+      const keywordIds = fn(m);
+      return keywordIds ? { keywordIds, updatedAt: now } : undefined;
+    });
+    for (const id of ids) {
+      const m = await store.media.get(id);
+      if (m) search.upsert(m);
+    }
+    return changed;
+  }
+
+  const service: KeywordService = {
+    async ensureTagsGroup() {
+      const groups = await store.keywordGroups.list();
+      const tags = groups.find((g) => g.slug === TAGS_GROUP);
+      if (tags) return tags;
+      return store.keywordGroups.create({ slug: TAGS_GROUP, title: 'Tags', multiple: true, inNavigation: true, order: 0 });
+    },
+    async groups() {
+      return (await store.keywordGroups.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
+    },
+    async group(idOrSlug) {
+      return (await store.keywordGroups.list()).find((g) => g.id === idOrSlug || g.slug === idOrSlug);
+    },
+    async createGroup(input) {
+      const title = cleanTitle(input.title);
+      const groups = await store.keywordGroups.list();
+      if (groups.some((g) => titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
+      const slug = uniqueSlug(slugify(title, 'group'), (s) => groups.some((g) => g.slug === s));
+      const order = groups.reduce((max, g) => Math.max(max, g.order + 1), 0);
+      return store.keywordGroups.create({ slug, title, multiple: input.multiple ?? true, inNavigation: input.inNavigation ?? false, order });
+    },
+    async updateGroup(id, patch) {
+      const group = await requireGroup(id);
+      const next: Partial<KeywordGroup> = {};
+      if (patch.title !== undefined) {
+        const title = cleanTitle(patch.title);
+        const groups = await store.keywordGroups.list();
+        if (groups.some((g) => g.id !== id && titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
+        next.title = title;
+      }
+      if (patch.multiple !== undefined) next.multiple = patch.multiple;
+      if (patch.inNavigation !== undefined) next.inNavigation = patch.inNavigation;
+      return (await store.keywordGroups.update(group.id, next))!;
+    },
+    async list(filter = {}) {
+      let list = await store.keywords.list();
+      if (filter.groupId) list = list.filter((k) => k.groupId === filter.groupId);
+      if (filter.prefix) {
+        const prefix = fold(filter.prefix).trim();
+        list = list.filter((k) => {
+          const title = fold(k.title);
+          return title.startsWith(prefix) || title.includes(` ${prefix}`);
+        });
+      }
+      list.sort((a, b) => fold(a.title).localeCompare(fold(b.title)));
+      if (filter.limit) list = list.slice(0, filter.limit);
+      return withGroups(list);
+    },
+    async get(id) {
+      const k = await store.keywords.get(id);
+      return k ? (await withGroups([k]))[0] : undefined;
+    },
+    async resolve(ref) {
+      const m = /^([^/]+)\/([^/]+)$/.exec(ref);
+      if (!m) return undefined;
+      const group = (await store.keywordGroups.list()).find((g) => g.slug === m[1]);
+      if (!group) return undefined;
+      const k = (await store.keywords.list()).find((x) => x.groupId === group.id && x.slug === m[2]);
+      return k ? { ...k, group, ref } : undefined;
+    },
+    async create(groupId, rawTitle, description = '') {
+      const group = await requireGroup(groupId);
+      const title = cleanTitle(rawTitle);
+      await checkTitleFree(group.id, title);
+      const inGroup = (await store.keywords.list()).filter((k) => k.groupId === group.id);
+      const slug = uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s));
+      const keyword = await store.keywords.create({ groupId: group.id, slug, title, description });
+      search.keywordChanged(keyword);
+      return keyword;
+    },
+    async findOrCreate(ref, options) {
+      const found = await service.resolve(ref);
+      if (found) return found;
+      const m = /^([^/]+)\/(.+)$/.exec(ref.trim());
+      const group = m && (await service.group(m[1]!));
+      if (!m || !group) throw new KeywordInputError('keyword_not_found', 'keywords');
+      const title = cleanTitle(m[2]!);
+      const same = (await store.keywords.list()).find((k) => k.groupId === group.id && (titleKey(k.title) === titleKey(title) || k.slug === slugify(title)));
+      if (same) return (await service.get(same.id))!;
+      if (group.slug !== TAGS_GROUP || !options.createTags) throw new KeywordInputError(group.slug === TAGS_GROUP ? 'keyword_not_found' : 'tags_only', 'keywords');
+      return (await service.get((await service.create(group.id, title)).id))!;
+    },
+    async rename(id, rawTitle) {
+      const keyword = await requireKeyword(id);
+      const title = cleanTitle(rawTitle);
+      await checkTitleFree(keyword.groupId, title, id);
+      // The slug stays: /keywords/… URLs and kw= bookmarks keep working after a rename.
+      const renamed = (await store.keywords.update(id, { title }))!;
+      search.keywordChanged(renamed);
+      return renamed;
+    },
+    usage(id) {
+      return search.index.idsWithKeyword(id).length;
+    },
+    async merge(sourceId, targetId) {
+      const source = await requireKeyword(sourceId);
+      const target = await requireKeyword(targetId, 'target');
+      if (source.id === target.id) throw new KeywordInputError('merge_same', 'target');
+      const ids = search.index.idsWithKeyword(source.id);
+      const changed = await rewriteMedia(ids, (m) => {
+        if (!m.keywordIds.includes(source.id)) return undefined;
+        return [...new Set(m.keywordIds.map((k) => (k === source.id ? target.id : k)))];
+      });
+      await store.keywords.delete(source.id);
+      search.keywordDeleted(source.id);
+      return changed;
+    },
+    async remove(id) {
+      const keyword = await requireKeyword(id);
+      const ids = search.index.idsWithKeyword(keyword.id);
+      const changed = await rewriteMedia(ids, (m) => (m.keywordIds.includes(keyword.id) ? m.keywordIds.filter((k) => k !== keyword.id) : undefined));
+      await store.keywords.delete(keyword.id);
+      search.keywordDeleted(keyword.id);
+      return changed;
+    },
+    async related(id, limit = 10) {
+      const counts = new Map<string, number>();
+      for (const mediaId of search.index.idsWithKeyword(id)) {
+        const doc = search.index.doc(mediaId);
+        if (!doc || doc.status !== 'published') continue;
+        for (const k of doc.keywordIds) if (k !== id) counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
+      const keywords = await withGroups((await Promise.all(top.map(([k]) => store.keywords.get(k)))).filter((k): k is Keyword => !!k));
+      const byId = new Map(keywords.map((k) => [k.id, k]));
+      return top.flatMap(([k, count]) => (byId.has(k) ? [{ ...byId.get(k)!, count }] : []));
+    },
+  };
+  return service;
+}

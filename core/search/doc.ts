@@ -1,0 +1,74 @@
+import { mediaTypes, type Media, type MediaStatus, type MediaType } from '../store/index.ts';
+import { fold, tokenize } from './fold.ts';
+
+/** What the index keeps of one media item: only what search, sorting and facets need. */
+export interface IndexedDoc {
+  id: string;
+  type: MediaType;
+  status: MediaStatus;
+  sectorId: string | null;
+  keywordIds: string[];
+  /** Dense numbers of the keywords, sector and year, set by the index (for facet counters). */
+  keywordNums: number[];
+  sectorNum: number;
+  /** Index of the type in mediaTypes. */
+  typeNum: number;
+  /** Scratch: the relevance score during one search. */
+  score: number;
+  /** Folded, trimmed. */
+  licence: string;
+  authorId: string | null;
+  /** Publication date (creation date while never published), epoch ms. */
+  date: number;
+  year: number;
+  views: number;
+  /** Searchable forms (see `searchable`): title, description, keyword titles. */
+  title: string;
+  description: string;
+  keywords: string;
+}
+
+export function mediaDate(m: Pick<Media, 'publishedAt' | 'createdAt'>): number {
+  const t = Date.parse(m.publishedAt ?? m.createdAt);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+export function foldLicence(licence: string): string {
+  return fold(licence.trim());
+}
+
+/** `searchableTitleOf` gives a keyword's title already in searchable form. */
+export function keywordText(keywordIds: string[], searchableTitleOf: (id: string) => string | undefined): string {
+  let out = '';
+  for (const id of keywordIds) out += searchableTitleOf(id) ?? '';
+  return out || ' ';
+}
+
+const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
+
+/** The document and the words of its title and description (reused for the posting lists). */
+export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string | undefined): { doc: IndexedDoc; words: string[][] } {
+  const date = mediaDate(m);
+  const titleWords = tokenize(m.title);
+  const descriptionWords = tokenize(m.description);
+  const doc: IndexedDoc = {
+    id: m.id,
+    type: m.type,
+    status: m.status,
+    sectorId: m.sectorId,
+    keywordIds: m.keywordIds.length < 2 || new Set(m.keywordIds).size === m.keywordIds.length ? m.keywordIds.slice() : [...new Set(m.keywordIds)],
+    licence: foldLicence(m.licence ?? ''),
+    authorId: m.authorId,
+    keywordNums: [],
+    sectorNum: -1,
+    typeNum: Math.max(0, mediaTypes.indexOf(m.type)),
+    score: 0,
+    date,
+    year: new Date(date).getUTCFullYear(),
+    views: m.views ?? 0,
+    title: joined(titleWords),
+    description: joined(descriptionWords),
+    keywords: keywordText(m.keywordIds, searchableTitleOf),
+  };
+  return { doc, words: [titleWords, descriptionWords] };
+}

@@ -1,0 +1,11 @@
+export { fold, tokenize, searchable } from './fold.ts';
+export { parseTextQuery, isEmptyText, type TextQuery } from './text-query.ts';
+export * from './criteria.ts';
+export { SearchIndex, type SearchIndexOptions } from './search-index.ts';
+export { createSearchService, type SearchService, type SearchContext } from './service.ts';
+export { dayStart } from './match.ts';
+export { parseSearchParams, searchHref, DEFAULT_PER_PAGE, Q_MAX, views, type SearchQuery, type ParamError, type ParsedSearch, type Resolvers, type View } from './params.ts';
+export { createSearchRoutes } from './routes.ts';
+export { createMediaSearchApi, mediaSummary } from './api.ts';
+export { mediaCard, type MediaCard } from './view-model.ts';
+export { reindex } from './reindex.ts';

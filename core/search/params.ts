@@ -1,0 +1,220 @@
+import { mediaStatuses, mediaTypes, type MediaStatus, type MediaType } from '../store/index.ts';
+import { criteria, PER_PAGE_MAX, PER_PAGE_MIN, sortKeys, type SearchCriteria, type SortKey } from './criteria.ts';
+import { dayStart } from './match.ts';
+
+export const Q_MAX = 500;
+export const DEFAULT_PER_PAGE = 24;
+export const views = ['thumbnails', 'list'] as const;
+export type View = (typeof views)[number];
+
+/** The search as written in the URL (`/search?…`, `/api/v1/media?…`), normalised. */
+export interface SearchQuery {
+  q: string;
+  kw: string[];
+  kw_mode: 'all' | 'any';
+  type: string[];
+  sector: string[];
+  from: string;
+  to: string;
+  licence: string[];
+  author: string[];
+  status: string[];
+  sort: SortKey;
+  order: 'asc' | 'desc' | '';
+  page: number;
+  per_page: number;
+  view: View;
+}
+
+export interface ParamError {
+  /** The query-string parameter at fault. */
+  field: string;
+  /** i18n key under `search.errors`. */
+  code: string;
+  vars?: Record<string, unknown>;
+}
+
+export interface ResolvedKeyword { id: string; ref: string; title: string; groupTitle: string }
+export interface ResolvedSector { id: string; slug: string; title: string }
+export interface ResolvedAuthor { id: string; username: string; displayName: string }
+
+export interface Resolvers {
+  keyword(ref: string): Promise<ResolvedKeyword | undefined>;
+  sector(slug: string): Promise<ResolvedSector | undefined>;
+  author(username: string): Promise<ResolvedAuthor | undefined>;
+}
+
+export interface ParsedSearch {
+  query: SearchQuery;
+  criteria: SearchCriteria;
+  errors: ParamError[];
+  /** True when the visitor gave at least one criterion (text, keyword, type…). */
+  hasCriteria: boolean;
+  keywords: ResolvedKeyword[];
+  sectors: ResolvedSector[];
+  authors: ResolvedAuthor[];
+}
+
+function list(value: unknown): string[] {
+  const raw = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const out: string[] = [];
+  for (const v of raw) {
+    if (typeof v !== 'string') continue;
+    // `kw=a,b` and `kw=a&kw=b` both work (the form's text field sends the first).
+    for (const part of v.split(',')) {
+      const t = part.trim();
+      if (t && !out.includes(t)) out.push(t);
+    }
+  }
+  return out.slice(0, 50);
+}
+
+function one(value: unknown): string {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/**
+ * Reads and checks search parameters. `mode: 'page'` repairs what it can (clamps per_page, drops a
+ * bad criterion) and reports each problem for the form; `mode: 'api'` reports the same problems,
+ * and the caller answers 400 naming the first. Visitors who are not staff always get published media only.
+ */
+export async function parseSearchParams(raw: Record<string, unknown>, options: { mode: 'page' | 'api'; staff: boolean; resolvers: Resolvers; defaultPerPage?: number }): Promise<ParsedSearch> {
+  const errors: ParamError[] = [];
+  const err = (field: string, code: string, vars?: Record<string, unknown>) => errors.push({ field, code, vars });
+
+  let q = one(raw.q);
+  if (q.length > Q_MAX) {
+    err('q', 'q_too_long', { max: Q_MAX });
+    q = q.slice(0, Q_MAX);
+  }
+
+  const keywords: ResolvedKeyword[] = [];
+  const kw: string[] = [];
+  for (const ref of list(raw.kw)) {
+    const k = await options.resolvers.keyword(ref);
+    if (k) {
+      keywords.push(k);
+      kw.push(k.ref);
+    } else err('kw', 'unknown_keyword', { value: ref });
+  }
+  const kwModeRaw = one(raw.kw_mode);
+  if (kwModeRaw && kwModeRaw !== 'all' && kwModeRaw !== 'any') err('kw_mode', 'bad_kw_mode');
+  const kw_mode = kwModeRaw === 'any' ? 'any' : 'all';
+
+  const type: MediaType[] = [];
+  for (const t of list(raw.type)) {
+    if ((mediaTypes as readonly string[]).includes(t)) type.push(t as MediaType);
+    else err('type', 'unknown_type', { value: t });
+  }
+
+  const sectors: ResolvedSector[] = [];
+  for (const slug of list(raw.sector)) {
+    const s = await options.resolvers.sector(slug);
+    if (s) sectors.push(s);
+    else err('sector', 'unknown_sector', { value: slug });
+  }
+
+  let from = one(raw.from);
+  let to = one(raw.to);
+  if (from && Number.isNaN(dayStart(from))) {
+    err('from', 'invalid_date');
+    from = '';
+  }
+  if (to && Number.isNaN(dayStart(to))) {
+    err('to', 'invalid_date');
+    to = '';
+  }
+  if (from && to && from > to) {
+    err('from', 'date_range');
+    from = '';
+    to = '';
+  }
+
+  const licence = list(raw.licence);
+
+  const authors: ResolvedAuthor[] = [];
+  for (const username of list(raw.author)) {
+    const a = await options.resolvers.author(username);
+    if (a) authors.push(a);
+    else err('author', 'unknown_author', { value: username });
+  }
+
+  let status: MediaStatus[] = ['published'];
+  const statusRaw = list(raw.status);
+  if (options.staff && statusRaw.length) {
+    const ok = statusRaw.filter((s): s is MediaStatus => (mediaStatuses as readonly string[]).includes(s));
+    if (ok.length !== statusRaw.length) err('status', 'bad_status');
+    if (ok.length) status = ok;
+  }
+
+  const sortRaw = one(raw.sort);
+  if (sortRaw && !(sortKeys as readonly string[]).includes(sortRaw)) err('sort', 'bad_sort');
+  const sort: SortKey = (sortKeys as readonly string[]).includes(sortRaw) ? (sortRaw as SortKey) : q ? 'relevance' : 'date';
+  const orderRaw = one(raw.order);
+  if (orderRaw && orderRaw !== 'asc' && orderRaw !== 'desc') err('order', 'bad_order');
+  const order = orderRaw === 'asc' || orderRaw === 'desc' ? orderRaw : '';
+
+  const viewRaw = one(raw.view);
+  if (viewRaw && !(views as readonly string[]).includes(viewRaw)) err('view', 'bad_view');
+  const view: View = viewRaw === 'list' ? 'list' : 'thumbnails';
+
+  let page = 1;
+  const pageRaw = one(raw.page);
+  if (pageRaw) {
+    if (/^\d{1,9}$/.test(pageRaw) && Number(pageRaw) >= 1) page = Number(pageRaw);
+    else err('page', 'page_invalid');
+  }
+
+  let per_page = options.defaultPerPage ?? DEFAULT_PER_PAGE;
+  const perRaw = one(raw.per_page);
+  if (perRaw) {
+    const n = /^\d{1,9}$/.test(perRaw) ? Number(perRaw) : Number.NaN;
+    if (Number.isNaN(n)) err('per_page', 'per_page_invalid', { min: PER_PAGE_MIN, max: PER_PAGE_MAX });
+    else if (n < PER_PAGE_MIN || n > PER_PAGE_MAX) {
+      per_page = Math.min(PER_PAGE_MAX, Math.max(PER_PAGE_MIN, n));
+      err('per_page', options.mode === 'api' ? 'per_page_invalid' : 'per_page_range', { min: PER_PAGE_MIN, max: PER_PAGE_MAX, value: per_page });
+    } else per_page = n;
+  }
+
+  const query: SearchQuery = { q, kw, kw_mode, type, sector: sectors.map((s) => s.slug), from, to, licence, author: authors.map((a) => a.username), status: options.staff && statusRaw.length ? status : [], sort, order, page, per_page, view };
+  const c = criteria({
+    q,
+    keywordIds: keywords.map((k) => k.id),
+    kwMode: kw_mode,
+    types: type,
+    sectorIds: sectors.map((s) => s.id),
+    from: from || undefined,
+    to: to || undefined,
+    licences: licence,
+    authorIds: authors.map((a) => a.id),
+    statuses: status,
+    sort,
+    order: order || undefined,
+    page,
+    perPage: per_page,
+  });
+  // A criterion that was given but not understood still counts: the visitor asked for something.
+  const given = (name: string) => list(raw[name]).length > 0;
+  const hasCriteria = Boolean(q) || ['kw', 'type', 'sector', 'from', 'to', 'licence', 'author', 'status'].some(given);
+  return { query, criteria: c, errors, hasCriteria, keywords, sectors, authors };
+}
+
+/** `/search?…` for this query with some parameters changed (`undefined` or `[]` removes one). */
+export function searchHref(base: string, query: SearchQuery, change: Partial<Record<keyof SearchQuery, unknown>> = {}): string {
+  const merged = { ...query, ...change } as Record<string, unknown>;
+  const params = new URLSearchParams();
+  const defaults: Record<string, unknown> = { kw_mode: 'all', page: 1, per_page: DEFAULT_PER_PAGE, view: 'thumbnails', order: '' };
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === '' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const v of value) params.append(key, String(v));
+      continue;
+    }
+    if (defaults[key] === value) continue;
+    if (key === 'sort' && value === (merged.q ? 'relevance' : 'date')) continue;
+    params.append(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${base}?${qs}` : base;
+}

@@ -1,0 +1,17 @@
+import type { Store } from '../store/index.ts';
+import type { ResolvedKeyword, Resolvers } from './params.ts';
+
+/** Turns the slugs and usernames of a search URL into ids, from the store. */
+export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>): Resolvers {
+  return {
+    keyword,
+    async sector(slug) {
+      const s = (await store.sectors.list()).find((x) => x.slug === slug);
+      return s && { id: s.id, slug: s.slug, title: s.title };
+    },
+    async author(username) {
+      const u = await store.users.getByUsername(username);
+      return u && { id: u.id, username: u.username, displayName: u.displayName };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { readSearchSettings } from '../settings/search.ts';
+import { Router, type Request } from 'express';
+import type { Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import { mediaStatuses, mediaTypes } from '../store/index.ts';
+import { PER_PAGE_MAX, PER_PAGE_MIN, sortKeys } from './criteria.ts';
+import { parseSearchParams, searchHref, views, type ResolvedKeyword } from './params.ts';
+import { storeResolvers } from './resolvers.ts';
+import type { SearchService } from './service.ts';
+import { chips, facetView, loadMedia, lookups, mediaCard, pagination } from './view-model.ts';
+
+export interface SearchRoutesDeps {
+  store: Store;
+  search: SearchService;
+  render: RenderPage;
+  i18n: I18n;
+  /** `group/slug` → keyword (the keyword service's resolve). */
+  resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined>;
+}
+
+export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?.role === 'editor';
+
+/** GET /search: the advanced search page, every criterion in the query string. */
+export function createSearchRoutes(deps: SearchRoutesDeps): Router {
+  const router = Router();
+  const resolvers = storeResolvers(deps.store, deps.resolveKeyword);
+
+  router.get('/search', async (req, res) => {
+    const { lang } = res.locals.site as RequestSite;
+    const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
+    const staff = isStaff(req);
+    // Results per page default to the search config page's choice.
+    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaultPerPage: (await readSearchSettings(deps.store)).perPage });
+    const { query } = parsed;
+    const errors: Record<string, string[]> = {};
+    for (const e of parsed.errors) (errors[e.field] ??= []).push(t(`search.errors.${e.code}`, e.vars));
+
+    let result;
+    let notice: string | undefined;
+    if (parsed.hasCriteria) {
+      const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'page' };
+      result = await deps.search.search(parsed.criteria, context);
+      if (result.total > 0 && result.page > result.pages) {
+        notice = t('search.errors.page_past_end', { page: result.page, pages: result.pages });
+        query.page = result.pages;
+        result = await deps.search.search({ ...parsed.criteria, page: result.pages }, context);
+      }
+    }
+    const lookup = await lookups(deps.store);
+    const sectors = (await deps.store.sectors.list()).filter((s) => s.visible || staff).sort((a, b) => a.order - b.order);
+    const items = result ? (await loadMedia(deps.store, result.ids)).map(mediaCard) : [];
+    const page = {
+      query,
+      errors,
+      errorList: Object.values(errors).flat(),
+      notice,
+      hasCriteria: parsed.hasCriteria,
+      result: result && { total: result.total, items, empty: result.total === 0 },
+      chips: chips(parsed, deps.i18n, lang),
+      clearHref: '/search',
+      facets: result?.facets && result.total > 0 ? facetView(result.facets, lookup, t, query) : undefined,
+      pagination: result ? pagination(result, (n) => searchHref('/search', query, { page: n })) : undefined,
+      form: {
+        kw: query.kw.join(', '),
+        types: mediaTypes.map((value) => ({ value, checked: query.type.includes(value) })),
+        sectors: sectors.map((s) => ({ slug: s.slug, title: s.title, selected: query.sector.includes(s.slug) })),
+        sorts: sortKeys.map((value) => ({ value, selected: value === query.sort })),
+        orders: ['', 'asc', 'desc'].map((value) => ({ value, selected: value === query.order })),
+        views: views.map((value) => ({ value, selected: value === query.view })),
+        statuses: staff ? mediaStatuses.map((value) => ({ value, checked: query.status.includes(value) })) : undefined,
+        licence: query.licence.join(', '),
+        author: query.author.join(', '),
+        perPageMin: PER_PAGE_MIN,
+        perPageMax: PER_PAGE_MAX,
+      },
+      viewList: query.view === 'list',
+    };
+    // Bookmarkable, but the results change with every edit: never cached by shared caches.
+    res.setHeader('Cache-Control', 'private, no-cache');
+    await deps.render(req, res, ['search'], page, { title: t('search.title'), status: 200 });
+  });
+
+  return router;
+}

@@ -1,0 +1,312 @@
+import type { Media } from '../store/index.ts';
+import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
+import { keywordText, toIndexedDoc, type IndexedDoc } from './doc.ts';
+import { searchable } from './fold.ts';
+import { matches, prepare, score, type PreparedCriteria } from './match.ts';
+import { Postings, TermList, type PostingList } from './postings.ts';
+import { sortDocs } from './sort.ts';
+import { countFacets } from './facets.ts';
+
+export interface SearchIndexOptions {
+  /** Keyword id → title, for matching keyword names as text. */
+  keywordTitle: (id: string) => string | undefined;
+  /** How many keyword facets to return (the most frequent). */
+  facetLimit?: number;
+}
+
+/**
+ * The in-process search index. Posting lists per word, keyword, type, sector, year, status,
+ * licence and author give a small candidate set (the most selective criterion drives); each
+ * candidate is then checked against every criterion on its compact document.
+ */
+export class SearchIndex {
+  private docs: Array<IndexedDoc | undefined> = [];
+  private slotOf = new Map<string, number>();
+  private words = new Postings();
+  private terms = new TermList();
+  private byKeyword = new Postings();
+  private byType = new Postings();
+  private bySector = new Postings();
+  private byYear = new Postings();
+  private byStatus = new Postings();
+  private byLicence = new Postings();
+  private byAuthor = new Postings();
+  private seen = new Uint32Array(1024);
+  private generation = 0;
+  private keywordTitles = new Map<string, string>();
+  /** Dense numbering of keyword and sector ids, for facet counters (never shrinks until a rebuild). */
+  private keywordNames: string[] = [];
+  private keywordNum = new Map<string, number>();
+  private sectorNames: string[] = [];
+  private sectorNum = new Map<string, number>();
+
+  private number(id: string, names: string[], nums: Map<string, number>): number {
+    let n = nums.get(id);
+    if (n === undefined) {
+      n = names.length;
+      names.push(id);
+      nums.set(id, n);
+    }
+    return n;
+  }
+
+  constructor(private readonly options: SearchIndexOptions) {}
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Replaces the whole content (start, `kiosque reindex`). */
+  rebuild(media: Iterable<Media>): void {
+    this.reset();
+    for (const m of media) this.addMedia(m);
+  }
+
+  /** Indexes a new or changed media item. */
+  upsert(media: Media): void {
+    this.drop(media.id);
+    this.addMedia(media);
+    this.maybeCompact();
+  }
+
+  remove(id: string): boolean {
+    const had = this.drop(id);
+    this.maybeCompact();
+    return had;
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** A keyword was renamed: its media now match the new title. */
+  keywordChanged(keywordId: string): void {
+    this.keywordTitles.delete(keywordId);
+    const list = this.byKeyword.get(keywordId);
+    for (const slot of list ? list.data.slice(0, list.length) : []) {
+      const doc = this.docs[slot];
+      if (!doc || !doc.keywordIds.includes(keywordId)) continue;
+      this.drop(doc.id);
+      this.add({ ...doc, keywords: keywordText(doc.keywordIds, this.titleOf) });
+    }
+    this.maybeCompact();
+  }
+
+  search(c: SearchCriteria): SearchResult {
+    const p = prepare(c);
+    const { docs, exact } = this.candidates(p);
+    const found = exact ? docs : docs.filter((doc) => matches(doc, p));
+    if (c.sort === 'relevance') for (const d of found) d.score = score(d, p.text);
+    const perPage = c.perPage;
+    const pages = Math.max(1, Math.ceil(found.length / perPage));
+    const start = (c.page - 1) * perPage;
+    const page = sortDocs(found, c.sort, c.order, start + perPage).slice(start, start + perPage);
+    const facets: Facets | undefined = c.facets ? countFacets(found, this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
+    return { ids: page.map((d) => d.id), total: found.length, page: c.page, perPage, pages, facets };
+  }
+
+  /** Ids of the media carrying a keyword (live ones). */
+  idsWithKeyword(keywordId: string): string[] {
+    const out: string[] = [];
+    const list = this.byKeyword.get(keywordId);
+    for (let i = 0; i < (list?.length ?? 0); i++) {
+      const doc = this.docs[list!.data[i]!];
+      if (doc && doc.keywordIds.includes(keywordId)) out.push(doc.id);
+    }
+    return out;
+  }
+
+  /** The indexed document of a media item (read-only view). */
+  doc(id: string): Readonly<IndexedDoc> | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.docs[slot];
+  }
+
+  /** A keyword's title in searchable form, folded once per keyword. */
+  private titleOf = (id: string): string | undefined => {
+    let title = this.keywordTitles.get(id);
+    if (title === undefined) {
+      const raw = this.options.keywordTitle(id);
+      title = raw ? searchable(raw) : '';
+      this.keywordTitles.set(id, title);
+    }
+    return title || undefined;
+  };
+
+  private reset(): void {
+    this.docs = [];
+    this.slotOf = new Map();
+    this.words = new Postings();
+    this.terms = new TermList();
+    this.byKeyword = new Postings();
+    this.byType = new Postings();
+    this.bySector = new Postings();
+    this.byYear = new Postings();
+    this.byStatus = new Postings();
+    this.byLicence = new Postings();
+    this.byAuthor = new Postings();
+    this.keywordTitles.clear();
+    this.keywordNames = [];
+    this.keywordNum = new Map();
+    this.sectorNames = [];
+    this.sectorNum = new Map();
+  }
+
+  private addMedia(m: Media): void {
+    const { doc, words } = toIndexedDoc(m, this.titleOf);
+    this.add(doc, words);
+  }
+
+  /** `words`: the title's and description's words when the caller has them already. */
+  private add(doc: IndexedDoc, words?: string[][]): void {
+    const slot = this.docs.length;
+    this.docs.push(doc);
+    this.slotOf.set(doc.id, slot);
+    // Word postings cover titles and descriptions; keyword titles are reached through the keyword
+    // postings (see candidates), which saves a third of the work at build time.
+    // Slots only grow, so "already the last entry" dedupes a word seen twice in one document.
+    const { words: postings, terms } = this;
+    if (words) {
+      for (const list of words) for (const w of list) if (postings.add(w, slot)) terms.add(w);
+    } else {
+      for (const field of [doc.title, doc.description]) {
+        for (const w of field.split(' ')) if (w && postings.add(w, slot)) terms.add(w);
+      }
+    }
+    doc.keywordNums = doc.keywordIds.map((k) => this.number(k, this.keywordNames, this.keywordNum));
+    doc.sectorNum = doc.sectorId === null ? -1 : this.number(doc.sectorId, this.sectorNames, this.sectorNum);
+    for (const k of doc.keywordIds) this.byKeyword.add(k, slot);
+    this.byType.add(doc.type, slot);
+    if (doc.sectorId !== null) this.bySector.add(doc.sectorId, slot);
+    this.byYear.add(String(doc.year), slot);
+    this.byStatus.add(doc.status, slot);
+    this.byLicence.add(doc.licence, slot);
+    if (doc.authorId !== null) this.byAuthor.add(doc.authorId, slot);
+  }
+
+  private drop(id: string): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.docs[slot] = undefined;
+    this.slotOf.delete(id);
+    return true;
+  }
+
+  /** Rebuilds the posting lists once dead entries outnumber live ones. */
+  private maybeCompact(): void {
+    const dead = this.docs.length - this.slotOf.size;
+    if (dead < 1024 || dead < this.slotOf.size) return;
+    const live = this.docs.filter((d): d is IndexedDoc => d !== undefined);
+    const titles = this.keywordTitles;
+    this.reset();
+    this.keywordTitles = titles;
+    for (const doc of live) this.add(doc);
+  }
+
+  /**
+   * The candidate documents: the posting lists of each criterion form a group (OR inside); the
+   * smallest group drives, and the other groups are intersected with it through a mark array as
+   * long as they are not much larger (then a per-document check is cheaper). `exact` says that
+   * every criterion was applied exactly, so the candidates need no further check.
+   */
+  private candidates(p: PreparedCriteria): { docs: IndexedDoc[]; exact: boolean } {
+    const groups: Array<{ lists: PostingList[]; size: number; exact: boolean }> = [];
+    const group = (postings: Postings, keys: Iterable<string>, exact = true) => {
+      const lists: PostingList[] = [];
+      for (const k of keys) {
+        const l = postings.get(k);
+        if (l) lists.push(l);
+      }
+      const g = { lists, size: 0, exact };
+      groups.push(g);
+      return g;
+    };
+    if (p.keywordIds.length) {
+      if (p.kwMode === 'all') for (const k of p.keywordIds) group(this.byKeyword, [k]);
+      else group(this.byKeyword, p.keywordIds);
+    }
+    if (p.types) group(this.byType, p.types);
+    if (p.sectorIds) group(this.bySector, p.sectorIds);
+    if (p.licences) group(this.byLicence, p.licences);
+    if (p.authorIds) group(this.byAuthor, p.authorIds);
+    if (p.statuses) group(this.byStatus, p.statuses);
+    if (p.fromMs !== -Infinity || p.toMs !== Infinity) {
+      const years: string[] = [];
+      for (const key of this.byYear.lists.keys()) {
+        const y = Number(key);
+        if (Date.UTC(y + 1, 0, 1) > p.fromMs && Date.UTC(y, 0, 1) < p.toMs) years.push(key);
+      }
+      group(this.byYear, years, false);
+    }
+    // A phrase needs each of its words (or a keyword title holding the whole phrase); the word order is checked on the survivors.
+    for (const phrase of p.text.phrases) {
+      for (const word of new Set(phrase.split(' '))) this.addKeywordLists(group(this.words, [word], false).lists, ` ${phrase} `);
+    }
+    // Word postings for the prefix, plus the media of keywords whose title has a word with it.
+    for (const term of p.text.terms) this.addKeywordLists(group(this.words, this.terms.withPrefix(term)).lists, ` ${term}`);
+
+    let exact = p.text.excluded.length === 0;
+    if (!groups.length) return { docs: this.docs.filter((d): d is IndexedDoc => d !== undefined), exact };
+    for (const g of groups) for (const l of g.lists) g.size += l.length;
+    groups.sort((a, b) => a.size - b.size);
+    const driver = groups[0]!;
+    if (!driver.exact) exact = false;
+
+    const base = this.nextGenerations(groups.length);
+    const seen = this.seen;
+    const slots: number[] = [];
+    for (const { data, length } of driver.lists) {
+      for (let i = 0; i < length; i++) {
+        const slot = data[i]!;
+        if (seen[slot] === base) continue;
+        seen[slot] = base;
+        slots.push(slot);
+      }
+    }
+    let level = base;
+    for (let g = 1; g < groups.length; g++) {
+      const { lists, size, exact: groupExact } = groups[g]!;
+      if (size > 32 * Math.max(slots.length, 64)) {
+        exact = false;
+        continue;
+      }
+      if (!groupExact) exact = false;
+      for (const { data, length } of lists) {
+        for (let i = 0; i < length; i++) {
+          const slot = data[i]!;
+          if (seen[slot] === level) seen[slot] = level + 1;
+        }
+      }
+      level++;
+    }
+    const docs: IndexedDoc[] = [];
+    for (const slot of slots) {
+      if (seen[slot] !== level) continue;
+      const doc = this.docs[slot];
+      if (doc) docs.push(doc);
+    }
+    return { docs, exact };
+  }
+
+  /** Adds to `lists` the postings of every keyword whose title contains `needle`. */
+  private addKeywordLists(lists: PostingList[], needle: string): void {
+    for (const [id, title] of this.keywordTitles) {
+      if (!title.includes(needle)) continue;
+      const list = this.byKeyword.get(id);
+      if (list) lists.push(list);
+    }
+  }
+
+  /** Reserves `count + 1` consecutive mark values for one query. */
+  private nextGenerations(count: number): number {
+    if (this.seen.length < this.docs.length) this.seen = new Uint32Array(Math.max(this.docs.length, this.seen.length * 2));
+    if (this.generation + count + 2 >= 0xffffffff) {
+      this.seen.fill(0);
+      this.generation = 0;
+    }
+    const base = this.generation + 1;
+    this.generation += count + 1;
+    return base;
+  }
+
+}

@@ -1,0 +1,83 @@
+import type { Keyword, Media, Store } from '../store/index.ts';
+import type { Hooks } from '../plugins/hooks.ts';
+import type { SearchCriteria, SearchResult } from './criteria.ts';
+import { SearchIndex } from './search-index.ts';
+
+/** Who is asking: plugins' `search.query` / `search.results` filters get it as their second argument. */
+export interface SearchContext {
+  user: { id: string; role: string } | null;
+  /** `page` (/search), `api` (/api/v1/media), `keyword` (/keywords/…), `admin`. */
+  source: string;
+}
+
+/**
+ * The search service the rest of core talks to. Media code calls `upsert(media)` after every
+ * create/update and `remove(id)` after every delete; the keyword service calls `keywordChanged`.
+ */
+export interface SearchService {
+  readonly index: SearchIndex;
+  search(criteria: SearchCriteria, context: SearchContext): Promise<SearchResult>;
+  upsert(media: Media): void;
+  remove(id: string): void;
+  keywordChanged(keyword: Pick<Keyword, 'id' | 'title'>): void;
+  keywordDeleted(id: string): void;
+  /** Rebuilds everything from the store (start, `kiosque reindex`); returns counts and time taken. */
+  reindex(): Promise<{ media: number; ms: number }>;
+}
+
+export async function createSearchService(deps: { store: Store; hooks: Hooks; facetLimit?: number }): Promise<SearchService> {
+  const titles = new Map<string, string>();
+  const index = new SearchIndex({ keywordTitle: (id) => titles.get(id), facetLimit: deps.facetLimit });
+
+  async function reindex() {
+    const started = performance.now();
+    titles.clear();
+    for (const k of await deps.store.keywords.list()) titles.set(k.id, k.title);
+    const media = await deps.store.media.list();
+    index.rebuild(media);
+    return { media: media.length, ms: performance.now() - started };
+  }
+  await reindex();
+
+  return {
+    index,
+    async search(criteria, context) {
+      let filtered = await deps.hooks.applyFilter('search.query', criteria, context);
+      // A plugin that returns something unusable must not break search: keep the parsed criteria.
+      filtered = filtered && typeof filtered === 'object' ? { ...criteria, ...filtered } : criteria;
+      let result: SearchResult;
+      try {
+        result = index.search(filtered);
+      } catch {
+        filtered = criteria;
+        result = index.search(criteria);
+      }
+      return deps.hooks.applyFilter('search.results', result, { criteria: filtered, ...context });
+    },
+    upsert(media) {
+      index.upsert(media);
+      // A keyword created by other code (e.g. an inline tag) without keywordChanged: fetch its
+      // title, then re-index its media. The store answers from memory, before the next request.
+      const unknown = media.keywordIds.filter((id) => !titles.has(id));
+      if (unknown.length) {
+        void Promise.all(unknown.map((id) => deps.store.keywords.get(id))).then((found) => {
+          for (const k of found) {
+            if (!k || titles.get(k.id) === k.title) continue;
+            titles.set(k.id, k.title);
+            index.keywordChanged(k.id);
+          }
+        });
+      }
+    },
+    remove: (id) => void index.remove(id),
+    keywordChanged(keyword) {
+      titles.set(keyword.id, keyword.title);
+      index.keywordChanged(keyword.id);
+    },
+    keywordDeleted(id) {
+      titles.delete(id);
+      index.keywordChanged(id);
+    },
+    reindex,
+  };
+}

@@ -1,0 +1,107 @@
+import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
+import type { I18n, Language } from '../i18n/index.ts';
+import type { Facets, SearchResult } from './criteria.ts';
+import { searchHref, type ParsedSearch, type SearchQuery } from './params.ts';
+
+/** What a media card needs (themes/default/partials/media-card.hbs). */
+export interface MediaCard {
+  id: string;
+  href: string;
+  title: string;
+  type: string;
+  /** Publication date (creation date for drafts), ISO. */
+  when: string;
+  thumb: string | null;
+  status: string;
+  views: number;
+}
+
+export function mediaCard(m: Media): MediaCard {
+  return {
+    id: m.id,
+    href: `/media/${m.id}`,
+    title: m.title,
+    type: m.type,
+    when: m.publishedAt ?? m.createdAt,
+    thumb: m.variants?.thumb ? `/files/${m.id}/thumb` : null,
+    status: m.status,
+    views: m.views,
+  };
+}
+
+export async function loadMedia(store: Store, ids: string[]): Promise<Media[]> {
+  return (await Promise.all(ids.map((id) => store.media.get(id)))).filter((m): m is Media => !!m);
+}
+
+interface Lookup {
+  keyword(id: string): { ref: string; title: string; group: string } | undefined;
+  sector(id: string): Sector | undefined;
+}
+
+export async function lookups(store: Store): Promise<Lookup> {
+  const [keywords, groups, sectors] = await Promise.all([store.keywords.list(), store.keywordGroups.list(), store.sectors.list()]);
+  const groupById = new Map<string, KeywordGroup>(groups.map((g) => [g.id, g]));
+  const kwById = new Map<string, Keyword>(keywords.map((k) => [k.id, k]));
+  const sectorById = new Map(sectors.map((s) => [s.id, s]));
+  return {
+    keyword(id) {
+      const k = kwById.get(id);
+      const g = k && groupById.get(k.groupId);
+      return k && g ? { ref: `${g.slug}/${k.slug}`, title: k.title, group: g.title } : undefined;
+    },
+    sector: (id) => sectorById.get(id),
+  };
+}
+
+/** Facets with display labels and, for the page, the link that adds each as a filter. */
+export function facetView(facets: Facets, lookup: Lookup, t: (key: string) => string, query?: SearchQuery) {
+  const link = (change: Partial<Record<keyof SearchQuery, unknown>>) => (query ? searchHref('/search', query, { ...change, page: 1 }) : undefined);
+  return {
+    keywords: facets.keywords.flatMap((f) => {
+      const k = lookup.keyword(f.value);
+      if (!k || query?.kw.includes(k.ref)) return [];
+      return [{ ref: k.ref, title: k.title, group: k.group, count: f.count, href: link({ kw: [...(query?.kw ?? []), k.ref] }) }];
+    }),
+    types: facets.types.filter((f) => !query?.type.includes(f.value)).map((f) => ({ value: f.value, label: t(`search.type_${f.value}`), count: f.count, href: link({ type: [...(query?.type ?? []), f.value] }) })),
+    years: facets.years.map((f) => ({ value: f.value, count: f.count, href: link({ from: `${f.value}-01-01`, to: `${f.value}-12-31` }) })),
+    sectors: facets.sectors.flatMap((f) => {
+      const s = lookup.sector(f.value);
+      if (!s || query?.sector.includes(s.slug)) return [];
+      return [{ slug: s.slug, title: s.title, count: f.count, href: link({ sector: [...(query?.sector ?? []), s.slug] }) }];
+    }),
+  };
+}
+
+/** The active filters as chips, each with the link that removes it. */
+export function chips(parsed: ParsedSearch, i18n: I18n, lang: Language) {
+  const { query } = parsed;
+  const t = (key: string, vars?: Record<string, unknown>) => i18n.t(lang, key, vars);
+  const out: Array<{ label: string; href: string }> = [];
+  const add = (label: string, change: Partial<Record<keyof SearchQuery, unknown>>) => out.push({ label, href: searchHref('/search', query, { ...change, page: 1 }) });
+  if (query.q) add(t('search.chip_q', { value: query.q }), { q: '' });
+  for (const k of parsed.keywords) add(t('search.chip_keyword', { group: k.groupTitle, keyword: k.title }), { kw: query.kw.filter((x) => x !== k.ref) });
+  for (const type of query.type) add(t('search.chip_type', { value: t(`search.type_${type}`) }), { type: query.type.filter((x) => x !== type) });
+  for (const s of parsed.sectors) add(t('search.chip_sector', { value: s.title }), { sector: query.sector.filter((x) => x !== s.slug) });
+  if (query.from) add(t('search.chip_from', { value: query.from }), { from: '' });
+  if (query.to) add(t('search.chip_to', { value: query.to }), { to: '' });
+  for (const l of query.licence) add(t('search.chip_licence', { value: l }), { licence: query.licence.filter((x) => x !== l) });
+  for (const a of parsed.authors) add(t('search.chip_author', { value: a.displayName || a.username }), { author: query.author.filter((x) => x !== a.username) });
+  for (const s of query.status) add(t('search.chip_status', { value: t(`search.status_${s}`) }), { status: query.status.filter((x) => x !== s) });
+  return out;
+}
+
+/** Previous/next and a window of page numbers around the current one. */
+export function pagination(result: SearchResult, hrefFor: (page: number) => string) {
+  if (result.pages <= 1) return undefined;
+  const pages: Array<{ n: number; href: string; current: boolean }> = [];
+  const first = Math.max(1, result.page - 3);
+  const last = Math.min(result.pages, result.page + 3);
+  for (let n = first; n <= last; n++) pages.push({ n, href: hrefFor(n), current: n === result.page });
+  return {
+    pages,
+    page: result.page,
+    total: result.pages,
+    previous: result.page > 1 ? hrefFor(result.page - 1) : undefined,
+    next: result.page < result.pages ? hrefFor(result.page + 1) : undefined,
+  };
+}

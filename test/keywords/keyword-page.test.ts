@@ -1,0 +1,48 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { makeApp, type TestApp } from '../helpers/app.ts';
+import { mediaInput } from '../search/fixtures.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await makeApp();
+  const kws = t.app.kiosque.keywords;
+  const tags = (await kws.group('tags'))!.id;
+  const masques = await kws.create(tags, 'Masques');
+  const venise = await kws.create(tags, 'Venise');
+  const xss = await kws.create(tags, '"><b>gras</b>');
+  for (let i = 0; i < 26; i++) {
+    const day = `2020-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`;
+    const m = await t.store.media.create(mediaInput({ title: `Masque ${i}`, keywordIds: i < 3 ? [masques.id, venise.id] : [masques.id, xss.id].slice(0, i === 5 ? 2 : 1), createdAt: day, publishedAt: day }));
+    t.app.kiosque.search.upsert(m);
+  }
+  const draft = await t.store.media.create(mediaInput({ title: 'Masque caché', keywordIds: [masques.id], status: 'draft' }));
+  t.app.kiosque.search.upsert(draft);
+});
+after(() => t.close());
+
+const html = (path: string) => request(t.app).get(path).set('Accept', 'text/html');
+
+test('a keyword page: breadcrumb, published media paginated, related keywords', async () => {
+  const res = await html('/keywords/tags/masques').expect(200);
+  assert.match(res.text, /<ol>\s*<li><a href="\/">Home<\/a><\/li>\s*<li><a href="\/search">Keywords<\/a><\/li>\s*<li>Tags<\/li>\s*<li aria-current="page">Masques<\/li>/);
+  assert.match(res.text, /Media \(26\)/, 'the draft is not counted');
+  assert.doesNotMatch(res.text, /Masque caché/);
+  assert.match(res.text, /Page 1 of 2/);
+  assert.match(res.text, /Masque 25/, 'newest first');
+  assert.match(res.text, /<a href="\/keywords\/tags\/venise">Tags \/ Venise<\/a> \(3\)/);
+  const last = await html('/keywords/tags/masques?page=2').expect(200);
+  assert.match(last.text, /Page 2 of 2/);
+  assert.match(last.text, /Masque 0/);
+  const past = await html('/keywords/tags/masques?page=9').expect(200);
+  assert.match(past.text, /Page 2 of 2/);
+});
+
+test('keyword titles are escaped; unknown keywords are 404', async () => {
+  const res = await html('/keywords/tags/masques').expect(200);
+  assert.doesNotMatch(res.text, /<b>gras<\/b>/);
+  assert.match(res.text, /&quot;&gt;&lt;b&gt;gras&lt;\/b&gt;/);
+  await html('/keywords/tags/nothing').expect(404);
+  await html('/keywords/nogroup/masques').expect(404);
+});

@@ -1,0 +1,120 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
+import type { Media } from '../../core/store/index.ts';
+import { mediaInput } from './fixtures.ts';
+
+let t: TestApp;
+const ids: Record<string, string> = {};
+
+async function addMedia(key: string, over: Partial<Omit<Media, 'id'>>) {
+  const m = await t.store.media.create(mediaInput(over));
+  t.app.kiosque.search.upsert(m);
+  ids[key] = m.id;
+  return m;
+}
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'eddie', 'editor');
+  const kw = t.app.kiosque.keywords;
+  const tags = (await kw.group('tags'))!;
+  const masques = await kw.create(tags.id, 'Masques');
+  const ete = await kw.create(tags.id, 'Été');
+  const xss = await kw.create(tags.id, '<script>alert(1)</script>');
+  const sector = await t.store.sectors.create({ slug: 'fetes', title: 'Fêtes', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
+  await addMedia('carnaval', { title: 'Le carnaval de Venise', description: 'Des masques', keywordIds: [masques.id, ete.id], type: 'image', sectorId: sector.id, createdAt: '2023-02-01T10:00:00Z', publishedAt: '2023-02-01T10:00:00Z', variants: { thumb: { file: 'd/1.webp', mime: 'image/webp', size: 10 } } });
+  await addMedia('medias', { title: 'Médias du monde', description: 'Un film', keywordIds: [ete.id], type: 'video', createdAt: '2024-06-01T10:00:00Z', publishedAt: '2024-06-01T10:00:00Z' });
+  await addMedia('draft', { title: 'Brouillon masqué', keywordIds: [masques.id], status: 'draft' });
+  await addMedia('xss', { title: '<img src=x onerror=alert(2)>', keywordIds: [xss.id], type: 'document', createdAt: '2022-01-01T00:00:00Z', publishedAt: '2022-01-01T00:00:00Z' });
+  for (let i = 0; i < 14; i++) await addMedia(`bulk${i}`, { title: `Photo numéro ${i}`, type: 'image', createdAt: `2021-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`, publishedAt: `2021-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` });
+});
+after(() => t.close());
+
+const html = (path: string, lang = 'en') => request(t.app).get(path).set('Accept', 'text/html').set('Accept-Language', lang);
+
+test('no criteria: "Your search is empty." in both languages', async () => {
+  const en = await html('/search').expect(200);
+  assert.match(en.text, /Your search is empty\./);
+  const fr = await html('/search?lang=fr', 'fr').expect(200);
+  assert.match(fr.text, /Votre recherche est vide\./);
+});
+
+test('criteria without result: the no-result message in both languages', async () => {
+  const en = await html('/search?q=zzzznothing').expect(200);
+  assert.match(en.text, /Media \(0\)/);
+  assert.match(en.text, /No media matching your criteria is available on the site\./);
+  const fr = await html('/search?q=zzzznothing&lang=fr', 'fr').expect(200);
+  assert.match(fr.text, /Aucun média correspondant à vos critères n(&#x27;|')est disponible sur le site\./);
+});
+
+test('a search without accents finds accented titles, counts and links media cards with thumbs', async () => {
+  const res = await html('/search?q=medias').expect(200);
+  assert.match(res.text, /Media \(1\)/);
+  assert.match(res.text, new RegExp(`href="/media/${ids.medias}"`));
+  const carnaval = await html('/search?q=CARNAVAL').expect(200);
+  assert.match(carnaval.text, new RegExp(`<img src="/files/${ids.carnaval}/thumb"`));
+});
+
+test('keyword chip reads "Keyword: Tags / Masques" and its remove link drops only that keyword', async () => {
+  const res = await html('/search?kw=tags/masques&type=image').expect(200);
+  assert.match(res.text, /Keyword: Tags \/ Masques/);
+  assert.match(res.text, /Media \(1\)/);
+  const remove = /<span>Keyword: Tags \/ Masques<\/span> <a href="([^"]+)"/.exec(res.text);
+  assert.ok(remove, 'chip with a remove link');
+  assert.equal(remove[1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), '/search?type=image');
+});
+
+test('drafts are invisible to visitors, even with status=draft; staff may search them', async () => {
+  const visitor = await html('/search?q=brouillon&status=draft').expect(200);
+  assert.match(visitor.text, /Media \(0\)/);
+  const editor = await signIn(t, 'eddie');
+  const staff = await editor.get('/search?q=brouillon&status=draft').set('Accept', 'text/html').expect(200);
+  assert.match(staff.text, /Media \(1\)/);
+});
+
+test('invalid dates and from > to give a message on the form, not an error page', async () => {
+  const bad = await html('/search?q=carnaval&from=2024-02-31').expect(200);
+  assert.match(bad.text, /Enter a real date as YYYY-MM-DD\./);
+  assert.match(bad.text, /Media \(1\)/);
+  const reversed = await html('/search?from=2024-05-01&to=2023-01-01&lang=fr', 'fr').expect(200);
+  assert.match(reversed.text, /La date de début est postérieure à la date de fin/);
+});
+
+test('per_page out of range is clamped with a message; a page past the end shows the last page', async () => {
+  const clamped = await html('/search?type=image&per_page=500').expect(200);
+  assert.match(clamped.text, /Choose between 6 and 100 media per page; 100 was used\./);
+  const small = await html('/search?type=image&per_page=2').expect(200);
+  assert.match(small.text, /Page 1 of 3/);
+  const past = await html('/search?type=image&per_page=6&page=99').expect(200);
+  assert.match(past.text, /There is no page 99; here is the last page \(3\)\./);
+  assert.match(past.text, /Page 3 of 3/);
+});
+
+test('proposed filters carry counts over all results', async () => {
+  const res = await html('/search?from=2021-01-01&per_page=6').expect(200);
+  assert.match(res.text, /Media \(17\)/);
+  assert.match(res.text, /Image<\/a> \(15\)/);
+  assert.match(res.text, /Video<\/a> \(1\)/);
+  assert.match(res.text, /2021<\/a> \(14\)/);
+  assert.match(res.text, /Tags \/ Été<\/a> \(2\)/);
+  const typed = await html('/search?type=image&type=video&per_page=6').expect(200);
+  assert.match(typed.text, /Media \(16\)/);
+  assert.doesNotMatch(typed.text, /Video<\/a> \(1\)/, 'an active type is not proposed again');
+});
+
+test('what the user typed and keyword titles are rendered escaped', async () => {
+  const res = await html('/search?q=%3Cscript%3Ealert(9)%3C%2Fscript%3E&kw=tags/script-alert-1-script').expect(200);
+  assert.doesNotMatch(res.text, /<script>alert/);
+  assert.match(res.text, /&lt;script&gt;alert\(9\)&lt;\/script&gt;/);
+  assert.match(res.text, /Keyword: Tags \/ &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  const kwPage = await html('/search?kw=tags/script-alert-1-script').expect(200);
+  assert.doesNotMatch(kwPage.text, /<img src=x/);
+  assert.match(kwPage.text, /&lt;img src&#x3D;x onerror&#x3D;alert\(2\)&gt;/);
+});
+
+test('unknown keyword: message naming it on the page', async () => {
+  const res = await html('/search?kw=tags/nope').expect(200);
+  assert.match(res.text, /Unknown keyword: tags\/nope\./);
+});
