@@ -279,7 +279,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
-  app.use(createSiteRoutes({ store, render, i18n, hooks, assets }));
+  app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
   app.use(createSectorsAdmin({ sectors, render, i18n }));
   app.use(createSectorPages({ store, sectors, render, i18n }));

@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
-import { mediaCard, type MediaCard } from '../search/index.ts';
+import { criteria, mediaCard, type MediaCard, type SearchCriteria, type SearchService } from '../search/index.ts';
 
 /** A media item as the `media-card` partial needs it. */
 export type CardMedia = MediaCard;
@@ -23,24 +23,7 @@ export function createEditorialRenderer() {
   return (source: string) => md.render(source);
 }
 
-/**
- * The published media the homepage draws from, newest first.
- * TODO(search): use the search index's posting lists once core/search is on main; this scan
- * copies every record and is the only place to change.
- */
-async function publishedNewestFirst(store: Store): Promise<Media[]> {
-  const date = (m: Media) => m.publishedAt ?? m.createdAt;
-  return (await store.media.list()).filter((m) => m.status === 'published').sort((a, b) => date(b).localeCompare(date(a)) || Number(b.id) - Number(a.id));
-}
-
 const card = (m: Media): CardMedia => mediaCard(m);
-
-const sorters: Record<HomepageSettings['highlightsSort'], (a: Media, b: Media) => number> = {
-  // The list comes newest first; a stable sort keeps that as the tie-break.
-  date: () => 0,
-  title: (a, b) => a.title.localeCompare(b.title),
-  popularity: (a, b) => b.views - a.views,
-};
 
 function keywordByTarget(target: string, groups: KeywordGroup[], keywords: Keyword[]): { keyword: Keyword; group: KeywordGroup } | undefined {
   const [g, k] = target.split('/');
@@ -50,12 +33,17 @@ function keywordByTarget(target: string, groups: KeywordGroup[], keywords: Keywo
 }
 
 /** The homepage's blocks, in the configured order, as plain data for the theme's `home` template. */
-export function createHomeBlocks(deps: { store: Store }) {
+export function createHomeBlocks(deps: { store: Store; search: SearchService }) {
   const editorial = createEditorialRenderer();
+  const { store } = deps;
+  /** Published media by the search index (posting lists, no scan of the store), loaded in order. */
+  async function find(partial: Partial<SearchCriteria>, count: number): Promise<Media[]> {
+    const result = deps.search.index.search(criteria({ sort: 'date', perPage: Math.max(count, 6), facets: false, ...partial, statuses: ['published'] }));
+    const found = await Promise.all(result.ids.slice(0, count).map((id) => store.media.get(id)));
+    return found.filter((m): m is Media => !!m && m.status === 'published');
+  }
+
   return async (settings: HomepageSettings, context: { description: string; highlightsDefaultTitle: string }): Promise<HomeBlock[]> => {
-    const { store } = deps;
-    const needsMedia = settings.blocks.some((b) => b !== 'description' && b !== 'editorial');
-    const published = needsMedia ? await publishedNewestFirst(store) : [];
     const n = settings.itemsPerBlock;
     let sectors: Sector[] | undefined;
     const sectorList = async () => (sectors ??= (await store.sectors.list()).sort((a, b) => a.order - b.order));
@@ -72,42 +60,41 @@ export function createHomeBlocks(deps: { store: Store }) {
           if (settings.editorial.trim()) blocks.push({ kind, html: editorial(settings.editorial) });
           break;
         case 'featured': {
-          const byId = new Map(published.map((m) => [m.id, m]));
-          const items = settings.featuredMedia.map((id) => byId.get(id)).filter((m): m is Media => !!m).map(card);
+          const found = await Promise.all(settings.featuredMedia.map((id) => store.media.get(id)));
+          const items = found.filter((m): m is Media => !!m && m.status === 'published').map(card);
           if (items.length) blocks.push({ kind, items });
           break;
         }
         case 'latest':
-          blocks.push({ kind, items: published.slice(0, settings.latestCount).map(card) });
+          blocks.push({ kind, items: (await find({}, settings.latestCount)).map(card) });
           break;
         case 'highlights': {
           let chosen: Media[] = [];
           let href: string | undefined;
+          const sort = { sort: settings.highlightsSort, order: settings.highlightsSort === 'title' ? 'asc' : 'desc' } as const;
           if (settings.highlightsSource === 'sector') {
             const sector = (await sectorList()).find((s) => s.slug === settings.highlightsTarget && s.visible);
             if (sector) {
-              chosen = published.filter((m) => m.sectorId === sector.id);
+              chosen = await find({ ...sort, sectorIds: [sector.id] }, n);
               href = `/sectors/${sector.slug}`;
             }
           } else {
             const { groups, keywords } = await keywordLists();
-            const found = keywordByTarget(settings.highlightsTarget, groups, keywords);
-            if (found) {
-              chosen = published.filter((m) => m.keywordIds.includes(found.keyword.id));
-              href = `/keywords/${found.group.slug}/${found.keyword.slug}`;
+            const target = keywordByTarget(settings.highlightsTarget, groups, keywords);
+            if (target) {
+              chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n);
+              href = `/keywords/${target.group.slug}/${target.keyword.slug}`;
             }
           }
-          const items = [...chosen].sort(sorters[settings.highlightsSort]).slice(0, n).map(card);
-          if (items.length) blocks.push({ kind, title: settings.highlightsTitle || context.highlightsDefaultTitle, href, items });
+          if (chosen.length) blocks.push({ kind, title: settings.highlightsTitle || context.highlightsDefaultTitle, href, items: chosen.map(card) });
           break;
         }
         case 'tagCloud': {
           const { groups, keywords } = await keywordLists();
-          const counts = new Map<string, number>();
-          for (const m of published) for (const id of m.keywordIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+          const facets = deps.search.index.search(criteria({ perPage: 6, facets: true, statuses: ['published'] })).facets?.keywords ?? [];
+          const counts = new Map(facets.map((f) => [f.value, f.count]));
           const groupOf = new Map(groups.map((g) => [g.id, g]));
-          const used = keywords.filter((k) => (counts.get(k.id) ?? 0) > 0 && groupOf.has(k.groupId));
-          const top = used.sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
+          const top = keywords.filter((k) => (counts.get(k.id) ?? 0) > 0 && groupOf.has(k.groupId)).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
           // Weights 1 to 5 on a log scale: the most used keyword is 5.
           const max = Math.max(1, ...top.map((k) => counts.get(k.id)!));
           const tags = top
@@ -120,10 +107,11 @@ export function createHomeBlocks(deps: { store: Store }) {
           break;
         }
         case 'sectors': {
-          const list = (await sectorList()).filter((s) => s.visible);
-          const out = list
-            .map((s) => ({ title: s.title, href: `/sectors/${s.slug}`, items: published.filter((m) => m.sectorId === s.id).slice(0, n).map(card) }))
-            .filter((s) => s.items.length > 0);
+          const out = [];
+          for (const s of (await sectorList()).filter((x) => x.visible)) {
+            const items = (await find({ sectorIds: [s.id] }, n)).map(card);
+            if (items.length) out.push({ title: s.title, href: `/sectors/${s.slug}`, items });
+          }
           if (out.length) blocks.push({ kind, sectors: out });
           break;
         }

@@ -5,10 +5,11 @@ import type { Store } from '../store/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { readHomepage } from '../settings/homepage.ts';
 import { createHomeBlocks } from './home-blocks.ts';
+import type { SearchService } from '../search/index.ts';
 
-export function createSiteRoutes(deps: { store: Store; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
+export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
   const router = Router();
-  const homeBlocks = createHomeBlocks({ store: deps.store });
+  const homeBlocks = createHomeBlocks({ store: deps.store, search: deps.search });
 
   router.get('/', async (req, res) => {
     const site = res.locals.site as RequestSite;

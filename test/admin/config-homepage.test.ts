@@ -31,6 +31,8 @@ before(async () => {
   await add('Marée', { sectorId: images.id, publishedAt: day(3), views: 20, keywordIds: [masques.id] });
   await add('Brouillon', { sectorId: sons.id, status: 'draft', publishedAt: null, views: 999, keywordIds: [masques.id] });
   await add('Caché', { sectorId: hidden.id, publishedAt: day(4) });
+  // Records made straight in the store: the search index (which the homepage reads) learns of them by a rebuild.
+  await t.app.kiosque.search.reindex();
 });
 after(() => t.close());
 

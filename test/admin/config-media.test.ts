@@ -21,6 +21,8 @@ before(async () => {
   const mo = await addUser(t, 'mo', 'member');
   admin = await signIn(t, 'ada');
   item = await t.store.media.create(mediaRecord({ title: 'Carnaval', slug: 'carnaval', type: 'video', views: 42, publishedAt: '2025-03-01T10:00:00.000Z', authorId: mo.id, licence: 'cc-by-sa' }));
+  // Records made straight in the store: the search index (which the homepage reads) learns of them by a rebuild.
+  await t.app.kiosque.search.reindex();
 });
 after(() => t.close());
 

@@ -15,6 +15,8 @@ before(async () => {
   t = await makeApp();
   await addUser(t, 'alice', 'admin');
   await t.store.media.create(mediaRecord({ title: 'Carnaval de Binche', slug: 'carnaval' }));
+  // Records made straight in the store: the search index (which the homepage reads) learns of them by a rebuild.
+  await t.app.kiosque.search.reindex();
   server = http.createServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
