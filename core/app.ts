@@ -35,6 +35,7 @@ import { createUsersAdmin } from './admin/users.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
+import { createSectorsApi } from './sectors/api.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
 import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
 import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
@@ -170,7 +171,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   await plugins.start();
   // Plugin settings pages appear in the menu only while their plugin is enabled.
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
-  const sectors = createSectorService(store);
+  const sectors = createSectorService(store, { search });
   const navigation = createNavigation({ store, sectors });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee: createAccessCheck({ hooks }) });
   const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
@@ -282,7 +283,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(createUsersAdmin({ store, users, render, i18n }));
   app.use(createSectorsAdmin({ sectors, render, i18n }));
-  app.use(createSectorPages({ store, sectors, render, i18n }));
+  app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), createKeywordsAdmin({ keywords, render, i18n }));

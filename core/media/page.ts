@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { downloadName } from './serve.ts';
+import { downloadDecision, downloadName, isInlineMime } from './serve.ts';
 import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
 import type { MediaService } from './service.ts';
 
@@ -15,6 +15,8 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
     if (!m || !media.canSee(req.user, m)) return next();
     if (slug !== m.slug) return res.redirect(301, `/media/${m.id}/${m.slug}`);
     const site = res.locals.site as RequestSite;
+    // The same rules as the file route (serve.ts): links are offered only where they would work.
+    const mayDownload = downloadDecision(site.skeleton, !!req.user, media.canEdit(req.user, m)) === 'allowed';
     const [author, sector, keywords, groups] = await Promise.all([
       m.authorId ? media.store.users.get(m.authorId) : undefined,
       m.sectorId ? media.store.sectors.get(m.sectorId) : undefined,
@@ -67,8 +69,11 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
         show: {
           ...site.mediaDisplay,
-          downloadLink: site.mediaDisplay.showDownloadLink && site.skeleton.allowDownloads && (!site.skeleton.downloadsSignedInOnly || !!req.user),
-          directLink: site.skeleton.showDirectFileLinks,
+          downloadLink: site.mediaDisplay.showDownloadLink && mayDownload,
+          // The players' fallback link (inside <audio>/<video>) is a download too.
+          playerDownload: mayDownload,
+          // A direct link to an original that is not shown inline is a download.
+          directLink: site.skeleton.showDirectFileLinks && (mayDownload || isInlineMime(m.original.mime)),
         },
       },
       { title: m.title },

@@ -2,11 +2,38 @@ import path from 'node:path';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Media, StoredFile } from '../store/index.ts';
 import type { MediaService } from './service.ts';
+import type { RequestSite } from '../views/render.ts';
+import type { SkeletonSettings } from '../settings/skeleton.ts';
 
 export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster'] as const;
 
 /** Served inline; anything else is a download. PDF has scripting and forms: download too. */
 const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/|text\/plain$)/;
+
+export const isInlineMime = (mime: string) => inlineMimes.test(mime);
+
+/**
+ * What counts as a download: any file answer sent as an attachment, that is a request with
+ * `?download` (the media page's download link, whatever the variant), and the original of a type
+ * browsers are not given to show inline (documents, PDF, archives…). The original served inline
+ * (images, the source of the audio and video players, plain text) and the derivatives (thumb,
+ * medium, large, poster: images) without `?download` are display, and stay available whatever the rules.
+ */
+export function isDownload(file: StoredFile, query: Request['query']): boolean {
+  return query.download !== undefined || !isInlineMime(file.mime);
+}
+
+/**
+ * The skeleton's download rules for this visitor: `forbidden` (downloads off, 403), `sign-in`
+ * (signed-in visitors only and this one is anonymous, 401) or `allowed`. Whoever may edit the
+ * media (its author editor, admins) always may: they uploaded it and need it back.
+ */
+export function downloadDecision(rules: Pick<SkeletonSettings, 'allowDownloads' | 'downloadsSignedInOnly'>, signedIn: boolean, mayEdit: boolean): 'allowed' | 'forbidden' | 'sign-in' {
+  if (mayEdit) return 'allowed';
+  if (!rules.allowDownloads) return 'forbidden';
+  if (rules.downloadsSignedInOnly && !signedIn) return 'sign-in';
+  return 'allowed';
+}
 
 /** A policy that lets a file display and nothing else, even opened at top level. */
 export const FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
@@ -35,7 +62,20 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     const file = pick(m, variant, acceptsWebp);
     if (!file) return next();
     if (variant !== 'original' && m.variants[`${variant}.webp`]) res.vary('Accept');
-    const attachment = req.query.download !== undefined || !inlineMimes.test(file.mime);
+    const attachment = isDownload(file, req.query);
+    if (attachment) {
+      const rules = (res.locals.site as RequestSite).skeleton;
+      const decision = downloadDecision(rules, !!req.user, deps.media.canEdit(req.user, m));
+      if (decision !== 'allowed') {
+        // No content, and nothing a cache may keep: the answer changes with the visitor and the rules.
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.vary('Cookie');
+        res.status(decision === 'forbidden' ? 403 : 401).end();
+        return;
+      }
+      // Allowed for signed-in visitors only: a shared cache must not hand it to anybody else.
+      if (rules.downloadsSignedInOnly) res.setHeader('Cache-Control', 'private, no-cache');
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', FILE_CSP);
     // An access rule may have marked the response private already (e.g. the intranet): never widen it.

@@ -24,7 +24,25 @@ export interface SearchQuery {
   page: number;
   per_page: number;
   view: View;
+  /**
+   * What this query falls back to when the URL leaves sort/order/per_page/view out: links built
+   * from it (searchHref) leave out exactly those values, so they mean the same on the next request.
+   */
+  defaults: SearchDefaults;
 }
+
+/** Fallbacks for parameters the URL leaves out (the /search page takes them from the search config page). */
+export interface SearchDefaults {
+  /** `relevance` without text falls back to `date` (there is nothing to rank). */
+  sort: SortKey;
+  /** Applies only when the URL gives neither sort nor order; a sort alone gets its natural order. */
+  order: 'asc' | 'desc' | '';
+  per_page: number;
+  view: View;
+}
+
+/** The API's own explicit defaults: relevance (date without text), natural order, 24 per page, thumbnails. */
+export const apiSearchDefaults: SearchDefaults = { sort: 'relevance', order: '', per_page: DEFAULT_PER_PAGE, view: 'thumbnails' };
 
 export interface ParamError {
   /** The query-string parameter at fault. */
@@ -79,7 +97,8 @@ function one(value: unknown): string {
  * bad criterion) and reports each problem for the form; `mode: 'api'` reports the same problems,
  * and the caller answers 400 naming the first. Visitors who are not staff always get published media only.
  */
-export async function parseSearchParams(raw: Record<string, unknown>, options: { mode: 'page' | 'api'; staff: boolean; resolvers: Resolvers; defaultPerPage?: number }): Promise<ParsedSearch> {
+export async function parseSearchParams(raw: Record<string, unknown>, options: { mode: 'page' | 'api'; staff: boolean; resolvers: Resolvers; defaults?: Partial<SearchDefaults> }): Promise<ParsedSearch> {
+  const defaults: SearchDefaults = { ...apiSearchDefaults, ...options.defaults };
   const errors: ParamError[] = [];
   const err = (field: string, code: string, vars?: Record<string, unknown>) => errors.push({ field, code, vars });
 
@@ -150,14 +169,15 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
 
   const sortRaw = one(raw.sort);
   if (sortRaw && !(sortKeys as readonly string[]).includes(sortRaw)) err('sort', 'bad_sort');
-  const sort: SortKey = (sortKeys as readonly string[]).includes(sortRaw) ? (sortRaw as SortKey) : q ? 'relevance' : 'date';
+  const sortGiven = (sortKeys as readonly string[]).includes(sortRaw);
+  const sort: SortKey = sortGiven ? (sortRaw as SortKey) : effectiveDefaultSort(defaults.sort, q);
   const orderRaw = one(raw.order);
   if (orderRaw && orderRaw !== 'asc' && orderRaw !== 'desc') err('order', 'bad_order');
-  const order = orderRaw === 'asc' || orderRaw === 'desc' ? orderRaw : '';
+  const order = orderRaw === 'asc' || orderRaw === 'desc' ? orderRaw : sortGiven ? '' : defaults.order;
 
   const viewRaw = one(raw.view);
   if (viewRaw && !(views as readonly string[]).includes(viewRaw)) err('view', 'bad_view');
-  const view: View = viewRaw === 'list' ? 'list' : 'thumbnails';
+  const view: View = (views as readonly string[]).includes(viewRaw) ? (viewRaw as View) : defaults.view;
 
   let page = 1;
   const pageRaw = one(raw.page);
@@ -166,7 +186,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
     else err('page', 'page_invalid');
   }
 
-  let per_page = options.defaultPerPage ?? DEFAULT_PER_PAGE;
+  let per_page = defaults.per_page;
   const perRaw = one(raw.per_page);
   if (perRaw) {
     const n = /^\d{1,9}$/.test(perRaw) ? Number(perRaw) : Number.NaN;
@@ -177,7 +197,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
     } else per_page = n;
   }
 
-  const query: SearchQuery = { q, kw, kw_mode, type, sector: sectors.map((s) => s.slug), from, to, licence, author: authors.map((a) => a.username), status: options.staff && statusRaw.length ? status : [], sort, order, page, per_page, view };
+  const query: SearchQuery = { q, kw, kw_mode, type, sector: sectors.map((s) => s.slug), from, to, licence, author: authors.map((a) => a.username), status: options.staff && statusRaw.length ? status : [], sort, order, page, per_page, view, defaults };
   const c = criteria({
     q,
     keywordIds: keywords.map((k) => k.id),
@@ -204,17 +224,26 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
 export function searchHref(base: string, query: SearchQuery, change: Partial<Record<keyof SearchQuery, unknown>> = {}): string {
   const merged = { ...query, ...change } as Record<string, unknown>;
   const params = new URLSearchParams();
-  const defaults: Record<string, unknown> = { kw_mode: 'all', page: 1, per_page: DEFAULT_PER_PAGE, view: 'thumbnails', order: '' };
+  const d = query.defaults;
+  // Sort and order are left out together when the URL without them reads the same (the configured
+  // sort and order); a sort given alone gets its natural order, so '' is the order to leave out then.
+  const omitSort = merged.sort === effectiveDefaultSort(d.sort, String(merged.q ?? '')) && merged.order === d.order;
+  const defaults: Record<string, unknown> = { kw_mode: 'all', page: 1, per_page: d.per_page, view: d.view, order: omitSort ? d.order : '' };
   for (const [key, value] of Object.entries(merged)) {
+    if (key === 'defaults') continue;
     if (value === undefined || value === '' || value === null) continue;
     if (Array.isArray(value)) {
       for (const v of value) params.append(key, String(v));
       continue;
     }
     if (defaults[key] === value) continue;
-    if (key === 'sort' && value === (merged.q ? 'relevance' : 'date')) continue;
+    if (key === 'sort' && omitSort) continue;
     params.append(key, String(value));
   }
   const qs = params.toString();
   return qs ? `${base}?${qs}` : base;
+}
+
+function effectiveDefaultSort(sort: SortKey, q: string): SortKey {
+  return sort === 'relevance' && !q ? 'date' : sort;
 }

@@ -1,11 +1,11 @@
-import { readSearchSettings } from '../settings/search.ts';
+import { readSearchSettings, searchFormFields, type SearchSettings } from '../settings/search.ts';
 import { Router, type Request } from 'express';
 import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { mediaStatuses, mediaTypes } from '../store/index.ts';
 import { PER_PAGE_MAX, PER_PAGE_MIN, sortKeys } from './criteria.ts';
-import { parseSearchParams, searchHref, views, type ResolvedKeyword } from './params.ts';
+import { parseSearchParams, searchHref, views, type ResolvedKeyword, type SearchQuery } from './params.ts';
 import { storeResolvers } from './resolvers.ts';
 import type { SearchService } from './service.ts';
 import { chips, facetView, loadMedia, lookups, mediaCard, pagination } from './view-model.ts';
@@ -30,8 +30,10 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     const { lang } = res.locals.site as RequestSite;
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
     const staff = isStaff(req);
-    // Results per page default to the search config page's choice.
-    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaultPerPage: (await readSearchSettings(deps.store)).perPage });
+    // What the URL leaves out comes from the search config page: sort, order, results per page, view.
+    const settings = await readSearchSettings(deps.store);
+    const defaults = { sort: settings.defaultSort, order: settings.defaultOrder, per_page: settings.perPage, view: settings.defaultView };
+    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults });
     const { query } = parsed;
     const errors: Record<string, string[]> = {};
     for (const e of parsed.errors) (errors[e.field] ??= []).push(t(`search.errors.${e.code}`, e.vars));
@@ -71,6 +73,10 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
         statuses: staff ? mediaStatuses.map((value) => ({ value, checked: query.status.includes(value) })) : undefined,
         licence: query.licence.join(', '),
         author: query.author.join(', '),
+        // The form offers only the fields chosen on the config page; a hidden field's criterion
+        // from the URL still applies (and shows as a chip), and rides along as hidden inputs.
+        show: Object.fromEntries(searchFormFields.map((f) => [f, settings.formFields.includes(f)])),
+        carried: carriedCriteria(query, settings.formFields),
         perPageMin: PER_PAGE_MIN,
         perPageMax: PER_PAGE_MAX,
       },
@@ -82,4 +88,18 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** Criteria from the URL whose form field is hidden, as name/value pairs, so submitting the form keeps them. */
+function carriedCriteria(query: SearchQuery, shown: SearchSettings['formFields']): Array<{ name: string; value: string }> {
+  const params: Record<(typeof searchFormFields)[number], Array<[string, string[]]>> = {
+    q: [['q', query.q ? [query.q] : []]],
+    keywords: [['kw', query.kw], ['kw_mode', query.kw_mode === 'any' ? ['any'] : []]],
+    type: [['type', query.type]],
+    sector: [['sector', query.sector]],
+    dates: [['from', query.from ? [query.from] : []], ['to', query.to ? [query.to] : []]],
+    licence: [['licence', query.licence]],
+    author: [['author', query.author]],
+  };
+  return searchFormFields.filter((f) => !shown.includes(f)).flatMap((f) => params[f].flatMap(([name, values]) => values.map((value) => ({ name, value }))));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Sector, Store } from '../store/index.ts';
+import type { SearchService } from '../search/index.ts';
 import { slugify, uniqueSlug, SLUG_PATTERN } from '../text/slugify.ts';
 
 /** A failure the admin can fix: `code` is an i18n key under `admin.sectors.errors.`, `field` the form field. */
@@ -34,8 +35,11 @@ function parse(input: SectorInput) {
   return r.data;
 }
 
-/** Sectors: the top-level sections of the site (SPIP's "secteurs"). */
-export function createSectorService(store: Store) {
+/**
+ * Sectors: the top-level sections of the site (SPIP's "secteurs"). `search` hears of media moved
+ * to another sector (sector pages and /search read the index).
+ */
+export function createSectorService(store: Store, deps: { search?: Pick<SearchService, 'upsert'> } = {}) {
   async function sorted(): Promise<Sector[]> {
     return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
   }
@@ -100,6 +104,10 @@ export function createSectorService(store: Store) {
         if (!moveTo) throw new SectorInputError({ moveTo: { code: 'not_empty', vars: { count: ids.length } } });
         if (moveTo === id || !(await store.sectors.get(moveTo))) throw new SectorInputError({ moveTo: { code: 'move_target_invalid' } });
         await store.media.updateMany(ids, () => ({ sectorId: moveTo, updatedAt: new Date().toISOString() }));
+        if (deps.search) for (const mid of ids) {
+          const moved = await store.media.get(mid);
+          if (moved) deps.search.upsert(moved);
+        }
       }
       await store.sectors.delete(id);
       return { moved: ids.length };

@@ -16,6 +16,13 @@ after(() => t.close());
 
 const html = { Accept: 'text/html' };
 
+/** A media record written as the media service would: in the store, then told to the search index (sector pages read it). */
+async function addMedia(over: Parameters<typeof mediaRecord>[0]) {
+  const m = await t.store.media.create(mediaRecord(over));
+  t.app.kiosque.search.upsert(m);
+  return m;
+}
+
 async function create(fields: Record<string, string>) {
   const token = await tokenOf(admin, '/admin/config/sectors');
   return admin.post('/admin/config/sectors').type('form').set(html).send({ _csrf: token, visible: 'on', display: 'grid', defaultSort: 'date', ...fields });
@@ -98,8 +105,8 @@ test('a sector holding media cannot be deleted unless its media move to another 
   await create({ title: 'Target' });
   const full = (await t.store.sectors.list()).find((s) => s.title === 'Full')!;
   const target = (await t.store.sectors.list()).find((s) => s.title === 'Target')!;
-  const a = await t.store.media.create(mediaRecord({ title: 'In full 1', sectorId: full.id }));
-  const b = await t.store.media.create(mediaRecord({ title: 'In full 2', sectorId: full.id, status: 'draft' }));
+  const a = await addMedia({ title: 'In full 1', sectorId: full.id });
+  const b = await addMedia({ title: 'In full 2', sectorId: full.id, status: 'draft' });
   const list = await admin.get('/admin/config/sectors').set(html);
   assert.match(list.text, /data-sector="full">[\s\S]*?<td class="count">2<\/td>/);
 
@@ -118,6 +125,8 @@ test('a sector holding media cannot be deleted unless its media move to another 
   assert.equal(await t.store.sectors.get(full.id), undefined);
   assert.equal((await t.store.media.get(a.id))!.sectorId, target.id);
   assert.equal((await t.store.media.get(b.id))!.sectorId, target.id);
+  // The search index heard of the move: the target sector's page lists the published one.
+  assert.match((await request(t.app).get(`/sectors/${target.slug}`).set(html).expect(200)).text, /In full 1/);
 
   await create({ title: 'Empty one' });
   const emptyOne = (await t.store.sectors.list()).find((s) => s.title === 'Empty one')!;
@@ -129,11 +138,32 @@ test('a sector holding media cannot be deleted unless its media move to another 
 test('the sector page lists only its published media, escaped', async () => {
   await create({ title: 'Gallery' });
   const gallery = (await t.store.sectors.list()).find((s) => s.title === 'Gallery')!;
-  await t.store.media.create(mediaRecord({ title: 'Shown <b>bold</b>', sectorId: gallery.id }));
-  await t.store.media.create(mediaRecord({ title: 'Secret draft', sectorId: gallery.id, status: 'draft' }));
+  await addMedia({ title: 'Shown <b>bold</b>', sectorId: gallery.id });
+  await addMedia({ title: 'Secret draft', sectorId: gallery.id, status: 'draft' });
   const page = await request(t.app).get(`/sectors/${gallery.slug}`).set(html).expect(200);
   assert.match(page.text, /Shown &lt;b&gt;bold&lt;\/b&gt;/);
   assert.doesNotMatch(page.text, /Secret draft/);
+});
+
+test('the sector page sorts by the sector\'s default sort and paginates, from the search index', async () => {
+  await create({ title: 'Many', defaultSort: 'title' });
+  const many = (await t.store.sectors.list()).find((s) => s.title === 'Many')!;
+  // 26 published media titled "Item 00".."Item 25", created in reverse title order, plus a draft.
+  for (let i = 25; i >= 0; i--) await addMedia({ title: `Item ${String(i).padStart(2, '0')}`, sectorId: many.id, publishedAt: `2024-01-${String(26 - i).padStart(2, '0')}T00:00:00Z` });
+  await addMedia({ title: 'Item 000 draft', sectorId: many.id, status: 'draft' });
+  const titles = (text: string) => [...text.matchAll(/class="media-card-title">([^<]+)</g)].map((m) => m[1]);
+  const first = await request(t.app).get(`/sectors/${many.slug}`).set(html).expect(200);
+  assert.match(first.text, /Media: 26/);
+  assert.deepEqual(titles(first.text), Array.from({ length: 24 }, (_, i) => `Item ${String(i).padStart(2, '0')}`));
+  assert.match(first.text, /rel="next" href="\?page=2"/);
+  const second = await request(t.app).get(`/sectors/${many.slug}?page=2`).set(html).expect(200);
+  assert.deepEqual(titles(second.text), ['Item 24', 'Item 25']);
+  assert.deepEqual(titles((await request(t.app).get(`/sectors/${many.slug}?page=99`).set(html).expect(200)).text), ['Item 24', 'Item 25'], 'past the end: the last page');
+
+  const token = await tokenOf(admin, `/admin/config/sectors/${many.id}`);
+  await admin.post(`/admin/config/sectors/${many.id}`).type('form').set(html).send({ _csrf: token, title: 'Many', slug: many.slug, visible: 'on', display: 'grid', defaultSort: 'date' }).expect(303);
+  const byDate = await request(t.app).get(`/sectors/${many.slug}`).set(html).expect(200);
+  assert.deepEqual(titles(byDate.text).slice(0, 3), ['Item 00', 'Item 01', 'Item 02'], 'newest first');
 });
 
 test('editors and members get 403, and a missing CSRF token changes nothing', async () => {

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { criteria, type SearchService } from '../search/index.ts';
+import type { SectorService } from './service.ts';
+
+/** The JSON face of a sector. `visible` is given to staff only (everybody else sees visible sectors only). */
+export interface SectorSummary {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  order: number;
+  /** Published media in the sector (drafts are not counted, whoever asks). */
+  mediaCount: number;
+  url: string;
+  visible?: boolean;
+}
+
+/**
+ * GET /api/v1/sectors: the sectors in navigation order, `{ items }`. Visitors and members get the
+ * visible ones; editors and admins all of them, with `visible`. Counts come from the search index.
+ */
+export function createSectorsApi(deps: { sectors: SectorService; search: SearchService }): Router {
+  const router = Router();
+  router.get('/api/v1/sectors', async (req, res) => {
+    const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
+    const published = (sectorId: string) => deps.search.index.search(criteria({ sectorIds: [sectorId], statuses: ['published'], sort: 'date', perPage: 1, facets: false })).total;
+    const items: SectorSummary[] = (await deps.sectors.list())
+      .filter((s) => s.visible || staff)
+      .map((s) => ({ id: s.id, slug: s.slug, title: s.title, description: s.description, order: s.order, mediaCount: published(s.id), url: `/sectors/${s.slug}`, ...(staff ? { visible: s.visible } : {}) }));
+    // Hidden sectors may be in the answer: never kept by a shared cache.
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.json({ items });
+  });
+  return router;
+}
