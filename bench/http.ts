@@ -217,7 +217,9 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
   const { child, info } = await startServer(dataDir);
   try {
     const results: HttpRouteResult[] = [];
-    for (const served of info.routes) {
+    // BENCH_ROUTES=homepage,thumbnail measures only those (while working on one of them).
+    const only = process.env.BENCH_ROUTES?.split(',');
+    for (const served of info.routes.filter((r) => !only || only.includes(r.name))) {
       const route = httpRoutes.find((r) => r.name === served.name)!;
       const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, ratio: null, cpuRatio: null, target: route.target };
       if (served.status === 200 && served.baselinePath) {

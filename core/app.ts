@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
@@ -19,6 +18,7 @@ import { createViewEngine, type ViewEngine } from './views/engine.ts';
 import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
 import { createSiteContext } from './http/context.ts';
+import { createSecurityHeaders, helmetOptions } from './http/security-headers.ts';
 import { createAccessGate } from './http/access-gate.ts';
 import { isUnder, normalizePath } from './http/normalize-path.ts';
 import { createPageCache, isAnonymous, type PageCache } from './http/page-cache.ts';
@@ -160,17 +160,33 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu });
   const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
-  // Read on every request by the site context: kept until the settings change.
+  // Read on every request by the site context: kept until the settings change, and handed out
+  // synchronously once read (a read that began before a change is never kept).
   let skeleton: Promise<SkeletonSettings> | null = null;
+  let skeletonNow: SkeletonSettings | null = null;
   const stopWatchingStore = onStoreChange(store, (area) => {
-    if (area === 'settings') skeleton = null;
+    if (area === 'settings') {
+      skeleton = null;
+      skeletonNow = null;
+    }
     pageCache.bump();
   });
-  const currentSkeleton = () =>
-    (skeleton ??= readSkeleton(store).catch((err: unknown) => {
-      skeleton = null; // a failed read is not kept: the next request tries again
-      throw err;
-    }));
+  const currentSkeleton = (): SkeletonSettings | Promise<SkeletonSettings> => {
+    if (skeletonNow) return skeletonNow;
+    if (skeleton) return skeleton;
+    const reading: Promise<SkeletonSettings> = readSkeleton(store).then(
+      (value) => {
+        if (skeleton === reading) skeletonNow = value;
+        return value;
+      },
+      (err: unknown) => {
+        if (skeleton === reading) skeleton = null; // a failed read is not kept: the next request tries again
+        throw err;
+      },
+    );
+    skeleton = reading;
+    return reading;
+  };
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -197,26 +213,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       },
     }),
   );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          mediaSrc: ["'self'", 'blob:'],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          formAction: ["'self'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      strictTransportSecurity: config.session.secureCookie === 'always',
-    }),
-  );
+  app.use(createSecurityHeaders(helmetOptions({ hsts: config.session.secureCookie === 'always' })));
   app.use(cookieParser());
   const sessionChain = [
     session({
@@ -232,9 +229,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       if (req.session?.cookie && config.session.secureCookie !== 'auto') req.session.cookie.secure = config.session.secureCookie === 'always';
       next();
     },
+    // Signing in and out (req.logIn/logOut) happens only on requests that take this chain.
+    passport.initialize(),
     passport.session(),
   ];
-  app.use(passport.initialize());
   // An anonymous visitor reading pages neither creates nor loads a session: no cookie, no store
   // read, and the page cache can answer. Any other method, or a page that puts a CSRF token in
   // the session (sessionPaths), goes through the session as usual.

@@ -1,30 +1,53 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Store } from '../store/index.ts';
-import { negotiateLanguage } from '../i18n/index.ts';
+import { languages, negotiateLanguage } from '../i18n/index.ts';
 import { readSkeleton, type SkeletonSettings } from '../settings/skeleton.ts';
 import type { ViewEngine } from '../views/engine.ts';
 import type { RequestSite } from '../views/render.ts';
 
 export const LANG_COOKIE = 'kiosque_lang';
 
+/** Distinct Accept-Language strings remembered; browsers send a handful, so this rarely fills. */
+const ACCEPT_CACHE_MAX = 500;
+
 /** Per request: the site settings, the theme in force and the visitor's language (res.locals.site). */
 export function createSiteContext(deps: {
   store: Store;
   engine: ViewEngine;
   secureCookie: (req: Request) => boolean;
-  /** A cached reader (see core/app.ts); by default the store is read on every request. */
-  skeleton?: () => Promise<SkeletonSettings>;
+  /**
+   * A cached reader (see core/app.ts) that answers synchronously once it has the settings, so the
+   * common request takes no asynchronous hop here; by default the store is read on every request.
+   */
+  skeleton?: () => SkeletonSettings | Promise<SkeletonSettings>;
 }) {
   const skeletonOf = deps.skeleton ?? (() => readSkeleton(deps.store));
-  return async (req: Request, res: Response, next: NextFunction) => {
+  // The best of our languages for an Accept-Language string: negotiator's parse, once per string.
+  const accepted = new Map<string, string | false>();
+  const acceptedFor = (req: Request, header: string): string | false => {
+    let best = accepted.get(header);
+    if (best === undefined) {
+      best = req.acceptsLanguages(...languages);
+      if (accepted.size >= ACCEPT_CACHE_MAX) accepted.clear();
+      accepted.set(header, best);
+    }
+    return best;
+  };
+
+  function withSkeleton(req: Request, res: Response, next: NextFunction, settings: SkeletonSettings): void {
     // A copy per request: templates and page.context filters may change it without leaking.
-    const skeleton = { ...(await skeletonOf()) };
+    const skeleton = { ...settings };
+    const mayChoose = skeleton.visitorsMayChooseLanguage;
     const { lang, remember } = negotiateLanguage({
       siteLanguage: skeleton.language,
-      visitorsMayChoose: skeleton.visitorsMayChooseLanguage,
-      query: req.query.lang,
+      visitorsMayChoose: mayChoose,
+      // Only a URL with a query string can carry ?lang=: no query parse for the others.
+      query: mayChoose && req.url.includes('?') ? req.query.lang : undefined,
       cookie: (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE],
-      accepted: (langs) => (req.headers['accept-language'] ? req.acceptsLanguages(...langs) : false),
+      accepted: () => {
+        const header = req.headers['accept-language'];
+        return header ? acceptedFor(req, header) : false;
+      },
     });
     if (remember) {
       res.cookie(LANG_COOKIE, remember, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookie(req), maxAge: 365 * 24 * 3600 * 1000, path: '/' });
@@ -33,5 +56,11 @@ export function createSiteContext(deps: {
     res.locals.site = site;
     res.setHeader('Content-Language', lang);
     next();
+  }
+
+  return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
+    const settings = skeletonOf();
+    if (!(settings instanceof Promise)) return withSkeleton(req, res, next, settings);
+    return settings.then((s) => withSkeleton(req, res, next, s));
   };
 }
