@@ -1,11 +1,10 @@
 import './http/augment.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
-import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
@@ -18,6 +17,7 @@ import { createViewEngine, type ViewEngine } from './views/engine.ts';
 import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
 import { createSiteContext } from './http/context.ts';
+import { createRequestLog } from './http/request-log.ts';
 import { createSecurityHeaders, helmetOptions } from './http/security-headers.ts';
 import { createAccessGate } from './http/access-gate.ts';
 import { isUnder, normalizePath } from './http/normalize-path.ts';
@@ -194,25 +194,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // A page served from the anonymous page cache is logged at debug level: formatting and writing
-      // an info line was a third of the cost of such a request, the difference between meeting
-      // issue 8's 0.8 × bare Express and missing it. Set KIOSQUE_LOG_LEVEL=debug to see them.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : (res as Response).locals?.pageCacheHit ? 'debug' : 'info'),
-      // One short line per request: no headers, no cookies.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
+  // A page served from the anonymous page cache is logged at debug level: formatting and writing an
+  // info line was a third of the cost of such a request. Set KIOSQUE_LOG_LEVEL=debug to see them.
+  app.use(createRequestLog({ logger, level: (res) => (res.locals?.pageCacheHit ? 'debug' : 'info') }));
   app.use(createSecurityHeaders(helmetOptions({ hsts: config.session.secureCookie === 'always' })));
   app.use(cookieParser());
   const sessionChain = [
@@ -248,7 +232,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
-  // Straight after the gate, so a cached page costs as few layers as possible.
+  // Straight after the gate, so a cached page or a media file costs as few layers as possible.
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
+  app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
@@ -269,7 +255,6 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
   app.use(mediaRoutes);
 
   app.use(errors.notFound);
