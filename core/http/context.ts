@@ -10,6 +10,13 @@ export const LANG_COOKIE = 'kiosque_lang';
 /** Distinct Accept-Language strings remembered; browsers send a handful, so this rarely fills. */
 const ACCEPT_CACHE_MAX = 500;
 
+function mayHoldLang(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0) return false;
+  const query = url.slice(q + 1);
+  return query.includes('lang') || query.includes('%');
+}
+
 /** Per request: the site settings, the theme in force and the visitor's language (res.locals.site). */
 export function createSiteContext(deps: {
   store: Store;
@@ -41,8 +48,9 @@ export function createSiteContext(deps: {
     const { lang, remember } = negotiateLanguage({
       siteLanguage: skeleton.language,
       visitorsMayChoose: mayChoose,
-      // Only a URL with a query string can carry ?lang=: no query parse for the others.
-      query: mayChoose && req.url.includes('?') ? req.query.lang : undefined,
+      // Only a query string holding "lang" (or an escape, which could spell it) can carry ?lang=:
+      // the others are not parsed here (Express 5 parses req.query anew on every read).
+      query: mayChoose && mayHoldLang(req.url) ? req.query.lang : undefined,
       cookie: (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE],
       accepted: () => {
         const header = req.headers['accept-language'];
