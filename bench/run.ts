@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     try {
       process.stderr.write(`bench: ${size} media: generating…\n`);
       const t = performance.now();
-      await writeDataset(dataDir, size);
+      await writeDataset(dataDir, size, 42, { thumbnails: 100 });
       const generateMs = performance.now() - t;
       process.stderr.write(`bench: ${size} media: store…\n`);
       const store = await runStoreBench(dataDir, size);

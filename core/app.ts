@@ -1,12 +1,10 @@
 import './http/augment.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
-import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
@@ -19,6 +17,8 @@ import { createViewEngine, type ViewEngine } from './views/engine.ts';
 import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
 import { createSiteContext } from './http/context.ts';
+import { createRequestLog } from './http/request-log.ts';
+import { createSecurityHeaders, helmetOptions } from './http/security-headers.ts';
 import { createAccessCheck, createAccessGate } from './http/access-gate.ts';
 import { isUnder, normalizePath } from './http/normalize-path.ts';
 import { createPageCache, isAnonymous, type PageCache } from './http/page-cache.ts';
@@ -45,8 +45,8 @@ import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSke
 import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
 import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
-import { logoUrl, readSkeleton, type SkeletonSettings } from './settings/skeleton.ts';
-import { readMediaDisplay, type MediaDisplaySettings } from './settings/media-display.ts';
+import { logoUrl, readSkeleton } from './settings/skeleton.ts';
+import { readMediaDisplay } from './settings/media-display.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -115,6 +115,37 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   ];
 }
 
+/**
+ * A settings reader that keeps what it read until reset(), answering synchronously once it has
+ * it (a read that began before a reset is never kept; a failed read is not kept either).
+ */
+function cachedSetting<T>(read: () => Promise<T>) {
+  let pending: Promise<T> | null = null;
+  let value: { v: T } | null = null;
+  return {
+    get: (): T | Promise<T> => {
+      if (value) return value.v;
+      if (pending) return pending;
+      const reading: Promise<T> = read().then(
+        (v) => {
+          if (pending === reading) value = { v };
+          return v;
+        },
+        (err: unknown) => {
+          if (pending === reading) pending = null;
+          throw err;
+        },
+      );
+      pending = reading;
+      return reading;
+    },
+    reset(): void {
+      pending = null;
+      value = null;
+    },
+  };
+}
+
 /** Builds a Kiosque app on the given config and store, with no global state. */
 export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const { config, store, logger } = deps;
@@ -175,23 +206,19 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const navigation = createNavigation({ store, sectors });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee: createAccessCheck({ hooks }) });
   const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
-  // Read on every request by the site context: kept until the settings change.
-  let skeleton: Promise<SkeletonSettings> | null = null;
-  let mediaDisplay: Promise<MediaDisplaySettings> | null = null;
+  // Read on every request by the site context: kept until the settings change, and handed out
+  // synchronously once read (a read that began before a change is never kept).
+  const skeletonReader = cachedSetting(() => readSkeleton(store));
+  const mediaDisplayReader = cachedSetting(() => readMediaDisplay(store));
   const stopWatchingStore = onStoreChange(store, (area) => {
-    if (area === 'settings') skeleton = mediaDisplay = null;
+    if (area === 'settings') {
+      skeletonReader.reset();
+      mediaDisplayReader.reset();
+    }
     pageCache.bump();
   });
-  const currentSkeleton = () =>
-    (skeleton ??= readSkeleton(store).catch((err: unknown) => {
-      skeleton = null; // a failed read is not kept: the next request tries again
-      throw err;
-    }));
-  const currentMediaDisplay = () =>
-    (mediaDisplay ??= readMediaDisplay(store).catch((err: unknown) => {
-      mediaDisplay = null;
-      throw err;
-    }));
+  const currentSkeleton = skeletonReader.get;
+  const currentMediaDisplay = mediaDisplayReader.get;
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -199,45 +226,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // A page served from the anonymous page cache is logged at debug level: formatting and writing
-      // an info line was a third of the cost of such a request, the difference between meeting
-      // issue 8's 0.8 × bare Express and missing it. Set KIOSQUE_LOG_LEVEL=debug to see them.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : (res as Response).locals?.pageCacheHit ? 'debug' : 'info'),
-      // One short line per request: no headers, no cookies.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          mediaSrc: ["'self'", 'blob:'],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          formAction: ["'self'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      strictTransportSecurity: config.session.secureCookie === 'always',
-    }),
-  );
+  // A page served from the anonymous page cache is logged at debug level: formatting and writing an
+  // info line was a third of the cost of such a request. Set KIOSQUE_LOG_LEVEL=debug to see them.
+  app.use(createRequestLog({ logger, level: (res) => (res.locals?.pageCacheHit ? 'debug' : 'info') }));
+  app.use(createSecurityHeaders(helmetOptions({ hsts: config.session.secureCookie === 'always' })));
   app.use(cookieParser());
   const sessionChain = [
     session({
@@ -253,9 +245,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       if (req.session?.cookie && config.session.secureCookie !== 'auto') req.session.cookie.secure = config.session.secureCookie === 'always';
       next();
     },
+    // Signing in and out (req.logIn/logOut) happens only on requests that take this chain.
+    passport.initialize(),
     passport.session(),
   ];
-  app.use(passport.initialize());
   // An anonymous visitor reading pages neither creates nor loads a session: no cookie, no store
   // read, and the page cache can answer. Any other method, or a page that puts a CSRF token in
   // the session (sessionPaths), goes through the session as usual.
@@ -271,7 +264,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
-  // Straight after the gate, so a cached page costs as few layers as possible.
+  // Straight after the gate, so a cached page or a media file costs as few layers as possible.
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
+  app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
@@ -304,7 +299,6 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     if (!pluginRouter) return next();
     pluginRouter(req, res, next);
   });
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
   app.use(mediaRoutes);
 
   app.use(errors.notFound);

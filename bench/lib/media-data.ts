@@ -85,6 +85,11 @@ export function makeTaxonomy(keywordCount = 2000): Dataset {
   return { sectors, groups, keywords };
 }
 
+/** Where core/media would keep media `id`'s files, relative to <dataDir>/files: `<2 hex>/<20 hex>`. */
+export function mediaFolder(id: number): string {
+  return `${(id % 256).toString(16).padStart(2, '0')}/${id.toString(16).padStart(20, '0')}`;
+}
+
 /** One realistic media record (half French, half English), as the store keeps it. */
 export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
   const lang = rnd() < 0.5 ? fr : en;
@@ -98,12 +103,18 @@ export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
   const created = new Date(Date.UTC(2005, 0, 1) + Math.floor(rnd() * 20 * 365 * 86400_000));
   const iso = created.toISOString();
   const hex = Array.from({ length: 64 }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  // The folder core/media gives a stored file: <2 hex>/<20 hex>/ (here derived from the id, so a run can find it again).
+  const folder = mediaFolder(id);
+  const image = (name: string, width: number, height: number, size: number): Media['variants'] => ({
+    [name]: { file: `${folder}/${name}.jpg`, mime: 'image/jpeg', size, width, height },
+    [`${name}.webp`]: { file: `${folder}/${name}.webp`, mime: 'image/webp', size: Math.round(size * 0.7), width, height },
+  });
   const variants: Media['variants'] =
     type === 'image' || type === 'video'
       ? {
-          thumb: { file: `${id}/thumb.webp`, mime: 'image/webp', size: 8000 + Math.floor(rnd() * 6000), width: 320, height: 240 },
-          medium: { file: `${id}/medium.webp`, mime: 'image/webp', size: 60000 + Math.floor(rnd() * 40000), width: 800, height: 600 },
-          large: { file: `${id}/large.webp`, mime: 'image/webp', size: 200000 + Math.floor(rnd() * 100000), width: 1600, height: 1200 },
+          ...image('thumb', 320, 240, 8000 + Math.floor(rnd() * 6000)),
+          ...image('medium', 800, 600, 60000 + Math.floor(rnd() * 40000)),
+          ...image('large', 1600, 1200, 200000 + Math.floor(rnd() * 100000)),
         }
       : {};
   return {
@@ -121,7 +132,7 @@ export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
     updatedAt: iso,
     publishedAt: iso,
     views: Math.floor(rnd() * 5000),
-    original: { file: `${id}/original.${ext}`, mime, size: 100000 + Math.floor(rnd() * 5_000_000), name: `${slugify(title).slice(0, 40)}.${ext}`, sha256: hex, ...(type === 'image' ? { width: 4000, height: 3000 } : {}) },
+    original: { file: `${folder}/original.${ext}`, mime, size: 100000 + Math.floor(rnd() * 5_000_000), name: `${slugify(title).slice(0, 40)}.${ext}`, sha256: hex, ...(type === 'image' ? { width: 4000, height: 3000 } : {}) },
     variants,
     meta: type === 'image' ? { width: 4000, height: 3000, orientation: 1 } : type === 'document' ? { pages: 1 + Math.floor(rnd() * 40) } : { duration: Math.round(rnd() * 3600), codec: type === 'audio' ? 'mp3' : 'h264' },
     processing: { state: 'done', attempts: 1, updatedAt: iso },
@@ -132,7 +143,7 @@ export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
  * Writes a lowdb data folder holding `count` media, laid out as core/store/lowdb does (shards of
  * SHARD_SIZE ids, ASCII-escaped JSON), far faster than `store.media.create` one by one. Open it with openLowdbStore.
  */
-export async function writeDataset(dataDir: string, count: number, seed = 42): Promise<Dataset> {
+export async function writeDataset(dataDir: string, count: number, seed = 42, options: { thumbnails?: number } = {}): Promise<Dataset> {
   const data = makeTaxonomy();
   const dbDir = path.join(dataDir, 'db');
   await mkdir(path.join(dbDir, 'media'), { recursive: true, mode: 0o700 });
@@ -154,8 +165,39 @@ export async function writeDataset(dataDir: string, count: number, seed = 42): P
       await flush();
       current = index;
     }
-    shard[String(id)] = makeMedia(id, rnd, data);
+    const m = makeMedia(id, rnd, data);
+    shard[String(id)] = m;
+    if (id <= (options.thumbnails ?? 0)) await writeThumbnails(dataDir, m);
   }
   await flush();
   return data;
+}
+
+let thumbBytes: Promise<{ jpeg: Buffer; webp: Buffer }> | undefined;
+
+/** A 320×240 picture with some detail (so it weighs what a real thumbnail does), as JPEG and WebP. */
+function thumbnailBytes(): Promise<{ jpeg: Buffer; webp: Buffer }> {
+  thumbBytes ??= (async () => {
+    const { default: sharp } = await import('sharp');
+    const [width, height] = [320, 240];
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i >> 7) * 11) & 0xff;
+    const image = () => sharp(pixels, { raw: { width, height, channels: 3 } });
+    const [jpeg, webp] = await Promise.all([image().jpeg({ quality: 82 }).toBuffer(), image().webp({ quality: 82 }).toBuffer()]);
+    return { jpeg, webp };
+  })();
+  return thumbBytes;
+}
+
+/** Real thumbnail files (JPEG and its WebP twin) where /files/<id>/thumb serves them; records sizes to match. */
+export async function writeThumbnails(dataDir: string, m: Media): Promise<void> {
+  const { jpeg, webp } = await thumbnailBytes();
+  for (const [name, bytes] of [['thumb', jpeg], ['thumb.webp', webp]] as const) {
+    const variant = m.variants[name];
+    if (!variant) continue;
+    const file = path.join(dataDir, 'files', variant.file);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, bytes);
+    variant.size = bytes.length;
+  }
 }

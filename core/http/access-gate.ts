@@ -82,40 +82,15 @@ export function createAccessCheck(deps: { hooks: Hooks }) {
  * throws means deny.
  */
 export function createAccessGate(deps: AccessGateDeps) {
-  return async function accessGate(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const path = normalizePath(req.path);
-    if (path === null) {
-      res.status(400).type('text/plain').send('Bad Request');
-      return;
-    }
-    const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
-    const request: AccessRequest = { method: req.method, path, originalUrl: req.originalUrl, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: wantsHtml(req, path) };
-    res.locals.accessPath = path;
-
-    if (isUnder(path, '/admin') && (await deps.needsSetup())) {
-      if (request.wantsHtml) return void res.redirect(302, '/setup');
-      res.status(401).end();
-      return;
-    }
-
-    let decision = coreDecision(request);
-    // An admin can always reach the plugins page, so a faulty access filter can be switched off.
-    const pluginRescue = user?.role === 'admin' && isUnder(path, '/admin/plugins');
-    if (decision.allow && !alwaysOpenPaths.includes(path) && !pluginRescue) {
-      try {
-        decision = await deps.hooks.applyFilterStrict('access', decision, request);
-        if (!decision || typeof decision.allow !== 'boolean') decision = { allow: false, reason: 'access filter returned no decision' };
-      } catch (err) {
-        decision = { allow: false, reason: `access filter failed: ${(err as Error).message}` };
-      }
-    }
+  /** Applies a decision: its headers, then on to the next layer, or the refusal. */
+  function finish(req: Request, res: Response, next: NextFunction, request: AccessRequest, decision: AccessDecision): void {
     for (const [name, value] of Object.entries(decision.headers ?? {})) res.setHeader(name, value);
     if (decision.allow) return next();
 
-    deps.logger.debug({ path, method: req.method, reason: decision.reason }, 'access denied');
+    deps.logger.debug({ path: request.path, method: req.method, reason: decision.reason }, 'access denied');
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Vary', 'Cookie');
-    if (user) {
+    if (request.user) {
       res.locals.denied = true;
       const err = Object.assign(new Error('Forbidden'), { status: 403, expose: true });
       return next(err);
@@ -125,6 +100,60 @@ export function createAccessGate(deps: AccessGateDeps) {
       return;
     }
     res.status(401).end();
+  }
+
+  /** The plugins' say, after core allowed: a filter that throws or answers nonsense means deny. */
+  async function withPlugins(request: AccessRequest, decision: AccessDecision): Promise<AccessDecision> {
+    try {
+      const filtered = await deps.hooks.applyFilterStrict('access', decision, request);
+      if (!filtered || typeof filtered.allow !== 'boolean') return { allow: false, reason: 'access filter returned no decision' };
+      return filtered;
+    } catch (err) {
+      return { allow: false, reason: `access filter failed: ${(err as Error).message}` };
+    }
+  }
+
+  async function decideAdmin(req: Request, res: Response, next: NextFunction, request: AccessRequest): Promise<void> {
+    if (await deps.needsSetup()) {
+      if (request.wantsHtml) return void res.redirect(302, '/setup');
+      res.status(401).end();
+      return;
+    }
+    let decision = coreDecision(request);
+    // An admin can always reach the plugins page, so a faulty access filter can be switched off.
+    const pluginRescue = request.user?.role === 'admin' && isUnder(request.path, '/admin/plugins');
+    if (decision.allow && !pluginRescue) decision = await withPlugins(request, decision);
+    finish(req, res, next, request, decision);
+  }
+
+  // Synchronous unless there is something to wait for (the setup check on /admin, a plugin's
+  // access filter): the common anonymous page then costs no promise and no extra tick.
+  return function accessGate(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    const path = normalizePath(req.path);
+    if (path === null) {
+      res.status(400).type('text/plain').send('Bad Request');
+      return;
+    }
+    const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
+    const request: AccessRequest = {
+      method: req.method,
+      path,
+      originalUrl: req.originalUrl,
+      user,
+      // Worked out only if a rule asks (the trusted-proxy walk is not free).
+      get ip() {
+        return req.ip ?? req.socket.remoteAddress ?? '';
+      },
+      wantsHtml: wantsHtml(req, path),
+    };
+    res.locals.accessPath = path;
+
+    if (isUnder(path, '/admin')) return decideAdmin(req, res, next, request);
+    const decision = coreDecision(request);
+    if (decision.allow && !alwaysOpenPaths.includes(path) && deps.hooks.has('access')) {
+      return withPlugins(request, decision).then((d) => finish(req, res, next, request, d));
+    }
+    finish(req, res, next, request, decision);
   };
 }
 

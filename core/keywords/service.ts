@@ -1,4 +1,4 @@
-import type { Keyword, KeywordGroup, Media, Store } from '../store/index.ts';
+import { cachedRead, type Keyword, type KeywordGroup, type Media, type Store } from '../store/index.ts';
 import type { SearchService } from '../search/index.ts';
 import { fold } from '../search/index.ts';
 import { slugify, titleKey, uniqueSlug } from './slug.ts';
@@ -57,6 +57,16 @@ function cleanTitle(raw: string): string {
 
 export function createKeywordService(deps: { store: Store; search: SearchService }): KeywordService {
   const { store, search } = deps;
+  // `group/slug` → keyword, for every search and keyword page: kept until keywords or groups change.
+  const byRef = cachedRead(store, ['keywords', 'keywordGroups'], async () => {
+    const groups = new Map((await store.keywordGroups.list()).map((g) => [g.id, g]));
+    const map = new Map<string, { keyword: Keyword; group: KeywordGroup }>();
+    for (const keyword of await store.keywords.list()) {
+      const group = groups.get(keyword.groupId);
+      if (group) map.set(`${group.slug}/${keyword.slug}`, { keyword, group });
+    }
+    return map;
+  });
 
   async function withGroups(list: Keyword[]): Promise<KeywordWithGroup[]> {
     const groups = new Map((await store.keywordGroups.list()).map((g) => [g.id, g]));
@@ -153,10 +163,8 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     async resolve(ref) {
       const m = /^([^/]+)\/([^/]+)$/.exec(ref);
       if (!m) return undefined;
-      const group = (await store.keywordGroups.list()).find((g) => g.slug === m[1]);
-      if (!group) return undefined;
-      const k = (await store.keywords.list()).find((x) => x.groupId === group.id && x.slug === m[2]);
-      return k ? { ...k, group, ref } : undefined;
+      const found = (await byRef()).get(`${m[1]}/${m[2]}`);
+      return found ? { ...found.keyword, group: { ...found.group }, ref } : undefined;
     },
     async create(groupId, rawTitle, description = '') {
       const group = await requireGroup(groupId);

@@ -28,16 +28,19 @@ export interface MediaRoutesDeps {
   search?: MediaServiceDeps['search'];
 }
 
-/** Everything media: files, media pages, admin, API. Mount after the access gate. */
-export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: MediaService } {
+/**
+ * Everything media: media pages, admin, API, and `files`, the `/files/...` router, which the app
+ * mounts straight after the access gate (a file request then skips the page routes). Mount after the gate.
+ */
+export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: MediaService; files: Router } {
   const media = createMediaService(deps);
   const maxBytes = deps.config.media.maxUploadMB * 1024 * 1024;
   const tmpRoot = path.join(deps.store.info.location, 'tmp', 'uploads');
   const uploadMany = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: MAX_FILES_PER_UPLOAD }), isCsrfValid: deps.isCsrfValid });
   const uploadOne = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
 
-  const router = Router() as Router & { media: MediaService };
-  router.use(createFileRoutes({ media }));
+  const router = Router() as Router & { media: MediaService; files: Router };
+  router.files = createFileRoutes({ media });
   router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB }));

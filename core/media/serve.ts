@@ -50,10 +50,10 @@ function pick(m: Media, variant: string, acceptsWebp: boolean): StoredFile | und
   return m.variants[variant];
 }
 
-/** `/files/:id/:variant`, behind the access gate: drafts only for whoever may see them, Range, ETag, 304 by `send`. */
+/** `/files/:id/:variant` (mount at `/files`), behind the access gate: drafts only for whoever may see them, Range, ETag, 304 by `send`. */
 export function createFileRoutes(deps: { media: MediaService }): Router {
   const router = Router();
-  router.get('/files/:id/:variant', async (req: Request, res: Response, next: NextFunction) => {
+  router.get('/:id/:variant', async (req: Request, res: Response, next: NextFunction) => {
     const { id, variant } = req.params as { id: string; variant: string };
     if (!/^\d{1,15}$/.test(id) || !(servedVariants as readonly string[]).includes(variant)) return next();
     const m = await deps.media.store.media.get(id);

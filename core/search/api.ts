@@ -5,7 +5,7 @@ import type { RequestSite } from '../views/render.ts';
 import { parseSearchParams, type ResolvedKeyword } from './params.ts';
 import { storeResolvers } from './resolvers.ts';
 import type { SearchService } from './service.ts';
-import { facetView, loadMedia, lookups } from './view-model.ts';
+import { cachedLookups, facetView, loadMedia } from './view-model.ts';
 import { isStaff } from './routes.ts';
 
 /** The JSON face of a media item in search results. */
@@ -34,6 +34,7 @@ export function mediaSummary(m: Media, keywordRef: (id: string) => string | unde
  */
 export function createMediaSearchApi(deps: { store: Store; search: SearchService; i18n: I18n; resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined> }): Router {
   const router = Router();
+  const lookupsNow = cachedLookups(deps.store);
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword);
 
   router.get('/api/v1/media', async (req, res) => {
@@ -46,7 +47,7 @@ export function createMediaSearchApi(deps: { store: Store; search: SearchService
       return;
     }
     const result = await deps.search.search(parsed.criteria, { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'api' });
-    const lookup = await lookups(deps.store);
+    const lookup = await lookupsNow();
     const items = (await loadMedia(deps.store, result.ids)).map((m) => mediaSummary(m, (id) => lookup.keyword(id)?.ref, (id) => lookup.sector(id)?.slug));
     const facets = result.facets && facetView(result.facets, lookup, t);
     res.setHeader('Cache-Control', 'private, no-cache');

@@ -8,7 +8,7 @@ import { PER_PAGE_MAX, PER_PAGE_MIN, sortKeys } from './criteria.ts';
 import { parseSearchParams, searchHref, views, type ResolvedKeyword, type SearchQuery } from './params.ts';
 import { storeResolvers } from './resolvers.ts';
 import type { SearchService } from './service.ts';
-import { chips, facetView, loadMedia, lookups, mediaCard, pagination } from './view-model.ts';
+import { chips, facetView, loadMedia, cachedLookups, mediaCard, pagination } from './view-model.ts';
 
 export interface SearchRoutesDeps {
   store: Store;
@@ -24,6 +24,7 @@ export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?
 /** GET /search: the advanced search page, every criterion in the query string. */
 export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   const router = Router();
+  const lookupsNow = cachedLookups(deps.store);
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword);
 
   router.get('/search', async (req, res) => {
@@ -49,7 +50,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
         result = await deps.search.search({ ...parsed.criteria, page: result.pages }, context);
       }
     }
-    const lookup = await lookups(deps.store);
+    const lookup = await lookupsNow();
     const sectors = (await deps.store.sectors.list()).filter((s) => s.visible || staff).sort((a, b) => a.order - b.order);
     const items = result ? (await loadMedia(deps.store, result.ids)).map(mediaCard) : [];
     const page = {

@@ -1,4 +1,4 @@
-import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
+import { cachedRead, type Keyword, type KeywordGroup, type Media, type Sector, type Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
 import type { Facets, SearchResult } from './criteria.ts';
 import { searchHref, type ParsedSearch, type SearchQuery } from './params.ts';
@@ -38,6 +38,11 @@ interface Lookup {
   sector(id: string): Sector | undefined;
 }
 
+/** `lookups(store)` kept until keywords, groups or sectors change: one per router, not per request. */
+export function cachedLookups(store: Store): () => Promise<Lookup> {
+  return cachedRead(store, ['keywords', 'keywordGroups', 'sectors'], () => lookups(store));
+}
+
 export async function lookups(store: Store): Promise<Lookup> {
   const [keywords, groups, sectors] = await Promise.all([store.keywords.list(), store.keywordGroups.list(), store.sectors.list()]);
   const groupById = new Map<string, KeywordGroup>(groups.map((g) => [g.id, g]));
@@ -49,7 +54,10 @@ export async function lookups(store: Store): Promise<Lookup> {
       const g = k && groupById.get(k.groupId);
       return k && g ? { ref: `${g.slug}/${k.slug}`, title: k.title, group: g.title } : undefined;
     },
-    sector: (id) => sectorById.get(id),
+    sector: (id) => {
+      const s = sectorById.get(id);
+      return s && { ...s };
+    },
   };
 }
 

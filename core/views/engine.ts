@@ -57,7 +57,20 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     return found;
   }
 
-  async function partials(theme: string): Promise<Record<string, unknown>> {
+  // With template caching on, a theme's merged partials are gathered once (until rescan), not on every render.
+  const partialsByTheme = new Map<string, Promise<Record<string, unknown>>>();
+  function partials(theme: string): Promise<Record<string, unknown>> {
+    if (!options.cache) return gatherPartials(theme);
+    let found = partialsByTheme.get(theme);
+    if (!found) {
+      found = gatherPartials(theme);
+      partialsByTheme.set(theme, found);
+      found.catch(() => partialsByTheme.delete(theme));
+    }
+    return found;
+  }
+
+  async function gatherPartials(theme: string): Promise<Record<string, unknown>> {
     const merged: Record<string, unknown> = {};
     for (const t of [...chain(theme)].reverse()) {
       const dir = path.join(options.themesDir, t, 'partials');
@@ -83,6 +96,7 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     rescan() {
       themes = discoverThemes(options.themesDir);
       lookups.clear();
+      partialsByTheme.clear();
     },
     chain,
   };

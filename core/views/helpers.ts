@@ -9,6 +9,8 @@ function rootLang(options: HelperOptions): Language {
 }
 
 export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string, HelperDelegate> {
+  // Building an Intl formatter costs far more than formatting: one per language, made once.
+  const dateFormats = { fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' }), en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }) };
   const helpers: Record<string, HelperDelegate> = {
     /** {{t "key" name=value}}: the interface text in the page's language, escaped by Handlebars. */
     t(key: unknown, options: HelperOptions) {
@@ -29,7 +31,7 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
       if (typeof value !== 'string' && typeof value !== 'number') return '';
       const d = new Date(value);
       if (Number.isNaN(d.getTime())) return '';
-      return new Intl.DateTimeFormat(rootLang(options) === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium' }).format(d);
+      return dateFormats[rootLang(options) === 'fr' ? 'fr' : 'en'].format(d);
     },
   };
   return helpers;

@@ -36,6 +36,18 @@ test('a second anonymous request is served from the cache with the same HTML and
   await page().set('If-None-Match', String(first.headers['etag'])).expect(304);
 });
 
+test('a cache hit sends every header the miss sent, with the same values', async () => {
+  t.app.kiosque.pageCache.bump();
+  const miss = await page('/?headers').set('Accept-Language', 'fr').expect(200);
+  const hit = await page('/?headers').set('Accept-Language', 'fr').expect(200);
+  assert.equal(miss.headers['x-page-cache'], 'miss');
+  assert.equal(hit.headers['x-page-cache'], 'hit');
+  const perResponse = new Set(['date', 'x-request-id', 'x-page-cache']);
+  const keep = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !perResponse.has(k)));
+  assert.deepEqual(keep(hit.headers), keep(miss.headers));
+  assert.notEqual(hit.headers['x-request-id'], miss.headers['x-request-id'], 'every request gets its own id');
+});
+
 test('a cached page is logged at debug level, a rendered one at info', async () => {
   const completed = () => t.logs.filter((l) => l.msg === 'request completed').length;
   t.app.kiosque.pageCache.bump();
