@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { CliError, type CliIO } from './shared.ts';
+import { CliError, print, UsageError, type CliIO } from './shared.ts';
 
 async function readAll(stream: CliIO['stdin']): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,4 +49,21 @@ export async function readNewPassword(io: CliIO, fromStdin: boolean): Promise<st
   const second = await hiddenPrompt(io, 'Password (again): ');
   if (first !== second) throw new CliError('The two passwords differ; nothing was changed.');
   return first;
+}
+
+export interface PasswordOptions {
+  password?: string;
+  'password-stdin'?: boolean;
+}
+
+/** Refuses --password together with --password-stdin (a usage error, raised before any work). */
+export function checkPasswordOptions(values: PasswordOptions): void {
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError('Use either --password or --password-stdin, not both.');
+}
+
+/** The new password: from --password (with a warning), else standard input or a hidden prompt. */
+export async function passwordFromOptions(io: CliIO, values: PasswordOptions): Promise<string> {
+  if (values.password === undefined) return readNewPassword(io, values['password-stdin'] === true);
+  print(io.stderr, 'Warning: a password given with --password stays in the shell history and the process list; prefer --password-stdin.');
+  return values.password;
 }

@@ -50,6 +50,14 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
+/** The one positional argument a command takes; a missing or extra one is a usage error. */
+export function onlyArgument(positionals: string[], name: string): string {
+  const [value, ...extra] = positionals;
+  if (!value) throw new UsageError(`Missing argument: <${name}>.`);
+  if (extra.length) throw new UsageError(`Unexpected argument: ${extra[0]}.`);
+  return value;
+}
+
 export function cliConfig(io: CliIO): Config {
   try {
     return loadConfig({ configDir: path.join(ROOT_DIR, 'config'), env: io.env });

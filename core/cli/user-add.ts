@@ -1,7 +1,7 @@
 import { createUserService, UserInputError } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
-import { readNewPassword } from './password-input.ts';
-import { cliConfig, cliMessages, dataDirOf, openCliStore, parse, print, CliError, UsageError, EXIT_OK, type Command } from './shared.ts';
+import { checkPasswordOptions, passwordFromOptions } from './password-input.ts';
+import { cliConfig, cliMessages, dataDirOf, onlyArgument, openCliStore, parse, print, CliError, UsageError, EXIT_OK, type Command } from './shared.ts';
 
 export const userAdd: Command = {
   name: 'user:add',
@@ -35,17 +35,13 @@ Example:
       print(io.stdout, this.help);
       return EXIT_OK;
     }
-    const [username, ...extra] = positionals;
-    if (!username) throw new UsageError('Missing argument: <username>.');
-    if (extra.length) throw new UsageError(`Unexpected argument: ${extra[0]}.`);
+    const username = onlyArgument(positionals, 'username');
     if (!values.role) throw new UsageError(`Missing option: --role ${roles.join('|')}.`);
     if (!(roles as readonly string[]).includes(values.role)) throw new UsageError(`Invalid role "${values.role}": expected one of ${roles.join(', ')}.`);
-    if (values.password !== undefined && values['password-stdin']) throw new UsageError('Use either --password or --password-stdin, not both.');
+    checkPasswordOptions(values);
 
     const config = cliConfig(io);
-    let password = values.password;
-    if (password !== undefined) print(io.stderr, 'Warning: a password given with --password stays in the shell history and the process list; prefer --password-stdin.');
-    else password = await readNewPassword(io, values['password-stdin'] === true);
+    const password = await passwordFromOptions(io, values);
 
     const store = await openCliStore(config);
     const { lang, i18n } = cliMessages(io);

@@ -1,6 +1,6 @@
 import { createUserService, UserInputError } from '../auth/users.ts';
-import { readNewPassword } from './password-input.ts';
-import { cliConfig, cliMessages, openCliStore, parse, print, CliError, UsageError, EXIT_OK, type Command } from './shared.ts';
+import { checkPasswordOptions, passwordFromOptions } from './password-input.ts';
+import { cliConfig, cliMessages, onlyArgument, openCliStore, parse, print, CliError, EXIT_OK, type Command } from './shared.ts';
 
 export const userPasswd: Command = {
   name: 'user:passwd',
@@ -26,10 +26,8 @@ Options:
       print(io.stdout, this.help);
       return EXIT_OK;
     }
-    const [username, ...extra] = positionals;
-    if (!username) throw new UsageError('Missing argument: <username>.');
-    if (extra.length) throw new UsageError(`Unexpected argument: ${extra[0]}.`);
-    if (values.password !== undefined && values['password-stdin']) throw new UsageError('Use either --password or --password-stdin, not both.');
+    const username = onlyArgument(positionals, 'username');
+    checkPasswordOptions(values);
 
     const config = cliConfig(io);
     const store = await openCliStore(config);
@@ -37,9 +35,7 @@ Options:
     try {
       const user = await store.users.getByUsername(username);
       if (!user) throw new CliError(`No account named "${username}".`);
-      let password = values.password;
-      if (password !== undefined) print(io.stderr, 'Warning: a password given with --password stays in the shell history and the process list; prefer --password-stdin.');
-      else password = await readNewPassword(io, values['password-stdin'] === true);
+      const password = await passwordFromOptions(io, values);
       await createUserService(store).setPassword(user.id, password);
       print(io.stdout, `Password of "${user.username}" changed.`);
       return EXIT_OK;
