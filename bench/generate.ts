@@ -2,16 +2,8 @@
 // 5 keywords each out of 2,000 (in a few groups), 10 sectors. Deterministic for a given seed.
 import type { Keyword, KeywordGroup, Media, MediaType, Sector } from '../core/store/index.ts';
 
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from './lib/random.ts';
+
 
 const fr = {
   nouns: ['carnaval', 'masques', 'fête', 'musée', 'église', 'château', 'rivière', 'forêt', 'théâtre', 'concert', 'marché', 'village', 'quartier', 'école', 'atelier', 'exposition', 'festival', 'danse', 'chanson', 'portrait', 'paysage', 'bibliothèque', 'cérémonie', 'récolte', 'vendanges', 'procession', 'défilé', 'orchestre', 'sculpture', 'peinture', 'mémoire', 'témoignage', 'entretien', 'répétition', 'spectacle', 'patrimoine', 'artisanat', 'médias', 'société', 'été', 'hiver', 'printemps', 'automne', 'Noël', 'port', 'pêcheurs', 'montagne', 'vallée', 'île', 'cathédrale'],

@@ -4,17 +4,9 @@ import { SHARD_SIZE, shardIndex } from '../../core/store/lowdb/media.ts';
 import { asciiJson } from '../../core/store/lowdb/durable-file.ts';
 import type { Keyword, KeywordGroup, Media, MediaType, Sector } from '../../core/store/index.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same data set on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './random.ts';
+
+export { seededRandom };
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 

@@ -8,18 +8,10 @@ import { createSearchService, criteria, sortKeys, type SearchCriteria } from '..
 import { tempDir } from '../helpers/app.ts';
 import { mediaInput } from './fixtures.ts';
 import { bruteForce } from './brute-force.ts';
+import { seededRandom } from '../../bench/lib/random.ts';
 
-// A small seeded generator, so a failure can be replayed from the printed seed.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failure can be replayed from the printed seed.
+const rng = seededRandom;
 
 const vocab = ['Médias', 'medias', 'MASQUES', 'masque', 'Carnaval', 'été', 'Été', 'ete', 'œuvre', 'oeuvre', 'Venise', 'vénitien', 'photo', 'photos', 'Paris', 'l’été', 'de', 'la', 'les', 'société', 'son', 'vidéo', 'Noël', 'noel'];
 const types: MediaType[] = ['image', 'audio', 'video', 'document'];
