@@ -1,13 +1,12 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serve } from '../helpers/browser.ts';
 import { makeApp, addUser, PASSWORD, type TestApp } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 
 let t: TestApp;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let base: string;
 
@@ -17,17 +16,13 @@ before(async () => {
   await t.store.media.create(mediaRecord({ title: 'Carnaval de Binche', slug: 'carnaval' }));
   // Records made straight in the store: the search index (which the homepage reads) learns of them by a rebuild.
   await t.app.kiosque.search.reindex();
-  server = http.createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await serve(t.app);
+  base = server.base;
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
+  await server?.close();
   await t.close();
 });
 
