@@ -1,14 +1,10 @@
 import type { Request } from 'express';
 import type { Hooks } from '../plugins/hooks.ts';
 import type { I18n, Language } from '../i18n/index.ts';
-import type { Role } from '../store/index.ts';
+import type { AdminMenuEntry } from '../plugins/api.ts';
 
-export interface AdminMenuItem {
-  /** Section key: `site`, `content`, `config`, `plugins` (plugin settings), or one a plugin adds. */
-  section: string;
-  href: string;
-  label: string;
-  roles: Role[];
+/** A menu entry (the shape plugins filter through `admin.menu`), as the menu renders it. */
+export interface AdminMenuItem extends AdminMenuEntry {
   /** Set by the renderer for the item matching the current path. */
   active?: boolean;
 }

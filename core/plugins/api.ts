@@ -61,6 +61,7 @@ export interface FilterSignatures {
 }
 
 export interface AdminMenuEntry {
+  /** Section key: `site`, `content`, `config`, `plugins` (plugin settings), or one a plugin adds. */
   section: string;
   href: string;
   label: string;
