@@ -44,6 +44,13 @@ export function keywordText(keywordIds: string[], searchableTitleOf: (id: string
   return out || ' ';
 }
 
+/** The ids without repeats, in order (a handful per media: a loop beats a Set). */
+function distinct(ids: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const id of ids) if (!out.includes(id)) out.push(id);
+  return out;
+}
+
 const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
 
 /** The document and the words of its title and description (reused for the posting lists). */
@@ -56,7 +63,7 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     type: m.type,
     status: m.status,
     sectorId: m.sectorId,
-    keywordIds: m.keywordIds.length < 2 || new Set(m.keywordIds).size === m.keywordIds.length ? m.keywordIds.slice() : [...new Set(m.keywordIds)],
+    keywordIds: distinct(m.keywordIds),
     licence: foldLicence(m.licence ?? ''),
     authorId: m.authorId,
     keywordNums: [],

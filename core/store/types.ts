@@ -182,7 +182,8 @@ export interface SimpleRepository<T extends { id: string }> {
 export interface MediaRepository {
   get(id: string): Promise<Media | undefined>;
   /**
-   * Every media item (for building the search index at start). The records are frozen and shared,
+   * Every media item (for building the search index at start). The records are shared and frozen (the record and
+   * the objects directly under it),
    * not copies: safe to keep (the store never changes them in place), not to modify.
    */
   list(): Promise<Media[]>;

@@ -25,3 +25,35 @@ test('a text query separates terms, quoted phrases and exclusions', () => {
   assert.deepEqual(parseTextQuery('"unclosed phrase'), { terms: [], phrases: ['unclosed phrase'], excluded: [] });
   assert.deepEqual(parseTextQuery(' - "" '), { terms: [], phrases: [], excluded: [] });
 });
+
+// The regular-expression tokenizer that the single-scan one replaced: the oracle for the test below.
+function referenceTokenize(text: string): string[] {
+  const wordChar = (c: string) => {
+    const folded = fold(c);
+    return folded === '' || /^[\p{L}\p{N}]+$/u.test(folded) ? folded : ' ';
+  };
+  const lower = text.toLowerCase();
+  const words = lower.replace(/[\u0080-\u{10ffff}]/gu, wordChar).split(/[^a-z0-9\u0080-\uffff]+/);
+  if (words[0] === '') words.shift();
+  if (words.length && words[words.length - 1] === '') words.pop();
+  return words;
+}
+
+test('tokenising agrees with the plain regular-expression definition on random text', () => {
+  const alphabet = [
+    ...'aZ09 -_\'".,;:!?()/\\@#\t\n',
+    ...'éÉèàçÇôÔïüÿñÑ', 'e\u0301', '\u0301', '\u0327',
+    ...'œŒæÆßŀıİøØđłŁ', 'ﬁ', 'Σς',
+    '’', '«', '»', '—', '\u00a0', '\u200b', '€', '½', '²', '٣',
+    '🎭', '😀', '𝐀𝐛', '𠀀', '\ud83d', '\ude00',
+    '東京', 'Ελληνικά', 'Привет', 'Ａ！',
+  ];
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let round = 0; round < 5000; round++) {
+    let text = '';
+    const length = Math.floor(next() * 24);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+    assert.deepEqual(tokenize(text), referenceTokenize(text), JSON.stringify(text));
+  }
+});

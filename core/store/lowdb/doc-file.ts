@@ -35,6 +35,14 @@ export class DocFile<T> {
     return true;
   }
 
+  /** `load()`, blocking (see DurableJsonFile.readSync). */
+  loadSync(): boolean {
+    const data = (this.db.adapter as DurableJsonFile<T>).readSync();
+    if (data === null) return false;
+    this.db.data = data;
+    return true;
+  }
+
   commit(undo: () => void = () => {}): Promise<void> {
     if (!this.next) {
       const batch: Batch = { undos: [], promise: Promise.resolve() };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -33,6 +34,26 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+    return this.parse(text);
+  }
+
+  /**
+   * The same, blocking. For opening the store only, before the server listens: a thousand media
+   * shards read synchronously load in 1.25 s where the same reads through the thread pool, one
+   * after the other, took 1.55–1.85 s (the waits between them are idle time).
+   */
+  readSync(): T | null {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return this.parse(text);
+  }
+
+  private parse(text: string): T {
     if (text.trim() === '') throw new StoreCorruptError(this.file, 'the file is empty');
     try {
       return JSON.parse(text) as T;
