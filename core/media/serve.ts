@@ -56,7 +56,8 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
   router.get('/:id/:variant', async (req: Request, res: Response, next: NextFunction) => {
     const { id, variant } = req.params as { id: string; variant: string };
     if (!/^\d{1,15}$/.test(id) || !(servedVariants as readonly string[]).includes(variant)) return next();
-    const m = await deps.media.store.media.get(id);
+    // Read only: the shared record, not a copy (this answers every thumbnail of every page).
+    const [m] = await deps.media.store.media.getMany([id]);
     if (!m || !deps.media.canSee(req.user, m)) return next();
     const acceptsWebp = /\bimage\/webp\b/.test(req.headers.accept ?? '');
     const file = pick(m, variant, acceptsWebp);

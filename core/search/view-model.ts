@@ -29,8 +29,9 @@ export function mediaCard(m: Media): MediaCard {
   };
 }
 
-export async function loadMedia(store: Store, ids: string[]): Promise<Media[]> {
-  return (await Promise.all(ids.map((id) => store.media.get(id)))).filter((m): m is Media => !!m);
+/** The media of a result page, in order (shared, read-only records). */
+export function loadMedia(store: Store, ids: string[]): Promise<Media[]> {
+  return store.media.getMany(ids);
 }
 
 interface Lookup {

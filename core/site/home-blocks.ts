@@ -39,7 +39,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
   /** Published media by the search index (posting lists, no scan of the store), loaded in order. */
   async function find(partial: Partial<SearchCriteria>, count: number): Promise<Media[]> {
     const result = deps.search.index.search(criteria({ sort: 'date', perPage: Math.max(count, 6), facets: false, ...partial, statuses: ['published'] }));
-    const found = await Promise.all(result.ids.slice(0, count).map((id) => store.media.get(id)));
+    const found = await store.media.getMany(result.ids.slice(0, count));
     return found.filter((m): m is Media => !!m && m.status === 'published');
   }
 
@@ -60,7 +60,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           if (settings.editorial.trim()) blocks.push({ kind, html: editorial(settings.editorial) });
           break;
         case 'featured': {
-          const found = await Promise.all(settings.featuredMedia.map((id) => store.media.get(id)));
+          const found = await store.media.getMany(settings.featuredMedia);
           const items = found.filter((m): m is Media => !!m && m.status === 'published').map(card);
           if (items.length) blocks.push({ kind, items });
           break;

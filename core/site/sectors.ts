@@ -26,7 +26,7 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
     // A page past the end shows the last one.
     if (result.page > result.pages) result = find(result.pages);
     const { page, pages } = result;
-    const found = await Promise.all(result.ids.map((id) => deps.store.media.get(id)));
+    const found = await deps.store.media.getMany(result.ids);
     const items = found.filter((m): m is Media => !!m && m.status === 'published').map(mediaCard);
     const site = res.locals.site as RequestSite;
     await deps.render(req, res, [`sector-${sector.slug}`, 'sector'], {

@@ -187,6 +187,11 @@ export interface MediaRepository {
    * not copies: safe to keep (the store never changes them in place), not to modify.
    */
   list(): Promise<Media[]>;
+  /**
+   * The media with these ids, in that order, unknown ids left out: shared and frozen like list(),
+   * for pages that show them (a copy of each record cost a page of 24 results more than rendering it).
+   */
+  getMany(ids: readonly string[]): Promise<Media[]>;
   count(): Promise<number>;
   create(input: Omit<Media, 'id'>): Promise<Media>;
   update(id: string, patch: Partial<Omit<Media, 'id'>>): Promise<Media | undefined>;

@@ -110,3 +110,17 @@ test('a SIGKILL during a burst of edits leaves every shard readable and consiste
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+test('getMany() gives the asked media in the asked order, leaves out unknown ids, and hands out frozen records', async () => {
+  await withStore(async (store) => {
+    const all = await store.media.list();
+    const ids = [all[5]!.id, 'nope', all[1]!.id, '999999', all[150]!.id];
+    const got = await store.media.getMany(ids);
+    assert.deepEqual(got.map((m) => m.id), [all[5]!.id, all[1]!.id, all[150]!.id]);
+    assert.deepEqual(got[0], await store.media.get(all[5]!.id));
+    assert.throws(() => {
+      got[0]!.title = 'changed behind the store';
+    }, TypeError);
+    assert.deepEqual(await store.media.getMany([]), []);
+  });
+});

@@ -91,6 +91,14 @@ export function mediaRepository(dbDir: string, shards: Map<number, DocFile<Colle
       }
       return out;
     },
+    async getMany(ids) {
+      const out: Media[] = [];
+      for (const id of ids) {
+        const m = peek(id);
+        if (m) out.push(freezeRecord(m));
+      }
+      return out;
+    },
     async count() {
       let n = 0;
       for (const doc of shards.values()) n += Object.keys(doc.data.items).length;
