@@ -248,8 +248,12 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
     return results;
   } finally {
     child.removeAllListeners('exit');
+    // Closing stdin lets the server exit on its own (and write a --cpu-prof profile); kill it if it lingers.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.stdin!.end();
-    child.kill();
+    const timer = setTimeout(() => child.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
   }
 }
 

@@ -60,13 +60,26 @@ export function coreDecision(a: AccessRequest): AccessDecision {
  * (e.g. the navigation's sectors on an intranet's login page).
  */
 export function createAccessCheck(deps: { hooks: Hooks }) {
+  // The targets are the site's own links (navigation, mostly the same few on every page).
+  const normalized = new Map<string, string | null>();
+  const normalize = (target: string) => {
+    let path = normalized.get(target);
+    if (path === undefined) {
+      path = normalizePath(target);
+      if (normalized.size >= 2000) normalized.clear();
+      normalized.set(target, path);
+    }
+    return path;
+  };
   return async (req: Request, target: string): Promise<boolean> => {
-    const path = normalizePath(target);
+    const path = normalize(target);
     if (path === null) return false;
     const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
     const request: AccessRequest = { method: 'GET', path, originalUrl: target, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: true };
     const decision = coreDecision(request);
     if (!decision.allow) return false;
+    // The layout asks this for every navigation link of every page: without access filters, core's word is final.
+    if (!deps.hooks.has('access')) return true;
     try {
       const filtered = await deps.hooks.applyFilterStrict<AccessDecision>('access', decision, request);
       return !!filtered && filtered.allow === true;

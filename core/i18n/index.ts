@@ -43,7 +43,8 @@ export function createI18n(base: Record<Language, Dict>): I18n {
   return {
     t(lang, key, vars) {
       const text = lookup(lang, key) ?? key;
-      if (!vars) return text;
+      // Templates call this dozens of times per page, mostly for text without placeholders.
+      if (!vars || !text.includes('{')) return text;
       return text.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] === undefined ? m : String(vars[name])));
     },
     has(lang, key) {

@@ -223,7 +223,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
 /** `/search?…` for this query with some parameters changed (`undefined` or `[]` removes one). */
 export function searchHref(base: string, query: SearchQuery, change: Partial<Record<keyof SearchQuery, unknown>> = {}): string {
   const merged = { ...query, ...change } as Record<string, unknown>;
-  const params = new URLSearchParams();
+  const params: string[] = [];
   const d = query.defaults;
   // Sort and order are left out together when the URL without them reads the same (the configured
   // sort and order); a sort given alone gets its natural order, so '' is the order to leave out then.
@@ -233,15 +233,31 @@ export function searchHref(base: string, query: SearchQuery, change: Partial<Rec
     if (key === 'defaults') continue;
     if (value === undefined || value === '' || value === null) continue;
     if (Array.isArray(value)) {
-      for (const v of value) params.append(key, String(v));
+      for (const v of value) params.push(`${key}=${formEncode(String(v))}`);
       continue;
     }
     if (defaults[key] === value) continue;
     if (key === 'sort' && omitSort) continue;
-    params.append(key, String(value));
+    params.push(`${key}=${formEncode(String(value))}`);
   }
-  const qs = params.toString();
+  const qs = params.join('&');
   return qs ? `${base}?${qs}` : base;
+}
+
+/**
+ * A value encoded as URLSearchParams encodes it (application/x-www-form-urlencoded: only letters,
+ * digits and *-._ stay, a space becomes +), without building a URLSearchParams: search pages
+ * make a few dozen of these links each.
+ */
+export function formEncode(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    // A lone surrogate: URLSearchParams writes it as U+FFFD.
+    return new URLSearchParams([['', value]]).toString().slice(1);
+  }
+  return encoded.replace(/%20|[!'()~]/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 function effectiveDefaultSort(sort: SortKey, q: string): SortKey {

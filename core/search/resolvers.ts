@@ -1,12 +1,12 @@
-import type { Store } from '../store/index.ts';
+import type { Sector, Store } from '../store/index.ts';
 import type { ResolvedKeyword, Resolvers } from './params.ts';
 
-/** Turns the slugs and usernames of a search URL into ids, from the store. */
-export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>): Resolvers {
+/** Turns the slugs and usernames of a search URL into ids, from the store (`sectors`: a cached read of them, if the caller keeps one). */
+export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>, sectors: () => Promise<Sector[]> = () => store.sectors.list()): Resolvers {
   return {
     keyword,
     async sector(slug) {
-      const s = (await store.sectors.list()).find((x) => x.slug === slug);
+      const s = (await sectors()).find((x) => x.slug === slug);
       return s && { id: s.id, slug: s.slug, title: s.title };
     },
     async author(username) {

@@ -1,6 +1,6 @@
 import { readSearchSettings, searchFormFields, type SearchSettings } from '../settings/search.ts';
 import { Router, type Request } from 'express';
-import type { Store } from '../store/index.ts';
+import { cachedRead, type Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { mediaStatuses, mediaTypes } from '../store/index.ts';
@@ -25,7 +25,8 @@ export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?
 export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   const router = Router();
   const lookupsNow = cachedLookups(deps.store);
-  const resolvers = storeResolvers(deps.store, deps.resolveKeyword);
+  const sectorsNow = cachedRead(deps.store, ['sectors'], () => deps.store.sectors.list());
+  const resolvers = storeResolvers(deps.store, deps.resolveKeyword, sectorsNow);
 
   router.get('/search', async (req, res) => {
     const { lang } = res.locals.site as RequestSite;
@@ -51,7 +52,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
       }
     }
     const lookup = await lookupsNow();
-    const sectors = (await deps.store.sectors.list()).filter((s) => s.visible || staff).sort((a, b) => a.order - b.order);
+    const sectors = (await sectorsNow()).filter((s) => s.visible || staff).sort((a, b) => a.order - b.order);
     const items = result ? (await loadMedia(deps.store, result.ids)).map(mediaCard) : [];
     const page = {
       query,

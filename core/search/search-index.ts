@@ -34,6 +34,8 @@ export class SearchIndex {
   private seen = new Uint32Array(1024);
   private generation = 0;
   private keywordTitles = new Map<string, string>();
+  /** Every word of the keyword titles above, sorted, with its keyword (rebuilt after they change). */
+  private keywordWords: { words: string[]; ids: string[] } | null = null;
   /** Dense numbering of keyword and sector ids, for facet counters (never shrinks until a rebuild). */
   private keywordNames: string[] = [];
   private keywordNum = new Map<string, number>();
@@ -82,6 +84,7 @@ export class SearchIndex {
   /** A keyword was renamed: its media now match the new title. */
   keywordChanged(keywordId: string): void {
     this.keywordTitles.delete(keywordId);
+    this.keywordWords = null;
     const list = this.byKeyword.get(keywordId);
     for (const slot of list ? list.data.slice(0, list.length) : []) {
       const doc = this.docs[slot];
@@ -129,6 +132,7 @@ export class SearchIndex {
       const raw = this.options.keywordTitle(id);
       title = raw ? searchable(raw) : '';
       this.keywordTitles.set(id, title);
+      this.keywordWords = null;
     }
     return title || undefined;
   };
@@ -146,6 +150,7 @@ export class SearchIndex {
     this.byLicence = new Postings();
     this.byAuthor = new Postings();
     this.keywordTitles.clear();
+    this.keywordWords = null;
     this.keywordNames = [];
     this.keywordNum = new Map();
     this.sectorNames = [];
@@ -200,6 +205,7 @@ export class SearchIndex {
     const titles = this.keywordTitles;
     this.reset();
     this.keywordTitles = titles;
+    this.keywordWords = null;
     for (const doc of live) this.add(doc);
   }
 
@@ -243,7 +249,7 @@ export class SearchIndex {
       for (const word of new Set(phrase.split(' '))) this.addKeywordLists(group(this.words, [word], false).lists, ` ${phrase} `);
     }
     // Word postings for the prefix, plus the media of keywords whose title has a word with it.
-    for (const term of p.text.terms) this.addKeywordLists(group(this.words, this.terms.withPrefix(term)).lists, ` ${term}`);
+    for (const term of p.text.terms) this.addKeywordListsByPrefix(group(this.words, this.terms.withPrefix(term)).lists, term);
 
     let exact = p.text.excluded.length === 0;
     if (!groups.length) return { docs: this.docs.filter((d): d is IndexedDoc => d !== undefined), exact };
@@ -292,6 +298,32 @@ export class SearchIndex {
   private addKeywordLists(lists: PostingList[], needle: string): void {
     for (const [id, title] of this.keywordTitles) {
       if (!title.includes(needle)) continue;
+      const list = this.byKeyword.get(id);
+      if (list) lists.push(list);
+    }
+  }
+
+  /** Adds to `lists` the postings of every keyword whose title has a word starting with `prefix` (a binary search, not a scan). */
+  private addKeywordListsByPrefix(lists: PostingList[], prefix: string): void {
+    if (!this.keywordWords) {
+      const pairs: Array<[string, string]> = [];
+      for (const [id, title] of this.keywordTitles) for (const word of title.split(' ')) if (word) pairs.push([word, id]);
+      pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      this.keywordWords = { words: pairs.map((p) => p[0]), ids: pairs.map((p) => p[1]) };
+    }
+    const { words, ids } = this.keywordWords;
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (words[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const added = new Set<string>();
+    for (let i = lo; i < words.length && words[i]!.startsWith(prefix); i++) {
+      const id = ids[i]!;
+      if (added.has(id)) continue;
+      added.add(id);
       const list = this.byKeyword.get(id);
       if (list) lists.push(list);
     }

@@ -54,12 +54,12 @@ export interface RendererDeps {
   csrfToken: (req: Request) => string;
   adminMenu: (req: Request, lang: Language) => Promise<unknown[]>;
   /** The main navigation's entries (visible sectors in order, then the keyword groups the skeleton picks). */
-  navigation: (skeleton: SkeletonSettings) => Promise<NavItem[]>;
+  navigation: (skeleton: SkeletonSettings) => Promise<readonly NavItem[]>;
   /** Whether the visitor may open a path (the access gate's rules): links they may not follow are left out. */
   canSee: (req: Request, path: string) => Promise<boolean>;
 }
 
-async function visibleNavigation(req: Request, items: NavItem[], canSee: RendererDeps['canSee']): Promise<NavItem[]> {
+async function visibleNavigation(req: Request, items: readonly NavItem[], canSee: RendererDeps['canSee']): Promise<NavItem[]> {
   const out: NavItem[] = [];
   for (const item of items) {
     if (item.href && !(await canSee(req, item.href))) continue;
@@ -74,13 +74,25 @@ async function visibleNavigation(req: Request, items: NavItem[], canSee: Rendere
   return out;
 }
 
+/** The current URL with `?lang=` set to each language. */
 function languageLinks(req: Request, lang: Language, enabled: boolean) {
   if (!enabled) return [];
-  return languages.map((code) => {
-    const url = new URL(req.originalUrl, 'http://x');
-    url.searchParams.set('lang', code);
-    return { code, href: url.pathname + url.search, active: code === lang };
-  });
+  // Parsed against a dummy origin: a path such as //other.example/x keeps only its path part, and
+  // the query comes back percent-encoded. Every `lang` parameter goes, however it is spelled.
+  const url = new URL(req.originalUrl, 'http://x');
+  const kept = url.search.length > 1 ? url.search.slice(1).split('&').filter((part) => part !== '' && paramName(part) !== 'lang') : [];
+  const prefix = `${url.pathname}?${kept.length ? `${kept.join('&')}&` : ''}lang=`;
+  return languages.map((code) => ({ code, href: prefix + code, active: code === lang }));
+}
+
+function paramName(part: string): string {
+  const eq = part.indexOf('=');
+  const name = eq < 0 ? part : part.slice(0, eq);
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }
 
 /** Builds the shared page context, lets plugins filter it (`page.context`), and renders through the theme. */

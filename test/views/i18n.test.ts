@@ -63,3 +63,16 @@ test('error pages speak the visitor\'s language', async () => {
   assert.match(res.text, /Page introuvable/);
   assert.match(res.text, /Il n&#x27;y a rien à cette adresse|Il n'y a rien à cette adresse/);
 });
+
+test('the language links keep the page and its query, drop any lang parameter, and stay on this site', async () => {
+  const links = (html: string) => [...html.matchAll(/<a href="([^"]*)" hreflang="(\w+)"/g)].map((m) => [m[2], m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')]);
+  const page = await home(request(t.app), '/search?q=a+b%26c&lang=fr&l%61ng=en&type=image');
+  assert.deepEqual(links(page.text), [
+    ['en', '/search?q=a+b%26c&type=image&lang=en'],
+    ['fr', '/search?q=a+b%26c&type=image&lang=fr'],
+  ]);
+  // A path that a browser would read as another host keeps only its path part.
+  const other = await home(request(t.app), '//evil.example/nowhere?x=1');
+  assert.equal(links(other.text).length, 2);
+  for (const [, href] of links(other.text)) assert.match(href!, /^\/nowhere\?x=1&lang=(en|fr)$/);
+});
