@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeAnyPath, normalizePath } from '../../core/http/normalize-path.ts';
+import { seededRandom } from '../../bench/lib/random.ts';
+
+test('the shortcut for plain paths gives what the full normalisation gives, on random paths', () => {
+  const rand = seededRandom(3);
+  const pieces = ['/', '/', '/', 'a', 'b', 'media', '12', '.', '..', '...', '-', '_', '~', 'A', 'É', '%2e', '%2F', '%41', '\\', ';x', '%', ' ', ''];
+  let shortcuts = 0;
+  for (let round = 0; round < 20000; round++) {
+    let path = '';
+    for (let i = Math.floor(rand() * 8); i > 0; i--) path += pieces[Math.floor(rand() * pieces.length)];
+    const full = normalizeAnyPath(path);
+    if (full === path) shortcuts++;
+    assert.equal(normalizePath(path), full, JSON.stringify(path));
+  }
+  assert.ok(shortcuts > 500, `plain paths were generated (${shortcuts})`);
+});
+
+test('plain paths come back as they are; the others are normalised', () => {
+  assert.equal(normalizePath('/media/12/un-titre'), '/media/12/un-titre');
+  assert.equal(normalizePath('/.well-known/x'), '/.well-known/x');
+  assert.equal(normalizePath('/a/./b/../c/'), '/a/c');
+  assert.equal(normalizePath('/Admin'), '/admin');
+  assert.equal(normalizePath('/%61dmin'), '/admin');
+  assert.equal(normalizePath(''), '/');
+});
