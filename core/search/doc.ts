@@ -22,10 +22,9 @@ export interface IndexedDoc {
   date: number;
   year: number;
   views: number;
-  /** Searchable forms (see `searchable`): title, description, keyword titles. */
+  /** Searchable forms (see `searchable`) of the title and description (keyword titles: see SearchIndex.titleOf). */
   title: string;
   description: string;
-  keywords: string;
 }
 
 export function mediaDate(m: Pick<Media, 'publishedAt' | 'createdAt'>): number {
@@ -37,15 +36,12 @@ export function foldLicence(licence: string): string {
   return fold(licence.trim());
 }
 
-/** `searchableTitleOf` gives a keyword's title already in searchable form. */
-export function keywordText(keywordIds: string[], searchableTitleOf: (id: string) => string | undefined): string {
-  let out = '';
-  for (const id of keywordIds) out += searchableTitleOf(id) ?? '';
-  return out || ' ';
-}
-
-/** The ids without repeats, in order (a handful per media: a loop beats a Set). */
+/**
+ * The ids without repeats, in order (a handful per media: a loop beats a Set). A frozen list without
+ * repeats (the store's shared records, at start) is kept as it is: 100,000 copies were 16 MB.
+ */
 function distinct(ids: readonly string[]): string[] {
+  if (Object.isFrozen(ids) && ids.every((id, i) => ids.indexOf(id) === i)) return ids as string[];
   const out: string[] = [];
   for (const id of ids) if (!out.includes(id)) out.push(id);
   return out;
@@ -54,7 +50,7 @@ function distinct(ids: readonly string[]): string[] {
 const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
 
 /** The document and the words of its title and description (reused for the posting lists). */
-export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string | undefined): { doc: IndexedDoc; words: string[][] } {
+export function toIndexedDoc(m: Media): { doc: IndexedDoc; words: string[][] } {
   const date = mediaDate(m);
   const titleWords = tokenize(m.title);
   const descriptionWords = tokenize(m.description);
@@ -75,7 +71,6 @@ export function toIndexedDoc(m: Media, searchableTitleOf: (id: string) => string
     views: m.views ?? 0,
     title: joined(titleWords),
     description: joined(descriptionWords),
-    keywords: keywordText(m.keywordIds, searchableTitleOf),
   };
   return { doc, words: [titleWords, descriptionWords] };
 }

@@ -45,18 +45,23 @@ export function prepare(c: SearchCriteria): PreparedCriteria {
   };
 }
 
-function inDoc(doc: IndexedDoc, needle: string): boolean {
-  return doc.title.includes(needle) || doc.description.includes(needle) || doc.keywords.includes(needle);
+/** A keyword's title in searchable form (see `searchable`), or undefined. */
+export type KeywordTitleOf = (id: string) => string | undefined;
+
+function inDoc(doc: IndexedDoc, needle: string, titleOf: KeywordTitleOf): boolean {
+  if (doc.title.includes(needle) || doc.description.includes(needle)) return true;
+  for (const id of doc.keywordIds) if (titleOf(id)?.includes(needle)) return true;
+  return false;
 }
 
-export function matchesText(doc: IndexedDoc, q: TextQuery): boolean {
-  for (const term of q.terms) if (!inDoc(doc, ` ${term}`)) return false;
-  for (const phrase of q.phrases) if (!inDoc(doc, ` ${phrase} `)) return false;
-  for (const word of q.excluded) if (inDoc(doc, ` ${word} `)) return false;
+export function matchesText(doc: IndexedDoc, q: TextQuery, titleOf: KeywordTitleOf): boolean {
+  for (const term of q.terms) if (!inDoc(doc, ` ${term}`, titleOf)) return false;
+  for (const phrase of q.phrases) if (!inDoc(doc, ` ${phrase} `, titleOf)) return false;
+  for (const word of q.excluded) if (inDoc(doc, ` ${word} `, titleOf)) return false;
   return true;
 }
 
-export function matches(doc: IndexedDoc, p: PreparedCriteria): boolean {
+export function matches(doc: IndexedDoc, p: PreparedCriteria, titleOf: KeywordTitleOf): boolean {
   if (p.statuses && !p.statuses.has(doc.status)) return false;
   if (p.types && !p.types.has(doc.type)) return false;
   if (p.sectorIds && (doc.sectorId === null || !p.sectorIds.has(doc.sectorId))) return false;
@@ -68,7 +73,7 @@ export function matches(doc: IndexedDoc, p: PreparedCriteria): boolean {
       for (const k of p.keywordIds) if (!doc.keywordIds.includes(k)) return false;
     } else if (!p.keywordIds.some((k) => doc.keywordIds.includes(k))) return false;
   }
-  return matchesText(doc, p.text);
+  return matchesText(doc, p.text, titleOf);
 }
 
 /** Relevance: a term or phrase found in the title weighs ten times one found elsewhere. */

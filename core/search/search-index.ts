@@ -1,6 +1,6 @@
 import type { Media } from '../store/index.ts';
 import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
-import { keywordText, toIndexedDoc, type IndexedDoc } from './doc.ts';
+import { toIndexedDoc, type IndexedDoc } from './doc.ts';
 import { searchable } from './fold.ts';
 import { matches, prepare, score, type PreparedCriteria } from './match.ts';
 import { Postings, TermList, type PostingList } from './postings.ts';
@@ -81,24 +81,17 @@ export class SearchIndex {
     return this.slotOf.has(id);
   }
 
-  /** A keyword was renamed: its media now match the new title. */
+  /** A keyword was renamed (or its title became known): its media now match the new title. */
   keywordChanged(keywordId: string): void {
+    // Documents hold keyword ids, not their titles: forgetting the cached title is enough.
     this.keywordTitles.delete(keywordId);
     this.keywordWords = null;
-    const list = this.byKeyword.get(keywordId);
-    for (const slot of list ? list.data.slice(0, list.length) : []) {
-      const doc = this.docs[slot];
-      if (!doc || !doc.keywordIds.includes(keywordId)) continue;
-      this.drop(doc.id);
-      this.add({ ...doc, keywords: keywordText(doc.keywordIds, this.titleOf) });
-    }
-    this.maybeCompact();
   }
 
   search(c: SearchCriteria): SearchResult {
     const p = prepare(c);
     const { docs, exact } = this.candidates(p);
-    const found = exact ? docs : docs.filter((doc) => matches(doc, p));
+    const found = exact ? docs : docs.filter((doc) => matches(doc, p, this.titleOf));
     if (c.sort === 'relevance') for (const d of found) d.score = score(d, p.text);
     const perPage = c.perPage;
     const pages = Math.max(1, Math.ceil(found.length / perPage));
@@ -158,7 +151,7 @@ export class SearchIndex {
   }
 
   private addMedia(m: Media): void {
-    const { doc, words } = toIndexedDoc(m, this.titleOf);
+    const { doc, words } = toIndexedDoc(m);
     this.add(doc, words);
   }
 
@@ -296,8 +289,8 @@ export class SearchIndex {
 
   /** Adds to `lists` the postings of every keyword whose title contains `needle`. */
   private addKeywordLists(lists: PostingList[], needle: string): void {
-    for (const [id, title] of this.keywordTitles) {
-      if (!title.includes(needle)) continue;
+    for (const id of this.keywordNames) {
+      if (!this.titleOf(id)?.includes(needle)) continue;
       const list = this.byKeyword.get(id);
       if (list) lists.push(list);
     }
@@ -307,7 +300,7 @@ export class SearchIndex {
   private addKeywordListsByPrefix(lists: PostingList[], prefix: string): void {
     if (!this.keywordWords) {
       const pairs: Array<[string, string]> = [];
-      for (const [id, title] of this.keywordTitles) for (const word of title.split(' ')) if (word) pairs.push([word, id]);
+      for (const id of this.keywordNames) for (const word of this.titleOf(id)?.split(' ') ?? []) if (word) pairs.push([word, id]);
       pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.keywordWords = { words: pairs.map((p) => p[0]), ids: pairs.map((p) => p[1]) };
     }
