@@ -1,10 +1,12 @@
 // Store benchmark: edits, bursts, startup and memory of the lowdb store at a given library size.
 // `tsx bench/store.ts 1000 10000` prints a table; `bench/run.ts` calls runStoreBench().
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openLowdbStore, type Store } from '../core/store/index.ts';
+import { pino } from 'pino';
+import { openLowdbStore } from '../core/store/index.ts';
+import { createSearchService, startSearchPreload } from '../core/search/index.ts';
+import { createHooks } from '../core/plugins/hooks.ts';
 import { writeStats } from '../core/store/lowdb/durable-file.ts';
 import { SHARD_SIZE } from '../core/store/lowdb/media.ts';
 import { writeDataset } from './lib/media-data.ts';
@@ -14,7 +16,7 @@ export interface StoreResult {
   size: number;
   generateMs: number;
   startupMs: number;
-  /** Building the search index from the store, when core/search offers it (else null). */
+  /** Building the search index once the store is open (its text half was preloaded during the load). */
   indexMs: number | null;
   /** store.media.list(): what an index build pays to get every record (copies). */
   listMs: number;
@@ -26,43 +28,20 @@ export interface StoreResult {
 
 export const storeTargets = { editBlockMs: 10, editBytes: 1_000_000, sequential200Ms: 4000, startupMs: 3000, rssMB: 500 };
 
-type IndexBuilder = (store: Store) => Promise<unknown> | unknown;
-
-interface SearchIndexLike {
-  rebuild(media: Iterable<unknown>): void;
-}
-
 /**
- * How the app builds its search index at start, once core/search exists (the bench reports null
- * without it): a `buildSearchIndex(store)` export, or the `SearchIndex` class fed with every media.
+ * Runs in a fresh process on a generated data folder (see runStoreBench). Start-up is measured the
+ * way core/server.ts starts: the search preload's worker takes the titles and descriptions while
+ * the store reads its shards, then the search service builds the index.
  */
-async function findIndexBuilder(): Promise<IndexBuilder | null> {
-  const file = path.join(BENCH_DIR, '..', 'core', 'search', 'index.ts');
-  if (!existsSync(file)) return null;
-  const mod = (await import(file)) as Record<string, unknown>;
-  if (typeof mod.buildSearchIndex === 'function') return mod.buildSearchIndex as IndexBuilder;
-  const SearchIndex = mod.SearchIndex as (new (o: { keywordTitle: (id: string) => string | undefined }) => SearchIndexLike) | undefined;
-  if (typeof SearchIndex !== 'function') return null;
-  return async (store) => {
-    const titles = new Map((await store.keywords.list()).map((k) => [k.id, k.title]));
-    const index = new SearchIndex({ keywordTitle: (id) => titles.get(id) });
-    index.rebuild(await store.media.list());
-    return index;
-  };
-}
-
-/** Runs in a fresh process on a generated data folder (see runStoreBench). */
 async function worker(dataDir: string, size: number): Promise<Omit<StoreResult, 'generateMs'>> {
+  const logger = pino({ level: 'warn' });
   const startAt = performance.now();
-  let store = await openLowdbStore({ dataDir });
+  const preload = startSearchPreload({ logger });
+  let store = await openLowdbStore({ dataDir, onMediaLoaded: (batch) => preload.feed(batch) });
   const startupMs = performance.now() - startAt;
-  let indexMs: number | null = null;
-  const buildIndex = await findIndexBuilder();
-  if (buildIndex) {
-    const t = performance.now();
-    await buildIndex(store);
-    indexMs = performance.now() - t;
-  }
+  const t = performance.now();
+  await createSearchService({ store, hooks: createHooks(logger), preload });
+  const indexMs: number | null = performance.now() - t;
   const rssMB = process.memoryUsage().rss / 1e6;
   const listAt = performance.now();
   await store.media.list();
@@ -137,7 +116,7 @@ export function storeRows(r: StoreResult | Omit<StoreResult, 'generateMs'>): Row
     { size, measure: 'store: one media edit', value: `${round(r.edit.ms)} ms, longest block ${round(r.edit.blockMs)} ms, ${round(r.edit.bytes / 1024)} KB written`, target: 'block ≤ 10 ms, ≤ 1 MB', ok: r.edit.blockMs <= storeTargets.editBlockMs && r.edit.bytes <= storeTargets.editBytes },
     { size, measure: 'store: 200 sequential edits', value: `${round(r.sequential200.ms)} ms, longest block ${round(r.sequential200.blockMs)} ms, ${round(r.sequential200.bytes / 1e6)} MB written`, target: '≤ 4 s', ok: r.sequential200.ms <= storeTargets.sequential200Ms },
     { size, measure: 'store: 50 concurrent edits', value: `${round(r.concurrent50.ms)} ms, longest block ${round(r.concurrent50.blockMs)} ms, ${r.concurrent50.persisted}/${r.concurrent50.total} persisted after reopening`, target: 'all persisted', ok: r.concurrent50.allPersisted },
-    { size, measure: 'store: startup', value: `load ${round(r.startupMs)} ms${r.indexMs === null ? ` (no search index yet; media.list() ${round(r.listMs)} ms)` : ` + search index ${round(r.indexMs)} ms`}`, target: '≤ 3 s', ok: startup <= storeTargets.startupMs },
+    { size, measure: 'store: startup', value: `${round(startup)} ms: load ${round(r.startupMs)} ms (search text indexed alongside in a worker) + search index ${round(r.indexMs ?? 0)} ms`, target: '≤ 3 s', ok: startup <= storeTargets.startupMs },
     { size, measure: 'store: RSS after start', value: `${round(r.rssMB)} MB`, target: '≤ 500 MB', ok: r.rssMB <= storeTargets.rssMB },
   ];
 }

@@ -37,7 +37,7 @@ import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
 import { createSectorsApi } from './sectors/api.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
-import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchService } from './search/index.ts';
+import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchPreload, type SearchService } from './search/index.ts';
 import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
@@ -62,6 +62,8 @@ export interface AppDeps {
   rootDir?: string;
   /** Where `kiosque-plugin-*` packages are looked for (default: <rootDir>/node_modules). */
   pluginPackagesDir?: string;
+  /** The search index's text half, built while the store loaded (see core/search/preload.ts). */
+  searchPreload?: SearchPreload;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -158,7 +160,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
-  const search = await createSearchService({ store, hooks });
+  const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
   const keywords = createKeywordService({ store, search });
   await keywords.ensureTagsGroup();
 

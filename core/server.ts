@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config/index.ts';
 import { createLogger } from './logger/index.ts';
 import { openLowdbStore } from './store/index.ts';
 import { createApp, ROOT_DIR } from './app.ts';
+import { startSearchPreload } from './search/index.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -17,16 +18,22 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty || process.env.NODE_ENV === 'development' });
+  // The search index's text half is built in a worker while the store reads its files.
+  const searchPreload = startSearchPreload({ logger });
   let store;
   try {
-    store = await openLowdbStore({ dataDir: path.resolve(config.dataDir), onMigrate: (d, v) => logger.info({ version: v }, `migrating data: ${d}`) });
+    store = await openLowdbStore({
+      dataDir: path.resolve(config.dataDir),
+      onMigrate: (d, v) => logger.info({ version: v }, `migrating data: ${d}`),
+      onMediaLoaded: (batch) => searchPreload.feed(batch),
+    });
   } catch (err) {
     logger.fatal((err as Error).message);
     process.exit(1);
   }
   let app;
   try {
-    app = await createApp({ config, store, logger });
+    app = await createApp({ config, store, logger, searchPreload });
   } catch (err) {
     logger.fatal((err as Error).message);
     await store.close();

@@ -47,13 +47,18 @@ function distinct(ids: readonly string[]): string[] {
   return out;
 }
 
-const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
+/** A field's words in searchable form (the same as `searchable(text)`, from its words). */
+export const joined = (words: string[]) => (words.length ? ` ${words.join(' ')} ` : ' ');
 
-/** The document and the words of its title and description (reused for the posting lists). */
-export function toIndexedDoc(m: Media): { doc: IndexedDoc; words: string[][] } {
+/**
+ * The document and the words of its title and description (reused for the posting lists).
+ * `text`: the searchable title and description when they were computed elsewhere (the start-up
+ * preload, core/search/preload.ts); then nothing is tokenised here and `words` is null.
+ */
+export function toIndexedDoc(m: Media, text?: { title: string; description: string }): { doc: IndexedDoc; words: string[][] | null } {
   const date = mediaDate(m);
-  const titleWords = tokenize(m.title);
-  const descriptionWords = tokenize(m.description);
+  const titleWords = text ? null : tokenize(m.title);
+  const descriptionWords = text ? null : tokenize(m.description);
   const doc: IndexedDoc = {
     id: m.id,
     type: m.type,
@@ -69,8 +74,8 @@ export function toIndexedDoc(m: Media): { doc: IndexedDoc; words: string[][] } {
     date,
     year: new Date(date).getUTCFullYear(),
     views: m.views ?? 0,
-    title: joined(titleWords),
-    description: joined(descriptionWords),
+    title: text ? text.title : joined(titleWords!),
+    description: text ? text.description : joined(descriptionWords!),
   };
-  return { doc, words: [titleWords, descriptionWords] };
+  return { doc, words: titleWords && descriptionWords && [titleWords, descriptionWords] };
 }

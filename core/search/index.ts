@@ -3,6 +3,7 @@ export { parseTextQuery, isEmptyText, type TextQuery } from './text-query.ts';
 export * from './criteria.ts';
 export { SearchIndex, type SearchIndexOptions } from './search-index.ts';
 export { createSearchService, type SearchService, type SearchContext } from './service.ts';
+export { startSearchPreload, type SearchPreload, type PreloadedText } from './preload.ts';
 export { dayStart } from './match.ts';
 export { parseSearchParams, searchHref, DEFAULT_PER_PAGE, Q_MAX, views, type SearchQuery, type ParamError, type ParsedSearch, type Resolvers, type View } from './params.ts';
 export { createSearchRoutes } from './routes.ts';

@@ -12,9 +12,17 @@ export class PostingList {
     this.data = new Int32Array(capacity);
   }
 
+  /** A list over existing slots (a view into a larger array is fine: growing copies it out). */
+  static over(data: Int32Array): PostingList {
+    const list = new PostingList(0);
+    list.data = data;
+    list.length = data.length;
+    return list;
+  }
+
   push(slot: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = new Int32Array(Math.max(4, this.data.length * 2));
       grown.set(this.data);
       this.data = grown;
     }

@@ -3,8 +3,9 @@ import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
 import { toIndexedDoc, type IndexedDoc } from './doc.ts';
 import { searchable } from './fold.ts';
 import { matches, prepare, score, type PreparedCriteria } from './match.ts';
-import { Postings, TermList, type PostingList } from './postings.ts';
+import { PostingList, Postings, TermList } from './postings.ts';
 import { sortDocs } from './sort.ts';
+import type { PreloadedText } from './preload.ts';
 import { countFacets } from './facets.ts';
 
 export interface SearchIndexOptions {
@@ -62,6 +63,42 @@ export class SearchIndex {
   rebuild(media: Iterable<Media>): void {
     this.reset();
     for (const m of media) this.addMedia(m);
+  }
+
+  /**
+   * The same, with the text half built elsewhere (by a worker while the store loaded, see
+   * core/search/preload.ts): every other part is indexed while `text` is still on its way, then
+   * the words are put in. `text` is used only if it is about these very records in this order;
+   * otherwise (or null) the words are read here.
+   */
+  async rebuildWith(media: readonly Media[], text: Promise<PreloadedText | null>): Promise<void> {
+    this.reset();
+    for (const m of media) this.add(toIndexedDoc(m, noText).doc, null);
+    const preloaded = await text;
+    if (preloaded && sameRecords(media, preloaded.records)) {
+      const { part } = preloaded;
+      for (let i = 0; i < part.terms.length; i++) {
+        const term = part.terms[i]!;
+        this.words.lists.set(term, PostingList.over(part.docs.subarray(part.offsets[i], part.offsets[i + 1])));
+        this.terms.add(term);
+      }
+      const titles = part.titles.split('\n');
+      const descriptions = part.descriptions.split('\n');
+      for (let slot = 0; slot < media.length; slot++) {
+        const doc = this.docs[slot]!;
+        doc.title = titles[slot]!;
+        doc.description = descriptions[slot]!;
+      }
+      return;
+    }
+    const { words: postings, terms } = this;
+    for (let slot = 0; slot < media.length; slot++) {
+      const { doc, words } = toIndexedDoc(media[slot]!);
+      const indexed = this.docs[slot]!;
+      indexed.title = doc.title;
+      indexed.description = doc.description;
+      for (const list of words!) for (const w of list) if (postings.add(w, slot)) terms.add(w);
+    }
   }
 
   /** Indexes a new or changed media item. */
@@ -152,11 +189,14 @@ export class SearchIndex {
 
   private addMedia(m: Media): void {
     const { doc, words } = toIndexedDoc(m);
-    this.add(doc, words);
+    this.add(doc, words ?? undefined);
   }
 
-  /** `words`: the title's and description's words when the caller has them already. */
-  private add(doc: IndexedDoc, words?: string[][]): void {
+  /**
+   * `words`: the title's and description's words when the caller has them already; null when they
+   * are in the word postings already (a preloaded text index); undefined: read them from the doc.
+   */
+  private add(doc: IndexedDoc, words?: string[][] | null): void {
     const slot = this.docs.length;
     this.docs.push(doc);
     this.slotOf.set(doc.id, slot);
@@ -166,7 +206,7 @@ export class SearchIndex {
     const { words: postings, terms } = this;
     if (words) {
       for (const list of words) for (const w of list) if (postings.add(w, slot)) terms.add(w);
-    } else {
+    } else if (words === undefined) {
       for (const field of [doc.title, doc.description]) {
         for (const w of field.split(' ')) if (w && postings.add(w, slot)) terms.add(w);
       }
@@ -334,4 +374,13 @@ export class SearchIndex {
     return base;
   }
 
+}
+
+/** Placeholder text for documents whose words come later (rebuildWith). */
+const noText = { title: ' ', description: ' ' };
+
+function sameRecords(a: readonly Media[], b: readonly Media[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

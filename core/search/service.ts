@@ -2,6 +2,7 @@ import type { Keyword, Media, Store } from '../store/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
 import type { SearchCriteria, SearchResult } from './criteria.ts';
 import { SearchIndex } from './search-index.ts';
+import type { SearchPreload } from './preload.ts';
 
 /** Who is asking: plugins' `search.query` / `search.results` filters get it as their second argument. */
 export interface SearchContext {
@@ -25,19 +26,20 @@ export interface SearchService {
   reindex(): Promise<{ media: number; ms: number }>;
 }
 
-export async function createSearchService(deps: { store: Store; hooks: Hooks; facetLimit?: number }): Promise<SearchService> {
+export async function createSearchService(deps: { store: Store; hooks: Hooks; facetLimit?: number; preload?: SearchPreload }): Promise<SearchService> {
   const titles = new Map<string, string>();
   const index = new SearchIndex({ keywordTitle: (id) => titles.get(id), facetLimit: deps.facetLimit });
 
-  async function reindex() {
+  async function reindex(preload?: SearchPreload) {
     const started = performance.now();
     titles.clear();
     for (const k of await deps.store.keywords.list()) titles.set(k.id, k.title);
     const media = await deps.store.media.list();
-    index.rebuild(media);
+    if (preload) await index.rebuildWith(media, preload.result());
+    else index.rebuild(media);
     return { media: media.length, ms: performance.now() - started };
   }
-  await reindex();
+  await reindex(deps.preload);
 
   return {
     index,
@@ -78,6 +80,6 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
       titles.delete(id);
       index.keywordChanged(id);
     },
-    reindex,
+    reindex: () => reindex(),
   };
 }

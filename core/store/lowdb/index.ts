@@ -11,6 +11,7 @@ import {
   DuplicateError,
   StoreCorruptError,
   type Keyword,
+  type Media,
   type KeywordGroup,
   type PluginRecord,
   type Sector,
@@ -38,6 +39,12 @@ const COLLECTIONS = ['users', 'sessions', 'settings', 'plugins', 'sectors', 'key
 export interface OpenLowdbOptions {
   dataDir: string;
   onMigrate?: (description: string, version: number) => void;
+  /**
+   * Called with each shard's media as it is read, in id order (the order of `media.list()`), so
+   * work that needs every record (the search index) can start before the store is open. The
+   * records are the store's own: read them, never change them.
+   */
+  onMediaLoaded?: (batch: readonly Media[]) => void;
 }
 
 /**
@@ -72,7 +79,7 @@ export async function openLowdbStore(options: OpenLowdbOptions): Promise<Store> 
       meta.data.schemaVersion = version;
       await meta.commit();
     }
-    const shards = await openMediaShards(dbDir);
+    const shards = await openMediaShards(dbDir, options.onMediaLoaded);
     return buildStore(dataDir, dbDir, docs, meta, shards, release);
   } catch (err) {
     release();

@@ -20,26 +20,29 @@ export function shardIndex(id: string): number {
   return Math.floor(Number(id) / SHARD_SIZE);
 }
 
-export async function openMediaShards(dbDir: string): Promise<Map<number, DocFile<CollectionData<Media>>>> {
+export async function openMediaShards(dbDir: string, onLoaded?: (batch: readonly Media[]) => void): Promise<Map<number, DocFile<CollectionData<Media>>>> {
   const dir = path.join(dbDir, 'media');
   await mkdir(dir, { recursive: true });
   const shards = new Map<number, DocFile<CollectionData<Media>>>();
   const all = await readdir(dir);
   // A crash mid-write leaves a half-written temporary copy; the shard beside it is intact.
   for (const name of all.filter((n) => n.endsWith('.tmp'))) await rm(path.join(dir, name), { force: true });
-  const names = all.filter((n) => /^shard-\d+\.json$/.test(n));
+  const names = all.filter((n) => /^shard-\d+\.json$/.test(n)).sort((a, b) => shardNumber(a) - shardNumber(b));
   // One shard at a time: each file's text can be collected as soon as it is parsed, which keeps
   // the peak memory near the size of the records (reading all at once tripled RSS at 100k media).
   // Blocking reads: nothing else runs while the store opens, and they save the thread pool's round trips.
   for (const name of names) {
-    const index = Number(/\d+/.exec(name)![0]);
+    const index = shardNumber(name);
     const doc = new DocFile<CollectionData<Media>>(path.join(dir, name), { items: {} });
     doc.loadSync();
     if (!doc.data || typeof doc.data.items !== 'object' || doc.data.items === null) throw new StoreCorruptError(doc.file, 'missing "items" object');
     shards.set(index, doc);
+    onLoaded?.(Object.values(doc.data.items));
   }
   return shards;
 }
+
+const shardNumber = (name: string) => Number(/\d+/.exec(name)![0]);
 
 /**
  * Freezes a record and the objects directly under it (keywordIds, original, variants, meta…), so
