@@ -11,6 +11,7 @@ function rootLang(options: HelperOptions): Language {
 export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string, HelperDelegate> {
   // Building an Intl formatter costs far more than formatting: one per language, made once.
   const dateFormats = { fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' }), en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }) };
+  const formattedDates = new Map<string, string>();
   const helpers: Record<string, HelperDelegate> = {
     /** {{t "key" name=value}}: the interface text in the page's language, escaped by Handlebars. */
     t(key: unknown, options: HelperOptions) {
@@ -29,9 +30,17 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
     year: () => new Date().getFullYear(),
     date(value: unknown, options: HelperOptions) {
       if (typeof value !== 'string' && typeof value !== 'number') return '';
-      const d = new Date(value);
-      if (Number.isNaN(d.getTime())) return '';
-      return dateFormats[rootLang(options) === 'fr' ? 'fr' : 'en'].format(d);
+      const lang = rootLang(options) === 'fr' ? 'fr' : 'en';
+      // Formatting is ~10 µs; the same dates come back on every page of a list.
+      const key = `${lang}|${value}`;
+      let text = formattedDates.get(key);
+      if (text === undefined) {
+        const d = new Date(value);
+        text = Number.isNaN(d.getTime()) ? '' : dateFormats[lang].format(d);
+        if (formattedDates.size >= 10_000) formattedDates.clear();
+        formattedDates.set(key, text);
+      }
+      return text;
     },
   };
   return helpers;
