@@ -220,25 +220,43 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   return { query, criteria: c, errors, hasCriteria, keywords, sectors, authors };
 }
 
+/** Encoded `key=value` parts of a query's parameters, per query object (a page links to it dozens of times). */
+const encodedParts = new WeakMap<SearchQuery, Map<string, string>>();
+
 /** `/search?…` for this query with some parameters changed (`undefined` or `[]` removes one). */
 export function searchHref(base: string, query: SearchQuery, change: Partial<Record<keyof SearchQuery, unknown>> = {}): string {
   const merged = { ...query, ...change } as Record<string, unknown>;
-  const params: string[] = [];
   const d = query.defaults;
   // Sort and order are left out together when the URL without them reads the same (the configured
   // sort and order); a sort given alone gets its natural order, so '' is the order to leave out then.
   const omitSort = merged.sort === effectiveDefaultSort(d.sort, String(merged.q ?? '')) && merged.order === d.order;
   const defaults: Record<string, unknown> = { kw_mode: 'all', page: 1, per_page: d.per_page, view: d.view, order: omitSort ? d.order : '' };
-  for (const [key, value] of Object.entries(merged)) {
+  const encode = (key: string, value: unknown): string => {
+    if (value === undefined || value === '' || value === null) return '';
+    if (Array.isArray(value)) return value.map((v) => `${key}=${formEncode(String(v))}`).join('&');
+    if (defaults[key] === value) return '';
+    if (key === 'sort' && omitSort) return '';
+    return `${key}=${formEncode(String(value))}`;
+  };
+  let cached = encodedParts.get(query);
+  if (!cached) {
+    cached = new Map();
+    encodedParts.set(query, cached);
+  }
+  const params: string[] = [];
+  for (const key of Object.keys(merged)) {
     if (key === 'defaults') continue;
-    if (value === undefined || value === '' || value === null) continue;
-    if (Array.isArray(value)) {
-      for (const v of value) params.push(`${key}=${formEncode(String(v))}`);
-      continue;
+    let part: string | undefined;
+    // Whether sort and order show depends on the other parameters, and the page is the one a route may still change: never cached.
+    if (key in change || key === 'sort' || key === 'order' || key === 'page') part = encode(key, merged[key]);
+    else {
+      part = cached.get(key);
+      if (part === undefined) {
+        part = encode(key, merged[key]);
+        cached.set(key, part);
+      }
     }
-    if (defaults[key] === value) continue;
-    if (key === 'sort' && omitSort) continue;
-    params.push(`${key}=${formEncode(String(value))}`);
+    if (part) params.push(part);
   }
   const qs = params.join('&');
   return qs ? `${base}?${qs}` : base;
