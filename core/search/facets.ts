@@ -4,37 +4,65 @@ import { mediaTypes } from '../store/index.ts';
 
 const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
-function fromCounters(counts: Int32Array, valueOf: (n: number) => string): FacetCount[] {
-  const out: FacetCount[] = [];
-  for (let n = 0; n < counts.length; n++) if (counts[n]! > 0) out.push({ value: valueOf(n), count: counts[n]! });
-  return out;
+function fromCounters(counts: Int32Array, touched: number[], valueOf: (n: number) => string): FacetCount[] {
+  return touched.map((n) => ({ value: valueOf(n), count: counts[n]! }));
 }
+
+/** Counters by dense number, reused from one search to the next (only the touched ones are reset). */
+class Counters {
+  private counts = new Int32Array(64);
+  readonly touched: number[] = [];
+
+  get values(): Int32Array {
+    return this.counts;
+  }
+
+  reset(size: number): void {
+    if (this.counts.length < size) this.counts = new Int32Array(Math.max(size, this.counts.length * 2));
+    for (const n of this.touched) this.counts[n] = 0;
+    this.touched.length = 0;
+  }
+
+  add(n: number): void {
+    if (this.counts[n]!++ === 0) this.touched.push(n);
+  }
+}
+
+const YEAR_BASE = 1900;
 
 /**
  * Counts, over every result (not only the page), how many carry each keyword, type, year, sector.
- * Keywords and sectors have dense numbers in the index, so counting is array increments.
+ * Keywords and sectors have dense numbers in the index, so counting is array increments; only the
+ * counters a result touched are read back and reset, so a search with few results does not pay
+ * for the 2,000 keywords it does not carry.
  */
-export function countFacets(docs: IndexedDoc[], keywordLimit: number, names: { keywords: string[]; sectors: string[] }): Facets {
-  const keywords = new Int32Array(names.keywords.length);
-  const sectors = new Int32Array(names.sectors.length);
-  const types = new Int32Array(mediaTypes.length);
-  // Years 1900–2299 in an array; anything stranger in a map.
-  const years = new Int32Array(400);
-  const otherYears = new Map<number, number>();
-  for (const doc of docs) {
-    for (const n of doc.keywordNums) keywords[n]!++;
-    if (doc.sectorNum >= 0) sectors[doc.sectorNum]!++;
-    types[doc.typeNum]!++;
-    const y = doc.year - 1900;
-    if (y >= 0 && y < 400) years[y]!++;
-    else otherYears.set(doc.year, (otherYears.get(doc.year) ?? 0) + 1);
-  }
-  const yearList = fromCounters(years, (n) => String(n + 1900));
-  for (const [y, count] of otherYears) yearList.push({ value: String(y), count });
-  return {
-    keywords: fromCounters(keywords, (n) => names.keywords[n]!).sort(byCount).slice(0, keywordLimit),
-    types: fromCounters(types, (n) => mediaTypes[n]!).sort(byCount),
-    years: yearList.sort((a, b) => Number(b.value) - Number(a.value)),
-    sectors: fromCounters(sectors, (n) => names.sectors[n]!).sort(byCount),
+export function createFacetCounter() {
+  const keywords = new Counters();
+  const sectors = new Counters();
+  const types = new Counters();
+  const years = new Counters();
+  return function countFacets(docs: IndexedDoc[], keywordLimit: number, names: { keywords: string[]; sectors: string[] }): Facets {
+    keywords.reset(names.keywords.length);
+    sectors.reset(names.sectors.length);
+    types.reset(mediaTypes.length);
+    years.reset(400);
+    // Years 1900–2299 by counter; anything stranger in a map.
+    const otherYears = new Map<number, number>();
+    for (const doc of docs) {
+      for (const n of doc.keywordNums) keywords.add(n);
+      if (doc.sectorNum >= 0) sectors.add(doc.sectorNum);
+      types.add(doc.typeNum);
+      const y = doc.year - YEAR_BASE;
+      if (y >= 0 && y < 400) years.add(y);
+      else otherYears.set(doc.year, (otherYears.get(doc.year) ?? 0) + 1);
+    }
+    const yearList = fromCounters(years.values, years.touched, (n) => String(n + YEAR_BASE));
+    for (const [y, count] of otherYears) yearList.push({ value: String(y), count });
+    return {
+      keywords: fromCounters(keywords.values, keywords.touched, (n) => names.keywords[n]!).sort(byCount).slice(0, keywordLimit),
+      types: fromCounters(types.values, types.touched, (n) => mediaTypes[n]!).sort(byCount),
+      years: yearList.sort((a, b) => Number(b.value) - Number(a.value)),
+      sectors: fromCounters(sectors.values, sectors.touched, (n) => names.sectors[n]!).sort(byCount),
+    };
   };
 }

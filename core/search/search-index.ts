@@ -6,7 +6,7 @@ import { matches, prepare, score, type PreparedCriteria } from './match.ts';
 import { PostingList, Postings, TermList } from './postings.ts';
 import { sortDocs } from './sort.ts';
 import type { PreloadedText } from './preload.ts';
-import { countFacets } from './facets.ts';
+import { createFacetCounter } from './facets.ts';
 
 export interface SearchIndexOptions {
   /** Keyword id → title, for matching keyword names as text. */
@@ -33,6 +33,7 @@ export class SearchIndex {
   private byLicence = new Postings();
   private byAuthor = new Postings();
   private seen = new Uint32Array(1024);
+  private countFacets = createFacetCounter();
   private generation = 0;
   private keywordTitles = new Map<string, string>();
   /** Every word of the keyword titles above, sorted, with its keyword (rebuilt after they change). */
@@ -134,7 +135,7 @@ export class SearchIndex {
     const pages = Math.max(1, Math.ceil(found.length / perPage));
     const start = (c.page - 1) * perPage;
     const page = sortDocs(found, c.sort, c.order, start + perPage).slice(start, start + perPage);
-    const facets: Facets | undefined = c.facets ? countFacets(found, this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
+    const facets: Facets | undefined = c.facets ? this.countFacets(found, this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
     return { ids: page.map((d) => d.id), total: found.length, page: c.page, perPage, pages, facets };
   }
 
