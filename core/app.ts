@@ -278,14 +278,16 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(express.json({ limit: '1mb' }));
   app.use(csrf.csrfSynchronisedProtection);
 
+  // The search page and API first: the public pages that are rendered on every request (the others
+  // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
+  const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
-  const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
-  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));
   const pageDeps = { store, render, i18n, engine };

@@ -267,7 +267,20 @@ export function searchHref(base: string, query: SearchQuery, change: Partial<Rec
  * digits and *-._ stay, a space becomes +), without building a URLSearchParams: search pages
  * make a few dozen of these links each.
  */
+const encodedValues = new Map<string, string>();
+
 export function formEncode(value: string): string {
+  // Links repeat the same few values (the query's keywords, types…) many times per page.
+  let known = encodedValues.get(value);
+  if (known === undefined) {
+    known = encodeValue(value);
+    if (encodedValues.size >= 5000) encodedValues.clear();
+    encodedValues.set(value, known);
+  }
+  return known;
+}
+
+function encodeValue(value: string): string {
   let encoded: string;
   try {
     encoded = encodeURIComponent(value);
