@@ -47,6 +47,7 @@ import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
 import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
 import { logoUrl, readSkeleton } from './settings/skeleton.ts';
+import { readSearchSettings } from './settings/search.ts';
 import { readMediaDisplay } from './settings/media-display.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
@@ -213,10 +214,13 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // synchronously once read (a read that began before a change is never kept).
   const skeletonReader = cachedSetting(() => readSkeleton(store));
   const mediaDisplayReader = cachedSetting(() => readMediaDisplay(store));
+  // Read by every /search request (validating the stored settings is not free either).
+  const searchSettingsReader = cachedSetting(() => readSearchSettings(store));
   const stopWatchingStore = onStoreChange(store, (area) => {
     if (area === 'settings') {
       skeletonReader.reset();
       mediaDisplayReader.reset();
+      searchSettingsReader.reset();
     }
     pageCache.bump();
   });
@@ -281,7 +285,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // The search page and API first: the public pages that are rendered on every request (the others
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
-  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: searchSettingsReader.get }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));

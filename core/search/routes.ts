@@ -17,6 +17,8 @@ export interface SearchRoutesDeps {
   i18n: I18n;
   /** `group/slug` → keyword (the keyword service's resolve). */
   resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined>;
+  /** The search config page's settings (shared, read-only); by default read from the store on every request. */
+  settings?: () => SearchSettings | Promise<SearchSettings>;
 }
 
 export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?.role === 'editor';
@@ -25,6 +27,7 @@ export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?
 export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   const router = Router();
   const lookupsNow = cachedLookups(deps.store);
+  const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
   const sectorsNow = cachedRead(deps.store, ['sectors'], () => deps.store.sectors.list());
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword, sectorsNow);
 
@@ -33,7 +36,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
     const staff = isStaff(req);
     // What the URL leaves out comes from the search config page: sort, order, results per page, view.
-    const settings = await readSearchSettings(deps.store);
+    const settings = await settingsNow();
     const defaults = { sort: settings.defaultSort, order: settings.defaultOrder, per_page: settings.perPage, view: settings.defaultView };
     const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults });
     const { query } = parsed;

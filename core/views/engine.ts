@@ -100,8 +100,8 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
       const file = find('templates', theme, names);
       if (!file) throw new Error(`No template found for ${names.join(' → ')} in themes ${chain(theme).join(', ')}`);
       const runtime = { partials: (await partials(theme)) as Record<string, TemplateDelegate>, helpers: options.helpers };
-      const body = (await template(file))(context, runtime).trim();
-      if (layout === false) return body;
+      const body = (await template(file))(context, runtime);
+      if (layout === false) return body.trim();
       const layoutFile = find('layouts', theme, [layout]);
       if (!layoutFile) throw new Error(`No layout "${layout}" in themes ${chain(theme).join(', ')}`);
       return (await template(layoutFile))({ ...context, body }, runtime).trim();
