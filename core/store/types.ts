@@ -192,6 +192,11 @@ export interface MediaRepository {
    * for pages that show them (a copy of each record cost a page of 24 results more than rendering it).
    */
   getMany(ids: readonly string[]): Promise<Media[]>;
+  /**
+   * A page of the library, newest first (highest id first): `limit` media after skipping `offset`.
+   * Shared and frozen like list(); costs the page, not the library (the admin media list).
+   */
+  latest(offset: number, limit: number): Promise<Media[]>;
   count(): Promise<number>;
   create(input: Omit<Media, 'id'>): Promise<Media>;
   update(id: string, patch: Partial<Omit<Media, 'id'>>): Promise<Media | undefined>;

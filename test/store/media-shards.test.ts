@@ -124,3 +124,20 @@ test('getMany() gives the asked media in the asked order, leaves out unknown ids
     assert.deepEqual(await store.media.getMany([]), []);
   });
 });
+
+test('latest() pages through the library newest first, across shards, as sorting list() would', async () => {
+  await withStore(async (store) => {
+    await store.media.delete(String(SHARD_SIZE * 2 + 5));
+    const expected = (await store.media.list()).map((m) => m.id).sort((a, b) => Number(b) - Number(a));
+    const pageSize = 37;
+    const paged: string[] = [];
+    for (let offset = 0; offset < expected.length + pageSize; offset += pageSize) {
+      const page = await store.media.latest(offset, pageSize);
+      assert.ok(page.length <= pageSize);
+      paged.push(...page.map((m) => m.id));
+    }
+    assert.deepEqual(paged, expected);
+    assert.deepEqual(await store.media.latest(expected.length, 10), []);
+    assert.ok(Object.isFrozen((await store.media.latest(0, 1))[0]));
+  });
+});

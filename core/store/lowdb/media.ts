@@ -102,6 +102,23 @@ export function mediaRepository(dbDir: string, shards: Map<number, DocFile<Colle
       }
       return out;
     },
+    async latest(offset, limit) {
+      const out: Media[] = [];
+      let skip = Math.max(0, offset);
+      for (const index of [...shards.keys()].sort((a, b) => b - a)) {
+        if (out.length >= limit) break;
+        const items = shards.get(index)!.data.items;
+        // Integer-like keys come in ascending order: the newest of a shard is last.
+        const ids = Object.keys(items);
+        if (skip >= ids.length) {
+          skip -= ids.length;
+          continue;
+        }
+        for (let i = ids.length - 1 - skip; i >= 0 && out.length < limit; i--) out.push(freezeRecord(items[ids[i]!]!));
+        skip = 0;
+      }
+      return out;
+    },
     async count() {
       let n = 0;
       for (const doc of shards.values()) n += Object.keys(doc.data.items).length;
