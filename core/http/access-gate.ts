@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Hooks } from '../plugins/hooks.ts';
 import type { Role } from '../store/index.ts';
+import { memoize } from '../util/memo.ts';
 import { isUnder, normalizePath } from './normalize-path.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
 
@@ -61,16 +62,7 @@ export function coreDecision(a: AccessRequest): AccessDecision {
  */
 export function createAccessCheck(deps: { hooks: Hooks }) {
   // The targets are the site's own links (navigation, mostly the same few on every page).
-  const normalized = new Map<string, string | null>();
-  const normalize = (target: string) => {
-    let path = normalized.get(target);
-    if (path === undefined) {
-      path = normalizePath(target);
-      if (normalized.size >= 2000) normalized.clear();
-      normalized.set(target, path);
-    }
-    return path;
-  };
+  const normalize = memoize(normalizePath, 2000);
   return async (req: Request, target: string): Promise<boolean> => {
     const path = normalize(target);
     if (path === null) return false;

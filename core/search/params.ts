@@ -1,3 +1,4 @@
+import { memoize } from '../util/memo.ts';
 import { mediaStatuses, mediaTypes, type MediaStatus, type MediaType } from '../store/index.ts';
 import { criteria, PER_PAGE_MAX, PER_PAGE_MIN, sortKeys, type SearchCriteria, type SortKey } from './criteria.ts';
 import { dayStart } from './match.ts';
@@ -267,18 +268,8 @@ export function searchHref(base: string, query: SearchQuery, change: Partial<Rec
  * digits and *-._ stay, a space becomes +), without building a URLSearchParams: search pages
  * make a few dozen of these links each.
  */
-const encodedValues = new Map<string, string>();
-
-export function formEncode(value: string): string {
-  // Links repeat the same few values (the query's keywords, types…) many times per page.
-  let known = encodedValues.get(value);
-  if (known === undefined) {
-    known = encodeValue(value);
-    if (encodedValues.size >= 5000) encodedValues.clear();
-    encodedValues.set(value, known);
-  }
-  return known;
-}
+// Links repeat the same few values (the query's keywords, types…) many times per page.
+export const formEncode = memoize(encodeValue, 5000);
 
 function encodeValue(value: string): string {
   let encoded: string;

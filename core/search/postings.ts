@@ -97,7 +97,8 @@ export class TermList {
   }
 }
 
-function lowerBound(list: string[], value: string): number {
+/** The first position in the sorted `list` whose value is not below `value`. */
+export function lowerBound(list: readonly string[], value: string): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

@@ -3,7 +3,7 @@ import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
 import { toIndexedDoc, type IndexedDoc } from './doc.ts';
 import { searchable } from './fold.ts';
 import { matches, prepare, score, type PreparedCriteria } from './match.ts';
-import { PostingList, Postings, TermList } from './postings.ts';
+import { lowerBound, PostingList, Postings, TermList } from './postings.ts';
 import { sortDocs } from './sort.ts';
 import type { PreloadedText } from './preload.ts';
 import { createFacetCounter } from './facets.ts';
@@ -346,13 +346,7 @@ export class SearchIndex {
       this.keywordWords = { words: pairs.map((p) => p[0]), ids: pairs.map((p) => p[1]) };
     }
     const { words, ids } = this.keywordWords;
-    let lo = 0;
-    let hi = words.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (words[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(words, prefix);
     const added = new Set<string>();
     for (let i = lo; i < words.length && words[i]!.startsWith(prefix); i++) {
       const id = ids[i]!;

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { I18n, Language } from '../i18n/index.ts';
 import type { Slots } from './slots.ts';
+import { memoize } from '../util/memo.ts';
 
 function rootLang(options: HelperOptions): Language {
   const root = (options.data as { root?: { lang?: Language } }).root;
@@ -11,7 +12,13 @@ function rootLang(options: HelperOptions): Language {
 export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string, HelperDelegate> {
   // Building an Intl formatter costs far more than formatting: one per language, made once.
   const dateFormats = { fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' }), en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }) };
-  const formattedDates = new Map<string, string>();
+  // Formatting is ~10 µs; the same dates come back on every page of a list.
+  const formatWith = (format: Intl.DateTimeFormat) =>
+    memoize((key: string) => {
+      const d = new Date(key[0] === 'n' ? Number(key.slice(1)) : key.slice(1));
+      return Number.isNaN(d.getTime()) ? '' : format.format(d);
+    }, 10_000);
+  const formatDate = { fr: formatWith(dateFormats.fr), en: formatWith(dateFormats.en) };
   const helpers: Record<string, HelperDelegate> = {
     /** {{t "key" name=value}}: the interface text in the page's language, escaped by Handlebars. */
     t(key: unknown, options: HelperOptions) {
@@ -30,17 +37,8 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
     year: () => new Date().getFullYear(),
     date(value: unknown, options: HelperOptions) {
       if (typeof value !== 'string' && typeof value !== 'number') return '';
-      const lang = rootLang(options) === 'fr' ? 'fr' : 'en';
-      // Formatting is ~10 µs; the same dates come back on every page of a list.
-      const key = `${lang}|${value}`;
-      let text = formattedDates.get(key);
-      if (text === undefined) {
-        const d = new Date(value);
-        text = Number.isNaN(d.getTime()) ? '' : dateFormats[lang].format(d);
-        if (formattedDates.size >= 10_000) formattedDates.clear();
-        formattedDates.set(key, text);
-      }
-      return text;
+      // The key keeps the kind: a number is a timestamp, a string is parsed ("2024" is a year).
+      return formatDate[rootLang(options) === 'fr' ? 'fr' : 'en'](typeof value === 'number' ? `n${value}` : `s${value}`);
     },
   };
   return helpers;
