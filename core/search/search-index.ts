@@ -150,6 +150,17 @@ export class SearchIndex {
     return out;
   }
 
+  /** How many indexed media each sector holds, whatever their status (the admin sectors page). */
+  sectorCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [sectorId, list] of this.bySector.lists) {
+      let n = 0;
+      for (let i = 0; i < list.length; i++) if (this.docs[list.data[i]!]?.sectorId === sectorId) n++;
+      if (n) counts.set(sectorId, n);
+    }
+    return counts;
+  }
+
   /** The indexed document of a media item (read-only view). */
   doc(id: string): Readonly<IndexedDoc> | undefined {
     const slot = this.slotOf.get(id);

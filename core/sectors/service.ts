@@ -39,7 +39,7 @@ function parse(input: SectorInput) {
  * Sectors: the top-level sections of the site (SPIP's "secteurs"). `search` hears of media moved
  * to another sector (sector pages and /search read the index).
  */
-export function createSectorService(store: Store, deps: { search?: Pick<SearchService, 'upsert'> } = {}) {
+export function createSectorService(store: Store, deps: { search?: Pick<SearchService, 'upsert' | 'index'> } = {}) {
   async function sorted(): Promise<Sector[]> {
     return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
   }
@@ -63,8 +63,9 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     async bySlug(slug: string): Promise<Sector | undefined> {
       return (await store.sectors.list()).find((s) => s.slug === slug.toLowerCase());
     },
-    /** Media counts per sector id, in one pass. */
+    /** Media counts per sector id (every status): from the search index's sector lists when there is one, else one pass over the store. */
     async counts(): Promise<Map<string, number>> {
+      if (deps.search) return deps.search.index.sectorCounts();
       const counts = new Map<string, number>();
       for (const m of await store.media.list()) if (m.sectorId) counts.set(m.sectorId, (counts.get(m.sectorId) ?? 0) + 1);
       return counts;

@@ -83,6 +83,9 @@ test('property: after random create/update/delete, every random query equals bru
 
     const checkQueries = async (n: number) => {
       const all = await s.media.list();
+      const sectorCounts = new Map<string, number>();
+      for (const m of all) if (m.sectorId) sectorCounts.set(m.sectorId, (sectorCounts.get(m.sectorId) ?? 0) + 1);
+      assert.deepEqual(new Map([...search.index.sectorCounts()].sort()), new Map([...sectorCounts].sort()), `seed ${seed}: sector counts`);
       for (let q = 0; q < n; q++) {
         const c = randomQuery();
         const got = await search.search(c, { user: null, source: 'test' });
