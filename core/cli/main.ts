@@ -3,9 +3,11 @@ import { doctor } from './doctor.ts';
 import { userAdd } from './user-add.ts';
 import { userPasswd } from './user-passwd.ts';
 import { reindexCommand } from './reindex.ts';
+import { importCommand } from './media-import.ts';
+import { regenerateCommand } from './media-regenerate.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print, type CliIO, type Command } from './shared.ts';
 
-const commands: Command[] = [userAdd, userPasswd, doctor, reindexCommand];
+const commands: Command[] = [userAdd, userPasswd, doctor, reindexCommand, importCommand, regenerateCommand];
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,29 @@
+import pino from 'pino';
+import type { Config } from '../config/index.ts';
+import { createHooks } from '../plugins/hooks.ts';
+import { createMediaService, type MediaService } from '../media/index.ts';
+import type { Store, User } from '../store/index.ts';
+import { CliError, UsageError } from './shared.ts';
+
+/**
+ * The media service for a command run with the server stopped: same checks and derivatives as
+ * uploads, without plugins (their `media.accept` filters and `media.created` actions do not run;
+ * the server rebuilds its search index from the data at start).
+ */
+export function cliMediaService(store: Store, config: Config): MediaService {
+  const logger = pino({ level: 'silent' });
+  return createMediaService({ store, config, logger, hooks: createHooks(logger) });
+}
+
+/** Whom imported media belong to: `--as <username>` (an active admin or editor), else the first active admin. */
+export async function cliActor(store: Store, username: string | undefined): Promise<User> {
+  if (username) {
+    const user = await store.users.getByUsername(username);
+    if (!user) throw new UsageError(`No account "${username}".`);
+    if (user.disabled || (user.role !== 'admin' && user.role !== 'editor')) throw new UsageError(`"${username}" must be an active admin or editor.`);
+    return user;
+  }
+  const admin = (await store.users.list()).filter((u) => u.role === 'admin' && !u.disabled).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  if (!admin) throw new CliError('No active administrator to own the media: create one first (kiosque user:add <name> --role admin), or name an editor with --as.');
+  return admin;
+}

@@ -1,0 +1,50 @@
+import { regenerateAll } from '../media/regenerate.ts';
+import { mediaTypes, type MediaType } from '../store/index.ts';
+import { cliMediaService } from './media-context.ts';
+import { createProgressBar } from './progress.ts';
+import { cliConfig, cliMessages, openCliStore, parse, print, EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './shared.ts';
+
+const regenerable = mediaTypes.filter((t) => t !== 'document');
+
+export const regenerateCommand: Command = {
+  name: 'media:regenerate',
+  summary: 'rebuild the derivatives (after the size settings changed)',
+  help: `Usage: kiosque media:regenerate [--type ${regenerable.join('|')}]...
+
+Rebuilds every media item's derivatives (thumbnails, sizes, posters) with the current settings of
+/admin/config/media: run it after changing the sizes. Images go through sharp, audio and video
+through ffmpeg, as many at a time as the processing concurrency allows. The server must be stopped.
+
+Options:
+  --type <type>   only this type, repeatable (default: ${regenerable.join(', ')})
+  -h, --help      show this help
+
+Exit codes: 0 all rebuilt, 1 some failed (listed with the reason), 2 usage error.`,
+
+  async run(args, io) {
+    const { values, positionals } = parse(args, { type: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      print(io.stdout, this.help);
+      return EXIT_OK;
+    }
+    if (positionals.length) throw new UsageError(`Unexpected argument: ${positionals[0]}.`);
+    for (const t of values.type ?? []) if (!(regenerable as readonly string[]).includes(t)) throw new UsageError(`Invalid type "${t}": expected ${regenerable.join(', ')}.`);
+    const types = values.type as MediaType[] | undefined;
+
+    const config = cliConfig(io);
+    const { lang, i18n } = cliMessages(io);
+    const store = await openCliStore(config);
+    try {
+      const media = cliMediaService(store, config);
+      const bar = createProgressBar(io.stderr, i18n.t(lang, 'cli.media'));
+      const summary = await regenerateAll({ media, types, onProgress: (p) => bar.update(p) });
+      bar.end();
+      await media.idle();
+      for (const f of summary.failed) print(io.stdout, i18n.t(lang, 'cli.regenerate.failed', { id: f.id, reason: f.message }));
+      print(io.stdout, i18n.t(lang, 'cli.regenerate.summary', { total: summary.total, regenerated: summary.regenerated, failed: summary.failed.length, seconds: summary.seconds.toFixed(1) }));
+      return summary.failed.length ? EXIT_FAILURE : EXIT_OK;
+    } finally {
+      await store.close();
+    }
+  },
+};
