@@ -17,6 +17,7 @@ import { createViewEngine, type ViewEngine } from './views/engine.ts';
 import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
 import { underPath } from './http/path-scope.ts';
+import { series } from './http/series.ts';
 import { createSiteContext } from './http/context.ts';
 import { createRequestLog } from './http/request-log.ts';
 import { createSecurityHeaders, helmetOptions } from './http/security-headers.ts';
@@ -55,6 +56,8 @@ export const SESSION_COOKIE = 'kiosque.sid';
 
 /** Paths whose GET pages need a session even for an anonymous visitor (a CSRF token goes into it). */
 export const sessionPaths = ['/login', '/logout', '/setup', '/plugins'];
+
+const noCookies: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
 export interface AppDeps {
   config: Config;
@@ -237,9 +240,20 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   // A page served from the anonymous page cache is logged at debug level: formatting and writing an
   // info line was a third of the cost of such a request. Set KIOSQUE_LOG_LEVEL=debug to see them.
-  app.use(createRequestLog({ logger, level: (res) => (res.locals?.pageCacheHit ? 'debug' : 'info') }));
-  app.use(createSecurityHeaders(helmetOptions({ hsts: config.session.secureCookie === 'always' })));
-  app.use(cookieParser());
+  const parseCookies = cookieParser();
+  app.use(
+    series(
+      createRequestLog({ logger, level: (res) => (res.locals?.pageCacheHit ? 'debug' : 'info') }),
+      createSecurityHeaders(helmetOptions({ hsts: config.session.secureCookie === 'always' })),
+      // Most page views carry no cookie at all: they share one empty, frozen jar.
+      (req, res, next) => {
+        if (req.headers.cookie) return parseCookies(req, res, next);
+        req.cookies = noCookies;
+        req.signedCookies = noCookies;
+        next();
+      },
+    ),
+  );
   const sessionChain = [
     session({
       name: SESSION_COOKIE,
@@ -269,8 +283,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
       next();
     }, ...sessionChain),
   );
-  app.use(createSiteContext({ store, engine, secureCookie, skeleton: currentSkeleton, mediaDisplay: currentMediaDisplay }));
-  app.use(createAccessGate({ hooks, logger, needsSetup: () => setup.pending() }));
+  app.use(series(createSiteContext({ store, engine, secureCookie, skeleton: currentSkeleton, mediaDisplay: currentMediaDisplay }), createAccessGate({ hooks, logger, needsSetup: () => setup.pending() })));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
