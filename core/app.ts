@@ -291,9 +291,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
-  app.use(express.json({ limit: '1mb' }));
-  app.use(csrf.csrfSynchronisedProtection);
+  app.use(series(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }), express.json({ limit: '1mb' }), csrf.csrfSynchronisedProtection));
 
   // The search page and API first: the public pages that are rendered on every request (the others
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
