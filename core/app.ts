@@ -2,7 +2,7 @@ import './http/augment.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import cookieParser from 'cookie-parser';
 import { csrfSync } from 'csrf-sync';
@@ -275,14 +275,13 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // An anonymous visitor reading pages neither creates nor loads a session: no cookie, no store
   // read, and the page cache can answer. Any other method, or a page that puts a CSRF token in
   // the session (sessionPaths), goes through the session as usual.
-  app.use(
-    Router().use((req, res, next) => {
-      const readOnly = req.method === 'GET' || req.method === 'HEAD';
-      const path = readOnly && isAnonymous(req, SESSION_COOKIE) ? normalizePath(req.path) : null;
-      if (path !== null && !sessionPaths.some((p) => isUnder(path, p))) return next('router');
-      next();
-    }, ...sessionChain),
-  );
+  const withSession = series(...sessionChain);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    const path = readOnly && isAnonymous(req, SESSION_COOKIE) ? normalizePath(req.path) : null;
+    if (path !== null && !sessionPaths.some((p) => isUnder(path, p))) return next();
+    withSession(req, res, next);
+  });
   app.use(series(createSiteContext({ store, engine, secureCookie, skeleton: currentSkeleton, mediaDisplay: currentMediaDisplay }), createAccessGate({ hooks, logger, needsSetup: () => setup.pending() })));
 
   const assets = createThemeAssets({ themesDir, engine, cache });
