@@ -1,7 +1,7 @@
 import type { Media } from '../store/index.ts';
 import type { Facets, SearchCriteria, SearchResult } from './criteria.ts';
-import { toIndexedDoc, type IndexedDoc } from './doc.ts';
-import { searchable } from './fold.ts';
+import { joined, toIndexedDoc, type IndexedDoc } from './doc.ts';
+import { searchable, tokenize } from './fold.ts';
 import { matches, prepare, score, type PreparedCriteria } from './match.ts';
 import { lowerBound, PostingList, Postings, TermList } from './postings.ts';
 import { sortDocs } from './sort.ts';
@@ -94,11 +94,12 @@ export class SearchIndex {
     }
     const { words: postings, terms } = this;
     for (let slot = 0; slot < media.length; slot++) {
-      const { doc, words } = toIndexedDoc(media[slot]!);
-      const indexed = this.docs[slot]!;
-      indexed.title = doc.title;
-      indexed.description = doc.description;
-      for (const list of words!) for (const w of list) if (postings.add(w, slot)) terms.add(w);
+      const titleWords = tokenize(media[slot]!.title);
+      const descriptionWords = tokenize(media[slot]!.description);
+      const doc = this.docs[slot]!;
+      doc.title = joined(titleWords);
+      doc.description = joined(descriptionWords);
+      for (const list of [titleWords, descriptionWords]) for (const w of list) if (postings.add(w, slot)) terms.add(w);
     }
   }
 
