@@ -1,8 +1,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
+import { makeApp, addUser, type TestApp } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 
 let t: TestApp;
@@ -29,9 +29,7 @@ after(async () => {
 test('an admin renames the site and reorders the homepage blocks from the admin, and the public homepage follows', async () => {
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/admin/config/skeleton`);
-  await page.getByLabel('Username').fill('alice');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInThroughForm(page, 'alice');
   await page.waitForURL(`${base}/admin/config/skeleton`);
 
   await page.getByRole('textbox', { name: 'Site name', exact: true }).fill('Les Archives du Carnaval');

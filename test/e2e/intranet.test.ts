@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, signIn, tokenOf, tempDir, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
+import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
 let t: TestApp;
@@ -34,17 +34,11 @@ after(async () => {
   await t.close();
 });
 
-async function signInAt(page: import('playwright-core').Page, username: string) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 test('with the intranet enabled from the admin, a visitor opening a media page signs in and lands on it', async () => {
   const adminContext = await browser.newContext({ locale: 'en-GB' });
   const admin = await adminContext.newPage();
   await admin.goto(`${base}/login?return=/admin/plugins`);
-  await signInAt(admin, 'alice');
+  await signInThroughForm(admin, 'alice');
   await admin.waitForURL(`${base}/admin/plugins`);
   await admin.getByRole('button', { name: 'Enable Intranet' }).click();
   await admin.waitForURL(`${base}/admin/plugins?done=enabled`);
@@ -61,7 +55,7 @@ test('with the intranet enabled from the admin, a visitor opening a media page s
   // The image itself is closed too.
   assert.equal((await visitorContext.request.get(`${base}/files/${mediaId}/thumb`)).status(), 401);
 
-  await signInAt(visitor, 'mia');
+  await signInThroughForm(visitor, 'mia');
   await visitor.waitForURL(new RegExp(`/media/${mediaId}(/|$)`));
   assert.match(await visitor.locator('h1').first().textContent() ?? '', /Harbour at dawn/);
   const img = visitor.locator('main img').first();

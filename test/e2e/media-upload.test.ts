@@ -2,8 +2,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, PASSWORD, tempDir, type TestApp } from '../helpers/app.ts';
+import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
+import { makeApp, addUser, tempDir, type TestApp } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
 let t: TestApp;
@@ -30,9 +30,7 @@ after(async () => {
 test('an admin uploads an image from /admin/media and sees it on its media page', async () => {
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/login?return=/admin/media`);
-  await page.getByLabel('Username').fill('alice');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInThroughForm(page, 'alice');
   await page.waitForURL(`${base}/admin/media`);
   await page.getByLabel(/^Files/).setInputFiles(photo);
   await page.getByLabel('Status').selectOption('published');

@@ -1,8 +1,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
+import { makeApp, addUser, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 let server: Awaited<ReturnType<typeof serve>>;
@@ -26,9 +26,7 @@ test('an admin enables hello from /admin/plugins, its settings link appears in t
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/admin/plugins`);
   assert.match(new URL(page.url()).pathname, /^\/login/);
-  await page.getByLabel('Username').fill('alice');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInThroughForm(page, 'alice');
   await page.waitForURL(`${base}/admin/plugins`);
 
   const menu = page.getByRole('navigation', { name: 'Administration menu' });
