@@ -150,11 +150,7 @@ Options:
   -h, --help          show this help`,
 
   async run(args, io) {
-    const { values, positionals } = parse(args, { help: { type: 'boolean', short: 'h' } });
-    if (values.help) {
-      print(io.stdout, this.help);
-      return EXIT_OK;
-    }
+    const { positionals } = parse(args, {});
     if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}.`, 2);
 
     const checks: Check[] = [checkNode()];

@@ -33,6 +33,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     print(io.stderr, `Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}. See "kiosque --help".`);
     return EXIT_USAGE;
   }
+  // Every command answers --help / -h the same way (an option after `--` is an argument, not a request for help).
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    print(io.stdout, command.help);
+    return EXIT_OK;
+  }
   try {
     return await command.run(rest, io);
   } catch (err) {

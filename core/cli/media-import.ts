@@ -34,12 +34,7 @@ Exit codes: 0 all imported or skipped, 1 some files failed (listed with the reas
       keywords: { type: 'string', multiple: true },
       status: { type: 'string' },
       as: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      print(io.stdout, this.help);
-      return EXIT_OK;
-    }
     const folder = path.resolve(onlyArgument(positionals, 'folder'));
     const status = values.status ?? 'draft';
     if (!(mediaStatuses as readonly string[]).includes(status)) throw new UsageError(`Invalid status "${status}": expected ${mediaStatuses.join(' or ')}.`);

@@ -22,11 +22,7 @@ Options:
 Exit codes: 0 all rebuilt, 1 some failed (listed with the reason), 2 usage error.`,
 
   async run(args, io) {
-    const { values, positionals } = parse(args, { type: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } });
-    if (values.help) {
-      print(io.stdout, this.help);
-      return EXIT_OK;
-    }
+    const { values, positionals } = parse(args, { type: { type: 'string', multiple: true } });
     if (positionals.length) throw new UsageError(`Unexpected argument: ${positionals[0]}.`);
     for (const t of values.type ?? []) if (!(regenerable as readonly string[]).includes(t)) throw new UsageError(`Invalid type "${t}": expected ${regenerable.join(', ')}.`);
     const types = values.type as MediaType[] | undefined;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { reindex } from '../search/index.ts';
-import { cliConfig, cliMessages, openCliStore, parse, print, EXIT_OK, type Command } from './shared.ts';
+import { cliConfig, cliMessages, openCliStore, parse, print, EXIT_OK, UsageError, type Command } from './shared.ts';
 
 /** `kiosque reindex`: rebuilds the search index from the store (the server rebuilds its own at start). */
 export const reindexCommand: Command = {
@@ -10,9 +10,13 @@ export const reindexCommand: Command = {
 
 Reads every media record, builds the search index and reports the count and the time taken.
 The index lives in the server's memory and is rebuilt at every start; run this with the server
-stopped to check that all records index cleanly (the data folder is locked while the server runs).`,
+stopped to check that all records index cleanly (the data folder is locked while the server runs).
+
+Options:
+  -h, --help   show this help`,
   async run(args, io) {
-    parse(args, {});
+    const { positionals } = parse(args, {});
+    if (positionals.length) throw new UsageError(`Unexpected argument: ${positionals[0]}.`);
     const { lang, i18n } = cliMessages(io);
     const store = await openCliStore(cliConfig(io));
     try {

@@ -29,12 +29,7 @@ Example:
       'display-name': { type: 'string' },
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      print(io.stdout, this.help);
-      return EXIT_OK;
-    }
     const username = onlyArgument(positionals, 'username');
     if (!values.role) throw new UsageError(`Missing option: --role ${roles.join('|')}.`);
     if (!(roles as readonly string[]).includes(values.role)) throw new UsageError(`Invalid role "${values.role}": expected one of ${roles.join(', ')}.`);

@@ -20,12 +20,7 @@ Options:
     const { values, positionals } = parse(args, {
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      print(io.stdout, this.help);
-      return EXIT_OK;
-    }
     const username = onlyArgument(positionals, 'username');
     checkPasswordOptions(values);
 

@@ -55,6 +55,19 @@ test('--help lists the commands; each command has its own help; usage errors exi
   assert.match(badOption.stderr, /Unknown option '--verbose'/);
 });
 
+test('every command answers --help and -h with its own usage, exit 0, whatever else is on the line', async () => {
+  for (const name of ['user:add', 'user:passwd', 'doctor', 'reindex', 'import', 'media:regenerate']) {
+    for (const args of [[name, '--help'], [name, 'some-argument', '-h'], [name, '--unknown-option', '--help']]) {
+      const r = await inProcess(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^Usage: kiosque ${name}`), args.join(' '));
+      assert.match(r.stdout, /-h, --help/);
+    }
+  }
+  // After `--`, "--help" is an argument, not a request for help.
+  assert.equal((await inProcess(['reindex', '--', '--help'])).code, 2);
+});
+
 test('npm run kiosque runs the same CLI', async () => {
   const r = await cli(['run', '-s', 'kiosque', '--', 'user:add', '--help'], { command: ['npm'] });
   assert.equal(r.code, 0, r.stderr);
