@@ -31,6 +31,8 @@ before(async () => {
   });
   // Renders with a Handlebars parse error: a real 500 through the error handler.
   await writeTheme('crashy', { 'theme.json': manifest('crashy'), 'templates/home.hbs': '{{#if page}}never closed' });
+  // Calls a helper core does not have: templates compile knowing every helper, so this fails at compile time, naming it.
+  await writeTheme('unknownhelper', { 'theme.json': manifest('unknownhelper'), 'templates/home.hbs': '<p>{{shout site.siteName}}</p>' });
   await writeTheme('badjson', { 'theme.json': '{ "name": "badjson", ' });
   await writeTheme('misnamed', { 'theme.json': manifest('other-name') });
   t = await makeApp({ overrides: { themesDir } });
@@ -111,4 +113,16 @@ test('404, 403 and 500 pages look like the site and show a request id, never a s
   const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === cases[2]![1].headers['x-request-id']);
   assert.ok(logged, 'the 500 is logged with its request id');
   assert.match(JSON.stringify(logged.err), /Parse error/);
+});
+
+test('a template calling a helper that does not exist gets the error page, and the log names the helper', async () => {
+  await useTheme('unknownhelper');
+  const res = await get('/');
+  await useTheme('default');
+  assert.equal(res.status, 500);
+  assert.ok(hasLayout(res.text), 'the error page keeps the layout of the default theme');
+  assert.doesNotMatch(res.text, /shout/);
+  const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === res.headers['x-request-id']);
+  assert.ok(logged, 'the failure is logged with its request id');
+  assert.match(JSON.stringify(logged.err), /unknown helper shout/);
 });
