@@ -47,7 +47,7 @@ function wantsHtml(req: Request, path: string): boolean {
   return accept.includes('text/html');
 }
 
-export function coreDecision(a: AccessRequest): AccessDecision {
+export function coreDecision(a: Pick<AccessRequest, 'path' | 'user'>): AccessDecision {
   if (isUnder(a.path, '/admin')) {
     if (!a.user) return { allow: false, reason: 'admin area needs a signed-in user' };
     if (a.user.role === 'member') return { allow: false, reason: 'members have no admin access' };
@@ -63,21 +63,20 @@ export function coreDecision(a: AccessRequest): AccessDecision {
 export function createAccessCheck(deps: { hooks: Hooks }) {
   // The targets are the site's own links (navigation, mostly the same few on every page).
   const normalize = memoize(normalizePath, 2000);
-  return async (req: Request, target: string): Promise<boolean> => {
+  // The layout asks this for every navigation link of every page: without access filters, core's
+  // word is final and the answer comes back at once (no promise, no request record).
+  return (req: Request, target: string): boolean | Promise<boolean> => {
     const path = normalize(target);
     if (path === null) return false;
     const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;
+    if (!deps.hooks.has('access')) return coreDecision({ path, user }).allow;
     const request: AccessRequest = { method: 'GET', path, originalUrl: target, user, ip: req.ip ?? req.socket.remoteAddress ?? '', wantsHtml: true };
     const decision = coreDecision(request);
     if (!decision.allow) return false;
-    // The layout asks this for every navigation link of every page: without access filters, core's word is final.
-    if (!deps.hooks.has('access')) return true;
-    try {
-      const filtered = await deps.hooks.applyFilterStrict<AccessDecision>('access', decision, request);
-      return !!filtered && filtered.allow === true;
-    } catch {
-      return false;
-    }
+    return deps.hooks.applyFilterStrict<AccessDecision>('access', decision, request).then(
+      (filtered) => !!filtered && filtered.allow === true,
+      () => false,
+    );
   };
 }
 

@@ -56,22 +56,44 @@ export interface RendererDeps {
   /** The main navigation's entries (visible sectors in order, then the keyword groups the skeleton picks). */
   navigation: (skeleton: SkeletonSettings) => Promise<readonly NavItem[]>;
   /** Whether the visitor may open a path (the access gate's rules): links they may not follow are left out. */
-  canSee: (req: Request, path: string) => Promise<boolean>;
+  canSee: (req: Request, path: string) => boolean | Promise<boolean>;
 }
 
-async function visibleNavigation(req: Request, items: readonly NavItem[], canSee: RendererDeps['canSee']): Promise<NavItem[]> {
-  const out: NavItem[] = [];
+/**
+ * The navigation without the links this visitor may not follow. canSee answers at once unless an
+ * access filter is registered, so the common case takes no promise per link.
+ */
+function visibleNavigation(req: Request, items: readonly NavItem[], canSee: RendererDeps['canSee']): NavItem[] | Promise<NavItem[]> {
+  const answers = new Map<string, boolean | Promise<boolean>>();
+  let pending = false;
+  const ask = (href: string) => {
+    if (answers.has(href)) return;
+    const answer = canSee(req, href);
+    if (typeof answer !== 'boolean') pending = true;
+    answers.set(href, answer);
+  };
   for (const item of items) {
-    if (item.href && !(await canSee(req, item.href))) continue;
-    if (!item.children) {
-      out.push(item);
-      continue;
-    }
-    const children = [];
-    for (const child of item.children) if (await canSee(req, child.href)) children.push(child);
-    if (children.length) out.push({ ...item, children });
+    if (item.href) ask(item.href);
+    for (const child of item.children ?? []) ask(child.href);
   }
-  return out;
+  const pick = (sees: (href: string) => boolean) => {
+    const out: NavItem[] = [];
+    for (const item of items) {
+      if (item.href && !sees(item.href)) continue;
+      if (!item.children) {
+        out.push(item);
+        continue;
+      }
+      const children = item.children.filter((child) => sees(child.href));
+      if (children.length) out.push({ ...item, children });
+    }
+    return out;
+  };
+  if (!pending) return pick((href) => answers.get(href) === true);
+  return Promise.all([...answers].map(async ([href, answer]) => [href, await answer] as const)).then((settled) => {
+    const seen = new Map(settled);
+    return pick((href) => seen.get(href) === true);
+  });
 }
 
 /** The current URL with `?lang=` set to each language. */
