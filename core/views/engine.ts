@@ -36,8 +36,10 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   // knowing them all: a helper call is a direct call, and a plain `{{name}}` is a plain lookup instead
   // of first asking whether `name` is a helper (a fifth of the rendering time). A template calling an
   // unknown helper fails when it is compiled, naming the helper, rather than when that line runs.
+  // preventIndent: a partial on a line of its own is not re-indented line by line on every render
+  // (the header was split and joined again on each page view); only whitespace differs.
   const knownHelpers = Object.fromEntries(Object.keys(options.helpers).map((name) => [name, true]));
-  const hbs = new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true } });
+  const hbs = new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true, preventIndent: true } });
   let themes = discoverThemes(options.themesDir);
   const lookups = new Map<string, string | null>();
 
