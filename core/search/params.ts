@@ -221,8 +221,28 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   return { query, criteria: c, errors, hasCriteria, keywords, sectors, authors };
 }
 
-/** Encoded `key=value` parts of a query's parameters, per query object (a page links to it dozens of times). */
-const encodedParts = new WeakMap<SearchQuery, Map<string, string>>();
+/**
+ * A query's parameter names in order, and the encoded `key=value` part of each one that does not
+ * depend on the others (a page links to the same query dozens of times).
+ */
+interface EncodedQuery {
+  keys: string[];
+  /** undefined for sort, order and page: whether they show depends on the link (see searchHref). */
+  parts: Array<string | undefined>;
+}
+const encodedQueries = new WeakMap<SearchQuery, EncodedQuery>();
+
+function encodedQuery(query: SearchQuery): EncodedQuery {
+  let found = encodedQueries.get(query);
+  if (!found) {
+    const q = query as unknown as Record<string, unknown>;
+    const keys = Object.keys(q).filter((key) => key !== 'defaults');
+    const parts = keys.map((key) => (key === 'sort' || key === 'order' || key === 'page' ? undefined : encodePart(key, q[key], query.defaults, false)));
+    found = { keys, parts };
+    encodedQueries.set(query, found);
+  }
+  return found;
+}
 
 /** `/search?…` for this query with some parameters changed (`undefined` or `[]` removes one). */
 export function searchHref(base: string, query: SearchQuery, change: Partial<Record<keyof SearchQuery, unknown>> = {}): string {
@@ -234,24 +254,12 @@ export function searchHref(base: string, query: SearchQuery, change: Partial<Rec
   // Sort and order are left out together when the URL without them reads the same (the configured
   // sort and order); a sort given alone gets its natural order, so '' is the order to leave out then.
   const omitSort = valueOf(q, c, 'sort') === effectiveDefaultSort(d.sort, String(valueOf(q, c, 'q') ?? '')) && valueOf(q, c, 'order') === d.order;
-  let cached = encodedParts.get(query);
-  if (!cached) {
-    cached = new Map();
-    encodedParts.set(query, cached);
-  }
+  const { keys, parts } = encodedQuery(query);
   let qs = '';
-  for (const key in q) {
-    if (key === 'defaults') continue;
-    // Whether sort and order show depends on the other parameters, and the page is the one a route may still change: never cached.
-    if (key in c || key === 'sort' || key === 'order' || key === 'page') qs = joinPart(qs, encodePart(key, valueOf(q, c, key), d, omitSort));
-    else {
-      let part = cached.get(key);
-      if (part === undefined) {
-        part = encodePart(key, q[key], d, omitSort);
-        cached.set(key, part);
-      }
-      qs = joinPart(qs, part);
-    }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const part = parts[i];
+    qs = joinPart(qs, part === undefined || key in c ? encodePart(key, valueOf(q, c, key), d, omitSort) : part);
   }
   // Keys the query does not have come after its own, as in { ...query, ...change }.
   for (const key in c) if (!(key in q) && key !== 'defaults') qs = joinPart(qs, encodePart(key, c[key], d, omitSort));
