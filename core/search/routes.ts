@@ -30,10 +30,29 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
   const sectorsNow = cachedRead(deps.store, ['sectors'], () => deps.store.sectors.list());
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword, sectorsNow);
+  // The form's fixed choices with their labels, translated once per language (core's strings do not change while running).
+  const labelsByLang = new Map<string, ReturnType<typeof buildLabels>>();
+  const buildLabels = (lang: RequestSite['lang']) => {
+    const t = (key: string) => deps.i18n.t(lang, key);
+    const labelled = <T extends string>(values: readonly T[], label: (value: T) => string) => values.map((value) => ({ value, label: label(value) }));
+    return {
+      types: labelled(mediaTypes, (v) => t(`search.type_${v}`)),
+      sorts: labelled(sortKeys, (v) => t(`search.sort_${v}`)),
+      orders: labelled(['', 'asc', 'desc'] as const, (v) => (v ? t(`search.order_${v}`) : '—')),
+      views: labelled(views, (v) => t(`search.view_${v}`)),
+      statuses: labelled(mediaStatuses, (v) => t(`search.status_${v}`)),
+    };
+  };
+  const optionLabels = (lang: RequestSite['lang']) => {
+    let found = labelsByLang.get(lang);
+    if (!found) labelsByLang.set(lang, (found = buildLabels(lang)));
+    return found;
+  };
 
   router.get('/search', async (req, res) => {
     const { lang } = res.locals.site as RequestSite;
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
+    const labels = optionLabels(lang);
     const staff = isStaff(req);
     // What the URL leaves out comes from the search config page: sort, order, results per page, view.
     const settings = await settingsNow();
@@ -71,12 +90,12 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
       form: {
         kw: query.kw.join(', '),
         // Labels translated here rather than by {{t (concat …)}} in the template: two helper calls fewer per option.
-        types: mediaTypes.map((value) => ({ value, label: t(`search.type_${value}`), checked: query.type.includes(value) })),
+        types: labels.types.map(({ value, label }) => ({ value, label, checked: query.type.includes(value) })),
         sectors: sectors.map((s) => ({ slug: s.slug, title: s.title, selected: query.sector.includes(s.slug) })),
-        sorts: sortKeys.map((value) => ({ value, label: t(`search.sort_${value}`), selected: value === query.sort })),
-        orders: ['', 'asc', 'desc'].map((value) => ({ value, label: value ? t(`search.order_${value}`) : '—', selected: value === query.order })),
-        views: views.map((value) => ({ value, label: t(`search.view_${value}`), selected: value === query.view })),
-        statuses: staff ? mediaStatuses.map((value) => ({ value, label: t(`search.status_${value}`), checked: query.status.includes(value) })) : undefined,
+        sorts: labels.sorts.map(({ value, label }) => ({ value, label, selected: value === query.sort })),
+        orders: labels.orders.map(({ value, label }) => ({ value, label, selected: value === query.order })),
+        views: labels.views.map(({ value, label }) => ({ value, label, selected: value === query.view })),
+        statuses: staff ? labels.statuses.map(({ value, label }) => ({ value, label, checked: query.status.includes(value) })) : undefined,
         licence: query.licence.join(', '),
         author: query.author.join(', '),
         // The form offers only the fields chosen on the config page; a hidden field's criterion
@@ -98,6 +117,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
 
 /** Criteria from the URL whose form field is hidden, as name/value pairs, so submitting the form keeps them. */
 function carriedCriteria(query: SearchQuery, shown: SearchSettings['formFields']): Array<{ name: string; value: string }> {
+  const hidden = searchFormFields.filter((f) => !shown.includes(f));
+  if (!hidden.length) return [];
   const params: Record<(typeof searchFormFields)[number], Array<[string, string[]]>> = {
     q: [['q', query.q ? [query.q] : []]],
     keywords: [['kw', query.kw], ['kw_mode', query.kw_mode === 'any' ? ['any'] : []]],
@@ -107,5 +128,5 @@ function carriedCriteria(query: SearchQuery, shown: SearchSettings['formFields']
     licence: [['licence', query.licence]],
     author: [['author', query.author]],
   };
-  return searchFormFields.filter((f) => !shown.includes(f)).flatMap((f) => params[f].flatMap(([name, values]) => values.map((value) => ({ name, value }))));
+  return hidden.flatMap((f) => params[f].flatMap(([name, values]) => values.map((value) => ({ name, value }))));
 }

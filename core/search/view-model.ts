@@ -49,11 +49,16 @@ export async function lookups(store: Store): Promise<Lookup> {
   const groupById = new Map<string, KeywordGroup>(groups.map((g) => [g.id, g]));
   const kwById = new Map<string, Keyword>(keywords.map((k) => [k.id, k]));
   const sectorById = new Map(sectors.map((s) => [s.id, s]));
+  // Kept until keywords or groups change (cachedLookups): facets ask for the same few dozen on every search.
+  const keywordInfo = new Map<string, { ref: string; title: string; group: string } | undefined>();
   return {
     keyword(id) {
+      if (keywordInfo.has(id)) return keywordInfo.get(id);
       const k = kwById.get(id);
       const g = k && groupById.get(k.groupId);
-      return k && g ? { ref: `${g.slug}/${k.slug}`, title: k.title, group: g.title } : undefined;
+      const info = k && g ? Object.freeze({ ref: `${g.slug}/${k.slug}`, title: k.title, group: g.title }) : undefined;
+      keywordInfo.set(id, info);
+      return info;
     },
     sector: (id) => {
       const s = sectorById.get(id);
