@@ -15,7 +15,14 @@ function mayHoldLang(url: string): boolean {
   const q = url.indexOf('?');
   if (q < 0) return false;
   const query = url.slice(q + 1);
-  return query.includes('lang') || query.includes('%');
+  if (query.includes('lang')) return true;
+  if (!query.includes('%')) return false;
+  // An escaped name could spell "lang" (l%61ng); escapes in values cannot (a search's words are escaped).
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    if ((eq < 0 ? part : part.slice(0, eq)).includes('%')) return true;
+  }
+  return false;
 }
 
 /** Per request: the site settings, the theme in force and the visitor's language (res.locals.site). */

@@ -34,6 +34,13 @@ test('?lang=fr switches the page to French and a cookie remembers it', async () 
   assert.ok(isEnglish(await home(agent, '/?lang=xx')));
 });
 
+test('?lang= is understood however its name is escaped, and an escaped value elsewhere changes nothing', async () => {
+  assert.ok(isFrench(await home(request(t.app), '/search?q=r%C3%A9gate&l%61ng=fr')));
+  assert.ok(isFrench(await home(request(t.app), '/?%6Cang=fr')));
+  assert.ok(isEnglish(await home(request(t.app), '/search?q=l%61ng%3Dfr&type=image')));
+  assert.ok(isEnglish(await home(request(t.app), '/search?q=%C3%A9t%C3%A9')));
+});
+
 test('a visitor who never chose gets the best match of Accept-Language, else the site language', async () => {
   assert.ok(isFrench(await home(request(t.app), '/', 'fr-CA,fr;q=0.9,en;q=0.5')));
   assert.ok(isEnglish(await home(request(t.app), '/', 'de-DE,de;q=0.9,en;q=0.4,fr;q=0.2')));
