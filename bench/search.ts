@@ -3,8 +3,8 @@
 // Run: npx tsx --expose-gc bench/search.ts [count]   (node --expose-gc --import tsx bench/search.ts)
 import os from 'node:os';
 import { SearchIndex, criteria, fold } from '../core/search/index.ts';
-import { generateLibrary, generateQueries } from './generate.ts';
-import type { Media } from '../core/store/index.ts';
+import { makeLibrary, seededRandom } from './lib/media-data.ts';
+import { mediaTypes, type Keyword, type Media, type MediaType } from '../core/store/index.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const heap = () => {
@@ -34,8 +34,25 @@ function linearScan(all: Media[], titleOf: Map<string, string>, q: { q: string; 
   return hits.length;
 }
 
+/** Queries like a visitor's: a word from a media item (sometimes cut to a prefix), 2 keywords (mostly the item's own), a type. */
+function generateQueries(lib: { media: Media[]; keywords: Keyword[] }, count: number, seed = 7) {
+  const rand = seededRandom(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const out: Array<{ q: string; keywordIds: string[]; types: MediaType[] }> = [];
+  for (let i = 0; i < count; i++) {
+    const m = pick(lib.media);
+    const words = `${m.title} ${m.description}`.split(/[^\p{L}]+/u).filter((w) => w.length > 3);
+    let q = pick(words);
+    if (rand() < 0.3) q = q.slice(0, Math.max(3, q.length - 2));
+    const kw = [...m.keywordIds].sort(() => rand() - 0.5).slice(0, 2);
+    out.push({ q, keywordIds: rand() < 0.7 ? kw : [pick(lib.keywords).id, pick(lib.keywords).id], types: [rand() < 0.8 ? m.type : pick(mediaTypes)] });
+  }
+  return out;
+}
+
 export async function benchSearch(count = 100_000, queries = 1000) {
-  const lib = generateLibrary(count);
+  // The records the HTTP and store benchmarks write to disk (bench/lib/media-data.ts), in memory.
+  const lib = makeLibrary(count);
   const titles = new Map(lib.keywords.map((k) => [k.id, k.title]));
   const before = heap();
   const t0 = performance.now();

@@ -132,6 +132,18 @@ export function makeMedia(id: number, rnd: () => number, data: Dataset): Media {
 }
 
 /**
+ * The library writeDataset writes (same seed, same records), in memory: for benchmarks that work
+ * on the records without a store (the search index).
+ */
+export function makeLibrary(count: number, seed = 42): Dataset & { media: Media[] } {
+  const data = makeTaxonomy();
+  const rnd = seededRandom(seed);
+  const media: Media[] = [];
+  for (let id = 1; id <= count; id++) media.push(makeMedia(id, rnd, data));
+  return { ...data, media };
+}
+
+/**
  * Writes a lowdb data folder holding `count` media, laid out as core/store/lowdb does (shards of
  * SHARD_SIZE ids, ASCII-escaped JSON), far faster than `store.media.create` one by one. Open it with openLowdbStore.
  */

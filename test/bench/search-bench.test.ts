@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { benchSearch } from '../../bench/search.ts';
 
-// Keeps bench/search.ts and bench/generate.ts from rotting: a small run, and the index must find
+// Keeps bench/search.ts and its data (bench/lib/media-data.ts) from rotting: a small run, and the index must find
 // exactly what the linear scan finds for the same generated queries.
 test('the search benchmark runs at small scale and the index agrees with the linear scan', async () => {
   const r = await benchSearch(3000, 100);
