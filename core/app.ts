@@ -305,7 +305,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
-  app.use(createKeywordRoutes({ store, keywords, search, render, i18n }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: searchSettingsReader.get }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));
   const pageDeps = { store, render, i18n, engine };
   const skeletonPage = createSkeletonPage({

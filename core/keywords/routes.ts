@@ -2,28 +2,39 @@ import { Router } from 'express';
 import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { criteria, sortKeys, type SearchService, type SortKey } from '../search/index.ts';
+import { criteria, type SearchService, type SortKey } from '../search/index.ts';
+import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import type { KeywordService } from './service.ts';
 
 const PER_PAGE = 24;
 
-/** The sort keyword pages use: the search settings' default when set (config page), else newest first. */
-async function configuredSort(store: Store): Promise<SortKey> {
-  const settings = await store.settings.get<{ defaultSort?: string }>('search');
-  const sort = settings?.defaultSort;
-  return sort && (sortKeys as readonly string[]).includes(sort) && sort !== 'relevance' ? (sort as SortKey) : 'date';
+/**
+ * How keyword pages sort: as /search does when the URL names no sort, from the search config page
+ * (its default sort — relevance, with no text to rank, meaning newest — in its default order).
+ */
+function configuredOrder(settings: SearchSettings): { sort: SortKey; order: 'asc' | 'desc' } {
+  return { sort: settings.defaultSort === 'relevance' ? 'date' : settings.defaultSort, order: settings.defaultOrder };
 }
 
 /** /keywords/:group/:keyword (public page) and GET /api/v1/keywords (autocomplete). */
-export function createKeywordRoutes(deps: { store: Store; keywords: KeywordService; search: SearchService; render: RenderPage; i18n: I18n }): Router {
+export function createKeywordRoutes(deps: {
+  store: Store;
+  keywords: KeywordService;
+  search: SearchService;
+  render: RenderPage;
+  i18n: I18n;
+  /** The search config page's settings (shared, read-only); by default read from the store on every request. */
+  settings?: () => SearchSettings | Promise<SearchSettings>;
+}): Router {
   const router = Router();
+  const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
 
   router.get('/keywords/:group/:keyword', async (req, res, next) => {
     const keyword = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`);
     if (!keyword) return next();
     const pageRaw = typeof req.query.page === 'string' && /^\d{1,9}$/.test(req.query.page) ? Number(req.query.page) : 1;
-    const c = criteria({ keywordIds: [keyword.id], sort: await configuredSort(deps.store), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
+    const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
     let result = await deps.search.search(c, context);
     if (result.total > 0 && result.page > result.pages) result = await deps.search.search({ ...c, page: result.pages }, context);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeApp, type TestApp } from '../helpers/app.ts';
 import { mediaInput } from '../search/fixtures.ts';
+import { searchDefaults } from '../../core/settings/search.ts';
 
 let t: TestApp;
 before(async () => {
@@ -45,4 +46,17 @@ test('keyword titles are escaped; unknown keywords are 404', async () => {
   assert.match(res.text, /&quot;&gt;&lt;b&gt;gras&lt;\/b&gt;/);
   await html('/keywords/tags/nothing').expect(404);
   await html('/keywords/nogroup/masques').expect(404);
+});
+
+test('keyword pages sort as the search config page says, from the next request on', async () => {
+  const titles = async () => [...(await html('/keywords/tags/masques').expect(200)).text.matchAll(/class="media-card-title">([^<]+)</g)].map((m) => m[1]);
+  assert.equal((await titles())[0], 'Masque 25', 'by default: newest first');
+  await t.store.settings.set('search', { ...searchDefaults, defaultSort: 'date', defaultOrder: 'asc' });
+  const oldestFirst = await titles();
+  assert.deepEqual(oldestFirst.slice(0, 3), ['Masque 0', 'Masque 1', 'Masque 2']);
+  assert.ok(!oldestFirst.includes('Masque 25'), 'the newest is on page 2 now');
+  await t.store.settings.set('search', { ...searchDefaults, defaultSort: 'relevance', defaultOrder: 'asc' });
+  assert.equal((await titles())[0], 'Masque 0', 'relevance without text means by date, in the configured order');
+  await t.store.settings.set('search', searchDefaults);
+  assert.equal((await titles())[0], 'Masque 25');
 });
