@@ -312,7 +312,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     ...pageDeps,
     skeletonExtra: async () => {
       const skeleton = await readSkeleton(store);
-      return { logo: { url: logoUrl(skeleton.logo), box: skeleton.logoBox } };
+      return { logo: { url: logoUrl(skeleton.logo, skeleton.logoBox), box: skeleton.logoBox } };
     },
   });
   app.use(createLogoRoutes({ store, i18n, filesDir: path.resolve(config.dataDir, 'files'), tmpRoot: path.join(store.info.location, 'tmp', 'uploads'), page: skeletonPage, isCsrfValid: csrf.isRequestValid }));

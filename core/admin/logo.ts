@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import sharp from 'sharp';
@@ -8,12 +8,14 @@ import type { I18n } from '../i18n/index.ts';
 import type { Store } from '../store/index.ts';
 import type { RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { logoUrl, readSkeleton } from '../settings/skeleton.ts';
+import { logoVersion, readSkeleton } from '../settings/skeleton.ts';
 import type { ConfigPage } from './config-page.ts';
 import { createUpload, MediaError, settleBody } from '../media/index.ts';
 
 export const LOGO_PATH = '/admin/config/skeleton/logo';
 export const LOGO_MAX_MB = 5;
+/** The largest logo box the skeleton page allows: the uploaded logo is kept at this size, so any box can be derived from it. */
+export const LOGO_SOURCE_BOX = 1024;
 const imageMimes = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif', 'image/tiff']);
 
 /**
@@ -27,14 +29,44 @@ export function logoDefersCsrf(req: Request): boolean {
 
 /**
  * Logo upload and removal on the skeleton page, and `/site/logo` (served after the access gate).
- * The image is checked by its content, resized with sharp to fit the logo box (never enlarged)
- * and stored as PNG under <dataDir>/files/site/ with a server-made name.
+ * The image is checked by its content, fitted in the largest logo box (never enlarged) and kept
+ * as PNG under <dataDir>/files/site/ with a server-made name; what pages show is that logo fitted
+ * in the current logo box (`logo-<name>.<box>.png` beside it, made on first request), so changing
+ * the box on the skeleton page takes effect at once, larger as well as smaller.
  */
 export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: string; tmpRoot: string; page: ConfigPage; isCsrfValid: (req: Request) => boolean }): Router {
   const router = Router();
   const siteDir = path.join(deps.filesDir, 'site');
   // The media library's upload chain: a private temp folder removed after the response, multer's limits, then the CSRF check.
   const upload = createUpload({ tmpRoot: deps.tmpRoot, field: 'logo', limits: () => ({ maxBytes: LOGO_MAX_MB * 1024 * 1024, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
+
+  /** Removes a logo and every size derived from it. */
+  const removeLogo = async (logo: string) => {
+    const stem = path.basename(logo, '.png');
+    const names = await readdir(siteDir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n === `${stem}.png` || (n.startsWith(`${stem}.`) && n.endsWith('.png'))).map((n) => rm(path.join(siteDir, n), { force: true })));
+  };
+
+  /** The logo fitted in `box`: made once from the kept upload, then served from disk. */
+  const making = new Map<string, Promise<string>>();
+  const logoAt = (logo: string, box: number): Promise<string> => {
+    const file = path.join(deps.filesDir, logo.replace(/\.png$/, `.${box}.png`));
+    let found = making.get(file);
+    if (!found) {
+      found = (async () => {
+        const exists = await access(file).then(() => true, () => false);
+        if (!exists) {
+          const png = await sharp(path.join(deps.filesDir, logo)).resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+          const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+          await writeFile(tmp, png);
+          await rename(tmp, file);
+        }
+        return file;
+      })().finally(() => making.delete(file));
+      making.set(file, found);
+    }
+    return found;
+  };
 
   const refuse = (req: Request, res: Response, code: string, status = 400) => {
     const lang = (res.locals.site as RequestSite).lang;
@@ -64,7 +96,7 @@ export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: str
       try {
         png = await sharp(file.path, { limitInputPixels: 50_000_000 })
           .rotate()
-          .resize({ width: skeleton.logoBox, height: skeleton.logoBox, fit: 'inside', withoutEnlargement: true })
+          .resize({ width: LOGO_SOURCE_BOX, height: LOGO_SOURCE_BOX, fit: 'inside', withoutEnlargement: true })
           .png()
           .toBuffer();
       } catch {
@@ -77,7 +109,7 @@ export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: str
       await rename(tmp, path.join(siteDir, name));
       const saved = (await deps.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
       await deps.store.settings.set('skeleton', { ...saved, logo: `site/${name}` });
-      if (skeleton.logo) await rm(path.join(deps.filesDir, skeleton.logo), { force: true });
+      if (skeleton.logo) await removeLogo(skeleton.logo);
       res.redirect(303, '/admin/config/skeleton?done=logo');
     },
   );
@@ -91,16 +123,23 @@ export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: str
     const skeleton = await readSkeleton(deps.store);
     const saved = (await deps.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
     await deps.store.settings.set('skeleton', { ...saved, logo: '' });
-    if (skeleton.logo) await rm(path.join(deps.filesDir, skeleton.logo), { force: true });
+    if (skeleton.logo) await removeLogo(skeleton.logo);
     res.redirect(303, '/admin/config/skeleton?done=logo_removed');
   });
 
   router.get('/site/logo', async (req: Request, res: Response, next: NextFunction) => {
-    const { logo } = (res.locals.site as RequestSite).skeleton;
+    const { logo, logoBox } = (res.locals.site as RequestSite).skeleton;
     if (!logo) return next();
+    let file: string;
+    try {
+      file = await logoAt(logo, logoBox);
+    } catch {
+      // The kept upload is gone or unreadable: no logo rather than an error page.
+      return next();
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    const versioned = req.query.v === logoUrl(logo)!.split('=')[1];
-    res.sendFile(path.join(deps.filesDir, logo), { headers: { 'Content-Type': 'image/png' }, maxAge: versioned ? '365d' : 0, immutable: versioned }, (err) => {
+    const versioned = req.query.v === logoVersion(logo, logoBox);
+    res.sendFile(file, { headers: { 'Content-Type': 'image/png' }, maxAge: versioned ? '365d' : 0, immutable: versioned }, (err) => {
       if (err && !res.headersSent) next();
     });
   });

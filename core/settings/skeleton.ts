@@ -9,7 +9,10 @@ export interface SkeletonSettings {
   siteName: string;
   slogan: string;
   description: string;
-  /** Path of the processed logo under the data folder's files, or '' for none. */
+  /**
+   * The uploaded logo under the data folder's files (fitted in the largest box, 1024 px), or '' for
+   * none; what pages show is derived from it at `logoBox` (see core/admin/logo.ts).
+   */
   logo: string;
   theme: string;
   language: Language;
@@ -85,9 +88,14 @@ const THEME_NAME = /^[a-z][a-z0-9-]{0,40}$/;
 /** Where the processed logo lives under <dataDir>/files (the name changes with each upload). */
 export const LOGO_FILE = /^site\/logo-[0-9a-f]{16}\.png$/;
 
-/** The public URL of the logo; the name in the query changes with each upload, so caches never show an old one. */
-export function logoUrl(logo: string): string | undefined {
-  return logo ? `/site/logo?v=${logo.slice('site/logo-'.length, -'.png'.length)}` : undefined;
+/** The logo's version: the upload's name and the box it is shown in, so a new logo or a new box is a new URL. */
+export function logoVersion(logo: string, box: number): string {
+  return `${logo.slice('site/logo-'.length, -'.png'.length)}-${box}`;
+}
+
+/** The public URL of the logo as shown in a `box`-pixel box; caches never show an old one. */
+export function logoUrl(logo: string, box: number): string | undefined {
+  return logo ? `/site/logo?v=${logoVersion(logo, box)}` : undefined;
 }
 
 /**

@@ -32,7 +32,7 @@ export function layoutChrome(skeleton: SkeletonSettings) {
     showBreadcrumb: !hidden.has('breadcrumb'),
     searchInHeader: skeleton.searchBoxPosition === 'header',
     searchInNavigation: skeleton.searchBoxPosition === 'navigation',
-    logoUrl: logoUrl(skeleton.logo),
+    logoUrl: logoUrl(skeleton.logo, skeleton.logoBox),
   };
 }
 

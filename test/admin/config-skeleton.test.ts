@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import sharp from 'sharp';
@@ -164,15 +164,37 @@ test('logo: an image is resized into the logo box and served; a non-image is ref
   assert.equal(res.status, 303);
   const home = await request(t.app).get('/').set(html);
   const src = decode(/<a href="\/" class="logo"><img src="([^"]+)"/.exec(home.text)?.[1] ?? '');
-  assert.match(src, /^\/site\/logo\?v=[0-9a-f]{16}$/);
+  assert.match(src, /^\/site\/logo\?v=[0-9a-f]{16}-240$/);
   const served = await request(t.app).get(src).buffer(true).parse((r, cb) => {
     const chunks: Buffer[] = [];
     r.on('data', (c: Buffer) => chunks.push(c));
     r.on('end', () => cb(null, Buffer.concat(chunks)));
   }).expect(200);
   assert.equal(served.headers['content-type'], 'image/png');
+  assert.match(String(served.headers['cache-control']), /immutable/);
   const meta = await sharp(served.body as Buffer).metadata();
   assert.deepEqual([meta.width, meta.height], [240, 120]);
+
+  // Changing the box on the skeleton page shows the logo at the new size at once, smaller or larger
+  // (the upload is kept at the largest box), under a new URL so no cache shows the old one.
+  const logoAtBox = async (box: string) => {
+    const saved = await save({ logoBox: box });
+    assert.equal(saved.status, 303, `box ${box} saved`);
+    const page = await request(t.app).get('/').set(html);
+    const url = decode(/<a href="\/" class="logo"><img src="([^"]+)"/.exec(page.text)?.[1] ?? '');
+    assert.match(url, new RegExp(`-${box}$`));
+    const img = await request(t.app).get(url).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    const m = await sharp(img.body as Buffer).metadata();
+    return [m.width, m.height];
+  };
+  assert.deepEqual(await logoAtBox('100'), [100, 50]);
+  assert.deepEqual(await logoAtBox('500'), [500, 250]);
+  assert.deepEqual(await logoAtBox('200'), [200, 100]);
+  assert.deepEqual(await logoAtBox('240'), [240, 120]);
 
   // A small logo is never enlarged.
   const tiny = await sharp({ create: { width: 40, height: 20, channels: 4, background: '#0000' } }).webp().toBuffer();
@@ -193,6 +215,7 @@ test('logo: an image is resized into the logo box and served; a non-image is ref
 
   const removed = await admin.post(`${PAGE}/logo/delete`).type('form').set(html).send({ _csrf: await tokenOf(admin, PAGE) });
   assert.equal(removed.status, 303);
+  assert.deepEqual(await readdir(path.join(t.dataDir, 'files', 'site')), [], 'the logo and every size made from it are gone');
   assert.doesNotMatch((await request(t.app).get('/').set(html)).text, /class="logo"/);
   await request(t.app).get('/site/logo').expect(404);
 });
