@@ -24,7 +24,7 @@ import { createSecurityHeaders, helmetOptions } from './http/security-headers.ts
 import { createAccessCheck, createAccessGate } from './http/access-gate.ts';
 import { isUnder, normalizePath } from './http/normalize-path.ts';
 import { createPageCache, isAnonymous, type PageCache } from './http/page-cache.ts';
-import { onStoreChange } from './store/index.ts';
+import { cachedRead, onStoreChange } from './store/index.ts';
 import { createErrorHandlers } from './http/errors.ts';
 import { KiosqueSessionStore } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
@@ -122,37 +122,6 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   ];
 }
 
-/**
- * A settings reader that keeps what it read until reset(), answering synchronously once it has
- * it (a read that began before a reset is never kept; a failed read is not kept either).
- */
-function cachedSetting<T>(read: () => Promise<T>) {
-  let pending: Promise<T> | null = null;
-  let value: { v: T } | null = null;
-  return {
-    get: (): T | Promise<T> => {
-      if (value) return value.v;
-      if (pending) return pending;
-      const reading: Promise<T> = read().then(
-        (v) => {
-          if (pending === reading) value = { v };
-          return v;
-        },
-        (err: unknown) => {
-          if (pending === reading) pending = null;
-          throw err;
-        },
-      );
-      pending = reading;
-      return reading;
-    },
-    reset(): void {
-      pending = null;
-      value = null;
-    },
-  };
-}
-
 /** Builds a Kiosque app on the given config and store, with no global state. */
 export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const { config, store, logger } = deps;
@@ -213,22 +182,12 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const navigation = createNavigation({ store, sectors });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee: createAccessCheck({ hooks }) });
   const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
-  // Read on every request by the site context: kept until the settings change, and handed out
-  // synchronously once read (a read that began before a change is never kept).
-  const skeletonReader = cachedSetting(() => readSkeleton(store));
-  const mediaDisplayReader = cachedSetting(() => readMediaDisplay(store));
-  // Read by every /search request (validating the stored settings is not free either).
-  const searchSettingsReader = cachedSetting(() => readSearchSettings(store));
-  const stopWatchingStore = onStoreChange(store, (area) => {
-    if (area === 'settings') {
-      skeletonReader.reset();
-      mediaDisplayReader.reset();
-      searchSettingsReader.reset();
-    }
-    pageCache.bump();
-  });
-  const currentSkeleton = skeletonReader.get;
-  const currentMediaDisplay = mediaDisplayReader.get;
+  // Read on every request by the site context, and by every /search and keyword page (validating
+  // the stored settings is not free either): kept until the settings change, handed out synchronously.
+  const currentSkeleton = cachedRead(store, ['settings'], () => readSkeleton(store));
+  const currentMediaDisplay = cachedRead(store, ['settings'], () => readMediaDisplay(store));
+  const currentSearchSettings = cachedRead(store, ['settings'], () => readSearchSettings(store));
+  const stopWatchingStore = onStoreChange(store, () => pageCache.bump());
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -298,14 +257,14 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // The search page and API first: the public pages that are rendered on every request (the others
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
-  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: searchSettingsReader.get }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createAuthRoutes({ config, store, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
-  app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: searchSettingsReader.get }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));
   const pageDeps = { store, render, i18n, engine };
   const skeletonPage = createSkeletonPage({

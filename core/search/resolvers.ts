@@ -2,7 +2,7 @@ import type { Sector, Store } from '../store/index.ts';
 import type { ResolvedKeyword, Resolvers } from './params.ts';
 
 /** Turns the slugs and usernames of a search URL into ids, from the store (`sectors`: a cached read of them, if the caller keeps one). */
-export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>, sectors: () => Promise<Sector[]> = () => store.sectors.list()): Resolvers {
+export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>, sectors: () => Sector[] | Promise<Sector[]> = () => store.sectors.list()): Resolvers {
   return {
     keyword,
     async sector(slug) {

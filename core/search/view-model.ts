@@ -40,7 +40,7 @@ interface Lookup {
 }
 
 /** `lookups(store)` kept until keywords, groups or sectors change: one per router, not per request. */
-export function cachedLookups(store: Store): () => Promise<Lookup> {
+export function cachedLookups(store: Store): () => Lookup | Promise<Lookup> {
   return cachedRead(store, ['keywords', 'keywordGroups', 'sectors'], () => lookups(store));
 }
 

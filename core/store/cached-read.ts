@@ -2,23 +2,35 @@ import type { Store } from './types.ts';
 import { onStoreChange, type ChangedArea } from './change-feed.ts';
 
 /**
- * A read of small, rarely changed collections (keywords, groups, sectors) kept until one of
- * `areas` is written, so hot pages do not copy 2,000 keywords out of the store on every request.
- * What `read` returns is shared between callers: build derived, read-only structures from it and
- * hand callers copies. A read that fails is not kept.
+ * A read of small, rarely changed data (keywords, groups, sectors, settings) kept until one of
+ * `areas` is written, so hot pages do not copy 2,000 keywords or re-validate the settings on every
+ * request. Once read, the answer comes back synchronously (no promise, no extra tick on the request
+ * path); until then, callers share the pending read. A read that fails, or that began before a
+ * write to one of `areas`, is not kept. What `read` returns is shared between callers: build
+ * derived, read-only structures from it and hand callers copies.
  */
-export function cachedRead<T>(store: Store, areas: readonly ChangedArea[], read: () => Promise<T>): () => Promise<T> {
-  let cached: Promise<T> | null = null;
+export function cachedRead<T>(store: Store, areas: readonly ChangedArea[], read: () => Promise<T>): () => T | Promise<T> {
+  let pending: Promise<T> | null = null;
+  let value: { v: T } | null = null;
   onStoreChange(store, (area) => {
-    if (areas.includes(area)) cached = null;
+    if (!areas.includes(area)) return;
+    pending = null;
+    value = null;
   });
   return () => {
-    if (cached) return cached;
-    const pending = read();
-    cached = pending;
-    pending.catch(() => {
-      if (cached === pending) cached = null;
-    });
-    return pending;
+    if (value) return value.v;
+    if (pending) return pending;
+    const reading: Promise<T> = read().then(
+      (v) => {
+        if (pending === reading) value = { v };
+        return v;
+      },
+      (err: unknown) => {
+        if (pending === reading) pending = null;
+        throw err;
+      },
+    );
+    pending = reading;
+    return reading;
   };
 }

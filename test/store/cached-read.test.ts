@@ -10,13 +10,15 @@ test('a cached read is kept until one of its areas is written, and a failed read
   try {
     let reads = 0;
     let fail = false;
+    let gate: Promise<void> | null = null;
     const sectors = cachedRead(store, ['sectors'], async () => {
       reads++;
+      if (gate) await gate;
       if (fail) throw new Error('disk on fire');
       return (await store.sectors.list()).map((s) => s.slug);
     });
     assert.deepEqual(await sectors(), []);
-    assert.deepEqual(await sectors(), []);
+    assert.deepEqual(sectors(), [], 'once read, the answer comes back synchronously');
     assert.equal(reads, 1, 'kept');
 
     await store.keywordGroups.create({ slug: 'lieux', title: 'Lieux', multiple: true, inNavigation: true, order: 1 });
@@ -29,9 +31,23 @@ test('a cached read is kept until one of its areas is written, and a failed read
 
     await store.sectors.create({ slug: 'films', title: 'Films', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
     fail = true;
-    await assert.rejects(sectors(), /disk on fire/);
+    await assert.rejects(Promise.resolve(sectors()), /disk on fire/);
     fail = false;
     assert.deepEqual((await sectors()).sort(), ['films', 'photos'], 'the failure was not kept');
+
+    // A read that began before a write to its area answers its callers, but is not kept.
+    let release: () => void = () => {};
+    gate = new Promise<void>((r) => (release = r));
+    await store.sectors.create({ slug: 'sons', title: 'Sons', description: '', order: 2, visible: true, display: 'grid', defaultSort: 'date' });
+    const early = sectors();
+    assert.ok(early instanceof Promise, 'a read in progress is shared as a promise');
+    await store.sectors.create({ slug: 'vents', title: 'Vents', description: '', order: 3, visible: true, display: 'grid', defaultSort: 'date' });
+    gate = null;
+    release();
+    await early;
+    const readsBefore = reads;
+    assert.deepEqual((await sectors()).sort(), ['films', 'photos', 'sons', 'vents']);
+    assert.equal(reads, readsBefore + 1, 'the read begun before the write was not kept');
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
