@@ -31,14 +31,18 @@ test('a writer killed with SIGKILL mid-loop leaves complete, readable files', as
   });
   assert.ok(lastDone >= 40);
 
-  // Every file on disk parses on its own (no half-written JSON)...
+  // Every data file on disk parses on its own (no half-written JSON; a write cut short leaves at
+  // most a temporary file beside it)...
   const dbDir = path.join(dir, 'db');
-  const files = [...(await readdir(dbDir)).filter((n) => n.endsWith('.json')).map((n) => path.join(dbDir, n)), ...(await readdir(path.join(dbDir, 'media'))).map((n) => path.join(dbDir, 'media', n))];
+  const mediaDir = path.join(dbDir, 'media');
+  const files = [...(await readdir(dbDir)).filter((n) => n.endsWith('.json')).map((n) => path.join(dbDir, n)), ...(await readdir(mediaDir)).filter((n) => n.endsWith('.json')).map((n) => path.join(mediaDir, n))];
   for (const file of files) JSON.parse(await readFile(file, 'utf8'));
 
-  // ...and the store reopens (taking over the dead writer's lock) with every acknowledged round intact.
+  // ...and the store reopens (taking over the dead writer's lock, clearing temporary files) with every acknowledged round intact.
   const store = await openLowdbStore({ dataDir: dir });
   t.after(() => store.close());
+  const leftovers = [...(await readdir(dbDir)), ...(await readdir(mediaDir))].filter((n) => n.endsWith('.tmp'));
+  assert.deepEqual(leftovers, [], 'no temporary file survives reopening');
   const round = (await store.settings.get<number>('round'))!;
   assert.ok(round >= lastDone, `round ${round} < acknowledged ${lastDone}`);
   for (let i = 1; i <= round; i++) {
