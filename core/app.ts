@@ -46,13 +46,15 @@ import { createPluginsAdmin } from './admin/plugins.ts';
 import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
 import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
-import { createMediaRoutes, defersCsrf, type MediaService } from './media/index.ts';
+import { createMediaRoutes, createViewCounter, defersCsrf, mediaPageId, type MediaService, type ViewCounter } from './media/index.ts';
 import { logoUrl, readSkeleton } from './settings/skeleton.ts';
 import { readSearchSettings } from './settings/search.ts';
 import { readMediaDisplay } from './settings/media-display.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
+/** How often media page views are written to the store (they are also written when the app closes). */
+export const VIEWS_FLUSH_MS = 60_000;
 
 /** Paths whose GET pages need a session even for an anonymous visitor (a CSRF token goes into it). */
 export const sessionPaths = ['/login', '/logout', '/setup', '/plugins'];
@@ -85,6 +87,8 @@ export interface Runtime {
   keywords: KeywordService;
   plugins: PluginManager;
   media: MediaService;
+  /** Media page views, flushed to the store every minute and at close. */
+  views: ViewCounter;
   /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
   pageCache: PageCache;
   /** Stops background work; the store is the caller's to close. */
@@ -181,7 +185,17 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const sectors = createSectorService(store, { search });
   const navigation = createNavigation({ store, sectors });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee: createAccessCheck({ hooks }) });
-  const pageCache = createPageCache({ enabled: cache, sessionCookie: SESSION_COOKIE, versions: () => `${hooks.version}:${slots.version}` });
+  // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
+  const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });
+  const pageCache = createPageCache({
+    enabled: cache,
+    sessionCookie: SESSION_COOKIE,
+    versions: () => `${hooks.version}:${slots.version}`,
+    onHit: (req) => {
+      const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
+      if (id) views.record(id);
+    },
+  });
   // Read on every request by the site context, and by every /search and keyword page (validating
   // the stored settings is not free either): kept until the settings change, handed out synchronously.
   const currentSkeleton = cachedRead(store, ['settings'], () => readSkeleton(store));
@@ -245,7 +259,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views });
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
@@ -299,8 +313,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     keywords,
     plugins,
     media: mediaRoutes.media,
+    views,
     pageCache,
     async close() {
+      await views.close();
       stopWatchingStore();
       plugins.close();
       await mediaRoutes.media.idle();

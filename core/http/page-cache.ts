@@ -24,6 +24,8 @@ export interface PageCacheOptions {
   maxBytes?: number;
   /** Changes whenever something outside the store changes what pages look like (hooks, slots). */
   versions: () => string;
+  /** Told of every page served from the cache (media page views are counted this way). */
+  onHit?: (req: Request) => void;
 }
 
 interface Entry {
@@ -91,6 +93,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const hit = entries.get(key);
     if (hit && hit.token === current) {
       hits++;
+      options.onHit?.(req);
       res.locals.pageCacheHit = true;
       entries.delete(key);
       entries.set(key, hit);

@@ -8,3 +8,4 @@ export { readMediaSettings, mediaSettingsDefaults, type MediaSettings } from './
 export { MediaError } from './errors.ts';
 export { importFolder, type ImportProgress, type ImportSummary, type ImportFailure } from './import.ts';
 export { regenerateAll, type RegenerateProgress, type RegenerateSummary } from './regenerate.ts';
+export { createViewCounter, mediaPageId, type ViewCounter } from './view-counter.ts';

@@ -4,9 +4,10 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, isInlineMime } from './serve.ts';
 import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
 import type { MediaService } from './service.ts';
+import type { ViewCounter } from './view-counter.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
-export function createMediaPage(deps: { media: MediaService; i18n: I18n; render: RenderPage }): Router {
+export function createMediaPage(deps: { media: MediaService; i18n: I18n; render: RenderPage; views?: Pick<ViewCounter, 'record'> }): Router {
   const router = Router();
   const { media } = deps;
   router.get('/media/:id{/:slug}', async (req, res, next) => {
@@ -78,6 +79,8 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
       },
       { title: m.title },
     );
+    // A page shown is a view (HEAD requests reach this route too, and are not).
+    if (req.method === 'GET') deps.views?.record(m.id);
   });
   return router;
 }

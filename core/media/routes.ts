@@ -12,6 +12,7 @@ import { createFileRoutes } from './serve.ts';
 import { createMediaApi } from './api.ts';
 import { createMediaAdmin } from './admin.ts';
 import { createMediaPage } from './page.ts';
+import type { ViewCounter } from './view-counter.ts';
 
 export const MAX_FILES_PER_UPLOAD = 20;
 
@@ -26,6 +27,8 @@ export interface MediaRoutesDeps {
   isCsrfValid: (req: Request) => boolean;
   /** The search index, kept current on every media change. */
   search?: MediaServiceDeps['search'];
+  /** Told of every media page shown (rendered here; the page cache tells it of the pages it serves). */
+  views?: Pick<ViewCounter, 'record'>;
 }
 
 /**
@@ -41,7 +44,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
 
   const router = Router() as Router & { media: MediaService; files: Router };
   router.files = createFileRoutes({ media });
-  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render }));
+  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB }));
   router.media = media;

@@ -120,6 +120,13 @@ export class SearchIndex {
     return this.slotOf.has(id);
   }
 
+  /** A media item's view count changed: only the count, so no re-indexing of its words. */
+  setViews(id: string, views: number): void {
+    const slot = this.slotOf.get(id);
+    const doc = slot === undefined ? undefined : this.docs[slot];
+    if (doc) doc.views = views;
+  }
+
   /** A keyword was renamed (or its title became known): its media now match the new title. */
   keywordChanged(keywordId: string): void {
     // Documents hold keyword ids, not their titles: forgetting the cached title is enough.

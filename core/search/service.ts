@@ -22,6 +22,8 @@ export interface SearchService {
   remove(id: string): void;
   keywordChanged(keyword: Pick<Keyword, 'id' | 'title'>): void;
   keywordDeleted(id: string): void;
+  /** A media item's view count changed (core/media/view-counter.ts): sorting by popularity follows. */
+  setViews(id: string, views: number): void;
   /** Rebuilds everything from the store (start, `kiosque reindex`); returns counts and time taken. */
   reindex(): Promise<{ media: number; ms: number }>;
 }
@@ -80,6 +82,7 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
       titles.delete(id);
       index.keywordChanged(id);
     },
+    setViews: (id, views) => index.setViews(id, views),
     reindex: () => reindex(),
   };
 }
