@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { criteria, type SearchService, type SortKey } from '../search/index.ts';
+import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import type { KeywordService } from './service.ts';
@@ -14,7 +14,7 @@ const PER_PAGE = 24;
  * (its default sort — relevance, with no text to rank, meaning newest — in its default order).
  */
 function configuredOrder(settings: SearchSettings): { sort: SortKey; order: 'asc' | 'desc' } {
-  return { sort: settings.defaultSort === 'relevance' ? 'date' : settings.defaultSort, order: settings.defaultOrder };
+  return { sort: effectiveDefaultSort(settings.defaultSort, ''), order: settings.defaultOrder };
 }
 
 /** /keywords/:group/:keyword (public page) and GET /api/v1/keywords (autocomplete). */

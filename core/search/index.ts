@@ -5,7 +5,7 @@ export { SearchIndex, type SearchIndexOptions } from './search-index.ts';
 export { createSearchService, type SearchService, type SearchContext } from './service.ts';
 export { startSearchPreload, type SearchPreload, type PreloadedText } from './preload.ts';
 export { dayStart } from './match.ts';
-export { parseSearchParams, searchHref, DEFAULT_PER_PAGE, Q_MAX, views, type SearchQuery, type ParamError, type ParsedSearch, type Resolvers, type View } from './params.ts';
+export { parseSearchParams, searchHref, effectiveDefaultSort, DEFAULT_PER_PAGE, Q_MAX, views, type SearchQuery, type ParamError, type ParsedSearch, type Resolvers, type View } from './params.ts';
 export { createSearchRoutes } from './routes.ts';
 export { createMediaSearchApi, mediaSummary } from './api.ts';
 export { mediaCard, type MediaCard } from './view-model.ts';

@@ -307,6 +307,7 @@ function encodeValue(value: string): string {
   return encoded.replace(/%20|[!'()~]/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
-function effectiveDefaultSort(sort: SortKey, q: string): SortKey {
+/** The sort a search without an explicit one gets: relevance needs text to rank, so without it, by date. */
+export function effectiveDefaultSort(sort: SortKey, q: string): SortKey {
   return sort === 'relevance' && !q ? 'date' : sort;
 }
