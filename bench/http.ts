@@ -36,6 +36,12 @@ export interface HttpRoute {
   target: number;
   /** What a browser sends for it (default: a page's Accept). */
   accept?: string;
+  /**
+   * Also measure the page's templates alone: bare Express rendering the context the app built for
+   * this page with the app's own view engine (no middleware, no search). Informational: it shows
+   * how much of the gap to bare Express rendering itself takes.
+   */
+  renderAlone?: boolean;
 }
 
 /** A browser's Accept for a page, and for an <img>. */
@@ -49,7 +55,7 @@ const IMAGE_ACCEPT = 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8';
 export const httpRoutes: HttpRoute[] = [
   { name: 'homepage', path: () => '/', baseline: 'html', target: 0.8 },
   { name: 'media page', path: (c) => `/media/${c.mediaId}/${c.mediaSlug}`, baseline: 'html', target: 0.8 },
-  { name: 'search', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45 },
+  { name: 'search', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45, renderAlone: true },
   { name: 'thumbnail', path: (c) => `/files/${c.mediaId}/thumb`, baseline: 'static', target: 0.8, accept: IMAGE_ACCEPT },
 ];
 
@@ -60,6 +66,8 @@ interface ServedRoute {
   path: string;
   status: number;
   baselinePath?: string;
+  /** On the baseline server: the same page rendered from its captured context, nothing else. */
+  renderAlonePath?: string;
   accept: string;
   /** X-Page-Cache of a second request: shows whether anonymous visitors get the cached page. */
   pageCache?: string;
@@ -83,6 +91,10 @@ export interface HttpRouteResult {
   pageCache: string | null;
   app: Measure | null;
   baseline: (Measure & { kind: 'html' | 'static' }) | null;
+  /** Bare Express rendering the page's templates from a fixed context, when the route asks for it. */
+  renderAlone: Measure | null;
+  /** renderAlone req/s ÷ baseline req/s: the most the app could reach while it renders with these templates. */
+  renderAloneRatio: number | null;
   /** app req/s ÷ baseline req/s, both measured in this run. */
   ratio: number | null;
   /** baseline CPU per request ÷ app CPU per request: the same ratio, steadier on a busy machine. */
@@ -128,6 +140,18 @@ async function serve(dataDir: string): Promise<void> {
   const ctx = await prepareContext(dataDir, store);
   const app = await createApp({ config, store, logger });
   const appServer = await listen(app);
+  // The context each page was rendered from (by path), for the routes measured with `renderAlone`.
+  // The filter is removed once the routes are prepared, so the measured app runs without it.
+  const contexts = new Map<string, { template: string; context: Record<string, unknown> }>();
+  const stopCapture = app.kiosque.hooks.filter(
+    'page.context',
+    (context, meta) => {
+      const { template, path: at } = meta as { template: string; path: string };
+      contexts.set(at, { template, context: context as Record<string, unknown> });
+      return context;
+    },
+    { owner: 'bench' },
+  );
 
   const baseline = express();
   const staticDir = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-static-'));
@@ -136,6 +160,12 @@ async function serve(dataDir: string): Promise<void> {
     res.send(bodies[Number(req.params.i)]);
   });
   baseline.use('/static', express.static(staticDir));
+  const captured: Array<{ template: string; context: Record<string, unknown> }> = [];
+  const engine = app.kiosque.engine;
+  baseline.get('/render/:i', async (req, res) => {
+    const page = captured[Number(req.params.i)]!;
+    res.send(await engine.render({ theme: String(page.context.theme), names: [page.template], context: page.context }));
+  });
   // This process's CPU time: the parent reads it around each run to get CPU per request, a figure
   // that holds on a busy machine where req/s swings with what else runs.
   baseline.get('/__cpu', (_req, res) => {
@@ -157,6 +187,14 @@ async function serve(dataDir: string): Promise<void> {
       if (route.baseline === 'html') {
         bodies.push(await res.text());
         served.baselinePath = `/html/${bodies.length - 1}`;
+        const page = contexts.get(new URL(p, 'http://x').pathname);
+        if (route.renderAlone && page) {
+          captured.push(page);
+          served.renderAlonePath = `/render/${captured.length - 1}`;
+          // The same page, or the comparison means nothing.
+          const alone = await (await fetch(`http://127.0.0.1:${baseServer.port}${served.renderAlonePath}`)).text();
+          if (alone !== bodies.at(-1)) throw new Error(`${route.name}: rendering its captured context gave another page than the app's`);
+        }
       } else {
         const name = `${routes.length}-${path.basename(p)}`;
         await writeFile(path.join(staticDir, name), Buffer.from(await res.arrayBuffer()));
@@ -167,6 +205,7 @@ async function serve(dataDir: string): Promise<void> {
     }
     routes.push(served);
   }
+  stopCapture();
   process.stdout.write(`${JSON.stringify({ appPort: appServer.port, basePort: baseServer.port, routes })}\n`);
   // Run until the parent closes our stdin.
   process.stdin.resume();
@@ -229,14 +268,20 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
     const only = process.env.BENCH_ROUTES?.split(',');
     for (const served of info.routes.filter((r) => !only || only.includes(r.name))) {
       const route = httpRoutes.find((r) => r.name === served.name)!;
-      const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, ratio: null, cpuRatio: null, target: route.target };
+      const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, renderAlone: null, renderAloneRatio: null, ratio: null, cpuRatio: null, target: route.target };
       if (served.status === 200 && served.baselinePath) {
         const cpuUrl = `http://127.0.0.1:${info.basePort}/__cpu`;
         const bases: Measure[] = [];
         const apps: Measure[] = [];
+        const alone: Measure[] = [];
         for (let i = 0; i < rounds; i++) {
           bases.push(await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl, served.accept));
+          if (served.renderAlonePath) alone.push(await measure(`http://127.0.0.1:${info.basePort}${served.renderAlonePath}`, options.seconds, cpuUrl, served.accept));
           apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept));
+        }
+        if (alone.length) {
+          result.renderAlone = medianMeasure(alone);
+          result.renderAloneRatio = median(alone.map((a, i) => a.rps / (bases[i]!.rps || 1)));
         }
         result.app = medianMeasure(apps);
         result.baseline = { ...medianMeasure(bases), kind: route.baseline };
@@ -258,15 +303,31 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
 }
 
 export function httpRows(size: string, results: HttpRouteResult[]): Row[] {
-  return results.map((r) => {
-    const measure = `http: ${r.name}`;
-    const target = `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
-    if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
-    const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
-    const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache})` : '';
-    const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
-    return { size, measure, value, target, ok: (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures };
+  return results.flatMap((r) => {
+    const row = httpRow(size, r);
+    if (!r.renderAlone || !r.baseline) return [row];
+    const a = r.renderAlone;
+    return [
+      row,
+      {
+        size,
+        measure: `http: ${r.name}, its templates alone`,
+        value: `bare Express rendering the same page from a fixed context (no middleware, no search): ${Math.round(a.rps)} req/s, p99 ${a.p99} ms; ratio ${round(r.renderAloneRatio ?? NaN, 2)}; CPU/req ${Math.round(a.cpuMicrosPerRequest)} µs`,
+        target: 'for reference: the ceiling for this page with these templates',
+        ok: null,
+      },
+    ];
   });
+}
+
+function httpRow(size: string, r: HttpRouteResult): Row {
+  const measure = `http: ${r.name}`;
+  const target = `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
+  if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
+  const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
+  const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache})` : '';
+  const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
+  return { size, measure, value, target, ok: (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures };
 }
 
 if (isMain(import.meta.url)) {

@@ -39,6 +39,13 @@ test('npm run bench -- --quick completes and writes a report with every figure',
   assert.equal(home.app.non2xx, 0);
   assert.equal(typeof home.ratio, 'number');
   for (const h of http) if (h.status !== 200) assert.equal(h.app, null);
+  // /search is also measured as its templates alone (bare Express rendering the captured context).
+  const search = http[2]!;
+  assert.equal(search.status, 200);
+  assert.ok(search.renderAlone && search.renderAlone.rps > 0 && search.renderAlone.non2xx === 0, 'the search page was rendered alone');
+  assert.equal(typeof search.renderAloneRatio, 'number');
+  assert.equal(home.renderAlone, null);
+  assert.match(report.table, /http: search, its templates alone/);
 
   assert.deepEqual(Object.keys(report.optional).sort(), ['derivatives', 'search']);
   assert.equal(typeof report.table, 'string');
