@@ -193,7 +193,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     versions: () => `${hooks.version}:${slots.version}`,
     onHit: (req) => {
       const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
-      if (id) views.record(id);
+      if (id) views.record(id, { ip: req.ip, userAgent: req.headers['user-agent'] });
     },
   });
   // Read on every request by the site context, and by every /search and keyword page (validating

@@ -80,7 +80,7 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
       { title: m.title },
     );
     // A page shown is a view (HEAD requests reach this route too, and are not).
-    if (req.method === 'GET') deps.views?.record(m.id);
+    if (req.method === 'GET') deps.views?.record(m.id, { ip: req.ip, userAgent: req.headers['user-agent'] });
   });
   return router;
 }

@@ -1,15 +1,31 @@
+import { hash } from 'node:crypto';
+import { isbot } from 'isbot';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
+import { memoize } from '../util/memo.ts';
+
+/** Who was shown a page: enough to tell a reload from another visitor, and a robot from a browser. */
+export interface Viewer {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** A visitor seeing the same media again within this time counts once (as most analytics count a visit). */
+export const VIEW_DEDUPE_MS = 30 * 60_000;
+/** Visitor-media pairs remembered for de-duplication; past this the oldest are forgotten first. */
+const SEEN_MAX = 100_000;
 
 /**
  * Media page views. A view is recorded in memory and added to the media records by a periodic
  * flush (one write per shard touched, however many views), so a busy page costs a map update,
  * not a disk write. Views recorded since the last flush are lost if the process is killed; a
- * normal stop flushes them.
+ * normal stop flushes them. Robots (and clients that send no User-Agent) are not counted, and a
+ * visitor (address + User-Agent) reloading a page counts once per VIEW_DEDUPE_MS, so popularity
+ * follows people rather than crawlers and the F5 key.
  */
 export interface ViewCounter {
-  /** A visitor was shown media `id`'s page. */
-  record(id: string): void;
+  /** `viewer` was shown media `id`'s page; answers whether that counted as a view. */
+  record(id: string, viewer: Viewer): boolean;
   /** Adds the views recorded so far to the store and the search index; returns how many media changed. */
   flush(): Promise<number>;
   /** Flushes, then stops the periodic flush. */
@@ -23,8 +39,32 @@ export function createViewCounter(deps: {
   logger: Logger;
   /** How often views are written; 0 for never on a timer (tests call flush). */
   flushMs: number;
+  /** Default VIEW_DEDUPE_MS. */
+  dedupeMs?: number;
+  now?: () => number;
 }): ViewCounter {
+  const dedupeMs = deps.dedupeMs ?? VIEW_DEDUPE_MS;
+  const now = deps.now ?? Date.now;
   let pending = new Map<string, number>();
+  // Pair key → when it stops holding back a new view. Entries go in in time order and are never
+  // moved, so the expired ones and, past SEEN_MAX, the oldest are always at the front.
+  const seen = new Map<string, number>();
+  // User-Agent strings repeat endlessly; isbot's pattern is tested once per distinct string.
+  const isRobot = memoize((ua: string) => isbot(ua), 5000);
+
+  function firstSight(id: string, viewer: Viewer, at: number): boolean {
+    for (const [key, until] of seen) {
+      if (until > at && seen.size < SEEN_MAX) break;
+      seen.delete(key);
+    }
+    // Hashed so a remembered pair costs a few dozen bytes whatever the User-Agent's length.
+    const key = `${id} ${hash('sha1', `${viewer.ip ?? ''}\n${viewer.userAgent ?? ''}`, 'base64url')}`;
+    const until = seen.get(key);
+    if (until !== undefined && until > at) return false;
+    seen.set(key, at + dedupeMs);
+    return true;
+  }
+
   let queue: Promise<number> = Promise.resolve(0);
 
   async function flushNow(): Promise<number> {
@@ -50,8 +90,11 @@ export function createViewCounter(deps: {
   timer?.unref();
 
   return {
-    record(id) {
+    record(id, viewer) {
+      if (!viewer.userAgent || isRobot(viewer.userAgent)) return false;
+      if (!firstSight(id, viewer, now())) return false;
       pending.set(id, (pending.get(id) ?? 0) + 1);
+      return true;
     },
     flush,
     async close() {
