@@ -5,9 +5,18 @@ import { downloadDecision, downloadName, isInlineMime } from './serve.ts';
 import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
 import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
+import type { StripItem } from './sector-strip.ts';
+import type { Media } from '../store/index.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
-export function createMediaPage(deps: { media: MediaService; i18n: I18n; render: RenderPage; views?: Pick<ViewCounter, 'record'> }): Router {
+export function createMediaPage(deps: {
+  media: MediaService;
+  i18n: I18n;
+  render: RenderPage;
+  views?: Pick<ViewCounter, 'record'>;
+  /** Other media of the sector, as the skeleton's navigation thumbnails (count, box) ask. */
+  strip?: (m: Media, options: { count: number; box: number }) => Promise<StripItem[]>;
+}): Router {
   const router = Router();
   const { media } = deps;
   router.get('/media/:id{/:slug}', async (req, res, next) => {
@@ -18,11 +27,12 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
     const site = res.locals.site as RequestSite;
     // The same rules as the file route (serve.ts): links are offered only where they would work.
     const mayDownload = downloadDecision(site.skeleton, !!req.user, media.canEdit(req.user, m)) === 'allowed';
-    const [author, sector, keywords, groups] = await Promise.all([
+    const [author, sector, keywords, groups, strip] = await Promise.all([
       m.authorId ? media.store.users.get(m.authorId) : undefined,
       m.sectorId ? media.store.sectors.get(m.sectorId) : undefined,
       m.keywordIds.length ? media.store.keywords.list() : [],
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
+      deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox }) ?? [],
     ]);
     const kw = keywords
       .filter((k) => m.keywordIds.includes(k.id))
@@ -65,6 +75,7 @@ export function createMediaPage(deps: { media: MediaService; i18n: I18n; render:
         },
         author: author ? { name: author.displayName || author.username } : undefined,
         sector: sector ? { title: sector.title, url: `/sectors/${sector.slug}` } : undefined,
+        strip: sector && strip.length ? { sector: sector.title, url: `/sectors/${sector.slug}`, items: strip } : undefined,
         keywords: kw,
         canEdit: media.canEdit(req.user, m),
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.

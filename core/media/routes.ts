@@ -1,18 +1,20 @@
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Media, Store } from '../store/index.ts';
+import type { SearchService } from '../search/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage } from '../views/render.ts';
 import path from 'node:path';
-import { createMediaService, type MediaService, type MediaServiceDeps } from './service.ts';
+import { createMediaService, type MediaService } from './service.ts';
 import { createUpload } from './upload.ts';
 import { createFileRoutes } from './serve.ts';
 import { createMediaApi } from './api.ts';
 import { createMediaAdmin } from './admin.ts';
 import { createMediaPage } from './page.ts';
 import type { ViewCounter } from './view-counter.ts';
+import { sectorStrip } from './sector-strip.ts';
 
 export const MAX_FILES_PER_UPLOAD = 20;
 
@@ -25,8 +27,8 @@ export interface MediaRoutesDeps {
   render: RenderPage;
   /** The app's CSRF check, run after multer for multipart bodies (see defersCsrf). */
   isCsrfValid: (req: Request) => boolean;
-  /** The search index, kept current on every media change. */
-  search?: MediaServiceDeps['search'];
+  /** The search index, kept current on every media change (and read for media pages' sector strip). */
+  search?: SearchService;
   /** Told of every media page shown (rendered here; the page cache tells it of the pages it serves). */
   views?: Pick<ViewCounter, 'record'>;
 }
@@ -44,7 +46,9 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
 
   const router = Router() as Router & { media: MediaService; files: Router };
   router.files = createFileRoutes({ media });
-  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views }));
+  const { search } = deps;
+  const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
+  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB }));
   router.media = media;

@@ -74,7 +74,7 @@ export function skeletonFields(label: Label, options: { themes: string[]; keywor
     { key: 'logoBox', type: 'number', label: L('logoBox'), integer: true, min: 16, max: 1024, default: skeletonDefaults.logoBox },
     { key: 'thumbnailBox', type: 'number', label: L('thumbnailBox'), integer: true, min: 64, max: 1024, default: skeletonDefaults.thumbnailBox },
     { key: 'navThumbnailBox', type: 'number', label: L('navThumbnailBox'), integer: true, min: 16, max: 512, default: skeletonDefaults.navThumbnailBox },
-    { key: 'navThumbnailCount', type: 'number', label: L('navThumbnailCount'), integer: true, min: 0, max: 50, default: skeletonDefaults.navThumbnailCount },
+    { key: 'navThumbnailCount', type: 'number', label: L('navThumbnailCount'), help: L('navThumbnailCount_help'), integer: true, min: 0, max: 50, default: skeletonDefaults.navThumbnailCount },
     { key: 'maxDocumentWidth', type: 'number', label: L('maxDocumentWidth'), integer: true, min: 320, max: 8000, default: skeletonDefaults.maxDocumentWidth },
     { key: 'allowDownloads', type: 'boolean', label: L('allowDownloads'), default: true },
     { key: 'downloadsSignedInOnly', type: 'boolean', label: L('downloadsSignedInOnly'), default: false },
