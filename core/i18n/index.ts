@@ -39,7 +39,8 @@ export function loadDictionaries(dir: string): Record<Language, Dict> {
 
 export function createI18n(base: Record<Language, Dict>): I18n {
   const dicts: Record<Language, Dict> = { en: { ...base.en }, fr: { ...base.fr } };
-  const lookup = (lang: Language, key: string) => dicts[lang][key] ?? dicts.en[key];
+  // An unknown language (never expected: settings and negotiation only yield ours) reads English rather than throwing.
+  const lookup = (lang: Language, key: string) => (dicts[lang] ?? dicts.en)[key] ?? dicts.en[key];
   return {
     t(lang, key, vars) {
       const text = lookup(lang, key) ?? key;

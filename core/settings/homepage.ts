@@ -40,9 +40,9 @@ export function homepageFields(label: (key: string) => { en: string; fr: string 
     { key: 'featuredMedia', type: 'lines', format: 'id', maxLines: 24, label: L('featuredMedia'), help: L('featuredMedia_help'), default: [] },
     { key: 'latestCount', type: 'number', integer: true, min: 1, max: 48, label: L('latestCount'), default: homepageDefaults.latestCount },
     { key: 'highlightsTitle', type: 'text', maxLength: 120, label: L('highlightsTitle'), default: '' },
-    { key: 'highlightsSource', type: 'select', label: L('highlightsSource'), options: [{ value: 'sector', label: L('source_sector') }, { value: 'keyword', label: L('source_keyword') }], default: 'sector' },
+    { key: 'highlightsSource', type: 'select', required: true, label: L('highlightsSource'), options: [{ value: 'sector', label: L('source_sector') }, { value: 'keyword', label: L('source_keyword') }], default: 'sector' },
     { key: 'highlightsTarget', type: 'text', maxLength: 200, label: L('highlightsTarget'), help: L('highlightsTarget_help'), default: '' },
-    { key: 'highlightsSort', type: 'select', label: L('highlightsSort'), options: ['title', 'date', 'popularity'].map((v) => ({ value: v, label: L(`sort_${v}`) })), default: 'date' },
+    { key: 'highlightsSort', type: 'select', required: true, label: L('highlightsSort'), options: ['title', 'date', 'popularity'].map((v) => ({ value: v, label: L(`sort_${v}`) })), default: 'date' },
     { key: 'itemsPerBlock', type: 'number', integer: true, min: 1, max: 48, label: L('itemsPerBlock'), default: homepageDefaults.itemsPerBlock },
   ];
 }

@@ -26,10 +26,10 @@ export function searchFields(label: (key: string) => { en: string; fr: string })
   const L = (k: string) => label(`admin.config.search.${k}`);
   const opt = (prefix: string, values: readonly string[]) => values.map((value) => ({ value, label: L(`${prefix}_${value}`) }));
   return [
-    { key: 'defaultSort', type: 'select', label: L('defaultSort'), options: opt('sort', searchSorts), default: searchDefaults.defaultSort },
-    { key: 'defaultOrder', type: 'select', label: L('defaultOrder'), options: opt('order', ['asc', 'desc']), default: searchDefaults.defaultOrder },
+    { key: 'defaultSort', type: 'select', required: true, label: L('defaultSort'), options: opt('sort', searchSorts), default: searchDefaults.defaultSort },
+    { key: 'defaultOrder', type: 'select', required: true, label: L('defaultOrder'), options: opt('order', ['asc', 'desc']), default: searchDefaults.defaultOrder },
     { key: 'perPage', type: 'number', label: L('perPage'), integer: true, min: 6, max: 100, step: 6, default: searchDefaults.perPage },
-    { key: 'defaultView', type: 'select', label: L('defaultView'), options: opt('view', ['thumbnails', 'list']), default: searchDefaults.defaultView },
+    { key: 'defaultView', type: 'select', required: true, label: L('defaultView'), options: opt('view', ['thumbnails', 'list']), default: searchDefaults.defaultView },
     { key: 'formFields', type: 'multiselect', label: L('formFields'), options: opt('field', searchFormFields), default: searchDefaults.formFields },
   ];
 }

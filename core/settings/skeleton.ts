@@ -65,11 +65,11 @@ export function skeletonFields(label: Label, options: { themes: string[]; keywor
     { key: 'siteName', type: 'text', label: L('siteName'), required: true, maxLength: 80, default: skeletonDefaults.siteName },
     { key: 'slogan', type: 'text', label: L('slogan'), maxLength: 160, default: '' },
     { key: 'description', type: 'textarea', label: L('description'), maxLength: 2000, default: '' },
-    { key: 'theme', type: 'select', label: L('theme'), options: options.themes.map((t) => ({ value: t, label: t })), default: 'default' },
-    { key: 'language', type: 'select', label: L('language'), options: [{ value: 'en', label: 'English' }, { value: 'fr', label: 'Français' }], default: 'en' },
+    { key: 'theme', type: 'select', required: true, label: L('theme'), options: options.themes.map((t) => ({ value: t, label: t })), default: 'default' },
+    { key: 'language', type: 'select', required: true, label: L('language'), options: [{ value: 'en', label: 'English' }, { value: 'fr', label: 'Français' }], default: 'en' },
     { key: 'visitorsMayChooseLanguage', type: 'boolean', label: L('visitorsMayChooseLanguage'), default: true },
     { key: 'hiddenBlocks', type: 'multiselect', label: L('hiddenBlocks'), options: opt('block', ['siteTitle', 'slogan', 'loginBlock', 'breadcrumb']), default: [] },
-    { key: 'searchBoxPosition', type: 'select', label: L('searchBoxPosition'), options: opt('search', ['header', 'navigation', 'none']), default: 'header' },
+    { key: 'searchBoxPosition', type: 'select', required: true, label: L('searchBoxPosition'), options: opt('search', ['header', 'navigation', 'none']), default: 'header' },
     { key: 'navigationKeywordGroups', type: 'multiselect', label: L('navigationKeywordGroups'), options: options.keywordGroups.map((g) => ({ value: g.value, label: g.label })), default: [] },
     { key: 'logoBox', type: 'number', label: L('logoBox'), integer: true, min: 16, max: 1024, default: skeletonDefaults.logoBox },
     { key: 'thumbnailBox', type: 'number', label: L('thumbnailBox'), integer: true, min: 64, max: 1024, default: skeletonDefaults.thumbnailBox },
@@ -79,7 +79,7 @@ export function skeletonFields(label: Label, options: { themes: string[]; keywor
     { key: 'allowDownloads', type: 'boolean', label: L('allowDownloads'), default: true },
     { key: 'downloadsSignedInOnly', type: 'boolean', label: L('downloadsSignedInOnly'), default: false },
     { key: 'showDirectFileLinks', type: 'boolean', label: L('showDirectFileLinks'), default: false },
-    { key: 'defaultLicence', type: 'select', label: L('defaultLicence'), options: licences.map((id) => ({ value: id, label: label(`licences.${id}`) })), default: skeletonDefaults.defaultLicence },
+    { key: 'defaultLicence', type: 'select', required: true, label: L('defaultLicence'), options: licences.map((id) => ({ value: id, label: label(`licences.${id}`) })), default: skeletonDefaults.defaultLicence },
     { key: 'footerText', type: 'textarea', label: L('footerText'), maxLength: 1000, default: '' },
   ];
 }

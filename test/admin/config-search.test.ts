@@ -39,6 +39,16 @@ test('the page shows the defaults with labelled fields, and a valid save is what
   assert.match(shown.text, /<option value="title" selected>Title<\/option>/);
 });
 
+
+test('the default sort, order and view cannot be emptied', async () => {
+  const before = JSON.stringify(await t.store.settings.get('search'));
+  for (const key of ['defaultSort', 'defaultOrder', 'defaultView']) {
+    const res = await save({ [key]: '' });
+    assert.equal(res.status, 400, key);
+    assert.match(res.text, /This field is required\./, key);
+  }
+  assert.equal(JSON.stringify(await t.store.settings.get('search')), before);
+});
 test('invalid input is refused with messages (fr too) and nothing is saved', async () => {
   const before = JSON.stringify(await t.store.settings.get('search'));
   const step = await save({ perPage: '50' });

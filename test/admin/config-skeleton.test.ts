@@ -109,6 +109,27 @@ test('invalid input is re-shown with messages in the admin’s language and noth
   assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before);
 });
 
+test('a choice that must have a value cannot be emptied; an empty one saved before is read as the default', async () => {
+  const before = JSON.stringify(await t.store.settings.get('skeleton'));
+  for (const key of ['language', 'searchBoxPosition', 'defaultLicence', 'theme']) {
+    const res = await save({ [key]: '' });
+    assert.equal(res.status, 400, key);
+    assert.match(res.text, /This field is required\./, key);
+    assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before, `${key}: nothing saved`);
+  }
+  // What the form accepted before choices were required: the site must still answer, in its default language.
+  const saved = (await t.store.settings.get<Record<string, unknown>>('skeleton'))!;
+  await t.store.settings.set('skeleton', { ...saved, language: '', searchBoxPosition: '', defaultLicence: '' });
+  try {
+    const home = await request(t.app).get('/').set(html).expect(200);
+    assert.match(home.text, /<html lang="en">/);
+    assert.match(home.text, /class="search-box"/, 'the search box is where the default puts it');
+    await request(t.app).get('/nowhere').set(html).expect(404);
+  } finally {
+    await t.store.settings.set('skeleton', saved);
+  }
+});
+
 test('theme switch takes effect at once; a broken theme is refused with its error and the current one stays', async () => {
   assert.equal((await save({ theme: 'nuit' })).status, 303);
   assert.match((await request(t.app).get('/').set(html)).text, /class="theme-nuit"/);
