@@ -184,7 +184,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const sectors = createSectorService(store, { search });
   const navigation = createNavigation({ store, sectors });
-  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee: createAccessCheck({ hooks }) });
+  // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
+  const canSee = createAccessCheck({ hooks });
+  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });
   // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
   const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });
   const pageCache = createPageCache({
@@ -259,7 +261,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee });
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);

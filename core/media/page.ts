@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, isInlineMime } from './serve.ts';
@@ -16,9 +16,22 @@ export function createMediaPage(deps: {
   views?: Pick<ViewCounter, 'record'>;
   /** Other media of the sector, as the skeleton's navigation thumbnails (count, box) ask. */
   strip?: (m: Media, options: { count: number; box: number }) => Promise<StripItem[]>;
+  /**
+   * Whether the visitor could open a path (the access gate's rules). Links to sectors, keywords and
+   * other media they could not open are left out, so a public media of a private site names nothing
+   * private (by default every link shows).
+   */
+  canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
 }): Router {
   const router = Router();
   const { media } = deps;
+  /** The links among `hrefs` this visitor could follow. */
+  async function visibleLinks(req: Request, hrefs: Array<string | undefined>): Promise<Set<string>> {
+    const unique = [...new Set(hrefs.filter((h): h is string => !!h))];
+    if (!deps.canSee) return new Set(unique);
+    const answers = await Promise.all(unique.map((h) => deps.canSee!(req, h)));
+    return new Set(unique.filter((_, i) => answers[i]));
+  }
   router.get('/media/:id{/:slug}', async (req, res, next) => {
     const { id, slug } = req.params as { id: string; slug?: string };
     const m = /^\d{1,15}$/.test(id) ? await media.store.media.get(id) : undefined;
@@ -40,6 +53,9 @@ export function createMediaPage(deps: {
         const g = groups.find((gr) => gr.id === k.groupId);
         return { title: k.title, url: g ? `/keywords/${g.slug}/${k.slug}` : undefined, group: g?.title };
       });
+    const sectorUrl = sector ? `/sectors/${sector.slug}` : undefined;
+    const seen = await visibleLinks(req, [sectorUrl, ...kw.map((k) => k.url), ...strip.map((x) => x.href)]);
+    const visibleStrip = strip.filter((x) => seen.has(x.href));
     const has = (v: string) => Boolean(m.variants[v]);
     if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');
     await deps.render(
@@ -74,9 +90,9 @@ export function createMediaPage(deps: {
           processing: m.processing.state,
         },
         author: author ? { name: author.displayName || author.username } : undefined,
-        sector: sector ? { title: sector.title, url: `/sectors/${sector.slug}` } : undefined,
-        strip: sector && strip.length ? { sector: sector.title, url: `/sectors/${sector.slug}`, items: strip } : undefined,
-        keywords: kw,
+        sector: sector ? { title: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined } : undefined,
+        strip: sector && visibleStrip.length ? { sector: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined, items: visibleStrip } : undefined,
+        keywords: kw.map((k) => (k.url && !seen.has(k.url) ? { ...k, url: undefined } : k)),
         canEdit: media.canEdit(req.user, m),
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
         show: {

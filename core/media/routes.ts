@@ -31,6 +31,8 @@ export interface MediaRoutesDeps {
   search?: SearchService;
   /** Told of every media page shown (rendered here; the page cache tells it of the pages it serves). */
   views?: Pick<ViewCounter, 'record'>;
+  /** Whether the visitor could open a path: a media page links only to what they may see. */
+  canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
 }
 
 /**
@@ -48,7 +50,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   router.files = createFileRoutes({ media });
   const { search } = deps;
   const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
-  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip }));
+  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB }));
   router.media = media;

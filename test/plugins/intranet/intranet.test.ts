@@ -5,6 +5,7 @@ import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, csrfFrom, tempDir, PASSWORD, type TestApp } from '../../helpers/app.ts';
 import { openLowdbStore } from '../../../core/store/index.ts';
 import { jpegWithGps, binary } from '../../helpers/media.ts';
+import { mediaInput } from '../../search/fixtures.ts';
 
 /**
  * The intranet plugin, toggled in one running app: with it on, an unidentified visitor learns
@@ -289,6 +290,36 @@ test('published media and sectors made public are reachable, drafts never', asyn
   assert.equal((await saveSettings({})).status, 303);
   assert.equal((await anon().get(`/files/${mediaId}/thumb`)).status, 401);
   assert.equal((await page(`/media/${publicSectorMedia}`)).status, 302);
+});
+
+test('a public media of a private sector names nothing private: no private neighbour, no link to its sector or keywords', async () => {
+  const HIDDEN = 'Hidden-neighbour-title';
+  const sector = await t.store.sectors.create({ slug: 'closed-sector', title: 'Closed sector', description: '', order: 2, visible: true, display: 'grid', defaultSort: 'date' });
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const keyword = await t.store.keywords.create({ groupId: tags.id, slug: 'closed-tag', title: 'Closed tag', description: '' });
+  const add = async (title: string, slug: string, createdAt: string) => {
+    const m = await t.store.media.create(mediaInput({ title, slug, sectorId: sector.id, keywordIds: [keyword.id], createdAt }));
+    t.app.kiosque.search.upsert(m);
+    return m.id;
+  };
+  const open = await add('Open neighbour', 'open-neighbour', '2024-01-01T00:00:00.000Z');
+  await add(HIDDEN, 'hidden-neighbour', '2024-02-01T00:00:00.000Z');
+  assert.equal((await saveSettings({ publicMedia: open })).status, 303);
+  try {
+    const res = await page(`/media/${open}/open-neighbour`).expect(200);
+    assert.ok(!res.text.includes(HIDDEN), 'the private neighbour is not named');
+    assert.doesNotMatch(res.text, /class="media-strip"/);
+    assert.doesNotMatch(res.text, /href="\/sectors\/closed-sector"/);
+    assert.doesNotMatch(res.text, /href="\/keywords\/tags\/closed-tag"/);
+    assert.match(res.text, /<dd>Closed sector<\/dd>/, 'the media’s own sector is named, without a link');
+    // Signed in, the same page shows the neighbour and the links.
+    const staff = await admin.get(`/media/${open}/open-neighbour`).set('Accept', 'text/html').expect(200);
+    assert.match(staff.text, new RegExp(`class="media-strip"[\\s\\S]*${HIDDEN}`));
+    assert.match(staff.text, /href="\/sectors\/closed-sector"/);
+    assert.match(staff.text, /href="\/keywords\/tags\/closed-tag"/);
+  } finally {
+    assert.equal((await saveSettings({})).status, 303);
+  }
 });
 
 test('invalid settings are refused by the form and nothing is saved', async () => {
