@@ -1,7 +1,7 @@
 import { cachedRead, type Keyword, type KeywordGroup, type Media, type Store } from '../store/index.ts';
 import type { SearchService } from '../search/index.ts';
 import { fold } from '../search/index.ts';
-import { slugify, titleKey, uniqueSlug } from './slug.ts';
+import { findKeyword, slugify, titleKey, uniqueSlug } from './slug.ts';
 
 export const TAGS_GROUP = 'tags';
 export const TITLE_MAX = 100;
@@ -183,7 +183,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const group = m && (await service.group(m[1]!));
       if (!m || !group) throw new KeywordInputError('keyword_not_found', 'keywords');
       const title = cleanTitle(m[2]!);
-      const same = (await store.keywords.list()).find((k) => k.groupId === group.id && (titleKey(k.title) === titleKey(title) || k.slug === slugify(title)));
+      const same = findKeyword((await store.keywords.list()).filter((k) => k.groupId === group.id), title);
       if (same) return (await service.get(same.id))!;
       if (group.slug !== TAGS_GROUP || !options.createTags) throw new KeywordInputError(group.slug === TAGS_GROUP ? 'keyword_not_found' : 'tags_only', 'keywords');
       return (await service.get((await service.create(group.id, title)).id))!;

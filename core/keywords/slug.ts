@@ -16,3 +16,15 @@ export function uniqueSlug(base: string, taken: (slug: string) => boolean): stri
 export function titleKey(title: string): string {
   return title.normalize('NFC').trim().toLowerCase();
 }
+
+/**
+ * The keyword of a group that `text` names, most precise reading first: its slug exactly
+ * (`masques-2`), else its title (`Masqués`, any case), else its slug once `text` is slugified
+ * (`MASQUES` → `masques`). Taking the loose reading first picked "Masques" for "Masqués".
+ */
+export function findKeyword<K extends { slug: string; title: string }>(inGroup: readonly K[], text: string): K | undefined {
+  const wanted = text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const key = titleKey(wanted);
+  const slug = slugify(wanted);
+  return inGroup.find((k) => k.slug === wanted) ?? inGroup.find((k) => titleKey(k.title) === key) ?? inGroup.find((k) => k.slug === slug);
+}

@@ -106,8 +106,11 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
   }
 
   async function showEdit(req: Request, res: Response, m: Media, extra: { errors?: Record<string, string>; form?: Record<string, unknown> } = {}, status = 200) {
-    const [sectors, keywords] = await Promise.all([media.store.sectors.list(), media.store.keywords.list()]);
-    const form = { title: m.title, description: m.description, sectorId: m.sectorId ?? '', keywords: m.keywordIds.join(', '), licence: m.licence, status: m.status, ...(extra.form ?? {}) };
+    const [sectors, keywords, groups] = await Promise.all([media.store.sectors.list(), media.store.keywords.list(), media.store.keywordGroups.list()]);
+    // The field takes `group/keyword`, so it shows the media's keywords that way (ids mean nothing to a person).
+    const groupSlug = new Map(groups.map((g) => [g.id, g.slug]));
+    const refs = m.keywordIds.map((id) => keywords.find((k) => k.id === id)).flatMap((k) => (k && groupSlug.has(k.groupId) ? [`${groupSlug.get(k.groupId)}/${k.slug}`] : []));
+    const form = { title: m.title, description: m.description, sectorId: m.sectorId ?? '', keywords: refs.join(', '), licence: m.licence, status: m.status, ...(extra.form ?? {}) };
     await deps.render(
       req,
       res,

@@ -4,7 +4,7 @@ import type { RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { MediaError } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
-import { mediaJson } from './present.ts';
+import { mediaJson, publicMediaJson } from './present.ts';
 import { settleBody } from './upload.ts';
 import type { MediaService } from './service.ts';
 
@@ -35,7 +35,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     const m = /^\d{1,15}$/.test(req.params.id) ? await media.store.media.get(req.params.id) : undefined;
     if (!m || !media.canSee(req.user, m)) return next();
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.json(mediaJson(m));
+    res.json(media.canEdit(req.user, m) ? mediaJson(m) : publicMediaJson(m));
   });
 
   const editable = async (req: Request, _res: Response, next: NextFunction) => {

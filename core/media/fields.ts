@@ -1,7 +1,7 @@
 import type { Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { MediaError } from './errors.ts';
-import { slugify } from './filename.ts';
+import { findKeyword, slugify, uniqueSlug } from '../keywords/slug.ts';
 
 /** What a user may set on a media item, after validation. */
 export type MediaFields = Partial<Pick<Media, 'title' | 'description' | 'sectorId' | 'keywordIds' | 'licence' | 'status'>>;
@@ -36,31 +36,39 @@ async function sector(store: Store, value: unknown): Promise<string | null | und
 }
 
 /**
- * Keywords by id, or `group/keyword` slugs; an unknown keyword of the `tags` group is created
- * (the keywords issue owns the rest of keyword management).
+ * Keywords by id, or `group/keyword` (the keyword's slug or title, see findKeyword); an unknown
+ * keyword of the `tags` group is created. A group that allows one keyword per media gets one.
  */
 async function keywords(store: Store, values: string[] | undefined): Promise<string[] | undefined> {
   if (values === undefined) return undefined;
   if (values.length > 100) throw new MediaError('field_invalid', 400, 'keywords');
   const [groups, all] = await Promise.all([store.keywordGroups.list(), store.keywords.list()]);
+  const known = [...all];
   const ids: string[] = [];
   for (const v of values) {
-    const byId = all.find((k) => k.id === v);
+    const byId = known.find((k) => k.id === v);
     if (byId) {
-      ids.push(byId.id);
+      if (!ids.includes(byId.id)) ids.push(byId.id);
       continue;
     }
     const m = /^([^/]+)\/(.+)$/.exec(v);
     const group = m && groups.find((g) => g.slug === m[1]);
     if (!m || !group) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
-    const slug = slugify(m[2]!);
-    let kw = all.find((k) => k.groupId === group.id && (k.slug === m[2] || k.slug === slug));
+    const inGroup = known.filter((k) => k.groupId === group.id);
+    let kw = findKeyword(inGroup, m[2]!);
     if (!kw) {
-      if (group.slug !== 'tags') throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
-      kw = await store.keywords.create({ groupId: group.id, slug, title: m[2]!.trim().slice(0, 100), description: '' });
-      all.push(kw);
+      const title = m[2]!.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 100);
+      if (group.slug !== 'tags' || !title) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
+      const slug = uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s));
+      kw = await store.keywords.create({ groupId: group.id, slug, title, description: '' });
+      known.push(kw);
     }
     if (!ids.includes(kw.id)) ids.push(kw.id);
+  }
+  for (const group of groups) {
+    if (group.multiple) continue;
+    const chosen = known.filter((k) => k.groupId === group.id && ids.includes(k.id));
+    if (chosen.length > 1) throw new MediaError('keyword_single', 400, 'keywords', { group: group.title, keywords: chosen.map((k) => k.title).join(', ') });
   }
   return ids;
 }

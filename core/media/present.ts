@@ -22,6 +22,18 @@ export function mediaJson(m: Media) {
   };
 }
 
+/**
+ * The record as anyone who may see it (but not edit it) gets it from the API: no internal user id,
+ * no processing error (it names server paths and tools), no hash of the file as uploaded (before
+ * its metadata, GPS included, was removed, so it would identify that original).
+ */
+export function publicMediaJson(m: Media) {
+  const { authorId: _author, ...json } = mediaJson(m);
+  const { sha256: _hash, ...original } = json.original;
+  const { error: _error, ...processing } = json.processing;
+  return { ...json, original, processing };
+}
+
 /** For templates: sizes in human units, srcset of the image derivatives. */
 export function formatSize(bytes: number, lang: string): string {
   const units = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];

@@ -127,3 +127,12 @@ test('findOrCreate: by slug, by folded title, creates tags only', async () => {
   await assert.rejects(kw.findOrCreate('saisons/hiver', { createTags: true }), (e: unknown) => e instanceof KeywordInputError && e.code === 'tags_only');
   await assert.rejects(kw.findOrCreate('nogroup/x', { createTags: true }), KeywordInputError);
 });
+
+test('findOrCreate: a title is found before a keyword whose slug merely looks like it', async () => {
+  const plain = await kw.create(tagsId, 'Bougie');
+  const accented = await kw.create(tagsId, 'Bougié');
+  assert.equal(accented.slug, 'bougie-2');
+  assert.equal((await kw.findOrCreate('tags/Bougié', { createTags: false })).id, accented.id);
+  assert.equal((await kw.findOrCreate('tags/bougié', { createTags: false })).id, accented.id);
+  assert.equal((await kw.findOrCreate('tags/BOUGIE', { createTags: false })).id, plain.id);
+});

@@ -28,7 +28,8 @@ before(async () => {
   await webp(path.join(dir, 'b.webp'), 300, 300);
   await writeFile(path.join(dir, 'c.txt'), 'plain text\n');
   await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
-  const g = await t.store.keywordGroups.create({ slug: 'tags', title: 'Tags', multiple: true, inNavigation: false, order: 0 });
+  // The app made the tags group when it started.
+  const g = (await t.store.keywordGroups.list()).find((x) => x.slug === 'tags')!;
   await t.store.keywords.create({ groupId: g.id, slug: 'masques', title: 'Masques', description: '' });
 });
 after(() => t.close());
@@ -55,6 +56,23 @@ test('API fields: sector by slug, keywords as group/keyword (a new tag is create
   assert.deepEqual([bad.body.error.code, bad.body.error.field], ['sector_unknown', 'sector']);
   const badStatus = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('status', 'secret').attach('file', path.join(dir, 'a.png'));
   assert.deepEqual([badStatus.status, badStatus.body.error.field], [400, 'status']);
+});
+
+test('GET /api/v1/media/:id: who may edit gets the whole record; others get no author id, file hash or processing error', async () => {
+  const m = await upload(eddie, 'a.png', { title: 'Public', status: 'published' });
+  await t.app.kiosque.media.idle();
+  await t.store.media.update(m.id, { processing: { state: 'failed', error: 'ffmpeg failed on /srv/kiosque/data/files/x/original.mp4', attempts: 1 } });
+  const own = (await eddie.get(`/api/v1/media/${m.id}`).expect(200)).body;
+  assert.match(own.original.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(typeof own.authorId, 'string');
+  assert.match(own.processing.error, /ffmpeg failed/);
+  for (const [who, agent] of [['anonymous', request(t.app)], ['another editor', emma]] as const) {
+    const res = await agent.get(`/api/v1/media/${m.id}`).expect(200);
+    assert.equal(res.body.title, 'Public', who);
+    assert.equal(res.body.processing.state, 'failed', who);
+    assert.equal(res.body.original.url, own.original.url, who);
+    for (const secret of ['/srv/kiosque', own.original.sha256, own.authorId]) assert.ok(!res.text.includes(secret), `${who}: ${secret}`);
+  }
 });
 
 test('editors edit their own media, not others’; admins edit all', async () => {
@@ -94,6 +112,37 @@ test('the admin edit form saves fields and shows field errors', async () => {
   const bad = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'x'.repeat(201) });
   assert.equal(bad.status, 400);
   assert.match(bad.text, /class="field-error" role="alert">At most 200 characters/);
+});
+
+test('keywords: a title finds its keyword before a look-alike slug; the edit form shows group/keyword, and saving it unchanged keeps them', async () => {
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const plain = (await t.store.keywords.list()).find((k) => k.groupId === tags.id && k.slug === 'masques')!;
+  const accented = await t.store.keywords.create({ groupId: tags.id, slug: 'masques-2', title: 'Masqués', description: '' });
+  const m = await upload(eddie, 'a.png', { keywords: ['tags/Masqués', 'tags/MASQUES', 'tags/masques-2'] });
+  assert.deepEqual(m.keywordIds, [accented.id, plain.id], 'the title, then the slug, then the exact slug (already there)');
+  const page = await eddie.get(`/admin/media/${m.id}`).set('Accept', 'text/html').expect(200);
+  assert.match(page.text, /<input id="edit-keywords" name="keywords" value="tags\/masques-2, tags\/masques">/);
+  const save = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'Same', keywords: 'tags/masques-2, tags/masques' });
+  assert.equal(save.status, 303);
+  assert.deepEqual((await t.store.media.get(m.id))!.keywordIds, [accented.id, plain.id]);
+});
+
+test('a group that allows one keyword per media refuses two, by the API and the form, and nothing changes', async () => {
+  const colours = await t.store.keywordGroups.create({ slug: 'couleurs', title: 'Couleurs', multiple: false, inNavigation: false, order: 1 });
+  await t.store.keywords.create({ groupId: colours.id, slug: 'rouge', title: 'Rouge', description: '' });
+  await t.store.keywords.create({ groupId: colours.id, slug: 'bleu', title: 'Bleu', description: '' });
+  const m = await upload(eddie, 'a.png', { keywords: 'couleurs/rouge, tags/masques' });
+  const api = await patch(eddie, m.id, { keywords: 'couleurs/rouge,couleurs/bleu' });
+  assert.equal(api.status, 400);
+  assert.equal(api.body.error.code, 'keyword_single');
+  assert.equal(api.body.error.field, 'keywords');
+  assert.equal(api.body.error.message, 'Only one keyword of the group “Couleurs” per media (here: Rouge, Bleu).');
+  const form = await eddie.post(`/admin/media/${m.id}?lang=fr`).type('form').send({ _csrf: tokens.get(eddie), title: 'x', keywords: 'couleurs/bleu, couleurs/rouge' });
+  assert.equal(form.status, 400);
+  assert.match(form.text, /Un seul mot-clé du groupe « Couleurs » par média \(ici : Rouge, Bleu\)\./);
+  assert.deepEqual((await t.store.media.get(m.id))!.keywordIds, m.keywordIds);
+  assert.equal((await patch(eddie, m.id, { keywords: 'couleurs/bleu' })).status, 200, 'one is fine');
+  await eddie.get('/?lang=en');
 });
 
 test('replacing the file swaps files and derivatives and removes the old ones', async () => {
