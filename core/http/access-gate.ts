@@ -135,7 +135,8 @@ export function createAccessGate(deps: AccessGateDeps) {
   return function accessGate(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const path = normalizePath(req.path);
     if (path === null) {
-      res.status(400).type('text/plain').send('Bad Request');
+      // A path that cannot be read (bad escape, NUL, …) reaches no route: only the error page, in the visitor's language.
+      next(Object.assign(new Error('Bad Request'), { status: 400, expose: true }));
       return;
     }
     const user = req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null;

@@ -1,0 +1,34 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { makeApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await makeApp();
+});
+after(() => t.close());
+
+const page = (path: string, lang: string) => request(t.app).get(path).set('Accept', 'text/html').set('Cookie', `kiosque_lang=${lang}`);
+
+test('a path that cannot be read gets the themed 400 page in the visitor’s language, JSON under /api', async () => {
+  for (const path of ['/%ZZ', '/media/%ZZ', '/media/1/%00', '/files/1/%E0%A4%A']) {
+    const fr = await page(path, 'fr').expect(400);
+    assert.match(String(fr.headers['content-type']), /^text\/html/, path);
+    assert.match(fr.text, /<html lang="fr">/, path);
+    assert.match(fr.text, /La requête n(?:'|&#x27;)a pas pu être comprise\./, path);
+    assert.match(fr.text, /class="site-header"/, `${path}: inside the layout`);
+    const en = await page(path, 'en').expect(400);
+    assert.match(en.text, /The request could not be understood\./, path);
+  }
+  const api = await request(t.app).get('/api/v1/%ZZ').expect(400);
+  assert.equal(api.body.error.code, 'http_400');
+});
+
+test('an unknown page gets the themed 404 page in the visitor’s language', async () => {
+  const fr = await page('/nulle-part', 'fr').expect(404);
+  assert.match(fr.text, /<html lang="fr">/);
+  assert.match(fr.text, /class="site-header"/);
+  const en = await page('/nowhere', 'en').expect(404);
+  assert.match(en.text, /<html lang="en">/);
+});
