@@ -5,6 +5,7 @@ import type { I18n, Language } from '../i18n/index.ts';
 import { languages } from '../i18n/index.ts';
 import type { ViewEngine } from './engine.ts';
 import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
+import { safeReturnPath } from '../auth/return-url.ts';
 import type { MediaDisplaySettings } from '../settings/media-display.ts';
 
 /** What every request knows once the context middleware ran (res.locals.site). */
@@ -107,6 +108,13 @@ function languageLinks(req: Request, lang: Language, enabled: boolean) {
   return languages.map((code) => ({ code, href: prefix + code, active: code === lang }));
 }
 
+/** The sign-in link: back to this page afterwards (the login form checks `return` again). */
+function loginHref(originalUrl: string): string {
+  const back = safeReturnPath(originalUrl);
+  // The setup link carries its one-time token: it has no business in another URL.
+  return back === '/' || back.startsWith('/setup') ? '/login' : `/login?return=${encodeURIComponent(back)}`;
+}
+
 function paramName(part: string): string {
   const eq = part.indexOf('=');
   const name = eq < 0 ? part : part.slice(0, eq);
@@ -136,6 +144,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       csrfToken: withCsrf ? deps.csrfToken(req) : undefined,
       requestId: req.id,
       currentPath: req.originalUrl,
+      loginHref: user ? undefined : loginHref(req.originalUrl),
       title: options.title,
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,

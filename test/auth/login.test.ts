@@ -41,6 +41,22 @@ test('signing in lands on the return path and sets an httpOnly SameSite=Lax cook
   assert.match(admin.text, /eddie/);
 });
 
+test('the header’s sign-in link brings the visitor back to the page they were reading', async () => {
+  const agent = request.agent(t.app);
+  const search = await agent.get('/search?q=f%C3%AAte&type=image').set('Accept', 'text/html').expect(200);
+  const unescape = (v: string | undefined) => v?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+  const href = unescape(/<a href="([^"]+)" class="login-link">/.exec(search.text)?.[1]);
+  assert.equal(href, '/login?return=%2Fsearch%3Fq%3Df%25C3%25AAte%26type%3Dimage');
+  const form = await agent.get(href!).set('Accept', 'text/html').expect(200);
+  const back = unescape(/name="return" value="([^"]+)"/.exec(form.text)?.[1]);
+  const res = await agent.post('/login').type('form').send({ username: 'mia', password: PASSWORD, _csrf: csrfFrom(form.text), return: back });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.location, '/search?q=f%C3%AAte&type=image');
+  // From the homepage there is nowhere to come back to: the link is plain.
+  const home = await request(t.app).get('/').set('Accept', 'text/html').expect(200);
+  assert.match(home.text, /<a href="\/login" class="login-link">/);
+});
+
 test('unknown user and wrong password get the same answer', async () => {
   const agent = request.agent(t.app);
   const page = await agent.get('/login').set('Accept', 'text/html');
