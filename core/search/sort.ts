@@ -5,11 +5,45 @@ type Compare = (a: IndexedDoc, b: IndexedDoc) => number;
 
 const byIdDesc: Compare = (a, b) => Number(b.id) - Number(a.id);
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Folded titles in reading order: runs of digits compare as numbers ("element 2" before
+ * "element 10"; leading zeros do not count), everything else by character. No allocation: it runs
+ * for every comparison of a title sort.
+ */
+export function naturalCompare(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      while (a.charCodeAt(i) === 48 && isDigit(a.charCodeAt(i + 1))) i++;
+      while (b.charCodeAt(j) === 48 && isDigit(b.charCodeAt(j + 1))) j++;
+      let ei = i;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      let ej = j;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      if (ei - i !== ej - j) return ei - i - (ej - j);
+      for (; i < ei; i++, j++) {
+        const d = a.charCodeAt(i) - b.charCodeAt(j);
+        if (d) return d;
+      }
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
+  }
+  return a.length - i - (b.length - j);
+}
+
 function comparator(sort: SortKey, order: SortOrder): Compare {
   const dir = order === 'asc' ? 1 : -1;
   const primary: Compare =
     sort === 'title'
-      ? (a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0) // folded words: case, accents and punctuation ignored
+      ? (a, b) => naturalCompare(a.title, b.title) // folded words: case, accents and punctuation ignored
       : sort === 'popularity'
         ? (a, b) => a.views - b.views
         : sort === 'relevance'

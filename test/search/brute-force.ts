@@ -74,7 +74,7 @@ export function bruteForce(all: Media[], c: SearchCriteria, keywordTitle: (id: s
     if (c.sort === 'title') {
       const x = words(a.m.title).join(' ');
       const y = words(b.m.title).join(' ');
-      primary = x < y ? -1 : x > y ? 1 : 0;
+      primary = readingOrder(x, y);
     } else if (c.sort === 'popularity') primary = a.m.views - b.m.views;
     else if (c.sort === 'relevance') primary = a.score - b.score || a.date - b.date;
     else primary = a.date - b.date;
@@ -95,3 +95,26 @@ export function bruteForce(all: Media[], c: SearchCriteria, keywordTitle: (id: s
   };
   return { ids: scored.slice(start, start + c.perPage).map((s) => s.m.id), total: scored.length, facets };
 }
+
+/** Titles in reading order, the slow obvious way: digit runs as numbers (BigInt), the rest as text. */
+function readingOrder(x: string, y: string): number {
+  const chunks = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const a = chunks(x);
+  const b = chunks(y);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const p = a[i]!;
+    const q = b[i]!;
+    if (/^\d/.test(p) && /^\d/.test(q)) {
+      const d = BigInt(p) - BigInt(q);
+      if (d !== 0n) return d < 0n ? -1 : 1;
+    } else if (p !== q) {
+      // A text chunk against a longer one that starts with it: what follows decides, as in one string.
+      const rest = (c: string[], from: number) => c.slice(from).join('');
+      const u = p + rest(a, i + 1);
+      const v = q + rest(b, i + 1);
+      return u < v ? -1 : u > v ? 1 : 0;
+    }
+  }
+  return a.length - b.length;
+}
+

@@ -185,3 +185,14 @@ test('large result sets: the bounded selection gives the same pages as a full so
     }
   }
 });
+
+test('sorting by title reads numbers as numbers: Élément 2 before Élément 10, 007 next to 7', () => {
+  const titles = ['Élément 10', 'élément 2', 'Element 1', 'Élément 19', 'Élément 2 bis', 'Élément 007', 'Élément', 'Zèbre 3', 'zebre 21', '1 jour', '10 jours'];
+  const list = titles.map((title, i) => media({ title, createdAt: `2024-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` }));
+  const index = build(list);
+  const byTitle = (order: 'asc' | 'desc') => ids(index, { sort: 'title', order }).map((id) => list.find((m) => m.id === id)!.title);
+  assert.deepEqual(byTitle('asc'), ['1 jour', '10 jours', 'Élément', 'Element 1', 'élément 2', 'Élément 2 bis', 'Élément 007', 'Élément 10', 'Élément 19', 'Zèbre 3', 'zebre 21']);
+  assert.deepEqual(byTitle('desc'), [...byTitle('asc')].reverse());
+  check(index, list, { sort: 'title' });
+  check(index, list, { sort: 'title', order: 'desc' });
+});
