@@ -48,9 +48,9 @@ export interface KeywordService {
   related(id: string, limit?: number): Promise<Array<KeywordWithGroup & { count: number }>>;
 }
 
-function cleanTitle(raw: string): string {
+function cleanTitle(raw: string, of: 'keyword' | 'group' = 'keyword'): string {
   const title = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
-  if (!title) throw new KeywordInputError('title_required', 'title');
+  if (!title) throw new KeywordInputError(of === 'group' ? 'group_title_required' : 'title_required', 'title');
   if (title.length > TITLE_MAX) throw new KeywordInputError('title_too_long', 'title', { max: TITLE_MAX });
   return title;
 }
@@ -122,7 +122,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       return (await store.keywordGroups.list()).find((g) => g.id === idOrSlug || g.slug === idOrSlug);
     },
     async createGroup(input) {
-      const title = cleanTitle(input.title);
+      const title = cleanTitle(input.title, 'group');
       const groups = await store.keywordGroups.list();
       if (groups.some((g) => titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
       const slug = uniqueSlug(slugify(title, 'group'), (s) => groups.some((g) => g.slug === s));
@@ -133,7 +133,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const group = await requireGroup(id);
       const next: Partial<KeywordGroup> = {};
       if (patch.title !== undefined) {
-        const title = cleanTitle(patch.title);
+        const title = cleanTitle(patch.title, 'group');
         const groups = await store.keywordGroups.list();
         if (groups.some((g) => g.id !== id && titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
         next.title = title;

@@ -28,7 +28,7 @@ export function searchFields(label: (key: string) => { en: string; fr: string })
   return [
     { key: 'defaultSort', type: 'select', required: true, label: L('defaultSort'), options: opt('sort', searchSorts), default: searchDefaults.defaultSort },
     { key: 'defaultOrder', type: 'select', required: true, label: L('defaultOrder'), options: opt('order', ['asc', 'desc']), default: searchDefaults.defaultOrder },
-    { key: 'perPage', type: 'number', label: L('perPage'), integer: true, min: 6, max: 100, step: 6, default: searchDefaults.perPage },
+    { key: 'perPage', type: 'number', label: L('perPage'), integer: true, min: 6, max: 96, step: 6, default: searchDefaults.perPage },
     { key: 'defaultView', type: 'select', required: true, label: L('defaultView'), options: opt('view', ['thumbnails', 'list']), default: searchDefaults.defaultView },
     { key: 'formFields', type: 'multiselect', label: L('formFields'), options: opt('field', searchFormFields), default: searchDefaults.formFields },
   ];
@@ -36,8 +36,8 @@ export function searchFields(label: (key: string) => { en: string; fr: string })
 
 const readFields = searchFields(keyLabel);
 
-/** Results per page go 6 to 100 in steps of 6 (so grids of 2, 3 or 6 columns fill). */
-export const isPerPage = (n: number) => Number.isInteger(n) && n >= 6 && n <= 100 && n % 6 === 0;
+/** Results per page go 6 to 96 in steps of 6 (so grids of 2, 3 or 6 columns fill). */
+export const isPerPage = (n: number) => Number.isInteger(n) && n >= 6 && n <= 96 && n % 6 === 0;
 
 export async function readSearchSettings(store: Store): Promise<SearchSettings> {
   const values = validatedOrDefaults(readFields, await store.settings.get('search')) as unknown as SearchSettings;

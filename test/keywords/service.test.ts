@@ -111,6 +111,8 @@ test('group options: rename, single/multiple, navigation; group titles unique', 
   const g = await kw.createGroup({ title: 'Lieux', multiple: false, inNavigation: true });
   assert.equal(g.slug, 'lieux');
   await assert.rejects(kw.createGroup({ title: 'LIEUX' }), (e: unknown) => e instanceof KeywordInputError && e.code === 'group_title_taken');
+  await assert.rejects(kw.createGroup({ title: '  ' }), (e: unknown) => e instanceof KeywordInputError && e.code === 'group_title_required');
+  await assert.rejects(kw.updateGroup(g.id, { title: '' }), (e: unknown) => e instanceof KeywordInputError && e.code === 'group_title_required');
   const updated = await kw.updateGroup(g.id, { title: 'Endroits', multiple: true, inNavigation: false });
   assert.deepEqual([updated.title, updated.slug, updated.multiple, updated.inNavigation], ['Endroits', 'lieux', true, false]);
 });
