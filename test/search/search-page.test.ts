@@ -66,6 +66,16 @@ test('keyword chip reads "Keyword: Tags / Masques" and its remove link drops onl
   assert.equal(remove[1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), '/search?type=image');
 });
 
+test('a licence chip shows the licence’s name in the visitor’s language; anything else as typed, escaped', async () => {
+  const en = await html('/search?licence=cc-by').expect(200);
+  assert.match(en.text, /<span>Licence: Creative Commons Attribution \(CC BY\)<\/span>/);
+  assert.match(en.text, /Media \(17\)/, "every published media has that licence");
+  const fr = await html('/search?licence=cc-by&lang=fr', 'fr').expect(200);
+  assert.match(fr.text, /<span>Licence : Creative Commons Attribution \(CC BY\)<\/span>/);
+  const typed = await html('/search?licence=%3Cb%3Emine').expect(200);
+  assert.match(typed.text, /<span>Licence: &lt;b&gt;mine<\/span>/);
+});
+
 test('drafts are invisible to visitors, even with status=draft; staff may search them', async () => {
   const visitor = await html('/search?q=brouillon&status=draft').expect(200);
   assert.match(visitor.text, /Media \(0\)/);
