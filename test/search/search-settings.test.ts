@@ -70,7 +70,7 @@ test('a criterion of a hidden field still applies, shows as a chip and rides alo
   await saveSearchPage({ formFields: ['q'] });
   const res = await search('/search?licence=cc0');
   assert.deepEqual(order(res.text), [ids.mouette]);
-  assert.match(res.text, /class="chip"><span>Licence: cc0<\/span>/);
+  assert.match(res.text, /class="chip"><span>Licence: Public domain dedication \(CC0\)<\/span>/);
   const form = formPart(res.text);
   assert.doesNotMatch(form, /id="search-licence"/);
   assert.match(form, /<input type="hidden" name="licence" value="cc0">/);
