@@ -6,6 +6,7 @@ import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import type { KeywordService } from './service.ts';
+import { queryOf } from '../http/query-of.ts';
 
 const PER_PAGE = 24;
 
@@ -32,7 +33,11 @@ export function createKeywordRoutes(deps: {
 
   router.get('/keywords/:group/:keyword', async (req, res, next) => {
     const keyword = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`);
-    if (!keyword) return next();
+    if (!keyword) {
+      // Slugs are lower case: another case redirects to the keyword's one address, with the query kept.
+      const other = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`.toLowerCase());
+      return other ? res.redirect(301, `/keywords/${other.ref}${queryOf(req.originalUrl)}`) : next();
+    }
     const pageRaw = typeof req.query.page === 'string' && /^\d{1,9}$/.test(req.query.page) ? Number(req.query.page) : 1;
     const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };

@@ -63,6 +63,13 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     async bySlug(slug: string): Promise<Sector | undefined> {
       return (await store.sectors.list()).find((s) => s.slug === slug.toLowerCase());
     },
+    /** The sector that used to answer at `slug` (a renamed one), unless a sector answers there now. */
+    async formerlyAt(slug: string): Promise<Sector | undefined> {
+      const wanted = slug.toLowerCase();
+      const all = await store.sectors.list();
+      if (all.some((s) => s.slug === wanted)) return undefined;
+      return all.find((s) => s.formerSlugs?.includes(wanted));
+    },
     /** Media counts per sector id (every status): from the search index's sector lists when there is one, else one pass over the store. */
     async counts(): Promise<Map<string, number>> {
       if (deps.search) return deps.search.index.sectorCounts();
@@ -81,7 +88,9 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
       if (!current) throw new SectorInputError({ _: { code: 'not_found' } });
       const data = parse(input);
       const slug = data.slug ? await slugFor(data.slug, data.title, id) : current.slug;
-      return (await store.sectors.update(id, { ...data, slug }))!;
+      // The old address keeps working (a redirect): links and bookmarks to a renamed sector do not break.
+      const formerSlugs = slug === current.slug ? current.formerSlugs : [...new Set([...(current.formerSlugs ?? []), current.slug])].filter((s) => s !== slug).slice(-20);
+      return (await store.sectors.update(id, { ...data, slug, ...(formerSlugs ? { formerSlugs } : {}) }))!;
     },
     /** Moves a sector one place up (-1) or down (+1) and renumbers all orders 1..n. */
     async move(id: string, delta: -1 | 1): Promise<void> {

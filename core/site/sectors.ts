@@ -4,6 +4,7 @@ import type { Store, Media } from '../store/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { SectorService } from '../sectors/service.ts';
 import { criteria, defaultOrder, mediaCard, type SearchService } from '../search/index.ts';
+import { queryOf } from '../http/query-of.ts';
 
 export const SECTOR_PAGE_SIZE = 24;
 
@@ -15,9 +16,11 @@ export const SECTOR_PAGE_SIZE = 24;
 export function createSectorPages(deps: { store: Store; sectors: SectorService; search: SearchService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.get('/sectors/:slug', async (req, res, next) => {
-    const sector = await deps.sectors.bySlug(req.params.slug);
+    const sector = (await deps.sectors.bySlug(req.params.slug)) ?? (await deps.sectors.formerlyAt(req.params.slug));
     const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
     if (!sector || (!sector.visible && !staff)) return next();
+    // One address per sector: another case or a former slug redirects to it, with the query kept.
+    if (req.params.slug !== sector.slug) return res.redirect(301, `/sectors/${sector.slug}${queryOf(req.originalUrl)}`);
     const sort = sector.defaultSort ?? 'date';
     const find = (page: number) =>
       deps.search.index.search(criteria({ sectorIds: [sector.id], statuses: ['published'], sort, order: defaultOrder(sort), page, perPage: SECTOR_PAGE_SIZE, facets: false }));

@@ -148,6 +148,8 @@ export interface Sector {
   visible: boolean;
   display: 'grid' | 'list';
   defaultSort: 'date' | 'title' | 'popularity';
+  /** Slugs the sector had before: their old addresses redirect to the current one. */
+  formerSlugs?: string[];
 }
 
 export interface KeywordGroup {

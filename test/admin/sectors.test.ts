@@ -88,6 +88,27 @@ test('editing renames, re-slugs and hides; a hidden sector leaves the navigation
   assert.doesNotMatch(home.text, /\/sectors\/renamed/);
 });
 
+test('a renamed sector’s old address, and any case of its slug, redirect to its one address with the query kept', async () => {
+  await create({ title: 'Cartes postales' });
+  const sector = (await t.store.sectors.list()).find((s) => s.title === 'Cartes postales')!;
+  assert.equal(sector.slug, 'cartes-postales');
+  const edit = async (slug: string) => {
+    const token = await tokenOf(admin, `/admin/config/sectors/${sector.id}`);
+    await admin.post(`/admin/config/sectors/${sector.id}`).type('form').set(html).send({ _csrf: token, title: 'Cartes postales', slug, visible: 'on', display: 'grid', defaultSort: 'date' }).expect(303);
+  };
+  await edit('cartes');
+  await edit('postales');
+  for (const old of ['/sectors/cartes-postales?page=2', '/sectors/cartes?page=2', '/sectors/POSTALES?page=2']) {
+    const res = await request(t.app).get(old).set(html).expect(301);
+    assert.equal(res.headers.location, '/sectors/postales?page=2', old);
+  }
+  await request(t.app).get('/sectors/postales').set(html).expect(200);
+  // A new sector may take a former slug: the address is then its own.
+  await create({ title: 'Cartes', slug: 'cartes' });
+  await request(t.app).get('/sectors/cartes').set(html).expect(200);
+  await request(t.app).get('/sectors/cartes-postales').set(html).expect(301);
+});
+
 test('reordering changes the navigation order', async () => {
   const list = async () => (await t.store.sectors.list()).filter((s) => s.visible).sort((a, b) => a.order - b.order);
   const [first, second] = await list();

@@ -40,6 +40,13 @@ test('a keyword page: breadcrumb, published media paginated, related keywords', 
   assert.match(past.text, /Page 2 of 2/);
 });
 
+test('another case of a keyword’s address redirects to it, with the query kept', async () => {
+  const res = await html('/keywords/Tags/MASQUES?page=2').expect(301);
+  assert.equal(res.headers.location, '/keywords/tags/masques?page=2');
+  await html('/keywords/tags/masques').expect(200);
+  await html('/keywords/Tags/Nothing').expect(404);
+});
+
 test('keyword titles are escaped; unknown keywords are 404', async () => {
   const res = await html('/keywords/tags/masques').expect(200);
   assert.doesNotMatch(res.text, /<b>gras<\/b>/);
