@@ -60,7 +60,9 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults });
     const { query } = parsed;
     const errors: Record<string, string[]> = {};
-    for (const e of parsed.errors) (errors[e.field] ??= []).push(t(`search.errors.${e.code}`, e.vars));
+    // The API's wording names parameters ("sort must be one of …"); the page says what it did instead.
+    const message = (code: string, vars?: Record<string, unknown>) => (deps.i18n.has(lang, `search.page_errors.${code}`) ? t(`search.page_errors.${code}`, vars) : t(`search.errors.${code}`, vars));
+    for (const e of parsed.errors) (errors[e.field] ??= []).push(message(e.code, e.vars));
 
     let result;
     let notice: string | undefined;

@@ -76,6 +76,19 @@ test('a licence chip shows the licence’s name in the visitor’s language; any
   assert.match(typed.text, /<span>Licence: &lt;b&gt;mine<\/span>/);
 });
 
+test('a hand-edited URL with a value that does not exist gets a message saying what was done instead, not the API’s wording', async () => {
+  const en = await html('/search?q=photo&sort=bogus&view=wide&page=x').expect(200);
+  assert.match(en.text, /That sort order does not exist; the default one was used\./);
+  assert.match(en.text, /That display does not exist; the default one was used\./);
+  assert.match(en.text, /That page number is not valid; here is the first page\./);
+  assert.doesNotMatch(en.text, /must be one of/);
+  assert.match(en.text, /Media \(14\)/, 'the search still ran');
+  const fr = await html('/search?q=photo&sort=bogus&lang=fr', 'fr').expect(200);
+  assert.match(fr.text, /Ce tri n’existe pas ; le tri par défaut a été utilisé\./);
+  const api = await request(t.app).get('/api/v1/media?sort=bogus').expect(400);
+  assert.match(api.body.error.message, /sort must be one of/, 'the API keeps naming the parameter');
+});
+
 test('drafts are invisible to visitors, even with status=draft; staff may search them', async () => {
   const visitor = await html('/search?q=brouillon&status=draft').expect(200);
   assert.match(visitor.text, /Media \(0\)/);
