@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Store } from '../store/index.ts';
+import type { Store, User } from '../store/index.ts';
 import { verifyPassword } from './password.ts';
 import { publicUser } from './users.ts';
 
@@ -22,15 +23,31 @@ export function createPassport(store: Store, dummyHash: Promise<string>): Kiosqu
       }
     }),
   );
-  passport.serializeUser((user, done) => done(null, (user as Express.User).id));
-  passport.deserializeUser(async (id: string, done) => {
+  // A session holds the user id and a stamp of the password it was opened with: a new password
+  // (admin reset, `kiosque user:passwd`) ends every session opened with the old one.
+  passport.serializeUser(async (user, done) => {
     try {
-      const user = await store.users.get(id);
-      // false ends the session's sign-in: a deleted or disabled account loses access at once.
-      done(null, user && !user.disabled ? publicUser(user) : false);
+      const stored = await store.users.get((user as Express.User).id);
+      if (!stored) return done(new Error('signing in a user that does not exist'));
+      done(null, `${stored.id}.${passwordStamp(stored)}`);
+    } catch (err) {
+      done(err);
+    }
+  });
+  passport.deserializeUser(async (value: string, done) => {
+    try {
+      const [id, stamp] = String(value).split('.');
+      const user = id ? await store.users.get(id) : undefined;
+      // false ends the session's sign-in: a deleted or disabled account, or a changed password, loses access at once.
+      done(null, user && !user.disabled && stamp === passwordStamp(user) ? publicUser(user) : false);
     } catch (err) {
       done(err);
     }
   });
   return passport;
+}
+
+/** Changes whenever the password does (the hash has its own salt); reveals nothing about it. */
+function passwordStamp(user: Pick<User, 'passwordHash'>): string {
+  return createHash('sha256').update(`kiosque-session:${user.passwordHash}`).digest('base64url').slice(0, 22);
 }

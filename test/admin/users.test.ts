@@ -67,6 +67,32 @@ test('resetting a password: the old one stops working, the new one works', async
   await signIn(t, 'resetme', next);
 });
 
+test('a new password ends the sessions opened with the old one; an admin changing their own stays signed in', async () => {
+  await addUser(t, 'edith', 'editor');
+  const id = await idOf('edith');
+  const edith = await signIn(t, 'edith');
+  const other = await signIn(t, 'edith');
+  assert.equal((await edith.get('/admin').set('Accept', 'text/html')).status, 200);
+  assert.equal((await post(`/admin/users/${id}/password`, { password: 'another long password' })).status, 303);
+  for (const session of [edith, other]) {
+    const res = await session.get('/admin').set('Accept', 'text/html');
+    assert.equal(res.status, 302, 'signed out');
+    assert.match(res.headers.location!, /^\/login/);
+  }
+  const again = await signIn(t, 'edith', 'another long password');
+  assert.equal((await again.get('/admin').set('Accept', 'text/html')).status, 200);
+
+  await addUser(t, 'ops', 'admin');
+  const ops = await signIn(t, 'ops');
+  const opsOther = await signIn(t, 'ops');
+  const token = await tokenOf(ops, '/admin/users');
+  const own = await ops.post(`/admin/users/${await idOf('ops')}/password`).type('form').set('Accept', 'text/html').send({ _csrf: token, password: 'my own new password' });
+  assert.equal(own.status, 303);
+  assert.equal((await ops.get('/admin/users').set('Accept', 'text/html')).status, 200, 'the session that changed it stays');
+  assert.equal((await opsOther.get('/admin').set('Accept', 'text/html')).status, 302, 'the admin’s other session ends');
+  assert.equal((await post(`/admin/users/${await idOf('ops')}/disable`, {})).status, 303, 'alice is the only active admin again');
+});
+
 test("disabling an account ends that user's open session at once; enabling restores sign-in", async () => {
   await addUser(t, 'eddie', 'editor');
   const eddie = await signIn(t, 'eddie');
