@@ -40,13 +40,16 @@ export function createMediaPage(deps: {
     const site = res.locals.site as RequestSite;
     // The same rules as the file route (serve.ts): links are offered only where they would work.
     const mayDownload = downloadDecision(site.skeleton, !!req.user, media.canEdit(req.user, m)) === 'allowed';
-    const [author, sector, keywords, groups, strip] = await Promise.all([
+    // A hidden sector is not shown to visitors (its page is a 404 to them): no name, no link, no strip.
+    const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
+    const [author, sector, keywords, groups, neighbours] = await Promise.all([
       m.authorId ? media.store.users.get(m.authorId) : undefined,
-      m.sectorId ? media.store.sectors.get(m.sectorId) : undefined,
+      m.sectorId ? media.store.sectors.get(m.sectorId).then((s) => (s && (s.visible || staff) ? s : undefined)) : undefined,
       m.keywordIds.length ? media.store.keywords.list() : [],
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
       deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox }) ?? [],
     ]);
+    const strip = sector ? neighbours : [];
     const kw = keywords
       .filter((k) => m.keywordIds.includes(k.id))
       .map((k) => {

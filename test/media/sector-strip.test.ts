@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
 import { mediaInput } from '../search/fixtures.ts';
 import { fitInBox } from '../../core/media/sector-strip.ts';
 import type { Media } from '../../core/store/index.ts';
@@ -63,6 +63,24 @@ test('the skeleton settings decide how many and how large; 0 turns the strip off
   await skeleton({ navThumbnailCount: 6 });
   assert.equal(await strip('loose'), undefined, 'a media without a sector');
   assert.equal(await strip('elsewhere'), undefined, 'the only media of its sector');
+});
+
+test('a media of a hidden sector names no sector and shows no strip to visitors; staff still see both', async () => {
+  const photos = (await t.store.sectors.list()).find((s) => s.slug === 'photos')!;
+  await t.store.sectors.update(photos.id, { visible: false });
+  try {
+    const html = (await request(t.app).get(`/media/${ids.first}/first`).set('Accept', 'text/html').expect(200)).text;
+    assert.doesNotMatch(html, /Photos &amp; co/);
+    assert.doesNotMatch(html, /\/sectors\/photos/);
+    assert.doesNotMatch(html, /class="media-strip"/);
+    await addUser(t, 'staff', 'editor');
+    const staff = await signIn(t, 'staff');
+    const seen = (await staff.get(`/media/${ids.first}/first`).set('Accept', 'text/html').expect(200)).text;
+    assert.match(seen, /<a href="\/sectors\/photos">Photos &amp; co<\/a>/);
+    assert.match(seen, /class="media-strip"/);
+  } finally {
+    await t.store.sectors.update(photos.id, { visible: true });
+  }
 });
 
 test('fitInBox scales down to the box, keeps the proportions and never enlarges', () => {
