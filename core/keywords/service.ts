@@ -95,6 +95,26 @@ export function createKeywordService(deps: { store: Store; search: SearchService
   }
 
   /** Rewrites media through `fn`, then re-indexes those that changed. */
+  /**
+   * How many media (any status) would carry more than one keyword of `groupId`, once every keyword
+   * in `renamed`'s keys is replaced by its value (a merge; empty for the media as they are).
+   */
+  async function mediaWithSeveral(groupId: string, renamed: Map<string, string>): Promise<number> {
+    const inGroup = new Set((await store.keywords.list()).filter((k) => k.groupId === groupId).map((k) => k.id));
+    for (const [from, to] of renamed) if (inGroup.has(to)) inGroup.add(from);
+    const perMedia = new Map<string, Set<string>>();
+    for (const keywordId of inGroup) {
+      for (const mediaId of search.index.idsWithKeyword(keywordId)) {
+        const set = perMedia.get(mediaId) ?? new Set<string>();
+        set.add(renamed.get(keywordId) ?? keywordId);
+        perMedia.set(mediaId, set);
+      }
+    }
+    let crowded = 0;
+    for (const set of perMedia.values()) if (set.size > 1) crowded++;
+    return crowded;
+  }
+
   async function rewriteMedia(ids: string[], fn: (m: Media) => string[] | undefined): Promise<number> {
     const now = new Date().toISOString();
     const changed = await store.media.updateMany(ids, (m) => {
@@ -138,7 +158,14 @@ export function createKeywordService(deps: { store: Store; search: SearchService
         if (groups.some((g) => g.id !== id && titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
         next.title = title;
       }
-      if (patch.multiple !== undefined) next.multiple = patch.multiple;
+      if (patch.multiple !== undefined) {
+        // Allowing one keyword per media again must not leave media breaking the rule (their next edit would fail).
+        if (!patch.multiple && group.multiple) {
+          const crowded = await mediaWithSeveral(group.id, new Map());
+          if (crowded > 0) throw new KeywordInputError('group_single_conflict', 'multiple', { count: crowded });
+        }
+        next.multiple = patch.multiple;
+      }
       if (patch.inNavigation !== undefined) next.inNavigation = patch.inNavigation;
       return (await store.keywordGroups.update(group.id, next))!;
     },
@@ -204,6 +231,11 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const source = await requireKeyword(sourceId);
       const target = await requireKeyword(targetId, 'target');
       if (source.id === target.id) throw new KeywordInputError('merge_same', 'target');
+      const targetGroup = await requireGroup(target.groupId);
+      if (!targetGroup.multiple) {
+        const crowded = await mediaWithSeveral(targetGroup.id, new Map([[source.id, target.id]]));
+        if (crowded > 0) throw new KeywordInputError('merge_single', 'target', { group: targetGroup.title, count: crowded });
+      }
       const ids = search.index.idsWithKeyword(source.id);
       const changed = await rewriteMedia(ids, (m) => {
         if (!m.keywordIds.includes(source.id)) return undefined;

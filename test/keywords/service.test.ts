@@ -138,3 +138,28 @@ test('findOrCreate: a title is found before a keyword whose slug merely looks li
   assert.equal((await kw.findOrCreate('tags/bougié', { createTags: false })).id, accented.id);
   assert.equal((await kw.findOrCreate('tags/BOUGIE', { createTags: false })).id, plain.id);
 });
+
+test('a group allowing one keyword per media stays so: a merge that would give a media two is refused, and so is the switch while media have several', async () => {
+  const place = await kw.createGroup({ title: 'Lieu', multiple: false });
+  const paris = await kw.create(place.id, 'Paris');
+  const lyon = await kw.create(place.id, 'Lyon');
+  const masques = await kw.create(tagsId, 'Masques de carnaval');
+  const both = await media([paris.id, masques.id], 'Paris masqué');
+  await media([masques.id], 'Masques seuls');
+  await assert.rejects(kw.merge(masques.id, lyon.id), (e: unknown) => e instanceof KeywordInputError && e.code === 'merge_single' && e.vars?.count === 1 && e.vars?.group === 'Lieu');
+  assert.deepEqual((await t.store.media.get(both.id))!.keywordIds, [paris.id, masques.id], 'nothing changed');
+  assert.ok(await kw.get(masques.id), 'the source is still there');
+  // Into Paris, the media with both end up with Paris once: allowed.
+  assert.equal(await kw.merge(masques.id, paris.id), 2);
+  assert.deepEqual((await t.store.media.get(both.id))!.keywordIds, [paris.id]);
+
+  const themes = await kw.createGroup({ title: 'Thèmes', multiple: true });
+  const a = await kw.create(themes.id, 'Fête');
+  const b = await kw.create(themes.id, 'Musique');
+  const several = await media([a.id, b.id], 'Fête de la musique');
+  await assert.rejects(kw.updateGroup(themes.id, { multiple: false }), (e: unknown) => e instanceof KeywordInputError && e.code === 'group_single_conflict' && e.vars?.count === 1);
+  assert.equal((await kw.group(themes.id))!.multiple, true);
+  await t.store.media.update(several.id, { keywordIds: [a.id] });
+  t.app.kiosque.search.upsert((await t.store.media.get(several.id))!);
+  assert.equal((await kw.updateGroup(themes.id, { multiple: false })).multiple, false, 'once no media has two, the switch is allowed');
+});
