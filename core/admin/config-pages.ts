@@ -10,6 +10,7 @@ import { homepageFields, isHomepageBlock, readHomepage } from '../settings/homep
 import { mediaDisplayFields, readMediaDisplay } from '../settings/media-display.ts';
 import { isPerPage, readSearchSettings, searchFields } from '../settings/search.ts';
 import { createConfigPage, i18nLabel, type ConfigPage } from './config-page.ts';
+import { sectorAt } from '../sectors/service.ts';
 
 interface Deps {
   store: Store;
@@ -86,7 +87,7 @@ export function createHomepagePage(deps: Deps): ConfigPage {
       if (target === '') {
         if (blocks.includes('highlights')) add('highlightsTarget', 'target_required');
       } else if (values.highlightsSource === 'sector') {
-        if (!(await deps.store.sectors.list()).some((s) => s.slug === target)) add('highlightsTarget', 'unknown_sector', { value: target });
+        if (!sectorAt(await deps.store.sectors.list(), target)) add('highlightsTarget', 'unknown_sector', { value: target });
       } else if (!(await keywordExists(deps.store, target))) {
         add('highlightsTarget', 'unknown_keyword', { value: target });
       }

@@ -39,6 +39,12 @@ function parse(input: SectorInput) {
  * Sectors: the top-level sections of the site (SPIP's "secteurs"). `search` hears of media moved
  * to another sector (sector pages and /search read the index).
  */
+/** The sector at `slug`: the one whose address it is, else the one that had it before a rename. */
+export function sectorAt<S extends Pick<Sector, 'slug' | 'formerSlugs'>>(sectors: readonly S[], slug: string): S | undefined {
+  const wanted = slug.trim().toLowerCase();
+  return sectors.find((s) => s.slug === wanted) ?? sectors.find((s) => s.formerSlugs?.includes(wanted));
+}
+
 export function createSectorService(store: Store, deps: { search?: Pick<SearchService, 'upsert' | 'index'> } = {}) {
   async function sorted(): Promise<Sector[]> {
     return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));

@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
+import { sectorAt } from '../sectors/service.ts';
 import { criteria, mediaCard, type MediaCard, type SearchCriteria, type SearchService } from '../search/index.ts';
 
 /** A media item as the `media-card` partial needs it. */
@@ -73,7 +74,9 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           let href: string | undefined;
           const sort = { sort: settings.highlightsSort, order: settings.highlightsSort === 'title' ? 'asc' : 'desc' } as const;
           if (settings.highlightsSource === 'sector') {
-            const sector = (await sectorList()).find((s) => s.slug === settings.highlightsTarget && s.visible);
+            // By address, so a renamed sector's former one still finds it.
+            const found = sectorAt(await sectorList(), settings.highlightsTarget);
+            const sector = found?.visible ? found : undefined;
             if (sector) {
               chosen = await find({ ...sort, sectorIds: [sector.id] }, n);
               href = `/sectors/${sector.slug}`;

@@ -84,6 +84,25 @@ test('blocks follow the configured order and settings: featured, latest count, h
   assert.deepEqual(titles(text, 'home-highlights'), ['Zèbre', 'Marée']);
 });
 
+test('highlights by sector follow the sector when its address changes', async () => {
+  assert.equal((await save({ blocks: 'highlights', highlightsSource: 'sector', highlightsTarget: 'sons', highlightsTitle: 'Nos sons', highlightsSort: 'title' })).status, 303);
+  const sons = (await t.store.sectors.list()).find((s) => s.slug === 'sons')!;
+  const rename = async (slug: string) => {
+    const token = await tokenOf(admin, `/admin/config/sectors/${sons.id}`);
+    const res = await admin.post(`/admin/config/sectors/${sons.id}`).type('form').set(html).send({ _csrf: token, title: 'Sons', slug, visible: 'on', display: 'grid', defaultSort: 'date' });
+    assert.equal(res.status, 303);
+  };
+  await rename('audio');
+  try {
+    const text = await home();
+    assert.match(text, /<h2><a href="\/sectors\/audio">Nos sons<\/a><\/h2>/);
+    assert.deepEqual(titles(text, 'home-highlights'), ['Abeille', 'Zèbre']);
+    assert.equal((await save({})).status, 303, 'the form saves unchanged with the former address');
+  } finally {
+    await rename('sons');
+  }
+});
+
 test('editorial Markdown is rendered, with raw HTML escaped and javascript: links neutralised', async () => {
   const editorial = '# Bienvenue\n\n**Gras** et [un lien](https://example.org/a).\n\n<script>alert(1)</script>\n\n[piège](javascript:alert(2)) <img src=x onerror=alert(3)>';
   assert.equal((await save({ blocks: 'editorial\ndescription', editorial })).status, 303);
