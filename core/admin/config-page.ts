@@ -76,7 +76,8 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
 
   router.get(path, async (req, res) => {
     const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? req.query.done : undefined;
-    const message = done === 'saved' ? deps.i18n.t(lang(res), 'form.saved') : done ? deps.i18n.t(lang(res), `admin.config.${spec.name}.done_${done}`) : undefined;
+    const doneKey = done && done !== 'saved' ? `admin.config.${spec.name}.done_${done}` : undefined;
+    const message = done === 'saved' ? deps.i18n.t(lang(res), 'form.saved') : doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
     await show(req, res, { done: message });
   });
 

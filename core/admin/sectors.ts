@@ -30,7 +30,8 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
 
   async function showList(req: Request, res: Response, extra: { form?: SectorInput; errors?: Record<string, string>; deleteError?: { id: string; message: string } } = {}, status = 200) {
     const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
-    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? deps.i18n.t(lang(res), `admin.sectors.done_${req.query.done}`) : undefined;
+    const doneKey = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? `admin.sectors.done_${req.query.done}` : undefined;
+    const done = doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
     await deps.render(
       req,
       res,

@@ -22,7 +22,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const isAdmin = req.user?.role === 'admin';
     const groups = await deps.keywords.groups();
     const all = await deps.keywords.list();
-    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? deps.i18n.t(lang(res), `admin.keywords.done_${req.query.done}`) : undefined;
+    const doneKey = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? `admin.keywords.done_${req.query.done}` : undefined;
+    const done = doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
     await deps.render(
       req,
       res,

@@ -46,6 +46,17 @@ for (const [what, body, message] of [
   });
 }
 
+test('an unknown done= in the URL shows no message rather than a translation key', async () => {
+  const page = await admin.get('/admin/users?done=foo_bar').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(page.text, /done_foo_bar/);
+  const keywords = await admin.get('/admin/keywords?done=foo_bar').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(keywords.text, /done_foo_bar/);
+  const sectors = await admin.get('/admin/config/sectors?done=foo_bar').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(sectors.text, /done_foo_bar/);
+  const skeleton = await admin.get('/admin/config/skeleton?done=foo_bar').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(skeleton.text, /done_foo_bar/);
+});
+
 test('changing the role takes effect', async () => {
   await addUser(t, 'roley', 'member');
   const id = await idOf('roley');
