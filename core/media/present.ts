@@ -47,11 +47,17 @@ export function formatSize(bytes: number, lang: string): string {
 }
 
 export function srcset(m: Media): string {
-  return ['thumb', 'medium', 'large']
-    .map((v) => m.variants[v])
-    .map((f, i) => (f?.width ? `${fileUrl(m, ['thumb', 'medium', 'large'][i]!)} ${f.width}w` : ''))
-    .filter(Boolean)
-    .join(', ');
+  // One candidate per width: a small original gives medium and large the same width, and a
+  // srcset naming a width twice is invalid.
+  const widths = new Set<number>();
+  const out: string[] = [];
+  for (const v of ['thumb', 'medium', 'large']) {
+    const f = m.variants[v];
+    if (!f?.width || widths.has(f.width)) continue;
+    widths.add(f.width);
+    out.push(`${fileUrl(m, v)} ${f.width}w`);
+  }
+  return out.join(', ');
 }
 
 export function formatDuration(seconds: unknown): string | undefined {
