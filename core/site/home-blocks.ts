@@ -21,6 +21,12 @@ export const TAG_CLOUD_SIZE = 40;
 /** Raw HTML off (typed HTML comes out as text); markdown-it's link check refuses javascript:, vbscript:, file: and data: links. */
 export function createEditorialRenderer() {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+  // The page has its own <h1>: the editorial's headings start one level below (# → h2, … h6 stays h6).
+  md.core.ruler.push('shift_headings', (state) => {
+    for (const token of state.tokens) {
+      if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 1)}`;
+    }
+  });
   return (source: string) => md.render(source);
 }
 

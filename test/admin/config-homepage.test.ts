@@ -108,7 +108,8 @@ test('editorial Markdown is rendered, with raw HTML escaped and javascript: link
   assert.equal((await save({ blocks: 'editorial\ndescription', editorial })).status, 303);
   const text = await home();
   const section = /<section class="home-block home-editorial"[^>]*>([\s\S]*?)<\/section>/.exec(text)?.[1] ?? '';
-  assert.match(section, /<h1>Bienvenue<\/h1>/);
+  assert.match(section, /<h2>Bienvenue<\/h2>/, 'one level below the page’s own h1');
+  assert.doesNotMatch(section, /<h1/);
   assert.match(section, /<strong>Gras<\/strong> et <a href="https:\/\/example.org\/a">un lien<\/a>/);
   assert.match(section, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.doesNotMatch(text, /<script/);
