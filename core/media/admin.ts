@@ -9,6 +9,7 @@ import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
 import type { MediaService } from './service.ts';
 import { settleBody, type createUpload } from './upload.ts';
+import { isLicence, licences } from '../settings/licences.ts';
 
 const PER_PAGE = 50;
 
@@ -120,6 +121,8 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
         form,
         sectors: sectors.map((s) => ({ ...s, selected: s.id === form.sectorId })),
         keywords,
+        // The site's licences, and the media's own if it predates the list.
+        licences: [...(isLicence(form.licence) || !form.licence ? [] : [{ value: String(form.licence), label: String(form.licence), selected: true }]), ...licences.map((id) => ({ value: id, label: t(res, `licences.${id}`), selected: id === form.licence }))],
         statuses: mediaStatuses,
         errors: extra.errors ?? {},
         done: req.query.done === 'saved' || req.query.done === 'replaced' ? t(res, `admin.media.done_${req.query.done}`) : undefined,
@@ -134,7 +137,9 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
     const m = await editable(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const fields = await parseMediaFields(media.store, { ...body, sector: body.sector ?? '' }, { forCreate: false });
+      // A licence from before the list (an import, an older version) may be kept as it is; a new one must come from the list.
+      const { licence: sentLicence, ...rest } = body;
+      const fields = await parseMediaFields(media.store, { ...rest, ...(sentLicence === m.licence ? {} : { licence: sentLicence }), sector: body.sector ?? '' }, { forCreate: false });
       if (body.keywords === '' || body.keywords === undefined) fields.keywordIds = [];
       await media.update(m.id, fields);
       res.redirect(303, `/admin/media/${m.id}?done=saved`);

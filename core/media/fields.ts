@@ -1,6 +1,7 @@
 import type { Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { MediaError } from './errors.ts';
+import { isLicence } from '../settings/licences.ts';
 import { findKeyword, slugify, uniqueSlug } from '../keywords/slug.ts';
 
 /** What a user may set on a media item, after validation. */
@@ -81,7 +82,11 @@ export async function parseMediaFields(store: Store, body: Record<string, unknow
   const description = text(body.description, 'description', false);
   if (description !== undefined) out.description = description;
   const licence = text(body.licence, 'licence', false);
-  if (licence) out.licence = licence;
+  if (licence) {
+    // One of the site's licences (core/settings/licences.ts), as the skeleton's default licence.
+    if (!isLicence(licence)) throw new MediaError('licence_unknown', 400, 'licence', { value: licence.slice(0, 80) });
+    out.licence = licence;
+  }
   if (body.status !== undefined && body.status !== '') {
     if (!(mediaStatuses as readonly unknown[]).includes(body.status)) throw new MediaError('status_invalid', 400, 'status');
     out.status = body.status as MediaStatus;

@@ -145,6 +145,28 @@ test('a group that allows one keyword per media refuses two, by the API and the 
   await eddie.get('/?lang=en');
 });
 
+test('the licence comes from the site’s list, by the API and the form; a licence from before the list may stay', async () => {
+  const m = await upload(eddie, 'a.png', { title: 'Licenced' });
+  const api = await patch(eddie, m.id, { licence: 'nonsense-licence' });
+  assert.equal(api.status, 400);
+  assert.deepEqual([api.body.error.code, api.body.error.field], ['licence_unknown', 'licence']);
+  const form = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'Licenced', licence: '<b>mine</b>' });
+  assert.equal(form.status, 400);
+  assert.match(form.text, /Choose a licence from the list \(“&lt;b&gt;mine&lt;\/b&gt;” is not one\)\./);
+  assert.notEqual((await t.store.media.get(m.id))!.licence, '<b>mine</b>');
+  assert.equal((await patch(eddie, m.id, { licence: 'cc-by-sa' })).status, 200);
+  const page = await eddie.get(`/admin/media/${m.id}`).set('Accept', 'text/html').expect(200);
+  assert.match(page.text, /<select id="edit-licence" name="licence">/);
+  assert.match(page.text, /<option value="cc-by-sa" selected>Creative Commons Attribution-ShareAlike \(CC BY-SA\)<\/option>/);
+  // An older free-text licence is offered as it is, and saving the form unchanged keeps it.
+  await t.store.media.update(m.id, { licence: 'Licence maison' });
+  const legacy = await eddie.get(`/admin/media/${m.id}`).set('Accept', 'text/html').expect(200);
+  assert.match(legacy.text, /<option value="Licence maison" selected>Licence maison<\/option>/);
+  assert.equal((await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'Renamed', licence: 'Licence maison' })).status, 303);
+  const stored = (await t.store.media.get(m.id))!;
+  assert.deepEqual([stored.title, stored.licence], ['Renamed', 'Licence maison']);
+});
+
 test('replacing the file swaps files and derivatives and removes the old ones', async () => {
   const m = await upload(eddie);
   const before = await t.store.media.get(m.id);
