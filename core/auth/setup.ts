@@ -63,6 +63,8 @@ export function createSetupRoutes(deps: { state: SetupState; users: UserService;
         const user = await deps.users.create({ username, password, role: 'admin' });
         deps.state.token = null;
         const { passwordHash: _, ...publicUser } = user;
+        // Setup signs the new admin in: that is their first sign-in.
+        await deps.users.recordSignIn(user.id);
         return req.logIn(publicUser, (err) => (err ? next(err) : res.redirect(303, '/admin')));
       } catch (err) {
         if (!(err instanceof UserInputError)) throw err;

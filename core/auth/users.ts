@@ -70,6 +70,11 @@ export function createUserService(store: Store) {
       }
     },
 
+    /** Notes a sign-in (the users list shows the last one). */
+    async recordSignIn(id: string): Promise<void> {
+      await store.users.update(id, { lastLoginAt: new Date().toISOString() });
+    },
+
     async setPassword(id: string, password: string): Promise<User> {
       const hash = await hashPassword(checkPassword(password));
       const u = await store.users.update(id, { passwordHash: hash });

@@ -44,6 +44,7 @@ test('the setup page creates the first admin, signs them in, then disappears', a
   assert.equal(res.headers.location, '/admin');
   const user = await t.store.users.getByUsername('root');
   assert.equal(user?.role, 'admin');
+  assert.ok(user?.lastLoginAt && Date.now() - Date.parse(user.lastLoginAt) < 60_000, 'signing in at setup is a sign-in');
   assert.equal((await agent.get('/admin').set('Accept', 'text/html')).status, 200);
   assert.equal(t.app.kiosque.setup.token, null);
   assert.equal((await agent.get(`/setup?token=${token}`).set('Accept', 'text/html')).status, 404);
