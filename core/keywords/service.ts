@@ -1,7 +1,7 @@
 import { cachedRead, type Keyword, type KeywordGroup, type Media, type Store } from '../store/index.ts';
 import type { SearchService } from '../search/index.ts';
 import { fold } from '../search/index.ts';
-import { findKeyword, slugify, titleKey, uniqueSlug } from './slug.ts';
+import { findKeyword, normalizeTitle, slugify, titleKey, uniqueSlug } from './slug.ts';
 
 export const TAGS_GROUP = 'tags';
 export const TITLE_MAX = 100;
@@ -49,7 +49,7 @@ export interface KeywordService {
 }
 
 function cleanTitle(raw: string, of: 'keyword' | 'group' = 'keyword'): string {
-  const title = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const title = normalizeTitle(raw);
   if (!title) throw new KeywordInputError(of === 'group' ? 'group_title_required' : 'title_required', 'title');
   if (title.length > TITLE_MAX) throw new KeywordInputError('title_too_long', 'title', { max: TITLE_MAX });
   return title;
@@ -94,7 +94,6 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     if (clash) throw new KeywordInputError('title_taken', 'title', { title: clash.title });
   }
 
-  /** Rewrites media through `fn`, then re-indexes those that changed. */
   /**
    * How many media (any status) would carry more than one keyword of `groupId`, once every keyword
    * in `renamed`'s keys is replaced by its value (a merge; empty for the media as they are).
@@ -115,6 +114,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     return crowded;
   }
 
+  /** Rewrites media through `fn`, then re-indexes those that changed. */
   async function rewriteMedia(ids: string[], fn: (m: Media) => string[] | undefined): Promise<number> {
     const now = new Date().toISOString();
     const changed = await store.media.updateMany(ids, (m) => {

@@ -12,6 +12,11 @@ export function uniqueSlug(base: string, taken: (slug: string) => boolean): stri
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/** A title as stored: NFC, runs of white space as one space, trimmed. */
+export function normalizeTitle(text: string): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
 /** Titles are one keyword when they differ only by case ("Masques" = "masques", but not "masqués"). */
 export function titleKey(title: string): string {
   return title.normalize('NFC').trim().toLowerCase();
@@ -23,7 +28,7 @@ export function titleKey(title: string): string {
  * (`MASQUES` → `masques`). Taking the loose reading first picked "Masques" for "Masqués".
  */
 export function findKeyword<K extends { slug: string; title: string }>(inGroup: readonly K[], text: string): K | undefined {
-  const wanted = text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const wanted = normalizeTitle(text);
   const key = titleKey(wanted);
   const slug = slugify(wanted);
   return inGroup.find((k) => k.slug === wanted) ?? inGroup.find((k) => titleKey(k.title) === key) ?? inGroup.find((k) => k.slug === slug);

@@ -2,7 +2,7 @@ import type { Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { MediaError } from './errors.ts';
 import { isLicence } from '../settings/licences.ts';
-import { findKeyword, slugify, uniqueSlug } from '../keywords/slug.ts';
+import { findKeyword, normalizeTitle, slugify, uniqueSlug } from '../keywords/slug.ts';
 
 /** What a user may set on a media item, after validation. */
 export type MediaFields = Partial<Pick<Media, 'title' | 'description' | 'sectorId' | 'keywordIds' | 'licence' | 'status'>>;
@@ -58,7 +58,7 @@ async function keywords(store: Store, values: string[] | undefined): Promise<str
     const inGroup = known.filter((k) => k.groupId === group.id);
     let kw = findKeyword(inGroup, m[2]!);
     if (!kw) {
-      const title = m[2]!.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 100);
+      const title = normalizeTitle(m[2]!).slice(0, 100);
       if (group.slug !== 'tags' || !title) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
       const slug = uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s));
       kw = await store.keywords.create({ groupId: group.id, slug, title, description: '' });

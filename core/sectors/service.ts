@@ -35,16 +35,16 @@ function parse(input: SectorInput) {
   return r.data;
 }
 
-/**
- * Sectors: the top-level sections of the site (SPIP's "secteurs"). `search` hears of media moved
- * to another sector (sector pages and /search read the index).
- */
 /** The sector at `slug`: the one whose address it is, else the one that had it before a rename. */
 export function sectorAt<S extends Pick<Sector, 'slug' | 'formerSlugs'>>(sectors: readonly S[], slug: string): S | undefined {
   const wanted = slug.trim().toLowerCase();
   return sectors.find((s) => s.slug === wanted) ?? sectors.find((s) => s.formerSlugs?.includes(wanted));
 }
 
+/**
+ * Sectors: the top-level sections of the site (SPIP's "secteurs"). `search` hears of media moved
+ * to another sector (sector pages and /search read the index).
+ */
 export function createSectorService(store: Store, deps: { search?: Pick<SearchService, 'upsert' | 'index'> } = {}) {
   async function sorted(): Promise<Sector[]> {
     return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
@@ -69,12 +69,9 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     async bySlug(slug: string): Promise<Sector | undefined> {
       return (await store.sectors.list()).find((s) => s.slug === slug.toLowerCase());
     },
-    /** The sector that used to answer at `slug` (a renamed one), unless a sector answers there now. */
-    async formerlyAt(slug: string): Promise<Sector | undefined> {
-      const wanted = slug.toLowerCase();
-      const all = await store.sectors.list();
-      if (all.some((s) => s.slug === wanted)) return undefined;
-      return all.find((s) => s.formerSlugs?.includes(wanted));
+    /** The sector at `slug`, a former address included (sectorAt). */
+    async at(slug: string): Promise<Sector | undefined> {
+      return sectorAt(await store.sectors.list(), slug);
     },
     /** Media counts per sector id (every status): from the search index's sector lists when there is one, else one pass over the store. */
     async counts(): Promise<Map<string, number>> {

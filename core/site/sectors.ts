@@ -16,7 +16,7 @@ export const SECTOR_PAGE_SIZE = 24;
 export function createSectorPages(deps: { store: Store; sectors: SectorService; search: SearchService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.get('/sectors/:slug', async (req, res, next) => {
-    const sector = (await deps.sectors.bySlug(req.params.slug)) ?? (await deps.sectors.formerlyAt(req.params.slug));
+    const sector = await deps.sectors.at(req.params.slug);
     const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
     if (!sector || (!sector.visible && !staff)) return next();
     // One address per sector: another case or a former slug redirects to it, with the query kept.
