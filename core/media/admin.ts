@@ -1,7 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { I18n, Language } from '../i18n/index.ts';
-import type { Media } from '../store/index.ts';
-import { mediaStatuses } from '../store/index.ts';
+import type { Media, MediaStatus, MediaType, Sector } from '../store/index.ts';
+import { mediaStatuses, mediaTypes } from '../store/index.ts';
+import { criteria, type SearchService } from '../search/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { MediaError } from './errors.ts';
@@ -13,6 +14,21 @@ import { isLicence, licences } from '../settings/licences.ts';
 
 const PER_PAGE = 50;
 
+/** The list's filters from the query; a value that does not exist is ignored (it is a filter, not a form to correct). */
+function listFilter(query: Record<string, unknown>, sectors: readonly Sector[]) {
+  const one = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const q = one(query.q).slice(0, 200);
+  const type = (mediaTypes as readonly string[]).includes(one(query.type)) ? (one(query.type) as MediaType) : undefined;
+  const status = (mediaStatuses as readonly string[]).includes(one(query.status)) ? (one(query.status) as MediaStatus) : undefined;
+  const sector = sectors.find((s) => s.slug === one(query.sector));
+  const params: Record<string, string> = {};
+  if (q) params.q = q;
+  if (type) params.type = type;
+  if (status) params.status = status;
+  if (sector) params.sector = sector.slug;
+  return { q, type, status, sectorId: sector?.id, params, active: Object.keys(params).length > 0 };
+}
+
 interface FileResult {
   name: string;
   ok: boolean;
@@ -21,7 +37,16 @@ interface FileResult {
 }
 
 /** /admin/media: upload (many files), list with processing state and retry, edit, replace, delete. */
-export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render: RenderPage; upload: ReturnType<typeof createUpload>; maxFiles: number; maxUploadMB: number }): Router {
+export function createMediaAdmin(deps: {
+  media: MediaService;
+  i18n: I18n;
+  render: RenderPage;
+  upload: ReturnType<typeof createUpload>;
+  maxFiles: number;
+  maxUploadMB: number;
+  /** The search index: the list's filters (words, type, status, sector) read it. */
+  search?: Pick<SearchService, 'index'>;
+}): Router {
   const router = Router();
   const { media, i18n } = deps;
   router.use('/admin/media', requireRole('admin', 'editor'));
@@ -30,13 +55,25 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
   const errorText = (res: Response, err: MediaError) => t(res, `media.errors.${err.code}`, err.vars);
 
   async function showList(req: Request, res: Response, extra: { results?: FileResult[]; error?: string } = {}, status = 200) {
-    // One page read from the store, not the whole library sorted (40 ms at 100,000 media).
-    const total = await media.store.media.count();
-    const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-    const page = Math.min(pages, Math.max(1, Number(req.query.page) || 1));
-    const shown = await media.store.media.latest((page - 1) * PER_PAGE, PER_PAGE);
-    const tools = await media.tools();
     const sectors = await media.store.sectors.list();
+    const filter = listFilter(req.query as Record<string, unknown>, sectors);
+    const asked = Math.max(1, Number(req.query.page) || 1);
+    let total: number;
+    let shown: readonly Media[];
+    if (filter.active && deps.search) {
+      // Filtered: the search index (drafts included, newest first), then the page's records.
+      const found = deps.search.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses: filter.status ? [filter.status] : [...mediaStatuses], sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page: asked, perPage: PER_PAGE, facets: false }));
+      total = found.total;
+      shown = (await media.store.media.getMany(found.ids)).filter((m): m is Media => !!m);
+    } else {
+      // One page read from the store, not the whole library sorted (40 ms at 100,000 media).
+      total = await media.store.media.count();
+      shown = await media.store.media.latest((Math.min(asked, Math.max(1, Math.ceil(total / PER_PAGE))) - 1) * PER_PAGE, PER_PAGE);
+    }
+    const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+    const page = Math.min(pages, asked);
+    const pageHref = (n: number) => `/admin/media?${new URLSearchParams({ ...filter.params, page: String(n) })}`;
+    const tools = await media.tools();
     const items = shown.map((m) => ({
       id: m.id,
       title: m.title,
@@ -59,9 +96,16 @@ export function createMediaAdmin(deps: { media: MediaService; i18n: I18n; render
         items,
         total,
         pageNumber: page,
-        prev: page > 1 ? page - 1 : undefined,
-        next: page < pages ? page + 1 : undefined,
+        prev: page > 1 ? pageHref(page - 1) : undefined,
+        next: page < pages ? pageHref(page + 1) : undefined,
         pages,
+        filter: {
+          q: filter.q,
+          active: filter.active,
+          types: mediaTypes.map((v) => ({ value: v, label: t(res, `media.type_${v}`), selected: v === filter.type })),
+          statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === filter.status })),
+          sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === filter.sectorId })),
+        },
         tools: tools.ok ? undefined : { ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, help: tools.help },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
         sectors,

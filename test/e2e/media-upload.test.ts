@@ -33,7 +33,8 @@ test('an admin uploads an image from /admin/media and sees it on its media page'
   await signInThroughForm(page, 'alice');
   await page.waitForURL(`${base}/admin/media`);
   await page.getByLabel(/^Files/).setInputFiles(photo);
-  await page.getByLabel('Status').selectOption('published');
+  // The page also has the library's filter form, with its own Status.
+  await page.getByRole('form', { name: 'Add media' }).getByLabel('Status').selectOption('published');
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.waitForURL(/\/admin\/media\?done=uploaded/);
   assert.match((await page.getByRole('status').first().textContent()) ?? '', /1 file\(s\) added/);

@@ -25,3 +25,37 @@ test('the admin media list shows the library newest first, 50 per page, and clam
   assert.deepEqual(shownIds((await html('99')).text), range(19, 1));
   assert.deepEqual(shownIds((await html('nonsense')).text), range(120, 70));
 });
+
+test('the list filters by words, type, status and sector (drafts included), pages keep the filters, and nonsense is ignored', async () => {
+  const alice = await signIn(t, 'alice');
+  const sector = await t.store.sectors.create({ slug: 'plages', title: 'Plages', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
+  const add = async (over: Parameters<typeof mediaRecord>[0]) => {
+    const m = await t.store.media.create(mediaRecord(over));
+    t.app.kiosque.search.upsert(m);
+    return Number(m.id);
+  };
+  const plage = await add({ title: 'Plage de Zanzibar', slug: 'plage', type: 'image', status: 'draft', sectorId: sector.id });
+  const son = await add({ title: 'Zanzibar, le son', slug: 'son', type: 'audio', status: 'published', publishedAt: '2025-06-01T00:00:00.000Z' });
+  const html = async (query: string) => (await alice.get(`/admin/media?${query}`).set('Accept', 'text/html').expect(200)).text;
+  assert.deepEqual(shownIds(await html('q=zanzibar')).sort(), [plage, son].sort());
+  assert.deepEqual(shownIds(await html('q=zanzibar&type=audio')), [son]);
+  assert.deepEqual(shownIds(await html('q=zanzibar&status=draft')), [plage]);
+  assert.deepEqual(shownIds(await html('sector=plages')), [plage]);
+  const filtered = await html('q=zanzibar&type=image');
+  assert.match(filtered, /<input id="filter-q" type="search" name="q" value="zanzibar"/);
+  assert.match(filtered, /<option value="image" selected>/);
+  assert.match(filtered, /Page 1 of 1/);
+  assert.match(filtered, /<a href="\/admin\/media">Show all media<\/a>/);
+  // A value that does not exist is no filter at all.
+  assert.deepEqual(shownIds(await html('type=hologram&status=lost&sector=nowhere')).length, 50);
+  // Pages of a filtered list keep the filter.
+  for (let i = 0; i < 50; i++) await add({ title: `Zanzibar ${i}`, slug: `z-${i}` });
+  const first = await html('q=zanzibar');
+  assert.match(first, /Page 1 of 2/);
+  const next = /<a href="([^"]+)" rel="next">/.exec(first)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+  assert.equal(next, '/admin/media?q=zanzibar&page=2');
+  assert.equal(shownIds(await html('q=zanzibar&page=2')).length, 2);
+  const fr = (await alice.get('/admin/media?q=zanzibar&lang=fr').set('Accept', 'text/html').expect(200)).text;
+  assert.match(fr, /Page 1 sur 2/);
+  assert.match(fr, /<label for="filter-q">Mots<\/label>/);
+});
