@@ -274,7 +274,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
-  app.use(createAuthRoutes({ config, store, passport, render, i18n }));
+  app.use(createAuthRoutes({ config, users, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));

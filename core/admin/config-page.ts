@@ -5,6 +5,7 @@ import type { SettingField, SettingValues } from '../plugins/api.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { describeForm, formInput, parseSettings, type FieldErrors, type FormInput } from '../settings/form.ts';
+import { doneNotice } from './done-notice.ts';
 
 /** A label function for the declarations: both languages of an i18n key. */
 export function i18nLabel(i18n: I18n) {
@@ -75,9 +76,7 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
   }
 
   router.get(path, async (req, res) => {
-    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? req.query.done : undefined;
-    const doneKey = done && done !== 'saved' ? `admin.config.${spec.name}.done_${done}` : undefined;
-    const message = done === 'saved' ? deps.i18n.t(lang(res), 'form.saved') : doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
+    const message = req.query.done === 'saved' ? deps.i18n.t(lang(res), 'form.saved') : doneNotice(deps.i18n, lang(res), `admin.config.${spec.name}`, req.query.done);
     await show(req, res, { done: message });
   });
 

@@ -4,6 +4,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { SectorInputError, sectorSorts, type SectorInput, type SectorService } from '../sectors/service.ts';
 import type { Sector } from '../store/index.ts';
+import { doneNotice } from './done-notice.ts';
 
 const BASE = '/admin/config/sectors';
 
@@ -30,8 +31,7 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
 
   async function showList(req: Request, res: Response, extra: { form?: SectorInput; errors?: Record<string, string>; deleteError?: { id: string; message: string } } = {}, status = 200) {
     const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
-    const doneKey = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? `admin.sectors.done_${req.query.done}` : undefined;
-    const done = doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
+    const done = doneNotice(deps.i18n, lang(res), 'admin.sectors', req.query.done);
     await deps.render(
       req,
       res,

@@ -5,6 +5,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
+import { doneNotice } from './done-notice.ts';
 
 /** /admin/users: create, change role, reset password, disable/enable, delete. Admins only. */
 export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
@@ -14,9 +15,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
   async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Record<string, string>; rowError?: { id: string; message: string } } = {}, status = 200) {
     const site = res.locals.site as RequestSite;
     const list = (await deps.store.users.list()).map((u) => ({ ...publicUser(u), isSelf: u.id === req.user?.id }));
-    // Only a message that exists: an unknown ?done= shows nothing rather than a translation key.
-    const doneKey = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? `admin.users.done_${req.query.done}` : undefined;
-    const done = doneKey && deps.i18n.has(site.lang, doneKey) ? deps.i18n.t(site.lang, doneKey) : undefined;
+    const done = doneNotice(deps.i18n, site.lang, 'admin.users', req.query.done);
     await deps.render(req, res, ['admin-users'], { users: list, roles, done, form: extra.form ?? { role: 'editor' }, errors: extra.errors ?? {}, rowError: extra.rowError }, { status, title: deps.i18n.t(site.lang, 'admin.users.title') });
   }
 

@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { KiosquePassport } from './passport.ts';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
-import type { Store } from '../store/index.ts';
+import type { UserService } from './users.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { safeReturnPath } from './return-url.ts';
@@ -16,7 +16,8 @@ const loginBody = z.object({
 
 export interface AuthRoutesDeps {
   config: Config;
-  store: Store;
+  /** Notes each sign-in (the same call setup makes). */
+  users: Pick<UserService, 'recordSignIn'>;
   passport: KiosquePassport;
   render: RenderPage;
   i18n: I18n;
@@ -70,7 +71,7 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
       // passport ≥ 0.6 regenerates the session here, so a fixed session id is worthless.
       req.logIn(user, async (loginErr) => {
         if (loginErr) return next(loginErr);
-        await deps.store.users.update(user.id, { lastLoginAt: new Date().toISOString() });
+        await deps.users.recordSignIn(user.id);
         res.redirect(303, returnTo);
       });
     })(req, res, next);

@@ -3,6 +3,7 @@ import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { KeywordInputError, TAGS_GROUP, type KeywordService } from './service.ts';
+import { doneNotice } from '../admin/done-notice.ts';
 
 type Form = Record<string, string>;
 
@@ -22,8 +23,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const isAdmin = req.user?.role === 'admin';
     const groups = await deps.keywords.groups();
     const all = await deps.keywords.list();
-    const doneKey = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? `admin.keywords.done_${req.query.done}` : undefined;
-    const done = doneKey && deps.i18n.has(lang(res), doneKey) ? deps.i18n.t(lang(res), doneKey) : undefined;
+    const done = doneNotice(deps.i18n, lang(res), 'admin.keywords', req.query.done);
     await deps.render(
       req,
       res,
