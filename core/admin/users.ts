@@ -3,7 +3,7 @@ import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { publicUser, UserInputError, type UserService } from '../auth/users.ts';
+import { problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
 
@@ -33,7 +33,9 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
       res.redirect(303, '/admin/users?done=created');
     } catch (err) {
       if (!(err instanceof UserInputError)) throw err;
-      await show(req, res, { form, errors: { [err.field ?? 'username']: message(res, err) } }, 400);
+      const errors: Record<string, string> = {};
+      for (const problem of problemsOf(err)) errors[problem.field ?? 'username'] ??= message(res, problem);
+      await show(req, res, { form, errors }, 400);
     }
   });
 

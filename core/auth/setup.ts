@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { UserInputError, type UserService } from './users.ts';
+import { problemsOf, UserInputError, type UserService } from './users.ts';
 
 /** The first-run state: a one-time token exists only while no admin does. */
 export interface SetupState {
@@ -57,8 +57,15 @@ export function createSetupRoutes(deps: { state: SetupState; users: UserService;
     const password = typeof body.password === 'string' ? body.password : '';
     const confirm = typeof body.password_confirm === 'string' ? body.password_confirm : '';
     const errors: Record<string, string> = {};
-    if (password !== confirm) errors.password_confirm = deps.i18n.t(site.lang, 'errors.password_mismatch');
-    if (Object.keys(errors).length === 0) {
+    const say = (err: UserInputError) => (errors[err.field ?? 'username'] ??= deps.i18n.t(site.lang, `errors.${err.code}`, err.vars));
+    if (password !== confirm) {
+      errors.password_confirm = deps.i18n.t(site.lang, 'errors.password_mismatch');
+      // Say what else is wrong too, rather than one problem per try.
+      await deps.users.checkNew({ username, password, role: 'admin' }).catch((err: unknown) => {
+        if (!(err instanceof UserInputError)) throw err;
+        problemsOf(err).forEach(say);
+      });
+    } else {
       try {
         const user = await deps.users.create({ username, password, role: 'admin' });
         deps.state.token = null;
@@ -68,7 +75,7 @@ export function createSetupRoutes(deps: { state: SetupState; users: UserService;
         return req.logIn(publicUser, (err) => (err ? next(err) : res.redirect(303, '/admin')));
       } catch (err) {
         if (!(err instanceof UserInputError)) throw err;
-        errors[err.field ?? 'username'] = deps.i18n.t(site.lang, `errors.${err.code}`, err.vars);
+        problemsOf(err).forEach(say);
       }
     }
     await show(req, res, { token, username, errors }, 400);

@@ -10,6 +10,43 @@ export class UserInputError extends Error {
   }
 }
 
+/**
+ * Every problem a form had, so it can show each next to its field. It reads as its first problem,
+ * so callers that report one message (the CLI, the API) need nothing new.
+ */
+export class UserInputErrors extends UserInputError {
+  constructor(public readonly all: UserInputError[]) {
+    super(all[0]!.code, all[0]!.field, all[0]!.vars);
+    this.name = 'UserInputErrors';
+  }
+}
+
+/** The problems behind an error: several for `UserInputErrors`, else the one. */
+export function problemsOf(err: UserInputError): UserInputError[] {
+  return err instanceof UserInputErrors ? err.all : [err];
+}
+
+/** Runs each check, keeping every UserInputError; throws them together (or the one) at the end. */
+function collect() {
+  const problems: UserInputError[] = [];
+  return {
+    check<T>(fn: () => T): T | undefined {
+      try {
+        return fn();
+      } catch (err) {
+        if (!(err instanceof UserInputError)) throw err;
+        problems.push(err);
+        return undefined;
+      }
+    },
+    add: (err: UserInputError) => problems.push(err),
+    throwIfAny() {
+      if (problems.length === 1) throw problems[0];
+      if (problems.length > 1) throw new UserInputErrors(problems);
+    },
+  };
+}
+
 export const usernameSchema = z.string().trim().regex(/^[\p{L}\p{N}._-]{2,40}$/u);
 export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
 export const roleSchema = z.enum(roles);
@@ -39,6 +76,13 @@ function checkRole(role: string): Role {
   return r.data;
 }
 
+export interface NewUserInput {
+  username: string;
+  password: string;
+  role: string;
+  displayName?: string;
+}
+
 /** Account rules shared by the setup page, the users admin page and the CLI. */
 export function createUserService(store: Store) {
   async function activeAdmins(): Promise<User[]> {
@@ -51,17 +95,28 @@ export function createUserService(store: Store) {
     if (admins.length <= 1) throw new UserInputError('last_admin');
   }
 
+  /** Checks a new account's fields without creating it; throws every problem at once. */
+  async function checkNew(input: NewUserInput): Promise<{ username: string; password: string; role: Role }> {
+    const problems = collect();
+    const username = problems.check(() => checkUsername(input.username));
+    const password = problems.check(() => checkPassword(input.password));
+    const role = problems.check(() => checkRole(input.role));
+    if (username !== undefined && (await store.users.getByUsername(username))) problems.add(new UserInputError('username_taken', 'username'));
+    problems.throwIfAny();
+    if (username === undefined || password === undefined || role === undefined) throw new Error('unreachable: a failed check was collected');
+    return { username, password, role };
+  }
+
   return {
     async hasAdmin(): Promise<boolean> {
       return (await activeAdmins()).length > 0;
     },
 
-    async create(input: { username: string; password: string; role: string; displayName?: string }): Promise<User> {
-      const username = checkUsername(input.username);
-      const password = checkPassword(input.password);
-      const role = checkRole(input.role);
+    checkNew,
+
+    async create(input: NewUserInput): Promise<User> {
+      const { username, password, role } = await checkNew(input);
       const displayName = (input.displayName ?? '').trim().slice(0, 80) || username;
-      if (await store.users.getByUsername(username)) throw new UserInputError('username_taken', 'username');
       try {
         return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: false });
       } catch (err) {

@@ -46,6 +46,18 @@ for (const [what, body, message] of [
   });
 }
 
+test('creating with several mistakes shows each next to its field, and keeps what was typed', async () => {
+  const count = await t.store.users.count();
+  const res = await post('/admin/users', { username: 'x', displayName: 'Zoé <i>', role: 'overlord', password: 'short' });
+  assert.equal(res.status, 400);
+  assert.match(res.text, /A username has 2 to 40/);
+  assert.match(res.text, /at least 10 characters/);
+  assert.match(res.text, /Choose a role among admin, editor and member/);
+  assert.equal((res.text.match(/class="field-error"/g) ?? []).length, 3);
+  assert.match(res.text, /value="Zoé &lt;i&gt;"/);
+  assert.equal(await t.store.users.count(), count);
+});
+
 test('an unknown done= in the URL shows no message rather than a translation key', async () => {
   const page = await admin.get('/admin/users?done=foo_bar').set('Accept', 'text/html').expect(200);
   assert.doesNotMatch(page.text, /done_foo_bar/);

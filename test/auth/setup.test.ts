@@ -59,6 +59,12 @@ test('mismatched or short passwords re-show the form with the message and create
   assert.equal(mismatch.status, 400);
   assert.match(mismatch.text, /The two passwords differ/);
   assert.match(mismatch.text, /value="root"/);
+  // Everything wrong is said at once, not one problem per try.
+  const several = await agent.post('/setup').type('form').set('Accept', 'text/html').send({ _csrf: csrf, token, username: 'r', password: 'short', password_confirm: 'other' });
+  assert.equal(several.status, 400);
+  assert.match(several.text, /The two passwords differ/);
+  assert.match(several.text, /A username has 2 to 40/);
+  assert.match(several.text, /at least 10 characters/);
   const short = await agent.post('/setup').type('form').set('Accept', 'text/html').send({ _csrf: csrf, token, username: 'root', password: 'short', password_confirm: 'short' });
   assert.equal(short.status, 400);
   assert.match(short.text, /at least 10 characters/);
