@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
-import type { I18n } from '../i18n/index.ts';
+import type { I18n, Language } from '../i18n/index.ts';
 import type { Store } from '../store/index.ts';
 import type { SettingValues } from '../plugins/api.ts';
 import type { RenderPage } from '../views/render.ts';
 import type { ViewEngine } from '../views/engine.ts';
+import type { ThemeInfo } from '../views/themes.ts';
 import type { FieldErrors } from '../settings/form.ts';
 import { readSkeleton, skeletonFields } from '../settings/skeleton.ts';
 import { homepageFields, isHomepageBlock, readHomepage } from '../settings/homepage.ts';
@@ -36,10 +37,15 @@ export function createSkeletonPage(deps: Deps): ConfigPage {
       const fields = skeletonFields(label, { themes: themes.map((t) => t.name), keywordGroups: groups.map((g) => ({ value: g.slug, label: g.title })) });
       const theme = fields.find((f) => f.key === 'theme');
       if (theme?.type === 'select') {
+        // The admin picks a theme by its title in their language and reads what each one is below the list.
+        const both = (fn: (lang: Language) => string) => ({ en: fn('en'), fr: fn('fr') });
+        const titleOf = (t: ThemeInfo, lang: Language) => t.title?.[lang] ?? t.title?.en ?? t.name;
         theme.options = themes.map((t) => ({
           value: t.name,
-          label: t.error ? { en: deps.i18n.t('en', 'admin.config.skeleton.theme_broken_label', { theme: t.name }), fr: deps.i18n.t('fr', 'admin.config.skeleton.theme_broken_label', { theme: t.name }) } : t.name,
+          label: both((lang) => (t.error ? deps.i18n.t(lang, 'admin.config.skeleton.theme_broken_label', { theme: t.name }) : titleOf(t, lang))),
         }));
+        const described = themes.filter((t) => !t.error && (t.description?.en || t.description?.fr));
+        if (described.length) theme.help = both((lang) => described.map((t) => deps.i18n.t(lang, 'admin.config.skeleton.theme_help_item', { theme: titleOf(t, lang), description: t.description?.[lang] ?? t.description?.en ?? '' })).join(' '));
       }
       return fields;
     },

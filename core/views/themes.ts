@@ -5,6 +5,8 @@ import { z } from 'zod';
 const themeManifest = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
   version: z.string().min(1),
+  /** What the admin sees in the theme list; the folder name when absent. */
+  title: z.object({ en: z.string().min(1).max(60), fr: z.string().min(1).max(60) }).partial().optional(),
   description: z.object({ en: z.string(), fr: z.string() }).partial().optional(),
 });
 
@@ -12,6 +14,7 @@ export interface ThemeInfo {
   name: string;
   dir: string;
   version?: string;
+  title?: { en?: string; fr?: string };
   description?: { en?: string; fr?: string };
   /** Why the theme cannot be used; absent when it is fine. */
   error?: string;
@@ -32,7 +35,7 @@ export function discoverThemes(themesDir: string): ThemeInfo[] {
       } else if (parsed.data.name !== name) {
         out.push({ name, dir, error: `theme.json names "${parsed.data.name}" but the folder is "${name}"` });
       } else {
-        out.push({ name, dir, version: parsed.data.version, description: parsed.data.description });
+        out.push({ name, dir, version: parsed.data.version, title: parsed.data.title, description: parsed.data.description });
       }
     } catch (err) {
       out.push({ name, dir, error: `theme.json: ${(err as Error).message}` });

@@ -51,6 +51,14 @@ test('the page shows every field with a label and the defaults of a new portal',
   }
   assert.match(page.text, /name="siteName" value="Kiosque"/);
   assert.match(page.text, /<option value="casse-theme">casse-theme \(broken\)<\/option>/);
+  // Themes by their titles in the admin's language, each described under the list.
+  assert.match(page.text, /<option value="default" selected>Default<\/option>/);
+  assert.match(page.text, /<option value="nuit">Nuit \(dark\)<\/option>/);
+  assert.match(page.text, /Nuit \(dark\): A dark, gallery-style theme/);
+  const fr = await admin.get(`${PAGE}?lang=fr`).set(html).expect(200);
+  assert.match(fr.text, /<option value="default" selected>Par défaut<\/option>/);
+  assert.match(fr.text, /Nuit \(sombre\) : Un thème sombre façon galerie/);
+  await admin.get(`${PAGE}?lang=en`).set(html).expect(200);
   assert.match(page.text, /<a href="\/admin\/config\/skeleton" aria-current="page">Site setup<\/a>/);
 });
 
