@@ -83,7 +83,13 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
   router.post(path, async (req, res) => {
     const fields = await spec.fields();
     const parsed = parseSettings(fields, req.body);
-    if (!parsed.ok) return show(req, res, { input: parsed.input, errors: parsed.errors }, 400);
+    if (!parsed.ok) {
+      // The page's own checks still speak for the fields that passed, so every problem shows at once;
+      // a field already in error keeps its first message, and the current values stand in for it.
+      const more = spec.check ? await spec.check({ ...(await spec.current()), ...parsed.valid }) : {};
+      for (const [key, list] of Object.entries(more)) if (!parsed.errors[key] && key in parsed.valid) parsed.errors[key] = list;
+      return show(req, res, { input: parsed.input, errors: parsed.errors }, 400);
+    }
     const errors = spec.check ? await spec.check(parsed.values) : {};
     if (Object.keys(errors).length > 0) return show(req, res, { input: formInput(fields, req.body), errors }, 400);
     const saved = (await deps.store.settings.get<Record<string, unknown>>(spec.settingsKey)) ?? {};

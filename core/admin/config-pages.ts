@@ -7,7 +7,7 @@ import type { ViewEngine } from '../views/engine.ts';
 import type { ThemeInfo } from '../views/themes.ts';
 import type { FieldErrors } from '../settings/form.ts';
 import { readSkeleton, skeletonFields } from '../settings/skeleton.ts';
-import { homepageFields, isHomepageBlock, readHomepage } from '../settings/homepage.ts';
+import { homepageFields, readHomepage } from '../settings/homepage.ts';
 import { mediaDisplayFields, readMediaDisplay } from '../settings/media-display.ts';
 import { isPerPage, readSearchSettings, searchFields } from '../settings/search.ts';
 import { createConfigPage, i18nLabel, type ConfigPage } from './config-page.ts';
@@ -81,13 +81,8 @@ export function createHomepagePage(deps: Deps): ConfigPage {
     async check(values) {
       const errors: FieldErrors = {};
       const add = (key: string, code: string, vars: Record<string, string | number> = {}) => (errors[key] ??= []).push({ key: E('homepage', code), vars });
+      // Unknown or repeated blocks are refused by the field itself (an ordered choice).
       const blocks = values.blocks as string[];
-      const seen = new Set<string>();
-      blocks.forEach((b, i) => {
-        if (!isHomepageBlock(b)) add('blocks', 'unknown_block', { line: i + 1, value: b });
-        else if (seen.has(b)) add('blocks', 'duplicate_block', { value: b });
-        seen.add(b);
-      });
       for (const id of values.featuredMedia as string[]) if (!/^\d+$/.test(id) || !(await deps.store.media.get(id))) add('featuredMedia', 'unknown_media', { value: id });
       const target = String(values.highlightsTarget).trim();
       if (target === '') {

@@ -42,6 +42,8 @@ export type SettingField =
   | (FieldBase & { type: 'boolean'; default?: boolean })
   | (FieldBase & { type: 'select'; default?: string; options: SelectOption[] })
   | (FieldBase & { type: 'multiselect'; default?: string[]; options: SelectOption[]; maxItems?: number })
+  /** Some of the options, in an order the admin picks (one select per position). */
+  | (FieldBase & { type: 'ordered'; default?: string[]; options: SelectOption[]; maxItems?: number })
   | (FieldBase & { type: 'lines'; default?: string[]; format?: LineFormat; maxLines?: number; maxLength?: number })
   | (FieldBase & { type: 'color'; default?: string });
 

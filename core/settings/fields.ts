@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SettingField } from '../plugins/api.ts';
 
 /** The setting types a declaration may use (the admin form knows how to render each). */
-export const settingTypes = ['text', 'textarea', 'number', 'boolean', 'select', 'multiselect', 'lines', 'color'] as const;
+export const settingTypes = ['text', 'textarea', 'number', 'boolean', 'select', 'multiselect', 'ordered', 'lines', 'color'] as const;
 export const lineFormats = ['text', 'path-pattern', 'cidr', 'id', 'regex'] as const;
 
 const localised = z.union([z.string().min(1), z.object({ en: z.string().min(1), fr: z.string().min(1).optional() }).strict()]);
@@ -22,6 +22,7 @@ const fieldSchemas = {
   boolean: z.object({ ...base, type: z.literal('boolean'), default: z.boolean().optional() }).strict(),
   select: z.object({ ...base, type: z.literal('select'), default: z.string().optional(), options: z.array(option).min(1) }).strict(),
   multiselect: z.object({ ...base, type: z.literal('multiselect'), default: z.array(z.string()).optional(), options: z.array(option).min(1), maxItems: count.optional() }).strict(),
+  ordered: z.object({ ...base, type: z.literal('ordered'), default: z.array(z.string()).optional(), options: z.array(option).min(1), maxItems: count.optional() }).strict(),
   lines: z.object({ ...base, type: z.literal('lines'), default: z.array(z.string()).optional(), format: z.enum(lineFormats).optional(), maxLines: count.optional(), maxLength: count.optional() }).strict(),
   color: z.object({ ...base, type: z.literal('color'), default: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb').optional() }).strict(),
 } satisfies Record<(typeof settingTypes)[number], z.ZodType>;
@@ -52,11 +53,12 @@ export const settingFieldSchema = z.unknown().transform((raw, ctx): SettingField
   }
   const field = parsed.data as SettingField;
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  if ((field.type === 'select' || field.type === 'multiselect')) {
+  if (field.type === 'select' || field.type === 'multiselect' || field.type === 'ordered') {
     const values = field.options.map((o) => o.value);
     if (new Set(values).size !== values.length) problem('options', 'option values must be unique');
     const defaults = field.type === 'select' ? (field.default === undefined ? [] : [field.default]) : (field.default ?? []);
     for (const d of defaults) if (!values.includes(d)) problem('default', `default "${d}" is not one of the options`);
+    if (field.type === 'ordered' && new Set(defaults).size !== defaults.length) problem('default', 'an ordered default names each option once');
   }
   if (field.type === 'number') {
     if (field.min !== undefined && field.max !== undefined && field.min > field.max) problem('max', 'max is below min');

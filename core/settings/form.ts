@@ -7,6 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import type { LineFormat, LocalisedText, SettingField, SettingValues } from '../plugins/api.ts';
 import type { I18n, Language } from '../i18n/index.ts';
+import { settingTypes } from './fields.ts';
 
 /** A problem with one field: an i18n key (under `form.errors.`) and its placeholders. */
 export interface FieldError {
@@ -17,7 +18,8 @@ export type FieldErrors = Record<string, FieldError[]>;
 /** What the browser sent, kept as typed so an invalid form is shown back unchanged. */
 export type FormInput = Record<string, string | string[]>;
 
-export type ParseResult = { ok: true; values: SettingValues } | { ok: false; errors: FieldErrors; input: FormInput };
+/** On failure, `valid` holds the fields that passed on their own, so a page's other checks can still run on them. */
+export type ParseResult = { ok: true; values: SettingValues } | { ok: false; errors: FieldErrors; input: FormInput; valid: SettingValues };
 
 const E = (name: string) => `form.errors.${name}`;
 
@@ -34,6 +36,7 @@ export function fieldDefault(field: SettingField): unknown {
     case 'select':
       return field.default ?? (field.required ? field.options[0]!.value : '');
     case 'multiselect':
+    case 'ordered':
     case 'lines':
       return [...(field.default ?? [])];
     case 'color':
@@ -128,6 +131,13 @@ function fieldSchema(field: SettingField): z.ZodType {
       if (field.maxItems !== undefined) a = a.max(field.maxItems, { error: E('too_many') });
       return a.refine((v) => new Set(v).size === v.length, { error: E('option') });
     }
+    case 'ordered': {
+      const values = field.options.map((o) => o.value);
+      let a = z.array(z.string().refine((v) => values.includes(v), { error: E('option') }), { error: E('option') });
+      if (required) a = a.min(1, { error: E('required_choice') });
+      if (field.maxItems !== undefined) a = a.max(field.maxItems, { error: E('too_many') });
+      return a.refine((v) => new Set(v).size === v.length, { error: E('chosen_twice') });
+    }
     case 'lines': {
       const format = field.format ?? 'text';
       const { maxLength, maxLines } = field;
@@ -167,7 +177,7 @@ function fieldVars(field: SettingField): Record<string, string | number> {
     if (field.min !== undefined) vars.min = field.min;
     if (field.max !== undefined) vars.max = field.max;
   }
-  if (field.type === 'multiselect' && field.maxItems !== undefined) vars.max = field.maxItems;
+  if ((field.type === 'multiselect' || field.type === 'ordered') && field.maxItems !== undefined) vars.max = field.maxItems;
   if (field.type === 'lines' && field.maxLines !== undefined) vars.max = field.maxLines;
   return vars;
 }
@@ -211,7 +221,8 @@ export function formInput(fields: SettingField[], body: unknown): FormInput {
   const input: FormInput = {};
   for (const f of fields) {
     const raw = asStrings(src[f.key]);
-    input[f.key] = f.type === 'multiselect' ? raw : (raw.at(-1) ?? '');
+    // An ordered field keeps its empty positions, so an invalid form comes back exactly as it was.
+    input[f.key] = f.type === 'multiselect' || f.type === 'ordered' ? raw : (raw.at(-1) ?? '');
   }
   return input;
 }
@@ -230,6 +241,9 @@ function coerce(field: SettingField, raw: string | string[]): unknown {
     }
     case 'multiselect':
       return Array.isArray(raw) ? raw : raw === '' ? [] : [raw];
+    case 'ordered':
+      // One select per position; the positions left at "—" are not choices.
+      return (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== '');
     case 'lines':
       return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
     case 'color':
@@ -244,8 +258,18 @@ export function parseSettings(fields: SettingField[], body: unknown): ParseResul
   const input = formInput(fields, body);
   const candidate: SettingValues = {};
   for (const f of fields) candidate[f.key] = coerce(f, input[f.key]!);
-  const result = settingsValidator(fields).safeParse(candidate);
-  if (!result.success) return { ok: false, errors: collect(fields, result.error), input };
+  const validator = settingsValidator(fields);
+  const result = validator.safeParse(candidate);
+  if (!result.success) {
+    const errors = collect(fields, result.error);
+    const valid: SettingValues = {};
+    for (const f of fields) {
+      if (errors[f.key]) continue;
+      const one = validator.shape[f.key]!.safeParse(candidate[f.key]);
+      if (one.success && one.data !== undefined) valid[f.key] = one.data;
+    }
+    return { ok: false, errors, input, valid };
+  }
   const values: SettingValues = {};
   for (const [k, v] of Object.entries(result.data)) if (v !== undefined) values[k] = v;
   return { ok: true, values };
@@ -263,6 +287,8 @@ export interface FieldView {
   value: string;
   checked: boolean;
   options: Array<{ value: string; label: string; selected: boolean; id: string }>;
+  /** An ordered field's positions, each a select of every option (the chosen one selected). */
+  positions: Array<{ id: string; n: number; options: Array<{ value: string; label: string; selected: boolean }> }>;
   attrs: { min?: number; max?: number; step?: number | 'any'; maxLength?: number; rows?: number };
   errors: string[];
   describedBy?: string;
@@ -286,6 +312,7 @@ export function localise(text: LocalisedText | undefined, lang: Language, i18n: 
 function display(field: SettingField, value: unknown): string | string[] {
   switch (field.type) {
     case 'multiselect':
+    case 'ordered':
       return Array.isArray(value) ? value.map(String) : [];
     case 'lines':
       return Array.isArray(value) ? value.map(String).join('\n') : '';
@@ -315,6 +342,14 @@ export function describeForm(
     if (errors.length) errorCount++;
     const chosen = Array.isArray(shown) ? shown : [shown];
     const options = 'options' in field ? field.options.map((o, i) => ({ value: o.value, label: localise(o.label, lang, i18n) ?? o.value, selected: chosen.includes(o.value), id: `${id}-${i}` })) : [];
+    const positions =
+      field.type === 'ordered'
+        ? Array.from({ length: field.maxItems ?? field.options.length }, (_, i) => ({
+            id: `${id}-${i + 1}`,
+            n: i + 1,
+            options: options.map((o) => ({ value: o.value, label: o.label, selected: chosen[i] === o.value })),
+          }))
+        : [];
     const attrs: FieldView['attrs'] = {};
     if (field.type === 'number') Object.assign(attrs, { min: field.min, max: field.max, step: field.step ?? (field.integer ? 1 : 'any') });
     if ('maxLength' in field && field.type !== 'lines') attrs.maxLength = field.maxLength;
@@ -331,10 +366,11 @@ export function describeForm(
       value: Array.isArray(shown) ? shown.join('\n') : shown,
       checked: field.type === 'boolean' && ['on', '1', 'true', 'yes'].includes(Array.isArray(shown) ? '' : shown),
       options,
+      positions,
       attrs,
       errors,
       describedBy: [help ? `${id}-help` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
-      is: Object.fromEntries(['text', 'textarea', 'number', 'boolean', 'select', 'multiselect', 'lines', 'color'].map((t) => [t, t === field.type])) as FieldView['is'],
+      is: Object.fromEntries(settingTypes.map((t) => [t, t === field.type])) as FieldView['is'],
     };
   });
   return { fields: views, hasErrors: errorCount > 0, errorCount };

@@ -35,7 +35,7 @@ export const homepageDefaults: HomepageSettings = {
 export function homepageFields(label: (key: string) => { en: string; fr: string }): SettingField[] {
   const L = (k: string) => label(`admin.config.homepage.${k}`);
   return [
-    { key: 'blocks', type: 'lines', format: 'text', maxLines: homepageBlocks.length, label: L('blocks'), help: L('blocks_help'), default: homepageDefaults.blocks },
+    { key: 'blocks', type: 'ordered', options: homepageBlocks.map((b) => ({ value: b, label: L(`block_${b}`) })), maxItems: homepageBlocks.length, label: L('blocks'), help: L('blocks_help'), default: homepageDefaults.blocks },
     { key: 'editorial', type: 'textarea', maxLength: 20000, label: L('editorial'), help: L('editorial_help'), default: '' },
     { key: 'featuredMedia', type: 'lines', format: 'id', maxLines: 24, label: L('featuredMedia'), help: L('featuredMedia_help'), default: [] },
     { key: 'latestCount', type: 'number', integer: true, min: 1, max: 48, label: L('latestCount'), default: homepageDefaults.latestCount },
@@ -55,6 +55,8 @@ export function isHomepageBlock(v: string): v is HomepageBlock {
 
 /** The saved homepage settings, invalid fields at their defaults; unknown or repeated block names are dropped. */
 export async function readHomepage(store: Store): Promise<HomepageSettings> {
-  const values = validatedOrDefaults(readFields, await store.settings.get('homepage')) as unknown as HomepageSettings;
-  return { ...values, blocks: [...new Set(values.blocks.filter(isHomepageBlock))] };
+  const saved = (await store.settings.get('homepage')) as Record<string, unknown> | undefined;
+  // Blocks a newer or older version knew, or repeated by a hand edit, are left out rather than losing the whole order.
+  const blocks = Array.isArray(saved?.blocks) ? [...new Set((saved.blocks as unknown[]).filter((b): b is string => typeof b === 'string' && isHomepageBlock(b)))] : undefined;
+  return validatedOrDefaults(readFields, saved && { ...saved, ...(blocks && { blocks }) }) as unknown as HomepageSettings;
 }

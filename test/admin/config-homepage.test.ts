@@ -36,7 +36,7 @@ before(async () => {
 });
 after(() => t.close());
 
-async function save(changes: Record<string, string | undefined>, agent = admin, query = '') {
+async function save(changes: Record<string, string | string[] | undefined>, agent = admin, query = '') {
   const form = { ...settingsFormValues((await agent.get(PAGE).set(html).expect(200)).text), ...changes };
   for (const [k, v] of Object.entries(form)) if (v === undefined) delete form[k];
   return agent.post(PAGE + query).type('form').set(html).send({ ...form, _csrf: await tokenOf(agent, PAGE) });
@@ -62,7 +62,7 @@ test('a new portal shows the default blocks: latest media newest first, sectors,
 
 test('blocks follow the configured order and settings: featured, latest count, highlights by sector and by keyword', async () => {
   const res = await save({
-    blocks: 'highlights\nfeatured\nlatest',
+    blocks: ['highlights', 'featured', 'latest'],
     featuredMedia: `${media['Marée']!.id}\n${media['Brouillon']!.id}\n${media['Zèbre']!.id}`,
     latestCount: '2',
     highlightsTitle: 'Nos sons',
@@ -85,7 +85,7 @@ test('blocks follow the configured order and settings: featured, latest count, h
 });
 
 test('highlights by sector follow the sector when its address changes', async () => {
-  assert.equal((await save({ blocks: 'highlights', highlightsSource: 'sector', highlightsTarget: 'sons', highlightsTitle: 'Nos sons', highlightsSort: 'title' })).status, 303);
+  assert.equal((await save({ blocks: ['highlights'], highlightsSource: 'sector', highlightsTarget: 'sons', highlightsTitle: 'Nos sons', highlightsSort: 'title' })).status, 303);
   const sons = (await t.store.sectors.list()).find((s) => s.slug === 'sons')!;
   const rename = async (slug: string) => {
     const token = await tokenOf(admin, `/admin/config/sectors/${sons.id}`);
@@ -105,7 +105,7 @@ test('highlights by sector follow the sector when its address changes', async ()
 
 test('editorial Markdown is rendered, with raw HTML escaped and javascript: links neutralised', async () => {
   const editorial = '# Bienvenue\n\n**Gras** et [un lien](https://example.org/a).\n\n<script>alert(1)</script>\n\n[piège](javascript:alert(2)) <img src=x onerror=alert(3)>';
-  assert.equal((await save({ blocks: 'editorial\ndescription', editorial })).status, 303);
+  assert.equal((await save({ blocks: ['editorial', '', 'description'], editorial })).status, 303);
   const text = await home();
   const section = /<section class="home-block home-editorial"[^>]*>([\s\S]*?)<\/section>/.exec(text)?.[1] ?? '';
   assert.match(section, /<h2>Bienvenue<\/h2>/, 'one level below the page’s own h1');
@@ -123,33 +123,38 @@ test('editorial Markdown is rendered, with raw HTML escaped and javascript: link
 
 test('invalid input: each problem named on its field, in the admin’s language, and nothing saved', async () => {
   const before = JSON.stringify(await t.store.settings.get('homepage'));
-  const res = await save({ blocks: 'latest\ncarousel\nlatest', featuredMedia: '99999', highlightsSource: 'sector', highlightsTarget: 'nope', latestCount: '0' });
+  const res = await save({ blocks: ['latest', 'carousel', 'latest'], featuredMedia: '99999', highlightsSource: 'sector', highlightsTarget: 'nope', latestCount: '0' });
   assert.equal(res.status, 400);
   assert.match(res.text, /At least 1\./);
-  const again = await save({ blocks: 'latest\ncarousel\nlatest', featuredMedia: '99999', highlightsSource: 'sector', highlightsTarget: 'nope' });
+  const again = await save({ blocks: ['latest', '', 'latest'], featuredMedia: '99999', highlightsSource: 'sector', highlightsTarget: 'nope' });
   assert.equal(again.status, 400);
-  assert.match(again.text, /Line 2 \(“carousel”\) is not a block name/);
-  assert.match(again.text, /The block “latest” is listed twice\./);
+  assert.match(again.text, /Each choice can be picked once only\./);
   assert.match(again.text, /There is no media number 99999\./);
   assert.match(again.text, /There is no sector with the URL name “nope”\./);
-  assert.match(again.text, />latest\ncarousel\nlatest<\/textarea>/, 'the input is kept');
-  const kw = await save({ blocks: 'highlights', highlightsSource: 'keyword', highlightsTarget: 'tags/absent' });
+  // The positions come back as they were chosen, the empty one included.
+  const positions = [...again.text.matchAll(/<select id="homepage-blocks-(\d)" name="blocks">([\s\S]*?)<\/select>/g)].map((m) => /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '');
+  assert.deepEqual(positions.slice(0, 4), ['latest', '', 'latest', '']);
+  const unknown = await save({ blocks: ['carousel'] });
+  assert.equal(unknown.status, 400);
+  assert.match(unknown.text, /Choose one of the options offered\./);
+  const kw = await save({ blocks: ['highlights'], highlightsSource: 'keyword', highlightsTarget: 'tags/absent' });
   assert.match(kw.text, /There is no keyword “tags\/absent”/);
-  const empty = await save({ blocks: 'highlights', highlightsTarget: '' });
+  const empty = await save({ blocks: ['highlights'], highlightsTarget: '' });
   assert.match(empty.text, /The highlights block needs a sector or a keyword\./);
-  const fr = await save({ blocks: 'carrousel' }, admin, '?lang=fr');
+  const fr = await save({ blocks: ['latest', 'latest'] }, admin, '?lang=fr');
   assert.equal(fr.status, 400);
-  assert.match(fr.text, /La ligne 1 \(« carrousel »\) n’est pas un nom de bloc/);
+  assert.match(fr.text, /Chaque choix ne peut être pris qu’une fois\./);
+  assert.match(fr.text, /<option value="latest" selected>Derniers médias<\/option>/, 'block names in the admin’s language');
   await admin.get('/?lang=en').set(html);
   assert.equal(JSON.stringify(await t.store.settings.get('homepage')), before);
 });
 
 test('CSRF and roles', async () => {
   const before = JSON.stringify(await t.store.settings.get('homepage'));
-  assert.equal((await admin.post(PAGE).type('form').set(html).send({ blocks: 'latest' })).status, 403);
+  assert.equal((await admin.post(PAGE).type('form').set(html).send({ blocks: ['latest'] })).status, 403);
   const ed = await signIn(t, 'ed');
   await ed.get(PAGE).set(html).expect(403);
-  assert.equal((await ed.post(PAGE).type('form').set(html).send({ _csrf: await tokenOf(ed, '/'), blocks: 'latest' })).status, 403);
+  assert.equal((await ed.post(PAGE).type('form').set(html).send({ _csrf: await tokenOf(ed, '/'), blocks: ['latest'] })).status, 403);
   assert.equal(JSON.stringify(await t.store.settings.get('homepage')), before);
 });
 

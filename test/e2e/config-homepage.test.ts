@@ -41,24 +41,29 @@ test('an admin renames the site and reorders the homepage blocks from the admin,
   const menu = page.getByRole('navigation', { name: 'Administration menu' });
   await menu.getByRole('link', { name: 'Homepage' }).click();
   await page.waitForURL(`${base}/admin/config/homepage`);
-  await page.getByLabel('Blocks, one per line, top to bottom').fill('editorial\nlatest');
+  // One select per position, the blocks named in the admin's language.
+  const blocks = page.getByRole('group', { name: 'Blocks, top to bottom' });
+  await blocks.getByLabel('Position 1', { exact: true }).selectOption({ label: 'Editorial text' });
+  await blocks.getByLabel('Position 2', { exact: true }).selectOption({ label: 'Latest media' });
+  for (let n = 3; n <= 7; n++) await blocks.getByLabel(`Position ${n}`, { exact: true }).selectOption('');
   await page.getByLabel('Editorial text (Markdown)').fill('Welcome to **the archives**.');
   await page.getByLabel('How many latest media').fill('3');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(`${base}/admin/config/homepage?done=saved`);
+  assert.equal(await blocks.getByLabel('Position 2', { exact: true }).inputValue(), 'latest');
 
-  // An invalid block name is refused on the page, and the homepage keeps the saved blocks.
-  await page.getByLabel('Blocks, one per line, top to bottom').fill('latest\ncarousel');
+  // A block chosen twice is refused on the page, and the homepage keeps the saved blocks.
+  await blocks.getByLabel('Position 3', { exact: true }).selectOption({ label: 'Latest media' });
   await page.getByRole('button', { name: 'Save' }).click();
-  assert.match((await page.locator('[data-field="blocks"] .field-error').textContent()) ?? '', /Line 2 \(“carousel”\) is not a block name/);
+  assert.match((await page.locator('[data-field="blocks"] .field-error').textContent()) ?? '', /Each choice can be picked once only/);
 
   const visitor = await browser.newPage({ locale: 'en-GB' });
   await visitor.goto(`${base}/`);
   assert.equal(await visitor.title(), 'Les Archives du Carnaval');
   assert.equal(await visitor.locator('.site-name').textContent(), 'Les Archives du Carnaval');
   assert.equal(await visitor.locator('.site-header .slogan').textContent(), 'Masques, sons et images');
-  const blocks = await visitor.locator('.home-block').evaluateAll((els) => els.map((e) => e.className));
-  assert.deepEqual(blocks, ['home-block home-editorial', 'home-block home-latest']);
+  const shown = await visitor.locator('.home-block').evaluateAll((els) => els.map((e) => e.className));
+  assert.deepEqual(shown, ['home-block home-editorial', 'home-block home-latest']);
   assert.equal(await visitor.locator('.home-editorial strong').textContent(), 'the archives');
   assert.equal(await visitor.locator('.home-latest .media-card .media-card-title').textContent(), 'Carnaval de Binche');
 });

@@ -61,6 +61,30 @@ test('a required number left empty is required; an optional one keeps its defaul
   assert.equal(validateValues(fields, { title: 'x', count: 'many' }).ok, false, 'saved values are checked too');
 });
 
+test('an ordered choice: one select per position, empty positions skipped, repeats and unknown options refused with the input kept', () => {
+  const ordered: SettingField[] = [{ key: 'blocks', type: 'ordered', label: 'Blocks', options: ['a', 'b', 'c'].map((v) => ({ value: v, label: { en: v.toUpperCase(), fr: `${v}-fr` } })), default: ['b'] }];
+  assert.deepEqual(defaults(ordered), { blocks: ['b'] });
+  assert.deepEqual(parseSettings(ordered, { blocks: ['c', '', 'a'] }), { ok: true, values: { blocks: ['c', 'a'] } });
+  assert.deepEqual(parseSettings(ordered, { blocks: 'b' }), { ok: true, values: { blocks: ['b'] } });
+  const twice = parseSettings(ordered, { blocks: ['a', '', 'a'] });
+  assert.deepEqual(!twice.ok && twice.errors.blocks, [{ key: 'form.errors.chosen_twice', vars: {} }]);
+  assert.deepEqual(!twice.ok && twice.input.blocks, ['a', '', 'a']);
+  const unknown = parseSettings(ordered, { blocks: ['a', 'z'] });
+  assert.deepEqual(!unknown.ok && unknown.errors.blocks?.map((e) => e.key), ['form.errors.option']);
+
+  const view = describeForm(ordered, { values: { blocks: ['c', 'a'] } }, { lang: 'fr', i18n }).fields[0]!;
+  assert.equal(view.is.ordered, true);
+  assert.deepEqual(view.positions.map((p) => p.id), ['setting-blocks-1', 'setting-blocks-2', 'setting-blocks-3']);
+  assert.deepEqual(view.positions.map((p) => p.options.find((o) => o.selected)?.value ?? ''), ['c', 'a', '']);
+  assert.deepEqual(view.positions[0]!.options.map((o) => o.label), ['a-fr', 'b-fr', 'c-fr']);
+  // Re-shown after an error, the positions are as the admin left them, the empty one included.
+  const again = describeForm(ordered, { values: {}, input: !twice.ok ? twice.input : {}, errors: !twice.ok ? twice.errors : {} }, { lang: 'en', i18n }).fields[0]!;
+  assert.deepEqual(again.positions.map((p) => p.options.find((o) => o.selected)?.value ?? ''), ['a', '', 'a']);
+  assert.deepEqual(again.errors, ['Each choice can be picked once only.']);
+  // A declaration whose default repeats an option is refused.
+  assert.equal(settingFieldsSchema.safeParse([{ ...ordered[0], default: ['a', 'a'] }]).success, false);
+});
+
 test('line formats: paths, CIDR (IPv4 and IPv6), ids, regexes', () => {
   for (const ok of ['/', '/about', '/media/12', '/docs/*', '/a-b_c.d']) assert.equal(lineProblem('path-pattern', ok), null, ok);
   for (const bad of ['about', '/a b', '//x', '/a/../b', '/a/./b', '/a?x', '/a#x', '/a*b', '/..', '/x/.']) assert.notEqual(lineProblem('path-pattern', bad), null, bad);
