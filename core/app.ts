@@ -34,6 +34,7 @@ import { createAuthRoutes } from './auth/routes.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
+import { createFeedRoutes } from './feeds/routes.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
@@ -279,6 +280,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
+  app.use(createFeedRoutes({ store, search, sectors, keywords, i18n, baseUrl: config.baseUrl }));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));

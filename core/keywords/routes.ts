@@ -56,7 +56,7 @@ export function createKeywordRoutes(deps: {
         pagination: pagination(result, (n) => (n === 1 ? base : `${base}?page=${n}`)),
         related: await deps.keywords.related(keyword.id, 10),
       },
-      { title: keyword.title },
+      { title: keyword.title, feeds: [{ title: deps.i18n.t((res.locals.site as RequestSite).lang, 'feeds.link_keyword', { keyword: keyword.title }), href: `/keywords/${keyword.ref}/feed` }] },
     );
   });
 

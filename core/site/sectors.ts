@@ -37,7 +37,7 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
       items,
       total: result.total,
       pagination: pages > 1 ? { page, pages, prev: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
-    }, { title: sector.title || deps.i18n.t(site.lang, 'sectors.untitled') });
+    }, { title: sector.title || deps.i18n.t(site.lang, 'sectors.untitled'), feeds: [{ title: deps.i18n.t(site.lang, 'feeds.link_sector', { sector: sector.title }), href: `/sectors/${sector.slug}/feed` }] });
   });
   return router;
 }

@@ -43,6 +43,8 @@ export interface RenderOptions {
   title?: string;
   /** Give the page a CSRF token even for a visitor who is not signed in (login, setup). */
   csrf?: boolean;
+  /** The page's own feeds (a sector's, a keyword's), announced after the site's in the page head. */
+  feeds?: Array<{ title: string; href: string }>;
   layout?: string | false;
 }
 
@@ -151,6 +153,8 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       navigation: await visibleNavigation(req, await deps.navigation(site.skeleton), deps.canSee),
       chrome: layoutChrome(site.skeleton),
       mediaDisplay: site.mediaDisplay,
+      // Feed readers and browsers find the feeds from any public page (<link rel="alternate">).
+      feeds: isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])],
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

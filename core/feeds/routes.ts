@@ -1,0 +1,87 @@
+import { Router, type Request, type Response } from 'express';
+import type { Media, Store } from '../store/index.ts';
+import type { I18n } from '../i18n/index.ts';
+import type { RequestSite } from '../views/render.ts';
+import type { SectorService } from '../sectors/service.ts';
+import type { KeywordService } from '../keywords/index.ts';
+import { criteria, type SearchCriteria, type SearchService } from '../search/index.ts';
+import { cachedLookups } from '../search/view-model.ts';
+import { downloadDecision } from '../media/serve.ts';
+import { queryOf } from '../http/query-of.ts';
+import { rssDocument, type Channel } from './rss.ts';
+
+/** How many media a feed carries: the newest published ones. */
+export const FEED_SIZE = 20;
+
+export interface FeedRoutesDeps {
+  store: Store;
+  search: SearchService;
+  sectors: SectorService;
+  keywords: KeywordService;
+  i18n: I18n;
+  /** The configured public address (config `baseUrl`); '' to take it from the request. */
+  baseUrl: string;
+}
+
+/**
+ * RSS feeds of the newest published media: `/feed` (the site), `/sectors/:slug/feed`,
+ * `/keywords/:group/:keyword/feed`. They sit behind the access gate like every other path, so a
+ * site closed by the intranet answers feed readers 401.
+ */
+export function createFeedRoutes(deps: FeedRoutesDeps): Router {
+  const router = Router();
+  const lookups = cachedLookups(deps.store);
+
+  const origin = (req: Request) => deps.baseUrl.replace(/\/+$/, '') || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+  async function send(req: Request, res: Response, channel: Omit<Channel, 'lang' | 'self' | 'link'> & { path: string }, partial: Partial<SearchCriteria>) {
+    const site = res.locals.site as RequestSite;
+    const base = origin(req);
+    const absolute = (path: string) => `${base}${path}`;
+    // Whoever asks, a feed lists what anybody may read: published media only.
+    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'feed' };
+    const result = await deps.search.search(criteria({ sort: 'date', order: 'desc', perPage: FEED_SIZE, facets: false, ...partial, statuses: ['published'] }), context);
+    const media = (await deps.store.media.getMany(result.ids)).filter((m): m is Media => !!m && m.status === 'published');
+    const lookup = await lookups();
+    const categories = (m: Media) => m.keywordIds.flatMap((id) => {
+      const k = lookup.keyword(id);
+      return k ? [`${k.group}: ${k.title}`] : [];
+    });
+    const xml = rssDocument(
+      { ...channel, link: absolute(channel.path), self: absolute(req.path), lang: site.lang },
+      media,
+      { absolute, categories, downloadsOpen: downloadDecision(site.skeleton, false, false) === 'allowed' },
+    );
+    // An access rule may have made the answer private already (the intranet): never widen it.
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/rss+xml; charset=utf-8').send(xml);
+  }
+
+  router.get('/feed', async (req, res) => {
+    const site = res.locals.site as RequestSite;
+    const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(site.lang, key, vars);
+    await send(req, res, { title: t('feeds.site_title', { site: site.skeleton.siteName }), description: site.skeleton.slogan || t('feeds.site_description', { site: site.skeleton.siteName }), path: '/' }, {});
+  });
+
+  router.get('/sectors/:slug/feed', async (req, res, next) => {
+    const site = res.locals.site as RequestSite;
+    const sector = await deps.sectors.at(req.params.slug);
+    // As the sector page: a hidden sector has no public address.
+    if (!sector || !sector.visible) return next();
+    if (sector.slug !== req.params.slug) return res.redirect(301, `/sectors/${sector.slug}/feed${queryOf(req.originalUrl)}`);
+    const title = deps.i18n.t(site.lang, 'feeds.sector_title', { sector: sector.title, site: site.skeleton.siteName });
+    await send(req, res, { title, description: sector.description || title, path: `/sectors/${sector.slug}` }, { sectorIds: [sector.id] });
+  });
+
+  router.get('/keywords/:group/:keyword/feed', async (req, res, next) => {
+    const site = res.locals.site as RequestSite;
+    const ref = `${req.params.group}/${req.params.keyword}`;
+    const keyword = (await deps.keywords.resolve(ref)) ?? (await deps.keywords.resolve(ref.toLowerCase()));
+    if (!keyword) return next();
+    if (keyword.ref !== ref) return res.redirect(301, `/keywords/${keyword.ref}/feed${queryOf(req.originalUrl)}`);
+    const title = deps.i18n.t(site.lang, 'feeds.keyword_title', { group: keyword.group.title, keyword: keyword.title, site: site.skeleton.siteName });
+    await send(req, res, { title, description: keyword.description || title, path: `/keywords/${keyword.ref}` }, { keywordIds: [keyword.id] });
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+import { Feed } from 'feed';
+import type { Media, StoredFile } from '../store/index.ts';
+import { isInlineMime } from '../media/serve.ts';
+
+/** One channel: the site's latest media, a sector's, a keyword's. Texts are plain (escaped here). */
+export interface Channel {
+  title: string;
+  description: string;
+  /** Absolute URL of the page the channel follows. */
+  link: string;
+  /** Absolute URL of the feed itself. */
+  self: string;
+  lang: string;
+}
+
+export interface FeedItemOptions {
+  /** Absolute URL of a site path. */
+  absolute: (path: string) => string;
+  /** Keyword titles (`Group: Keyword`) of a media, for its categories. */
+  categories: (m: Media) => string[];
+  /** Whether anonymous visitors may download a file that is not shown inline (documents…). */
+  downloadsOpen: boolean;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them),
+ * images at their large size, other files only where anonymous downloads are open.
+ */
+function enclosure(m: Media, options: FeedItemOptions): { url: string; type: string; length: number } | undefined {
+  const at = (variant: string, file: StoredFile) => ({ url: options.absolute(`/files/${m.id}/${variant}`), type: file.mime, length: file.size });
+  if (m.type === 'image') return m.variants.large ? at('large', m.variants.large) : isInlineMime(m.original.mime) ? at('original', m.original) : undefined;
+  if (isInlineMime(m.original.mime) || options.downloadsOpen) return at('original', m.original);
+  return undefined;
+}
+
+/**
+ * An RSS 2.0 document (with its atom:link to itself). The item description is HTML, as RSS
+ * readers expect: the thumbnail and the media's description, escaped, line breaks kept.
+ * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s.
+ */
+export function rssDocument(channel: Channel, media: Media[], options: FeedItemOptions): string {
+  const dateOf = (m: Media) => new Date(m.publishedAt ?? m.createdAt);
+  const feed = new Feed({
+    title: channel.title,
+    description: channel.description,
+    id: channel.link,
+    link: channel.link,
+    language: channel.lang,
+    copyright: '',
+    generator: 'Kiosque',
+    updated: media.length ? dateOf(media[0]!) : new Date(0),
+    feedLinks: { rss: channel.self },
+  });
+  for (const m of media) {
+    const link = options.absolute(`/media/${m.id}`);
+    const thumb = m.variants.thumb ? `<p><img src="${escapeHtml(options.absolute(`/files/${m.id}/thumb`))}" alt=""></p>` : '';
+    const text = m.description.trim() ? `<p>${escapeHtml(m.description.trim()).replace(/\r?\n/g, '<br>')}</p>` : '';
+    feed.addItem({
+      title: m.title,
+      id: link,
+      link,
+      date: dateOf(m),
+      description: thumb + text,
+      enclosure: enclosure(m, options),
+      category: options.categories(m).map((name) => ({ name })),
+    });
+  }
+  return feed.rss2();
+}
