@@ -54,6 +54,14 @@ export interface KeywordService {
   merge(sourceId: string, targetId: string): Promise<number>;
   /** Detaches the keyword from its media, then deletes it. Returns media changed. */
   remove(id: string): Promise<number>;
+  /** How many keywords a group holds, and how many media (any status) carry at least one of them. */
+  groupUsage(id: string): Promise<{ keywords: number; media: number }>;
+  /**
+   * Deletes a group and its keywords, detaching them from their media first (the media stay).
+   * The tags group is refused (`group_protected`): uploads and editors create tags in it.
+   * Returns what groupUsage counted.
+   */
+  removeGroup(id: string): Promise<{ keywords: number; media: number }>;
   /** The keywords most often found together with this one, most frequent first. */
   related(id: string, limit?: number): Promise<Array<KeywordWithGroup & { count: number }>>;
 }
@@ -128,6 +136,13 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       if (k.id === ownerId || !k.formerSlugs?.some((f) => keys.has(`${f.groupId}/${f.slug}`))) continue;
       await store.keywords.update(k.id, { formerSlugs: k.formerSlugs.filter((f) => !keys.has(`${f.groupId}/${f.slug}`)) });
     }
+  }
+
+  /** The ids of the media (any status) carrying at least one of `keywordIds`, from the index. */
+  function mediaWithAny(keywordIds: readonly string[]): string[] {
+    const ids = new Set<string>();
+    for (const k of keywordIds) for (const m of search.index.idsWithKeyword(k)) ids.add(m);
+    return [...ids];
   }
 
   /** Rewrites media through `fn`, then re-indexes those that changed. */
@@ -287,6 +302,32 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       await store.keywords.delete(keyword.id);
       search.keywordDeleted(keyword.id);
       return changed;
+    },
+    async groupUsage(id) {
+      const group = await requireGroup(id);
+      const keywordIds = (await store.keywords.list()).filter((k) => k.groupId === group.id).map((k) => k.id);
+      return { keywords: keywordIds.length, media: mediaWithAny(keywordIds).length };
+    },
+    async removeGroup(id) {
+      const group = await requireGroup(id);
+      if (group.slug === TAGS_GROUP) throw new KeywordInputError('group_protected', 'group', { title: group.title });
+      const keywordIds = (await store.keywords.list()).filter((k) => k.groupId === group.id).map((k) => k.id);
+      const mediaIds = mediaWithAny(keywordIds);
+      // Media first, then keywords, then the group: a write that fails half way leaves no media
+      // carrying a deleted keyword, and deleting again finishes the job.
+      const gone = new Set(keywordIds);
+      await rewriteMedia(mediaIds, (m) => (m.keywordIds.some((k) => gone.has(k)) ? m.keywordIds.filter((k) => !gone.has(k)) : undefined));
+      for (const keywordId of keywordIds) {
+        await store.keywords.delete(keywordId);
+        search.keywordDeleted(keywordId);
+      }
+      // Keywords elsewhere that took in this group's keywords by a merge keep no address in it.
+      for (const k of await store.keywords.list()) {
+        if (!k.formerSlugs?.some((f) => f.groupId === group.id)) continue;
+        await store.keywords.update(k.id, { formerSlugs: k.formerSlugs.filter((f) => f.groupId !== group.id) });
+      }
+      await store.keywordGroups.delete(group.id);
+      return { keywords: keywordIds.length, media: mediaIds.length };
     },
     async related(id, limit = 10) {
       const counts = new Map<string, number>();
