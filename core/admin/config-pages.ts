@@ -12,6 +12,7 @@ import { mediaDisplayFields, readMediaDisplay } from '../settings/media-display.
 import { isPerPage, readSearchSettings, searchFields } from '../settings/search.ts';
 import { createConfigPage, i18nLabel, type ConfigPage } from './config-page.ts';
 import { sectorAt } from '../sectors/service.ts';
+import { keywordAt } from '../keywords/slug.ts';
 
 interface Deps {
   store: Store;
@@ -62,15 +63,6 @@ export function createSkeletonPage(deps: Deps): ConfigPage {
   });
 }
 
-/** `group/keyword` → whether that keyword exists. */
-async function keywordExists(store: Store, target: string): Promise<boolean> {
-  const [groupSlug, keywordSlug, ...rest] = target.split('/');
-  if (!groupSlug || !keywordSlug || rest.length) return false;
-  const group = (await store.keywordGroups.list()).find((g) => g.slug === groupSlug);
-  if (!group) return false;
-  return (await store.keywords.list()).some((k) => k.groupId === group.id && k.slug === keywordSlug);
-}
-
 export function createHomepagePage(deps: Deps): ConfigPage {
   const fields = homepageFields(i18nLabel(deps.i18n));
   return createConfigPage(deps, {
@@ -89,7 +81,7 @@ export function createHomepagePage(deps: Deps): ConfigPage {
         if (blocks.includes('highlights')) add('highlightsTarget', 'target_required');
       } else if (values.highlightsSource === 'sector') {
         if (!sectorAt(await deps.store.sectors.list(), target)) add('highlightsTarget', 'unknown_sector', { value: target });
-      } else if (!(await keywordExists(deps.store, target))) {
+      } else if (!keywordAt(await deps.store.keywordGroups.list(), await deps.store.keywords.list(), target)) {
         add('highlightsTarget', 'unknown_keyword', { value: target });
       }
       return errors;

@@ -37,6 +37,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
         creatableGroups: groups.filter((g) => isAdmin || g.slug === TAGS_GROUP).map((g) => ({ ...g, selected: g.id === (extra.form?.group ?? '') })),
         groups: groups.map((g) => ({
           ...g,
+          deletable: g.slug !== TAGS_GROUP,
           keywords: all.filter((k) => k.groupId === g.id).map((k) => ({ ...k, usage: deps.keywords.usage(k.id) })),
         })),
       },
@@ -81,6 +82,35 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     try {
       await deps.keywords.updateGroup(param(req, 'id'), { title: b.title === undefined ? undefined : str(b.title), multiple: b.multiple === 'on', inNavigation: b.inNavigation === 'on' });
       res.redirect(303, '/admin/keywords?done=group_saved');
+    } catch (err) {
+      if (!(err instanceof KeywordInputError)) throw err;
+      if (err.code === 'group_not_found') return next();
+      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+    }
+  });
+
+  // Deleting a group: a confirmation page with what goes with it, then the POST.
+  router.get('/admin/keywords/groups/:id/delete', admin, async (req, res, next) => {
+    const group = await deps.keywords.group(param(req, 'id'));
+    if (!group || group.id !== param(req, 'id')) return next();
+    const protectedGroup = group.slug === TAGS_GROUP;
+    await deps.render(
+      req,
+      res,
+      ['admin-keyword-group-delete'],
+      {
+        group,
+        usage: await deps.keywords.groupUsage(group.id),
+        refusal: protectedGroup ? deps.i18n.t(lang(res), 'keywords.errors.group_protected', { title: group.title }) : undefined,
+      },
+      { title: deps.i18n.t(lang(res), 'admin.keywords.group_delete_title', { title: group.title }) },
+    );
+  });
+
+  router.post('/admin/keywords/groups/:id/delete', admin, async (req, res, next) => {
+    try {
+      await deps.keywords.removeGroup(param(req, 'id'));
+      res.redirect(303, '/admin/keywords?done=group_deleted');
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();

@@ -32,12 +32,12 @@ export function createKeywordRoutes(deps: {
   const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
 
   router.get('/keywords/:group/:keyword', async (req, res, next) => {
-    const keyword = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`);
-    if (!keyword) {
-      // Slugs are lower case: another case redirects to the keyword's one address, with the query kept.
-      const other = await deps.keywords.resolve(`${req.params.group}/${req.params.keyword}`.toLowerCase());
-      return other ? res.redirect(301, `/keywords/${other.ref}${queryOf(req.originalUrl)}`) : next();
-    }
+    const asked = `${req.params.group}/${req.params.keyword}`;
+    // Slugs are lower case: another case, or a former address (before a rename or a merge),
+    // redirects to the keyword's one address, with the query kept.
+    const keyword = (await deps.keywords.resolve(asked)) ?? (await deps.keywords.resolve(asked.toLowerCase()));
+    if (!keyword) return next();
+    if (keyword.ref !== asked) return res.redirect(301, `/keywords/${keyword.ref}${queryOf(req.originalUrl)}`);
     const pageRaw = typeof req.query.page === 'string' && /^\d{1,9}$/.test(req.query.page) ? Number(req.query.page) : 1;
     const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };

@@ -1,7 +1,7 @@
-import { cachedRead, type Keyword, type KeywordGroup, type Media, type Store } from '../store/index.ts';
+import { cachedRead, type FormerKeywordSlug, type Keyword, type KeywordGroup, type Media, type Store } from '../store/index.ts';
 import type { SearchService } from '../search/index.ts';
 import { fold } from '../search/index.ts';
-import { findKeyword, normalizeTitle, slugify, titleKey, uniqueSlug } from './slug.ts';
+import { findKeyword, keywordAddresses, normalizeTitle, slugify, titleKey, uniqueSlug, withFormerSlugs } from './slug.ts';
 
 export const TAGS_GROUP = 'tags';
 export const TITLE_MAX = 100;
@@ -29,7 +29,10 @@ export interface KeywordService {
   updateGroup(id: string, patch: { title?: string; multiple?: boolean; inNavigation?: boolean }): Promise<KeywordGroup>;
   list(filter?: { groupId?: string; prefix?: string; limit?: number }): Promise<KeywordWithGroup[]>;
   get(id: string): Promise<KeywordWithGroup | undefined>;
-  /** `group/slug` → keyword. */
+  /**
+   * `group/slug` → keyword, a former address (before a rename or a merge) included; the answer's
+   * `ref` is always the keyword's current address.
+   */
   resolve(ref: string): Promise<KeywordWithGroup | undefined>;
   create(groupId: string, title: string, description?: string): Promise<Keyword>;
   /**
@@ -37,13 +40,28 @@ export interface KeywordService {
    * `createTags`) an existing tag with that title after case folding, else a new tag with that title.
    */
   findOrCreate(ref: string, options: { createTags: boolean }): Promise<KeywordWithGroup>;
+  /**
+   * Renames a keyword. Its address follows the title when the title's slug changes; the old address
+   * becomes a former one (it redirects, and `kw=` still finds the keyword).
+   */
   rename(id: string, title: string): Promise<Keyword>;
   /** How many media (any status) carry the keyword. */
   usage(id: string): number;
-  /** Moves every media of `sourceId` to `targetId`, then deletes the source. Returns media changed. */
+  /**
+   * Moves every media of `sourceId` to `targetId`, then deletes the source; the source's addresses
+   * (current and former) become former addresses of the target. Returns media changed.
+   */
   merge(sourceId: string, targetId: string): Promise<number>;
   /** Detaches the keyword from its media, then deletes it. Returns media changed. */
   remove(id: string): Promise<number>;
+  /** How many keywords a group holds, and how many media (any status) carry at least one of them. */
+  groupUsage(id: string): Promise<{ keywords: number; media: number }>;
+  /**
+   * Deletes a group and its keywords, detaching them from their media first (the media stay).
+   * The tags group is refused (`group_protected`): uploads and editors create tags in it.
+   * Returns what groupUsage counted.
+   */
+  removeGroup(id: string): Promise<{ keywords: number; media: number }>;
   /** The keywords most often found together with this one, most frequent first. */
   related(id: string, limit?: number): Promise<Array<KeywordWithGroup & { count: number }>>;
 }
@@ -58,15 +76,8 @@ function cleanTitle(raw: string, of: 'keyword' | 'group' = 'keyword'): string {
 export function createKeywordService(deps: { store: Store; search: SearchService }): KeywordService {
   const { store, search } = deps;
   // `group/slug` → keyword, for every search and keyword page: kept until keywords or groups change.
-  const byRef = cachedRead(store, ['keywords', 'keywordGroups'], async () => {
-    const groups = new Map((await store.keywordGroups.list()).map((g) => [g.id, g]));
-    const map = new Map<string, { keyword: Keyword; group: KeywordGroup }>();
-    for (const keyword of await store.keywords.list()) {
-      const group = groups.get(keyword.groupId);
-      if (group) map.set(`${group.slug}/${keyword.slug}`, { keyword, group });
-    }
-    return map;
-  });
+  // Former addresses included (keywordAddresses).
+  const byRef = cachedRead(store, ['keywords', 'keywordGroups'], async () => keywordAddresses(await store.keywordGroups.list(), await store.keywords.list()));
 
   async function withGroups(list: Keyword[]): Promise<KeywordWithGroup[]> {
     const groups = new Map((await store.keywordGroups.list()).map((g) => [g.id, g]));
@@ -112,6 +123,26 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     let crowded = 0;
     for (const set of perMedia.values()) if (set.size > 1) crowded++;
     return crowded;
+  }
+
+  /**
+   * Gives the addresses in `claimed` to the keyword `ownerId`: any other keyword that listed one of
+   * them as a former address forgets it, so each former address leads to one keyword, the last to
+   * have had it.
+   */
+  async function releaseFormer(claimed: readonly FormerKeywordSlug[], ownerId: string): Promise<void> {
+    const keys = new Set(claimed.map((f) => `${f.groupId}/${f.slug}`));
+    for (const k of await store.keywords.list()) {
+      if (k.id === ownerId || !k.formerSlugs?.some((f) => keys.has(`${f.groupId}/${f.slug}`))) continue;
+      await store.keywords.update(k.id, { formerSlugs: k.formerSlugs.filter((f) => !keys.has(`${f.groupId}/${f.slug}`)) });
+    }
+  }
+
+  /** The ids of the media (any status) carrying at least one of `keywordIds`, from the index. */
+  function mediaWithAny(keywordIds: readonly string[]): string[] {
+    const ids = new Set<string>();
+    for (const k of keywordIds) for (const m of search.index.idsWithKeyword(k)) ids.add(m);
+    return [...ids];
   }
 
   /** Rewrites media through `fn`, then re-indexes those that changed. */
@@ -191,7 +222,9 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const m = /^([^/]+)\/([^/]+)$/.exec(ref);
       if (!m) return undefined;
       const found = (await byRef()).get(`${m[1]}/${m[2]}`);
-      return found ? { ...found.keyword, group: { ...found.group }, ref } : undefined;
+      if (!found) return undefined;
+      const { keyword, group } = found;
+      return { ...keyword, ...(keyword.formerSlugs ? { formerSlugs: keyword.formerSlugs.map((f) => ({ ...f })) } : {}), group: { ...group }, ref: `${group.slug}/${keyword.slug}` };
     },
     async create(groupId, rawTitle, description = '') {
       const group = await requireGroup(groupId);
@@ -210,7 +243,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const group = m && (await service.group(m[1]!));
       if (!m || !group) throw new KeywordInputError('keyword_not_found', 'keywords');
       const title = cleanTitle(m[2]!);
-      const same = findKeyword((await store.keywords.list()).filter((k) => k.groupId === group.id), title);
+      const same = findKeyword(await store.keywords.list(), group.id, title);
       if (same) return (await service.get(same.id))!;
       if (group.slug !== TAGS_GROUP || !options.createTags) throw new KeywordInputError(group.slug === TAGS_GROUP ? 'keyword_not_found' : 'tags_only', 'keywords');
       return (await service.get((await service.create(group.id, title)).id))!;
@@ -219,8 +252,21 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const keyword = await requireKeyword(id);
       const title = cleanTitle(rawTitle);
       await checkTitleFree(keyword.groupId, title, id);
-      // The slug stays: /keywords/… URLs and kw= bookmarks keep working after a rename.
-      const renamed = (await store.keywords.update(id, { title }))!;
+      const patch: Partial<Keyword> = { title };
+      // The address follows the title, unless only case or punctuation changed (the same slug);
+      // the old one stays a former address, so /keywords/… links and kw= bookmarks keep working.
+      let old: FormerKeywordSlug | undefined;
+      if (slugify(title) !== slugify(keyword.title)) {
+        const others = (await store.keywords.list()).filter((k) => k.groupId === keyword.groupId && k.id !== keyword.id);
+        const slug = uniqueSlug(slugify(title), (s) => others.some((k) => k.slug === s));
+        if (slug !== keyword.slug) {
+          old = { groupId: keyword.groupId, slug: keyword.slug };
+          patch.slug = slug;
+          patch.formerSlugs = withFormerSlugs(keyword.formerSlugs, [old], { groupId: keyword.groupId, slug });
+        }
+      }
+      const renamed = (await store.keywords.update(id, patch))!;
+      if (old) await releaseFormer([old], keyword.id);
       search.keywordChanged(renamed);
       return renamed;
     },
@@ -241,6 +287,10 @@ export function createKeywordService(deps: { store: Store; search: SearchService
         if (!m.keywordIds.includes(source.id)) return undefined;
         return [...new Set(m.keywordIds.map((k) => (k === source.id ? target.id : k)))];
       });
+      // Links to the source land on the target from now on.
+      const moved = [...(source.formerSlugs ?? []), { groupId: source.groupId, slug: source.slug }];
+      await store.keywords.update(target.id, { formerSlugs: withFormerSlugs(target.formerSlugs, moved, { groupId: target.groupId, slug: target.slug }) });
+      await releaseFormer(moved, target.id);
       await store.keywords.delete(source.id);
       search.keywordDeleted(source.id);
       return changed;
@@ -252,6 +302,32 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       await store.keywords.delete(keyword.id);
       search.keywordDeleted(keyword.id);
       return changed;
+    },
+    async groupUsage(id) {
+      const group = await requireGroup(id);
+      const keywordIds = (await store.keywords.list()).filter((k) => k.groupId === group.id).map((k) => k.id);
+      return { keywords: keywordIds.length, media: mediaWithAny(keywordIds).length };
+    },
+    async removeGroup(id) {
+      const group = await requireGroup(id);
+      if (group.slug === TAGS_GROUP) throw new KeywordInputError('group_protected', 'group', { title: group.title });
+      const keywordIds = (await store.keywords.list()).filter((k) => k.groupId === group.id).map((k) => k.id);
+      const mediaIds = mediaWithAny(keywordIds);
+      // Media first, then keywords, then the group: a write that fails half way leaves no media
+      // carrying a deleted keyword, and deleting again finishes the job.
+      const gone = new Set(keywordIds);
+      await rewriteMedia(mediaIds, (m) => (m.keywordIds.some((k) => gone.has(k)) ? m.keywordIds.filter((k) => !gone.has(k)) : undefined));
+      for (const keywordId of keywordIds) {
+        await store.keywords.delete(keywordId);
+        search.keywordDeleted(keywordId);
+      }
+      // Keywords elsewhere that took in this group's keywords by a merge keep no address in it.
+      for (const k of await store.keywords.list()) {
+        if (!k.formerSlugs?.some((f) => f.groupId === group.id)) continue;
+        await store.keywords.update(k.id, { formerSlugs: k.formerSlugs.filter((f) => f.groupId !== group.id) });
+      }
+      await store.keywordGroups.delete(group.id);
+      return { keywords: keywordIds.length, media: mediaIds.length };
     },
     async related(id, limit = 10) {
       const counts = new Map<string, number>();

@@ -37,7 +37,7 @@ async function sector(store: Store, value: unknown): Promise<string | null | und
 }
 
 /**
- * Keywords by id, or `group/keyword` (the keyword's slug or title, see findKeyword); an unknown
+ * Keywords by id, or `group/keyword` (the keyword's slug, title or former slug, see findKeyword); an unknown
  * keyword of the `tags` group is created. A group that allows one keyword per media gets one.
  */
 async function keywords(store: Store, values: string[] | undefined): Promise<string[] | undefined> {
@@ -55,9 +55,9 @@ async function keywords(store: Store, values: string[] | undefined): Promise<str
     const m = /^([^/]+)\/(.+)$/.exec(v);
     const group = m && groups.find((g) => g.slug === m[1]);
     if (!m || !group) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
-    const inGroup = known.filter((k) => k.groupId === group.id);
-    let kw = findKeyword(inGroup, m[2]!);
+    let kw = findKeyword(known, group.id, m[2]!);
     if (!kw) {
+      const inGroup = known.filter((k) => k.groupId === group.id);
       const title = normalizeTitle(m[2]!).slice(0, 100);
       if (group.slug !== 'tags' || !title) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
       const slug = uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s));

@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
 import { sectorAt } from '../sectors/service.ts';
+import { keywordAt } from '../keywords/slug.ts';
 import { criteria, mediaCard, type MediaCard, type SearchCriteria, type SearchService } from '../search/index.ts';
 
 /** A media item as the `media-card` partial needs it. */
@@ -31,13 +32,6 @@ export function createEditorialRenderer() {
 }
 
 const card = (m: Media): CardMedia => mediaCard(m);
-
-function keywordByTarget(target: string, groups: KeywordGroup[], keywords: Keyword[]): { keyword: Keyword; group: KeywordGroup } | undefined {
-  const [g, k] = target.split('/');
-  const group = groups.find((x) => x.slug === g);
-  const keyword = group && keywords.find((x) => x.groupId === group.id && x.slug === k);
-  return group && keyword ? { keyword, group } : undefined;
-}
 
 /** The homepage's blocks, in the configured order, as plain data for the theme's `home` template. */
 export function createHomeBlocks(deps: { store: Store; search: SearchService }) {
@@ -89,7 +83,8 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
             }
           } else {
             const { groups, keywords } = await keywordLists();
-            const target = keywordByTarget(settings.highlightsTarget, groups, keywords);
+            // By address too, so a renamed or merged keyword's former one still finds it.
+            const target = keywordAt(groups, keywords, settings.highlightsTarget.trim());
             if (target) {
               chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n);
               href = `/keywords/${target.group.slug}/${target.keyword.slug}`;

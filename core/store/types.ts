@@ -169,6 +169,17 @@ export interface Keyword {
   slug: string;
   title: string;
   description: string;
+  /**
+   * Addresses the keyword had before, newest last (the last 20): its slugs before a rename, and
+   * those of keywords merged into it, each with the group it was in (a merge may cross groups).
+   * `/keywords/<group>/<slug>` for one of them redirects to the current address, and `kw=` finds it.
+   */
+  formerSlugs?: FormerKeywordSlug[];
+}
+
+export interface FormerKeywordSlug {
+  groupId: string;
+  slug: string;
 }
 
 /** A small collection: the whole list fits in memory and changes rarely. */

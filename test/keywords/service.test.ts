@@ -51,12 +51,17 @@ test('titles are unique per group after case folding; accent twins get distinct 
   await assert.rejects(kw.create(tagsId, 'x'.repeat(101)), (e: unknown) => e instanceof KeywordInputError && e.code === 'title_too_long');
 });
 
-test('rename keeps the slug and re-indexes the media for text search', async () => {
+test('rename moves the address with the title, keeps the old one as former, and re-indexes the media for text search', async () => {
   const k = await kw.create(tagsId, 'Carnaval');
   const m = await media([k.id]);
   assert.deepEqual(await searchIds({ q: 'carnaval' }), [m.id]);
+  await kw.rename(k.id, 'CARNAVAL!');
+  assert.equal((await kw.get(k.id))?.slug, 'carnaval', 'same slug form: the address stays');
+  assert.equal((await kw.get(k.id))?.formerSlugs, undefined);
   await kw.rename(k.id, 'Mardi gras');
-  assert.equal((await kw.get(k.id))?.slug, 'carnaval');
+  assert.equal((await kw.get(k.id))?.slug, 'mardi-gras');
+  assert.deepEqual((await kw.get(k.id))?.formerSlugs, [{ groupId: tagsId, slug: 'carnaval' }]);
+  assert.equal((await kw.resolve('tags/carnaval'))?.ref, 'tags/mardi-gras', 'the old address resolves, to the current ref');
   assert.deepEqual(await searchIds({ q: 'carnaval' }), []);
   assert.deepEqual(await searchIds({ q: 'mardi' }), [m.id]);
   await assert.rejects(kw.rename(k.id, 'masques'), KeywordInputError);
