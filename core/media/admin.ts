@@ -200,7 +200,7 @@ export function createMediaAdmin(deps: {
     const m = await editable(req);
     const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
     try {
-      if (files.length !== 1) throw new MediaError(files.length ? 'too_many_files' : 'no_file', 400, 'file');
+      if (files.length !== 1) throw new MediaError(files.length ? 'too_many_files' : 'no_file', 400, 'file', { max: 1 });
       await media.replace(m.id, files[0]!.path, files[0]!.originalname, req.user!);
       res.redirect(303, `/admin/media/${m.id}?done=replaced`);
     } catch (err) {

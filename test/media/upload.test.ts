@@ -175,11 +175,15 @@ test('too many files: one in the API, at most 20 in the admin form', async () =>
   const two = await post().attach('file', f('pic.webp')).attach('file', f('alpha.png'));
   assert.equal(two.status, 400);
   assert.equal(two.body.error.code, 'too_many_files');
-  let req = admin.post('/admin/media').field('_csrf', adminToken);
-  for (let i = 0; i < 21; i++) req = req.attach('file', f('notes.txt'), `n${i}.txt`);
-  const many = await req.set('Accept', 'text/html');
-  assert.equal(many.status, 400);
-  assert.match(many.text, /Too many files/);
+  assert.match(two.body.error.message, /at most 1 per upload/);
+  // The message names the limit, in the visitor's language.
+  for (const [lang, limit] of [['en', /Too many files were sent at once: at most 20 per upload\./], ['fr', /Trop de fichiers envoyés à la fois : au plus 20 par envoi\./]] as const) {
+    let req = admin.post('/admin/media').field('_csrf', adminToken);
+    for (let i = 0; i < 21; i++) req = req.attach('file', f('notes.txt'), `n${i}.txt`);
+    const many = await req.set('Accept', 'text/html').set('Accept-Language', lang);
+    assert.equal(many.status, 400);
+    assert.match(many.text, limit);
+  }
   assert.deepEqual(await snapshot(), before);
 });
 
