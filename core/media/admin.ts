@@ -29,6 +29,15 @@ function listFilter(query: Record<string, unknown>, sectors: readonly Sector[]) 
   return { q, type, status, sectorId: sector?.id, params, active: Object.keys(params).length > 0 };
 }
 
+/** The upload form's choices, to show them again when it comes back: only values that exist. */
+function uploadChoices(body: unknown, sectors: readonly Sector[]) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const status = (mediaStatuses as readonly unknown[]).includes(b.status) ? (b.status as MediaStatus) : undefined;
+  const wanted = typeof b.sector === 'string' ? b.sector.trim() : '';
+  const sector = wanted ? sectors.find((s) => s.slug === wanted || s.id === wanted) : undefined;
+  return { status, sectorId: sector?.id };
+}
+
 interface FileResult {
   name: string;
   ok: boolean;
@@ -54,7 +63,8 @@ export function createMediaAdmin(deps: {
   const t = (res: Response, key: string, vars?: Record<string, unknown>) => i18n.t(lang(res), key, vars);
   const errorText = (res: Response, err: MediaError) => t(res, `media.errors.${err.code}`, err.vars);
 
-  async function showList(req: Request, res: Response, extra: { results?: FileResult[]; error?: string } = {}, status = 200) {
+  /** `upload`: the upload form's fields as sent (status, sector), shown again. */
+  async function showList(req: Request, res: Response, extra: { results?: FileResult[]; error?: string; upload?: unknown } = {}, status = 200) {
     const sectors = await media.store.sectors.list();
     const filter = listFilter(req.query as Record<string, unknown>, sectors);
     const asked = Math.max(1, Number(req.query.page) || 1);
@@ -87,6 +97,7 @@ export function createMediaAdmin(deps: {
       retry: media.canEdit(req.user, m) && (m.type === 'audio' || m.type === 'video') && m.processing.state !== 'processing',
       url: `/media/${m.id}/${m.slug}`,
     }));
+    const chosen = uploadChoices(extra.upload, sectors);
     const done = req.query.done === 'uploaded' || req.query.done === 'deleted' || req.query.done === 'retry' ? t(res, `admin.media.done_${req.query.done}`, { count: Number(req.query.n) || 1 }) : undefined;
     await deps.render(
       req,
@@ -108,8 +119,10 @@ export function createMediaAdmin(deps: {
         },
         tools: tools.ok ? undefined : { ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, help: tools.help },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
-        sectors,
-        statuses: mediaStatuses,
+        upload: {
+          statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === chosen.status })),
+          sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === chosen.sectorId })),
+        },
         maxFiles: deps.maxFiles,
         maxUploadMB: deps.maxUploadMB,
         results: extra.results,
@@ -139,7 +152,7 @@ export function createMediaAdmin(deps: {
       }
     }
     if (status === 0) return res.redirect(303, `/admin/media?done=uploaded&n=${results.length}`);
-    await showList(req, res, { results }, status);
+    await showList(req, res, { results, upload: req.body }, status);
   });
 
   async function editable(req: Request): Promise<Media> {
@@ -226,7 +239,7 @@ export function createMediaAdmin(deps: {
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {
-      await showList(req, res, { error: errorText(res, err) }, err.status);
+      await showList(req, res, { error: errorText(res, err), upload: req.method === 'POST' ? req.body : undefined }, err.status);
     } catch (e) {
       next(e);
     }
