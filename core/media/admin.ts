@@ -11,8 +11,14 @@ import { fileUrl, formatSize } from './present.ts';
 import type { MediaService } from './service.ts';
 import { settleBody, type createUpload } from './upload.ts';
 import { isLicence, licences } from '../settings/licences.ts';
+import { safeReturnPath } from '../auth/return-url.ts';
+import type { Logger } from 'pino';
+import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
 
 const PER_PAGE = 50;
+/** The most media one bulk action takes: a full page. */
+export const BULK_MAX = PER_PAGE;
+const LIST = '/admin/media';
 
 /** The list's filters from the query; a value that does not exist is ignored (it is a filter, not a form to correct). */
 function listFilter(query: Record<string, unknown>, sectors: readonly Sector[]) {
@@ -28,6 +34,39 @@ function listFilter(query: Record<string, unknown>, sectors: readonly Sector[]) 
   if (sector) params.sector = sector.slug;
   return { q, type, status, sectorId: sector?.id, params, active: Object.keys(params).length > 0 };
 }
+
+/** The list's address for these filters and page: only known parameters, so always a safe place to come back to. */
+function listPath(params: Record<string, string>, page: number): string {
+  const query = new URLSearchParams({ ...params, ...(page > 1 ? { page: String(page) } : {}) }).toString();
+  return query ? `${LIST}?${query}` : LIST;
+}
+
+/** The list page a form came from (`return`), as query values; anything that is not this list on this site counts as none. */
+function returnQuery(value: unknown): Record<string, string> {
+  const safe = safeReturnPath(value, LIST);
+  const url = new URL(safe, 'http://kiosque.invalid');
+  if (url.pathname !== LIST) return {};
+  return Object.fromEntries(url.searchParams);
+}
+
+/** The upload form's choices, to show them again when it comes back: only values that exist. */
+function uploadChoices(body: unknown, sectors: readonly Sector[]) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const status = (mediaStatuses as readonly unknown[]).includes(b.status) ? (b.status as MediaStatus) : undefined;
+  const wanted = typeof b.sector === 'string' ? b.sector.trim() : '';
+  const sector = wanted ? sectors.find((s) => s.slug === wanted || s.id === wanted) : undefined;
+  return { status, sectorId: sector?.id };
+}
+
+interface BulkForm {
+  ids?: readonly string[];
+  all?: boolean;
+  action?: string;
+  sector?: string;
+}
+
+/** `?done=bulk_<action>&n=…` and the refusal counts, read back after the redirect. */
+const count = (v: unknown) => (typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : 0);
 
 interface FileResult {
   name: string;
@@ -46,6 +85,7 @@ export function createMediaAdmin(deps: {
   maxUploadMB: number;
   /** The search index: the list's filters (words, type, status, sector) read it. */
   search?: Pick<SearchService, 'index'>;
+  logger?: Logger;
 }): Router {
   const router = Router();
   const { media, i18n } = deps;
@@ -54,15 +94,48 @@ export function createMediaAdmin(deps: {
   const t = (res: Response, key: string, vars?: Record<string, unknown>) => i18n.t(lang(res), key, vars);
   const errorText = (res: Response, err: MediaError) => t(res, `media.errors.${err.code}`, err.vars);
 
-  async function showList(req: Request, res: Response, extra: { results?: FileResult[]; error?: string } = {}, status = 200) {
+  interface ListExtra {
+    results?: FileResult[];
+    error?: string;
+    /** The upload form's fields as sent (status, sector), shown again. */
+    upload?: unknown;
+    /** The bulk form as sent, shown again after a refusal. */
+    bulk?: BulkForm;
+    /** The list's query, when the request is not the list's GET (a bulk form's `return`). */
+    query?: Record<string, unknown>;
+  }
+
+  /** The notice after a bulk action: what was done, what was left alone and why. */
+  async function bulkNotice(res: Response, query: Record<string, unknown>): Promise<string[] | undefined> {
+    const m = typeof query.done === 'string' ? /^bulk_(\w+)$/.exec(query.done) : null;
+    const action = m && (bulkActions as readonly string[]).includes(m[1]!) ? m[1]! : undefined;
+    if (!action) return undefined;
+    let sector = t(res, 'admin.media.no_sector');
+    if (action === 'move' && typeof query.to === 'string' && query.to !== NO_SECTOR) {
+      // From the list, not get(): the value comes from the address bar.
+      const target = (await media.store.sectors.list()).find((s) => s.id === query.to);
+      sector = target ? target.title : t(res, 'admin.media.bulk.removed_sector');
+    }
+    const lines = [t(res, `admin.media.bulk.done_${action}`, { count: count(query.n), sector })];
+    if (count(query.same)) lines.push(t(res, 'admin.media.bulk.unchanged', { count: count(query.same) }));
+    for (const reason of refusalReasons) if (count(query[reason])) lines.push(t(res, `admin.media.bulk.refused_${reason}`, { count: count(query[reason]) }));
+    return lines;
+  }
+
+  async function showList(req: Request, res: Response, extra: ListExtra = {}, status = 200) {
+    const query = extra.query ?? (req.query as Record<string, unknown>);
     const sectors = await media.store.sectors.list();
-    const filter = listFilter(req.query as Record<string, unknown>, sectors);
-    const asked = Math.max(1, Number(req.query.page) || 1);
+    const filter = listFilter(query, sectors);
+    const asked = Math.max(1, Number(query.page) || 1);
     let total: number;
     let shown: readonly Media[];
     if (filter.active && deps.search) {
       // Filtered: the search index (drafts included, newest first), then the page's records.
-      const found = deps.search.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses: filter.status ? [filter.status] : [...mediaStatuses], sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page: asked, perPage: PER_PAGE, facets: false }));
+      const find = (page: number) => deps.search!.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses: filter.status ? [filter.status] : [...mediaStatuses], sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page, perPage: PER_PAGE, facets: false }));
+      let found = find(asked);
+      // Past the end (a bulk delete emptied the last page): the last page, as for the whole library.
+      const last = Math.max(1, Math.ceil(found.total / PER_PAGE));
+      if (asked > last) found = find(last);
       total = found.total;
       shown = (await media.store.media.getMany(found.ids)).filter((m): m is Media => !!m);
     } else {
@@ -74,6 +147,7 @@ export function createMediaAdmin(deps: {
     const page = Math.min(pages, asked);
     const pageHref = (n: number) => `/admin/media?${new URLSearchParams({ ...filter.params, page: String(n) })}`;
     const tools = await media.tools();
+    const picked = new Set(extra.bulk?.ids ?? []);
     const items = shown.map((m) => ({
       id: m.id,
       title: m.title,
@@ -84,10 +158,13 @@ export function createMediaAdmin(deps: {
       state: m.processing.state,
       error: m.processing.error,
       canEdit: media.canEdit(req.user, m),
+      picked: picked.has(m.id),
       retry: media.canEdit(req.user, m) && (m.type === 'audio' || m.type === 'video') && m.processing.state !== 'processing',
       url: `/media/${m.id}/${m.slug}`,
     }));
-    const done = req.query.done === 'uploaded' || req.query.done === 'deleted' || req.query.done === 'retry' ? t(res, `admin.media.done_${req.query.done}`, { count: Number(req.query.n) || 1 }) : undefined;
+    const done = query.done === 'uploaded' || query.done === 'deleted' || query.done === 'retry' ? t(res, `admin.media.done_${query.done}`, { count: Number(query.n) || 1 }) : undefined;
+    const chosen = uploadChoices(extra.upload, sectors);
+    const selectable = items.filter((i) => i.canEdit).map((i) => i.id);
     await deps.render(
       req,
       res,
@@ -108,13 +185,30 @@ export function createMediaAdmin(deps: {
         },
         tools: tools.ok ? undefined : { ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, help: tools.help },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
-        sectors,
-        statuses: mediaStatuses,
+        upload: {
+          statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === chosen.status })),
+          sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === chosen.sectorId })),
+        },
+        // This page, to come back to after a bulk action (built from the validated filters only).
+        returnTo: listPath(filter.params, page),
+        bulk: selectable.length
+          ? {
+              pageIds: selectable.join(','),
+              count: selectable.length,
+              all: extra.bulk?.all === true,
+              actions: bulkActions.map((v) => ({ value: v, label: t(res, `admin.media.bulk.action_${v}`), selected: v === extra.bulk?.action })),
+              sectors: [
+                { value: NO_SECTOR, label: t(res, 'admin.media.no_sector'), selected: extra.bulk?.sector === NO_SECTOR },
+                ...sectors.map((sec) => ({ value: sec.id, label: sec.title, selected: sec.id === extra.bulk?.sector })),
+              ],
+            }
+          : undefined,
         maxFiles: deps.maxFiles,
         maxUploadMB: deps.maxUploadMB,
         results: extra.results,
         error: extra.error,
         done,
+        bulkDone: await bulkNotice(res, query),
       },
       { status, title: t(res, 'admin.media.title') },
     );
@@ -139,7 +233,52 @@ export function createMediaAdmin(deps: {
       }
     }
     if (status === 0) return res.redirect(303, `/admin/media?done=uploaded&n=${results.length}`);
-    await showList(req, res, { results }, status);
+    await showList(req, res, { results, upload: req.body }, status);
+  });
+
+  /** The bulk form, as sent, for showing it again; only ids, the rest is matched against the options. */
+  function bulkForm(body: Record<string, unknown>): BulkForm {
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+    return { ids: list(body.ids), all: body.all === 'page', action: typeof body.action === 'string' ? body.action : undefined, sector: typeof body.sector === 'string' ? body.sector : undefined };
+  }
+
+  router.post('/admin/media/bulk', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const back = returnQuery(body.return);
+    const sectors = await media.store.sectors.list();
+    const filter = listFilter(back, sectors);
+    const returnTo = listPath(filter.params, Math.max(1, Number(back.page) || 1));
+    let request: BulkRequest;
+    try {
+      request = await parseBulkRequest(media, body, BULK_MAX);
+    } catch (err) {
+      if (!(err instanceof BulkInputError)) throw err;
+      return showList(req, res, { error: t(res, `admin.media.bulk.errors.${err.code}`, err.vars), bulk: bulkForm(body), query: back }, 400);
+    }
+    if (request.action === 'delete' && body.confirm !== 'yes') {
+      // First the list of what will go, and a second post to confirm it: only those ids.
+      const { allowed, refused } = await sortSelection(media, req.user!, request.ids);
+      if (allowed.length > 0) {
+        return deps.render(
+          req,
+          res,
+          ['admin-media-bulk-delete'],
+          {
+            items: allowed.map((m) => ({ id: m.id, title: m.title, type: m.type })),
+            count: allowed.length,
+            refusals: refusalReasons.filter((r) => refused[r] > 0).map((r) => t(res, `admin.media.bulk.refused_${r}`, { count: refused[r] })),
+            returnTo,
+          },
+          { title: t(res, 'admin.media.bulk.delete_title', { count: allowed.length }) },
+        );
+      }
+    }
+    const outcome = await applyBulk({ media, logger: deps.logger }, req.user!, request);
+    const notice = new URLSearchParams({ done: `bulk_${request.action}`, n: String(outcome.changed) });
+    if (outcome.unchanged) notice.set('same', String(outcome.unchanged));
+    for (const reason of refusalReasons) if (outcome.refused[reason]) notice.set(reason, String(outcome.refused[reason]));
+    if (request.action === 'move') notice.set('to', request.sector?.id ?? NO_SECTOR);
+    res.redirect(303, `${returnTo}${returnTo.includes('?') ? '&' : '?'}${notice}`);
   });
 
   async function editable(req: Request): Promise<Media> {
@@ -200,7 +339,7 @@ export function createMediaAdmin(deps: {
     const m = await editable(req);
     const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
     try {
-      if (files.length !== 1) throw new MediaError(files.length ? 'too_many_files' : 'no_file', 400, 'file');
+      if (files.length !== 1) throw new MediaError(files.length ? 'too_many_files' : 'no_file', 400, 'file', { max: 1 });
       await media.replace(m.id, files[0]!.path, files[0]!.originalname, req.user!);
       res.redirect(303, `/admin/media/${m.id}?done=replaced`);
     } catch (err) {
@@ -226,7 +365,7 @@ export function createMediaAdmin(deps: {
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {
-      await showList(req, res, { error: errorText(res, err) }, err.status);
+      await showList(req, res, { error: errorText(res, err), upload: req.method === 'POST' ? req.body : undefined }, err.status);
     } catch (e) {
       next(e);
     }

@@ -25,7 +25,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
   router.post('/api/v1/media', staff, ...deps.upload, async (req, res) => {
     const files = uploaded(req);
     if (files.length === 0) throw new MediaError('no_file', 400, 'file');
-    if (files.length > 1) throw new MediaError('too_many_files', 400, 'file');
+    if (files.length > 1) throw new MediaError('too_many_files', 400, 'file', { max: 1 });
     const fields = await parseMediaFields(media.store, body(req), { forCreate: true });
     const created = await media.create(files[0]!.path, files[0]!.originalname, fields, req.user!);
     res.status(201).location(`/api/v1/media/${created.id}`).json(mediaJson(created));
@@ -59,7 +59,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
   router.patch('/api/v1/media/:id', staff, editable, maybeUpload, async (req, res) => {
     const id = req.params.id as string;
     const files = uploaded(req);
-    if (files.length > 1) throw new MediaError('too_many_files', 400, 'file');
+    if (files.length > 1) throw new MediaError('too_many_files', 400, 'file', { max: 1 });
     const fields = await parseMediaFields(media.store, body(req), { forCreate: false });
     if (files[0]) await media.replace(id, files[0].path, files[0].originalname, req.user!);
     const updated = await media.update(id, fields);

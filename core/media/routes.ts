@@ -52,7 +52,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
   router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
-  router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search }));
+  router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search, logger: deps.logger }));
   router.media = media;
   // Items a previous run left waiting: process them once the app is up.
   setImmediate(() => void media.resume().catch((err) => deps.logger.error({ err }, 'could not resume media processing')));

@@ -21,14 +21,16 @@ const FIELD_LIMITS = { fields: 40, fieldSize: 64 * 1024, fieldNameSize: 100, hea
 /** Room for multipart boundaries and the text fields. */
 const OVERHEAD = 1024 * 1024;
 
-function multerError(err: unknown): Error {
+/** What multer's refusal means to the uploader; `maxFiles` is named in the too-many-files message. */
+function multerError(err: unknown, maxFiles: number): Error {
   if (err instanceof multer.MulterError) {
     switch (err.code) {
       case 'LIMIT_FILE_SIZE':
         return new MediaError('too_large', 413, 'file');
       case 'LIMIT_FILE_COUNT':
       case 'LIMIT_UNEXPECTED_FILE':
-        return new MediaError(err.field && err.code === 'LIMIT_UNEXPECTED_FILE' && !/^file/.test(err.field) ? 'unexpected_field' : 'too_many_files', 400, 'file');
+        if (err.field && err.code === 'LIMIT_UNEXPECTED_FILE' && !/^file/.test(err.field)) return new MediaError('unexpected_field', 400, 'file');
+        return new MediaError('too_many_files', 400, 'file', { max: maxFiles });
       default:
         return new MediaError('too_many_fields', 400);
     }
@@ -71,7 +73,7 @@ export function createUpload(deps: { tmpRoot: string; limits: () => UploadLimits
     m.array(deps.field, limits.maxFiles)(req, res, (err?: unknown) => {
       if (err) {
         if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') res.setHeader('Connection', 'close');
-        return next(multerError(err));
+        return next(multerError(err, limits.maxFiles));
       }
       next();
     });

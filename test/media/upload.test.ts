@@ -175,12 +175,43 @@ test('too many files: one in the API, at most 20 in the admin form', async () =>
   const two = await post().attach('file', f('pic.webp')).attach('file', f('alpha.png'));
   assert.equal(two.status, 400);
   assert.equal(two.body.error.code, 'too_many_files');
-  let req = admin.post('/admin/media').field('_csrf', adminToken);
-  for (let i = 0; i < 21; i++) req = req.attach('file', f('notes.txt'), `n${i}.txt`);
-  const many = await req.set('Accept', 'text/html');
-  assert.equal(many.status, 400);
-  assert.match(many.text, /Too many files/);
+  assert.match(two.body.error.message, /at most 1 per upload/);
+  // The message names the limit, in the visitor's language.
+  for (const [lang, limit] of [['en', /Too many files were sent at once: at most 20 per upload\./], ['fr', /Trop de fichiers envoyés à la fois : au plus 20 par envoi\./]] as const) {
+    let req = admin.post('/admin/media').field('_csrf', adminToken);
+    for (let i = 0; i < 21; i++) req = req.attach('file', f('notes.txt'), `n${i}.txt`);
+    const many = await req.set('Accept', 'text/html').set('Accept-Language', lang);
+    assert.equal(many.status, 400);
+    assert.match(many.text, limit);
+  }
   assert.deepEqual(await snapshot(), before);
+});
+
+test('after a partly refused upload, the form comes back with the chosen status and sector; the accepted files were added with them', async () => {
+  const sector = await t.store.sectors.create({ slug: 'recifs', title: 'Récifs', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
+  await t.store.sectors.create({ slug: 'zz-autre', title: 'Autre', description: '', order: 2, visible: true, display: 'grid', defaultSort: 'date' });
+  const uploadForm = (html: string) => /<form method="post" action="\/admin\/media" enctype="multipart\/form-data"[\s\S]*?<\/form>/.exec(html)![0];
+  const selected = (form: string, id: string) => [...(new RegExp(`<select id="${id}"[\\s\\S]*?</select>`).exec(form)![0].matchAll(/<option value="([^"]*)" selected>/g))].map((m) => m[1]);
+  // A fresh form selects nothing: the browser shows the first choices.
+  const fresh = uploadForm((await admin.get('/admin/media').set('Accept', 'text/html')).text);
+  assert.deepEqual([selected(fresh, 'media-status'), selected(fresh, 'media-sector')], [[], []]);
+  const res = await admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'published').field('sector', 'recifs').attach('file', f('pic.webp'), 'corail.webp').attach('file', f('image.svg'));
+  assert.equal(res.status, 415);
+  assert.match(res.text, /image.svg: SVG images are not accepted/);
+  const form = uploadForm(res.text);
+  assert.deepEqual(selected(form, 'media-status'), ['published']);
+  assert.deepEqual(selected(form, 'media-sector'), ['recifs']);
+  const added = (await t.store.media.list()).find((m) => m.original.name === 'corail.webp')!;
+  assert.deepEqual([added.status, added.sectorId], ['published', sector.id]);
+  // A refusal of the whole upload (too many files) keeps them too; a sector that does not exist selects nothing.
+  let many = admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'published').field('sector', 'recifs');
+  for (let i = 0; i < 21; i++) many = many.attach('file', f('notes.txt'), `n${i}.txt`);
+  const tooMany = uploadForm((await many.expect(400)).text);
+  assert.deepEqual([selected(tooMany, 'media-status'), selected(tooMany, 'media-sector')], [['published'], ['recifs']]);
+  const unknown = await admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'draft').field('sector', '"><script>x</script>').attach('file', f('pic.webp'));
+  assert.equal(unknown.status, 400);
+  assert.doesNotMatch(unknown.text, /<script>x/);
+  assert.deepEqual([selected(uploadForm(unknown.text), 'media-status'), selected(uploadForm(unknown.text), 'media-sector')], [['draft'], []]);
 });
 
 test('hostile file names are kept only as sanitised metadata', async () => {
