@@ -122,6 +122,15 @@ test('a keyword feed holds the media carrying it', async () => {
   await request(t.app).get('/keywords/tags/absent/feed').set(RSS).expect(404);
 });
 
+test('a renamed keyword’s old feed address redirects to the new one', async () => {
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const k = await t.app.kiosque.keywords.create(tags.id, 'Carnaval');
+  await t.app.kiosque.keywords.rename(k.id, 'Carnaval de Binche');
+  const moved = await request(t.app).get('/keywords/tags/carnaval/feed?x=1').set(RSS).expect(301);
+  assert.equal(moved.headers.location, '/keywords/tags/carnaval-de-binche/feed?x=1');
+  await feed('/keywords/tags/carnaval-de-binche/feed');
+});
+
 test('the configured public address wins over the Host header; French titles follow the site language', async (tc) => {
   const other = await makeApp({ overrides: { baseUrl: 'https://media.example.org/' } });
   tc.after(() => other.close());
