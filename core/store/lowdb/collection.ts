@@ -17,6 +17,8 @@ export class Collection<T> {
   }
 
   get(key: string): T | undefined {
+    // Own entries only: a key from a URL such as "constructor" or "__proto__" is not an entry.
+    if (!Object.hasOwn(this.items, key)) return undefined;
     const v = this.items[key];
     return v === undefined ? undefined : structuredClone(v);
   }
@@ -35,6 +37,8 @@ export class Collection<T> {
   }
 
   async put(key: string, value: T): Promise<void> {
+    // Assigning it would replace the items object's prototype instead of adding an entry.
+    if (key === '__proto__') throw new Error('"__proto__" cannot be a key');
     const had = Object.hasOwn(this.items, key);
     const previous = this.items[key];
     this.items[key] = structuredClone(value);
