@@ -327,6 +327,11 @@ export function createKeywordService(deps: { store: Store; search: SearchService
         await store.keywords.update(k.id, { formerSlugs: k.formerSlugs.filter((f) => f.groupId !== group.id) });
       }
       await store.keywordGroups.delete(group.id);
+      // The skeleton's navigation names groups by slug: a later group of the same name must not appear there unasked.
+      const skeleton = await store.settings.get<Record<string, unknown>>('skeleton');
+      if (Array.isArray(skeleton?.navigationKeywordGroups) && skeleton.navigationKeywordGroups.includes(group.slug)) {
+        await store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: skeleton.navigationKeywordGroups.filter((g) => g !== group.slug) });
+      }
       return { keywords: keywordIds.length, media: mediaIds.length };
     },
     async related(id, limit = 10) {

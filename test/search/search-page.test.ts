@@ -141,3 +141,18 @@ test('unknown keyword: message naming it on the page', async () => {
   const res = await html('/search?kw=tags/nope').expect(200);
   assert.match(res.text, /Unknown keyword: tags\/nope\./);
 });
+
+test('a renamed sector’s former address still filters by it, and the page carries the current one', async () => {
+  const sector = (await t.store.sectors.list()).find((s) => s.slug === 'fetes')!;
+  await t.store.sectors.update(sector.id, { slug: 'festivites', formerSlugs: ['fetes'] });
+  try {
+    const res = await html('/search?sector=fetes').expect(200);
+    assert.match(res.text, /Media \(1\)/);
+    assert.match(res.text, new RegExp(`href="/media/${ids.carnaval}"`));
+    assert.match(res.text, /<option value="festivites" selected>Fêtes<\/option>/);
+    const api = await request(t.app).get('/api/v1/media?sector=fetes').expect(200);
+    assert.deepEqual((api.body as { items: Array<{ id: string }> }).items.map((m) => m.id), [ids.carnaval]);
+  } finally {
+    await t.store.sectors.update(sector.id, { slug: 'fetes', formerSlugs: [] });
+  }
+});
