@@ -316,9 +316,12 @@ export function createMediaService(deps: MediaServiceDeps) {
       const m = await store.media.get(id);
       if (!m) return false;
       await store.media.delete(id);
-      await rm(abs(folderOf(m)), { recursive: true, force: true });
+      // The record is gone: search and plugins learn it whatever happens to the files.
       deps.search?.remove(id);
       await hooks.runAction('media.deleted', m);
+      // Files left behind (a busy or read-only disk) are served by nobody, since /files answers
+      // from the record; the deletion stands, and the log names the folder to clear by hand.
+      await rm(abs(folderOf(m)), { recursive: true, force: true }).catch((err: unknown) => logger.error({ err, mediaId: id, folder: folderOf(m) }, 'media deleted, but its files could not be removed'));
       return true;
     },
 
