@@ -1,5 +1,5 @@
 import { constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { access, statfs } from 'node:fs/promises';
+import { access, readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
 import { findTools, type ToolStatus } from '../media/tools.ts';
@@ -83,15 +83,55 @@ async function checkData(dataDir: string, checks: Check[]): Promise<{ canOpen: b
   return { canOpen: true };
 }
 
-async function checkDataFiles(io: CliIO, checks: Check[]): Promise<void> {
+async function checkDataFiles(io: CliIO, dataDir: string, checks: Check[]): Promise<void> {
   try {
     const store = await openCliStore(cliConfig(io));
     const [users, media] = [await store.users.count(), await store.media.count()];
     checks.push({ status: 'ok', label: `data files readable (schema version ${store.info.schemaVersion}; ${users} account(s), ${media} media)` });
+    const used = new Set((await store.media.list()).map((m) => path.dirname(m.original.file)));
     await store.close();
+    checks.push(await checkMediaFolders(path.join(dataDir, 'files'), used));
   } catch (err) {
     checks.push({ status: 'fail', label: 'data files', detail: [(err as Error).message] });
   }
+}
+
+/** Server-named media folders (files/<2 hex>/<20 hex>) are made per upload. */
+const MEDIA_FOLDER = [/^[0-9a-f]{2}$/, /^[0-9a-f]{20}$/];
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(full) : (await stat(full)).size;
+  }
+  return total;
+}
+
+/**
+ * Media folders no record points to: left by a deletion whose files could not be removed (the
+ * server logs it and carries on), or by a crash between an upload's move and its record.
+ * Nobody can reach them (files are served by record), they only take room.
+ */
+export async function checkMediaFolders(filesDir: string, used: ReadonlySet<string>): Promise<Check> {
+  const orphans: string[] = [];
+  if (existsSync(filesDir)) {
+    for (const a of await readdir(filesDir, { withFileTypes: true })) {
+      if (!a.isDirectory() || !MEDIA_FOLDER[0]!.test(a.name)) continue;
+      for (const b of await readdir(path.join(filesDir, a.name), { withFileTypes: true })) {
+        if (b.isDirectory() && MEDIA_FOLDER[1]!.test(b.name) && !used.has(path.join(a.name, b.name))) orphans.push(path.join(a.name, b.name));
+      }
+    }
+  }
+  if (!orphans.length) return { status: 'ok', label: 'every media folder belongs to a media' };
+  let bytes = 0;
+  for (const o of orphans) bytes += await folderBytes(path.join(filesDir, o));
+  const shown = orphans.sort().slice(0, 10).map((o) => path.join(filesDir, o));
+  return {
+    status: 'warn',
+    label: `${orphans.length} media folder(s) belong to no media (${formatBytes(bytes)})`,
+    detail: [...shown, ...(orphans.length > shown.length ? [`… and ${orphans.length - shown.length} more`] : []), 'nothing serves them: delete them by hand to get the space back (with the server stopped)'],
+  };
 }
 
 async function checkDisk(dataDir: string): Promise<Check> {
@@ -139,7 +179,7 @@ export const doctor: Command = {
 Checks what Kiosque needs and says how to fix what is missing:
   - the Node.js version against package.json's engines
   - the data folder (KIOSQUE_DATA_DIR): exists, writable, free or locked by a running
-    server (its pid), every data file readable
+    server (its pid), every data file readable, media folders no media points to
   - free disk space
   - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run
   - the themes, and the broken ones with their error
@@ -164,7 +204,7 @@ Options:
     if (config) {
       const dataDir = dataDirOf(config);
       const { canOpen } = await checkData(dataDir, checks);
-      if (canOpen) await checkDataFiles(io, checks);
+      if (canOpen) await checkDataFiles(io, dataDir, checks);
       checks.push(await checkDisk(dataDir));
       const tools = await findTools(config, io.env.PATH ?? '');
       checks.push(toolCheck('ffmpeg', 'ffmpegPath', tools.ffmpeg), toolCheck('ffprobe', 'ffprobePath', tools.ffprobe));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { ROOT_DIR } from '../../core/app.ts';
@@ -9,6 +10,7 @@ import { runCli } from '../../core/cli/main.ts';
 import { openLowdbStore } from '../../core/store/index.ts';
 import { makeApp, signIn, tempDir } from '../helpers/app.ts';
 import { cli, BIN, type Run } from '../helpers/cli.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
 
 const GOOD = 'a long enough password';
 
@@ -169,6 +171,27 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe paths and theme
   assert.match(missing.stdout, /\[warn\] ffprobe not found/);
   assert.match(missing.stdout, /apt-get install ffmpeg/);
   assert.match(missing.stdout, /does not exist yet/);
+});
+
+test('doctor lists media folders that belong to no media, with their size, and leaves them alone', async (t) => {
+  const dir = await dataDir(t);
+  const store = await openLowdbStore({ dataDir: dir });
+  const kept = path.join('cd', '0123456789abcdef0123');
+  await store.media.create(mediaRecord({ original: { file: path.join(kept, 'original.png'), mime: 'image/png', size: 4, name: 'a.png', sha256: 'x' } }));
+  await store.close();
+  const orphan = path.join(dir, 'files', 'ab', 'fedcba9876543210fedc');
+  await mkdir(orphan, { recursive: true });
+  await writeFile(path.join(orphan, 'original.jpg'), Buffer.alloc(2048));
+  await mkdir(path.join(dir, 'files', kept), { recursive: true });
+  await writeFile(path.join(dir, 'files', kept, 'original.png'), 'data');
+  const r = await cli(['doctor'], { dataDir: dir });
+  assert.equal(r.code, 0, 'a warning, not a failure');
+  assert.match(r.stdout, /\[warn\] 1 media folder\(s\) belong to no media \(2\.0 KB\)/);
+  assert.ok(r.stdout.includes(orphan), r.stdout);
+  assert.ok(!r.stdout.includes(kept), 'the folder of a media is not listed');
+  assert.ok(existsSync(orphan), 'doctor only reports');
+  const clean = await cli(['doctor'], { dataDir: await dataDir(t) });
+  assert.match(clean.stdout, /\[ ok \] every media folder belongs to a media/);
 });
 
 test('doctor reports a corrupt data file by name', async (t) => {
