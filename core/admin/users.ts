@@ -48,7 +48,8 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
   };
 
   router.post('/admin/users/:id/:action', async (req, res, next) => {
-    const action = actions[req.params.action];
+    // Own actions only: 'constructor' or 'toString' in the URL is not one.
+    const action = Object.hasOwn(actions, req.params.action) ? actions[req.params.action] : undefined;
     if (!action) return next();
     try {
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);

@@ -10,6 +10,9 @@ import { downloadDecision } from '../media/serve.ts';
 import { queryOf } from '../http/query-of.ts';
 import { rssDocument, type Channel } from './rss.ts';
 
+/** A host name or address with an optional port, as a Host header may carry. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /** How many media a feed carries: the newest published ones. */
 export const FEED_SIZE = 20;
 
@@ -32,11 +35,20 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
   const lookups = cachedLookups(deps.store);
 
-  const origin = (req: Request) => deps.baseUrl.replace(/\/+$/, '') || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  /** Where the links point: the configured address, else the host the request came to (refused if it is not a host name). */
+  const origin = (req: Request): string | undefined => {
+    if (deps.baseUrl) return deps.baseUrl.replace(/\/+$/, '');
+    const host = req.get('host') ?? '';
+    return HOST.test(host) ? `${req.protocol}://${host}` : undefined;
+  };
 
   async function send(req: Request, res: Response, channel: Omit<Channel, 'lang' | 'self' | 'link'> & { path: string }, partial: Partial<SearchCriteria>) {
     const site = res.locals.site as RequestSite;
     const base = origin(req);
+    if (!base) {
+      res.status(400).type('text/plain; charset=utf-8').send(deps.i18n.t(site.lang, 'feeds.bad_host'));
+      return;
+    }
     const absolute = (path: string) => `${base}${path}`;
     // Whoever asks, a feed lists what anybody may read: published media only.
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'feed' };
@@ -54,6 +66,8 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     );
     // An access rule may have made the answer private already (the intranet): never widen it.
     if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'public, max-age=300');
+    // The channel's words follow the visitor's language where they may choose it (header or cookie).
+    if (site.skeleton.visitorsMayChooseLanguage) res.vary('Accept-Language').vary('Cookie');
     res.type('application/rss+xml; charset=utf-8').send(xml);
   }
 

@@ -1,6 +1,7 @@
 import { Feed } from 'feed';
 import type { Media, StoredFile } from '../store/index.ts';
 import { isInlineMime } from '../media/serve.ts';
+import { xmlSafe } from '../text/controls.ts';
 
 /** One channel: the site's latest media, a sector's, a keyword's. Texts are plain (escaped here). */
 export interface Channel {
@@ -22,7 +23,7 @@ export interface FeedItemOptions {
   downloadsOpen: boolean;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => xmlSafe(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them),
@@ -38,13 +39,15 @@ function enclosure(m: Media, options: FeedItemOptions): { url: string; type: str
 /**
  * An RSS 2.0 document (with its atom:link to itself). The item description is HTML, as RSS
  * readers expect: the thumbnail and the media's description, escaped, line breaks kept.
+ * Every text goes through xmlSafe: a record saved before control characters were refused at
+ * input must not make the whole feed unreadable.
  * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s.
  */
 export function rssDocument(channel: Channel, media: Media[], options: FeedItemOptions): string {
   const dateOf = (m: Media) => new Date(m.publishedAt ?? m.createdAt);
   const feed = new Feed({
-    title: channel.title,
-    description: channel.description,
+    title: xmlSafe(channel.title),
+    description: xmlSafe(channel.description),
     id: channel.link,
     link: channel.link,
     language: channel.lang,
@@ -58,13 +61,13 @@ export function rssDocument(channel: Channel, media: Media[], options: FeedItemO
     const thumb = m.variants.thumb ? `<p><img src="${escapeHtml(options.absolute(`/files/${m.id}/thumb`))}" alt=""></p>` : '';
     const text = m.description.trim() ? `<p>${escapeHtml(m.description.trim()).replace(/\r?\n/g, '<br>')}</p>` : '';
     feed.addItem({
-      title: m.title,
+      title: xmlSafe(m.title),
       id: link,
       link,
       date: dateOf(m),
       description: thumb + text,
       enclosure: enclosure(m, options),
-      category: options.categories(m).map((name) => ({ name })),
+      category: options.categories(m).map((name) => ({ name: xmlSafe(name) })),
     });
   }
   return feed.rss2();

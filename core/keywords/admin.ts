@@ -136,7 +136,9 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   const doneKey: Record<string, string> = { rename: 'renamed', merge: 'merged', delete: 'deleted' };
 
   router.post('/admin/keywords/:id/:action', admin, async (req, res, next) => {
-    const action = actions[param(req, 'action')];
+    const name = param(req, 'action');
+    // Own actions only: 'constructor' or 'toString' in the URL is not one.
+    const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (!action) return next();
     try {
       await action(param(req, 'id'), body(req));

@@ -1,3 +1,4 @@
+import { stripControls } from '../text/controls.ts';
 import { fold } from '../search/index.ts';
 import type { FormerKeywordSlug } from '../store/index.ts';
 
@@ -15,7 +16,7 @@ export function uniqueSlug(base: string, taken: (slug: string) => boolean): stri
 
 /** A title as stored: NFC, runs of white space as one space, trimmed. */
 export function normalizeTitle(text: string): string {
-  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return stripControls(text.normalize('NFC')).replace(/\s+/g, ' ').trim();
 }
 
 /** Titles are one keyword when they differ only by case ("Masques" = "masques", but not "masqués"). */

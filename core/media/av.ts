@@ -1,3 +1,4 @@
+import { stripControls } from '../text/controls.ts';
 import { execFile } from 'node:child_process';
 
 export interface AvProbe {
@@ -54,7 +55,7 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
     audioCodec: audio?.codec_name,
     hasPicture: Boolean(picture),
     hasVideo: Boolean(video),
-    title: title ? String(title).slice(0, 200) : undefined,
+    title: title ? stripControls(String(title)).trim().slice(0, 200) || undefined : undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { stripControls } from '../text/controls.ts';
 import type { Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { MediaError } from './errors.ts';
@@ -12,7 +13,7 @@ const limits = { title: 200, description: 10_000, licence: 100 };
 function text(value: unknown, field: keyof typeof limits, required: boolean): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new MediaError('field_invalid', 400, field);
-  const v = value.replace(/\r\n/g, '\n').trim();
+  const v = stripControls(value.replace(/\r\n/g, '\n')).trim();
   if (required && !v) throw new MediaError('field_required', 400, field);
   if (v.length > limits[field]) throw new MediaError('field_too_long', 400, field, { max: limits[field] });
   return v;

@@ -81,6 +81,9 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     res.setHeader('Content-Security-Policy', FILE_CSP);
     // An access rule may have marked the response private already (e.g. the intranet): never widen it.
     if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', m.status === 'published' ? 'public, max-age=300' : 'private, no-cache');
+    // What anybody may fetch may also be shown by other sites: feed readers display the feeds'
+    // thumbnails and play their enclosures from their own origin. Private answers stay same-origin.
+    if (String(res.getHeader('Cache-Control')).startsWith('public')) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (m.status !== 'published') res.vary('Cookie');
     if (attachment) res.attachment(variant === 'original' ? downloadName(m) : `${m.slug}-${variant}${path.extname(file.file)}`);
     res.setHeader('Content-Type', file.mime === 'text/plain' ? 'text/plain; charset=utf-8' : file.mime);

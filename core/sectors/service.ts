@@ -1,3 +1,4 @@
+import { stripControls } from '../text/controls.ts';
 import { z } from 'zod';
 import type { Sector, Store } from '../store/index.ts';
 import type { SearchService } from '../search/index.ts';
@@ -14,9 +15,9 @@ export class SectorInputError extends Error {
 export const sectorSorts = ['date', 'title', 'popularity'] as const;
 
 const sectorInput = z.object({
-  title: z.string().trim().min(1, 'title_required').max(120, 'title_too_long'),
+  title: z.string().transform(stripControls).pipe(z.string().trim().min(1, 'title_required').max(120, 'title_too_long')),
   slug: z.string().trim().toLowerCase().max(80, 'slug_invalid').optional().default(''),
-  description: z.string().max(5000, 'description_too_long').optional().default(''),
+  description: z.string().transform(stripControls).pipe(z.string().max(5000, 'description_too_long')).optional().default(''),
   visible: z.boolean().optional().default(true),
   display: z.enum(['grid', 'list'], { message: 'display_invalid' }).optional().default('grid'),
   defaultSort: z.enum(sectorSorts, { message: 'sort_invalid' }).optional().default('date'),

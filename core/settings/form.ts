@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { LineFormat, LocalisedText, SettingField, SettingValues } from '../plugins/api.ts';
 import type { I18n, Language } from '../i18n/index.ts';
 import { settingTypes } from './fields.ts';
+import { stripControls } from '../text/controls.ts';
 
 /** A problem with one field: an i18n key (under `form.errors.`) and its placeholders. */
 export interface FieldError {
@@ -245,11 +246,11 @@ function coerce(field: SettingField, raw: string | string[]): unknown {
       // One select per position; the positions left at "—" are not choices.
       return (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== '');
     case 'lines':
-      return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+      return stripControls(text).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
     case 'color':
       return text.trim().toLowerCase();
     default:
-      return text.replace(/\r\n/g, '\n');
+      return stripControls(text.replace(/\r\n/g, '\n'));
   }
 }
 

@@ -19,6 +19,7 @@ export function mediaIdOf(path: string): string | null {
 }
 
 export function sectorSlugOf(path: string): string | null {
-  const m = /^\/sectors\/([^/]+)$/.exec(path);
+  // The sector's page and its feed (which lists nothing but that sector's published media).
+  const m = /^\/sectors\/([^/]+)(?:\/feed)?$/.exec(path);
   return m ? m[1]! : null;
 }

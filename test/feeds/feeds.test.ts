@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
+import { makeApp, addUser, signIn, csrfFrom, type TestApp } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import type { Media } from '../../core/store/index.ts';
 import { FEED_SIZE } from '../../core/feeds/routes.ts';
@@ -141,6 +141,49 @@ test('the configured public address wins over the Host header; French titles fol
   assert.equal(channel['atom:link']['@_href'], 'https://media.example.org/feed');
   assert.equal(channel.title, 'Médiathèque : derniers médias');
   assert.equal(channel.language, 'fr');
+});
+
+test('control characters never reach a feed: old records are cleaned on the way out, new text is cleaned on the way in', async (tc) => {
+  const other = await makeApp();
+  tc.after(() => other.close());
+  await addUser(other, 'ada', 'admin');
+  // As a record saved before the input was cleaned: straight into the store.
+  await other.store.sectors.create({ slug: 'sons', title: 'Sons', description: 'Des\u0001 sons\u000b', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
+  const sector = (await other.store.sectors.list())[0]!;
+  const old = await other.store.media.create(mediaRecord({ slug: 'old', title: 'Podcast\u0001 1\uFFFE', description: 'a\u0000b', sectorId: sector.id }));
+  await other.app.kiosque.search.reindex();
+  const { items } = parse((await request(other.app).get('/feed').set(RSS).expect(200)).text);
+  assert.equal(items[0]!.title, 'Podcast 1');
+  assert.equal(items[0]!.description, '<p>ab</p>');
+  assert.equal(parse((await request(other.app).get('/sectors/sons/feed').set(RSS).expect(200)).text).channel.description, 'Des sons');
+  // Through the API, a title and a description lose them before they are stored.
+  const admin = await signIn(other, 'ada');
+  const token = csrfFrom((await admin.get('/admin').set(html)).text);
+  const res = await admin.patch(`/api/v1/media/${old.id}`).set('X-CSRF-Token', token).send({ title: 'Nouveau\u0007 titre', description: 'Ligne\u001b 1' }).expect(200);
+  assert.equal(res.body.title, 'Nouveau titre');
+  assert.equal((await other.store.media.get(old.id))!.description, 'Ligne 1');
+});
+
+test('a Host header that is not a host name gets a 400 saying what to set, not a 500', async () => {
+  for (const host of ['a b', 'x"><y', 'exa_mple.org:99999999']) {
+    const res = await request(t.app).get('/feed').set({ ...RSS, Host: host });
+    assert.equal(res.status, 400, host);
+    assert.match(res.text, /set baseUrl \(KIOSQUE_BASE_URL\)/);
+  }
+  await feed('/feed', { Host: '[::1]:8080' });
+});
+
+test('where visitors may choose their language, a feed says it varies with it', async (tc) => {
+  const fr = await request(t.app).get('/feed').set({ ...RSS, 'Accept-Language': 'fr' }).expect(200);
+  assert.match(String(fr.headers.vary), /Accept-Language/);
+  assert.match(String(fr.headers.vary), /Cookie/);
+  assert.equal(parse(fr.text).channel.title, 'Kiosque : derniers médias');
+  const saved = (await t.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+  await t.store.settings.set('skeleton', { ...saved, visitorsMayChooseLanguage: false });
+  tc.after(() => t.store.settings.set('skeleton', saved));
+  const one = await request(t.app).get('/feed').set({ ...RSS, 'Accept-Language': 'fr' }).expect(200);
+  assert.doesNotMatch(String(one.headers.vary ?? ''), /Accept-Language/, 'one language: nothing to vary on');
+  assert.equal(parse(one.text).channel.title, 'Kiosque: latest media');
 });
 
 test('a feed is cacheable and answers 304 while unchanged; a new media changes it', async () => {

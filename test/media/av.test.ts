@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
+import { probeAv } from '../../core/media/av.ts';
 
 let dir: string;
 before(async () => {
@@ -108,4 +109,11 @@ test('without ffprobe, uploads still work, processing fails with the reason, the
   } finally {
     await t.close();
   }
+});
+
+test('a title from the file’s own tags loses its control characters (they would break the RSS feeds)', async () => {
+  const file = path.join(dir, 'tagged.mp3');
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=660:duration=1', '-metadata', 'title=Podcast\u0001 Épisode\u000b 1', '-c:a', 'libmp3lame', '-b:a', '64k', file]);
+  const probed = await probeAv('ffprobe', file);
+  assert.equal(probed.title, 'Podcast Épisode 1');
 });

@@ -92,6 +92,16 @@ test('drafts: 404 to visitors and members, served to editors', async () => {
   const mine = await editor.get(`/files/${draft}/original`);
   assert.equal(mine.status, 200);
   assert.match(String(mine.headers['cache-control']), /private/);
+  assert.equal(mine.headers['cross-origin-resource-policy'], 'same-origin', 'a private answer stays on this site');
+});
+
+test('published files may be shown by other sites (feed readers), private ones may not', async () => {
+  for (const url of [`/files/${published}/thumb`, `/files/${audio}/original`]) {
+    const res = await request(t.app).get(url).buffer(true).parse(binary).expect(200);
+    assert.equal(res.headers['cross-origin-resource-policy'], 'cross-origin', url);
+  }
+  // Pages keep helmet's default.
+  assert.equal((await request(t.app).get('/').set('Accept', 'text/html')).headers['cross-origin-resource-policy'], 'same-origin');
 });
 
 test('unknown variants and ids are 404', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
 import { openLowdbStore } from '../../core/store/index.ts';
-import { addUser, makeApp, signIn, tempDir } from '../helpers/app.ts';
+import { addUser, csrfFrom, makeApp, signIn, tempDir } from '../helpers/app.ts';
 
 /** Names every plain object inherits: as ids from a URL they must read as "not found", not as an entry. */
 const inherited = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -44,4 +44,14 @@ test('admin pages answer 404 for such ids, never 500', async (tc) => {
     }
   }
   assert.equal((await request(t.app).get('/api/v1/media/constructor').set('Accept', 'application/json')).status, 404);
+  // Nor are they actions: posting to /…/:id/constructor is a 404, not a false "done" or a 500.
+  const keyword = await t.app.kiosque.keywords.create((await t.app.kiosque.keywords.group('tags'))!.id, 'Masques');
+  const user = (await t.store.users.getByUsername('ada'))!;
+  const token = csrfFrom((await admin.get('/admin/keywords').set('Accept', 'text/html')).text);
+  for (const key of inherited) {
+    for (const url of [`/admin/keywords/${keyword.id}/${key}`, `/admin/users/${user.id}/${key}`]) {
+      const res = await admin.post(url).type('form').set('Accept', 'text/html').send({ _csrf: token });
+      assert.equal(res.status, 404, `POST ${url} → ${res.status}`);
+    }
+  }
 });

@@ -287,7 +287,13 @@ test('published media and sectors made public are reachable, drafts never', asyn
   assert.equal((await anon().get(`/files/${draftId}/thumb`)).status, 401);
   await page(`/media/${publicSectorMedia}`).redirects(1).expect(200);
   await anon().get(`/files/${publicSectorMedia}/medium`).expect(200);
+  // The public sector's feed opens with it; the site's feed stays closed.
+  const feed = await anon().get('/sectors/open-sector/feed').set('Accept', 'application/rss+xml').expect(200);
+  assert.match(feed.text, /In the open sector/);
+  assert.doesNotMatch(feed.text, new RegExp(SECRET));
+  assert.equal((await anon().get('/feed').set('Accept', 'application/rss+xml')).status, 401);
   assert.equal((await saveSettings({})).status, 303);
+  assert.equal((await anon().get('/sectors/open-sector/feed').set('Accept', 'application/rss+xml')).status, 401);
   assert.equal((await anon().get(`/files/${mediaId}/thumb`)).status, 401);
   assert.equal((await page(`/media/${publicSectorMedia}`)).status, 302);
 });

@@ -25,4 +25,6 @@ test('content paths name their media or sector', () => {
   assert.equal(mediaIdOf('/media/x'), null);
   assert.equal(sectorSlugOf('/sectors/archives'), 'archives');
   assert.equal(sectorSlugOf('/sectors/archives/x'), null);
+  assert.equal(sectorSlugOf('/sectors/archives/feed'), 'archives');
+  assert.equal(sectorSlugOf('/sectors/archives/feed/x'), null);
 });
