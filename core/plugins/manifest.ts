@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import path from 'node:path';
 import { z } from 'zod';
 import type { SettingField } from './api.ts';
-import { settingFieldsSchema } from '../settings/fields.ts';
+import { settingFieldSchema, settingFieldsSchema } from '../settings/fields.ts';
+import { validateValues } from '../settings/form.ts';
 import { parseRange, satisfies } from './version-range.ts';
 
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{1,40}$/;
@@ -66,6 +67,18 @@ export function readPluginFolder(dir: string, expectedId: string, source: Discov
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) found.problems.push(`${issuePath(issue.path)}: ${issue.message}`);
+  }
+  // A setting whose own default breaks its rules (required and empty, more items than allowed…)
+  // would make the plugin's settings unreadable the moment it is enabled: refuse it here. Each
+  // declaration that is valid in itself is checked, so this adds to the other problems found.
+  const declared = (raw as { settings?: unknown } | null)?.settings;
+  if (Array.isArray(declared)) {
+    declared.forEach((rawField, i) => {
+      const field = settingFieldSchema.safeParse(rawField);
+      if (!field.success) return;
+      const checked = validateValues([field.data], undefined);
+      if (!checked.ok) found.problems.push(`settings.${i}.default: the default of "${field.data.key}" does not meet its own rules (${Object.values(checked.errors).flat().map((e) => e.key.replace('form.errors.', '')).join(', ')})`);
+    });
   }
   const data = (parsed.success ? parsed.data : raw) as Partial<PluginManifest> | null;
   if (data && typeof data === 'object') {

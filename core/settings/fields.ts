@@ -59,6 +59,7 @@ export const settingFieldSchema = z.unknown().transform((raw, ctx): SettingField
     const defaults = field.type === 'select' ? (field.default === undefined ? [] : [field.default]) : (field.default ?? []);
     for (const d of defaults) if (!values.includes(d)) problem('default', `default "${d}" is not one of the options`);
     if (field.type === 'ordered' && new Set(defaults).size !== defaults.length) problem('default', 'an ordered default names each option once');
+    if (field.type === 'ordered' && field.maxItems !== undefined && field.maxItems > field.options.length) problem('maxItems', 'an ordered choice cannot offer more positions than options');
   }
   if (field.type === 'number') {
     if (field.min !== undefined && field.max !== undefined && field.min > field.max) problem('max', 'max is below min');

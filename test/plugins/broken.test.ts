@@ -24,6 +24,16 @@ before(async () => {
   await writePlugin(packagesDir, 'not-a-plugin', { manifest: manifest('not-a-plugin') });
   await writePlugin(pluginsDir, 'oldcore', { manifest: manifest('oldcore', { kiosque: '^2.0.0' }) });
   await writePlugin(pluginsDir, 'badsetting', { manifest: manifest('badsetting', { settings: [{ key: 'speed', type: 'slider', label: 'Speed' }] }) });
+  const options = ['a', 'b', 'c'].map((v) => ({ value: v, label: v.toUpperCase() }));
+  await writePlugin(pluginsDir, 'baddefault', {
+    manifest: manifest('baddefault', {
+      settings: [
+        { key: 'order', type: 'ordered', label: 'Order', options, maxItems: 1, default: ['a', 'b'] },
+        { key: 'title', type: 'text', label: 'Title', required: true },
+        { key: 'wide', type: 'ordered', label: 'Wide', options, maxItems: 5 },
+      ],
+    }),
+  });
   await writePlugin(pluginsDir, 'escape', { manifest: manifest('escape', { entry: '../good/index.ts' }) });
   await writePlugin(pluginsDir, 'multi', {
     manifest: { id: 'multi', version: 'one', kiosque: 'whenever', name: { en: 'Multi' }, description: { en: 'd', fr: 'd' }, settings: [{ key: 'a', type: 'select', label: 'A', options: [{ value: 'x', label: 'X' }], default: 'y' }, { key: 'a', type: 'wheel', label: 'B' }] },
@@ -75,6 +85,8 @@ test('duplicate ids: both copies are broken, each naming the other', () => {
 });
 test('an incompatible core version range', () => brokenWith('oldcore', /needs Kiosque \^2.0.0, this is Kiosque 0.1.0/));
 test('an unknown setting type', () => brokenWith('badsetting', /settings.0.type: unknown setting type &quot;slider&quot;/));
+test('a setting whose default breaks its own rules (too many items, required but empty) or that offers impossible positions', () =>
+  brokenWith('baddefault', /settings.0.default: the default of &quot;order&quot; does not meet its own rules \(too_many\)/, /settings.1.default: the default of &quot;title&quot; does not meet its own rules \(required\)/, /settings.2.maxItems: an ordered choice cannot offer more positions than options/));
 test('an entry outside the plugin folder', () => brokenWith('escape', /entry: &quot;..\/good\/index.ts&quot; leads outside the plugin folder/));
 test('every problem of one manifest is reported at once', () => {
   brokenWith('multi', /version: a version looks like 1.2.3/, /kiosque: not a supported version range/, /name.fr: /, /settings.0.default: default &quot;y&quot; is not one of the options/, /settings.1.type: unknown setting type &quot;wheel&quot;/);
