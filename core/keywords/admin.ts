@@ -23,6 +23,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const isAdmin = req.user?.role === 'admin';
     const groups = await deps.keywords.groups();
     const all = await deps.keywords.list();
+    const inNavigation = new Set(await deps.keywords.navigationGroups());
     const done = doneNotice(deps.i18n, lang(res), 'admin.keywords', req.query.done);
     await deps.render(
       req,
@@ -37,6 +38,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
         creatableGroups: groups.filter((g) => isAdmin || g.slug === TAGS_GROUP).map((g) => ({ ...g, selected: g.id === (extra.form?.group ?? '') })),
         groups: groups.map((g) => ({
           ...g,
+          inNavigation: inNavigation.has(g.slug),
           deletable: g.slug !== TAGS_GROUP,
           keywords: all.filter((k) => k.groupId === g.id).map((k) => ({ ...k, usage: deps.keywords.usage(k.id) })),
         })),

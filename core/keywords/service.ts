@@ -24,6 +24,8 @@ export interface KeywordService {
   /** Creates the `tags` group when missing (start). */
   ensureTagsGroup(): Promise<KeywordGroup>;
   groups(): Promise<KeywordGroup[]>;
+  /** Slugs of the groups the main navigation shows (the skeleton page's choice). */
+  navigationGroups(): Promise<string[]>;
   group(idOrSlug: string): Promise<KeywordGroup | undefined>;
   createGroup(input: { title: string; multiple?: boolean; inNavigation?: boolean }): Promise<KeywordGroup>;
   updateGroup(id: string, patch: { title?: string; multiple?: boolean; inNavigation?: boolean }): Promise<KeywordGroup>;
@@ -85,6 +87,23 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       const group = groups.get(k.groupId);
       return group ? [{ ...k, group, ref: `${group.slug}/${k.slug}` }] : [];
     });
+  }
+
+  /**
+   * The main navigation shows the groups the skeleton page lists (`navigationKeywordGroups`, by
+   * slug): the keywords page's "Show in navigation" box reads and writes that same list, so the two
+   * pages never disagree. The group's own `inNavigation` follows it.
+   */
+  async function navigationGroups(): Promise<string[]> {
+    const skeleton = await store.settings.get<Record<string, unknown>>('skeleton');
+    const list = skeleton?.navigationKeywordGroups;
+    return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : [];
+  }
+  async function setInNavigation(slug: string, shown: boolean): Promise<void> {
+    const current = await navigationGroups();
+    if (current.includes(slug) === shown) return;
+    const skeleton = (await store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+    await store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: shown ? [...current, slug] : current.filter((g) => g !== slug) });
   }
 
   async function requireGroup(id: string): Promise<KeywordGroup> {
@@ -166,6 +185,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       if (tags) return tags;
       return store.keywordGroups.create({ slug: TAGS_GROUP, title: 'Tags', multiple: true, inNavigation: true, order: 0 });
     },
+    navigationGroups,
     async groups() {
       return (await store.keywordGroups.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
     },
@@ -178,7 +198,9 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       if (groups.some((g) => titleKey(g.title) === titleKey(title))) throw new KeywordInputError('group_title_taken', 'title', { title });
       const slug = uniqueSlug(slugify(title, 'group'), (s) => groups.some((g) => g.slug === s));
       const order = groups.reduce((max, g) => Math.max(max, g.order + 1), 0);
-      return store.keywordGroups.create({ slug, title, multiple: input.multiple ?? true, inNavigation: input.inNavigation ?? false, order });
+      const created = await store.keywordGroups.create({ slug, title, multiple: input.multiple ?? true, inNavigation: input.inNavigation ?? false, order });
+      if (input.inNavigation !== undefined) await setInNavigation(slug, input.inNavigation);
+      return created;
     },
     async updateGroup(id, patch) {
       const group = await requireGroup(id);
@@ -198,7 +220,9 @@ export function createKeywordService(deps: { store: Store; search: SearchService
         next.multiple = patch.multiple;
       }
       if (patch.inNavigation !== undefined) next.inNavigation = patch.inNavigation;
-      return (await store.keywordGroups.update(group.id, next))!;
+      const updated = (await store.keywordGroups.update(group.id, next))!;
+      if (patch.inNavigation !== undefined) await setInNavigation(group.slug, patch.inNavigation);
+      return updated;
     },
     async list(filter = {}) {
       let list = await store.keywords.list();
@@ -328,10 +352,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
       }
       await store.keywordGroups.delete(group.id);
       // The skeleton's navigation names groups by slug: a later group of the same name must not appear there unasked.
-      const skeleton = await store.settings.get<Record<string, unknown>>('skeleton');
-      if (Array.isArray(skeleton?.navigationKeywordGroups) && skeleton.navigationKeywordGroups.includes(group.slug)) {
-        await store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: skeleton.navigationKeywordGroups.filter((g) => g !== group.slug) });
-      }
+      await setInNavigation(group.slug, false);
       return { keywords: keywordIds.length, media: mediaIds.length };
     },
     async related(id, limit = 10) {

@@ -91,3 +91,29 @@ test('group options are saved from the form', async () => {
   assert.equal(saved.multiple, false);
   assert.equal(saved.inNavigation, true);
 });
+
+test('"Show in navigation" on the keywords page and the skeleton page\'s navigation groups are one setting', async () => {
+  const g = await t.app.kiosque.keywords.createGroup({ title: 'Époques', multiple: true });
+  await t.app.kiosque.keywords.create(g.id, 'Moyen Âge');
+  const skeletonGroups = async () => ((await t.store.settings.get<Record<string, unknown>>('skeleton'))?.navigationKeywordGroups ?? []) as string[];
+  const nav = async () => (await request(t.app).get('/').set('Accept', 'text/html').expect(200)).text;
+  const box = async () => new RegExp(`id="group-nav-${g.id}" name="inNavigation" checked`).test((await page(admin).expect(200)).text);
+  assert.equal(await box(), false);
+  // Ticked on the keywords page: the public navigation shows the group, and the skeleton page lists it.
+  let token = await tokenOf(admin, '/admin/keywords');
+  await admin.post(`/admin/keywords/groups/${g.id}`).type('form').send({ _csrf: token, title: 'Époques', multiple: 'on', inNavigation: 'on' }).expect(303);
+  assert.match(await nav(), /class="nav-group-title">Époques</);
+  assert.ok((await skeletonGroups()).includes('epoques'));
+  assert.match((await page(admin, '/admin/config/skeleton').expect(200)).text, /name="navigationKeywordGroups" value="epoques" checked/);
+  assert.equal(await box(), true);
+  // Taken off on the skeleton page: the keywords page's box follows.
+  const skeleton = (await t.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+  await t.store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: [] });
+  assert.equal(await box(), false);
+  assert.doesNotMatch(await nav(), /nav-group-title">Époques</);
+  // Unticked on the keywords page: gone again.
+  await t.store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: ['epoques'] });
+  token = await tokenOf(admin, '/admin/keywords');
+  await admin.post(`/admin/keywords/groups/${g.id}`).type('form').send({ _csrf: token, title: 'Époques', multiple: 'on' }).expect(303);
+  assert.ok(!(await skeletonGroups()).includes('epoques'));
+});
