@@ -57,7 +57,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     const lookup = await lookups();
     const categories = (m: Media) => m.keywordIds.flatMap((id) => {
       const k = lookup.keyword(id);
-      return k ? [`${k.group}: ${k.title}`] : [];
+      return k ? [deps.i18n.t(site.lang, 'feeds.category', { group: k.group, keyword: k.title })] : [];
     });
     const xml = rssDocument(
       { ...channel, link: absolute(channel.path), self: absolute(req.path), lang: site.lang },

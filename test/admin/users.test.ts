@@ -54,6 +54,11 @@ test('creating with several mistakes shows each next to its field, and keeps wha
   assert.match(res.text, /at least 10 characters/);
   assert.match(res.text, /Choose a role among admin, editor and member/);
   assert.equal((res.text.match(/class="field-error"/g) ?? []).length, 3);
+  // Each message is tied to its field for screen readers.
+  for (const id of ['new-username', 'new-role', 'new-password']) {
+    assert.match(res.text, new RegExp(`id="${id}"[^>]* aria-invalid="true" aria-describedby="${id}-error"`));
+    assert.match(res.text, new RegExp(`<p class="field-error" id="${id}-error" role="alert">`));
+  }
   assert.match(res.text, /value="Zoé &lt;i&gt;"/);
   assert.equal(await t.store.users.count(), count);
 });

@@ -141,6 +141,12 @@ test('the configured public address wins over the Host header; French titles fol
   assert.equal(channel['atom:link']['@_href'], 'https://media.example.org/feed');
   assert.equal(channel.title, 'Médiathèque : derniers médias');
   assert.equal(channel.language, 'fr');
+  const tags = (await other.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const kw = await other.store.keywords.create({ groupId: tags.id, slug: 'masques', title: 'Masques', description: '' });
+  await other.store.media.create(mediaRecord({ slug: 'm', title: 'M', keywordIds: [kw.id] }));
+  await other.app.kiosque.search.reindex();
+  const item = parse((await request(other.app).get('/feed').set(RSS).expect(200)).text).items[0]!;
+  assert.equal(item.category, 'Tags : Masques', 'French punctuation in a French feed');
 });
 
 test('control characters never reach a feed: old records are cleaned on the way out, new text is cleaned on the way in', async (tc) => {

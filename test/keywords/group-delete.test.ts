@@ -55,7 +55,8 @@ test('the keywords page offers to delete a group, except the tags group', async 
 
 test('the confirmation page says how many keywords the group holds and how many media carry them', async () => {
   const res = await page(admin, confirmPath(places.id)).expect(200);
-  assert.match(res.text, /<h2>Delete the group “Lieux”<\/h2>/);
+  assert.match(res.text, /<h1>Delete the group “Lieux”<\/h1>/);
+  assert.doesNotMatch(res.text, /<h2>Delete the group/, 'the heading once');
   // Paris, Lyon, Venise; Tour Eiffel, Fourvière (a draft counts), Deux villes.
   assert.match(res.text, /Keywords in this group: 3\. Media carrying at least one of them: 3\./);
   assert.match(res.text, new RegExp(`<form method="post" action="${confirmPath(places.id)}"`));

@@ -152,7 +152,7 @@ test('delete asks first, listing what will go (titles escaped); confirmed, recor
   const ask = await bulk(alice, { action: 'delete', ids: [x, y, '888888'], return: '/admin/media?q=epave' });
   assert.equal(ask.status, 200);
   assert.match(ask.text, /<h1>Delete 2 media\?<\/h1>/);
-  assert.match(ask.text, /These 2 media and all their files will be deleted/);
+  assert.match(ask.text, /The media listed below \(2\) and all their files will be deleted/);
   assert.match(ask.text, /Épave &lt;b&gt;rouillée&lt;\/b&gt; &amp; &quot;coque&quot;/);
   assert.doesNotMatch(ask.text, /<b>rouillée<\/b>/);
   assert.match(ask.text, /Épave du port/);
