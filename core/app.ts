@@ -35,6 +35,7 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createFeedRoutes } from './feeds/routes.ts';
+import { createSitemapRoutes } from './site/sitemap.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
@@ -277,7 +278,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createAuthRoutes({ config, users, passport, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
-  app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets }));
+  app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
+  app.use(createSitemapRoutes({ store, search, i18n, baseUrl: config.baseUrl }));
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, i18n, baseUrl: config.baseUrl }));

@@ -8,10 +8,8 @@ import { criteria, type SearchCriteria, type SearchService } from '../search/ind
 import { cachedLookups } from '../search/view-model.ts';
 import { downloadDecision } from '../media/serve.ts';
 import { queryOf } from '../http/query-of.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 import { rssDocument, type Channel } from './rss.ts';
-
-/** A host name or address with an optional port, as a Host header may carry. */
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** How many media a feed carries: the newest published ones. */
 export const FEED_SIZE = 20;
@@ -35,18 +33,11 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
   const lookups = cachedLookups(deps.store);
 
-  /** Where the links point: the configured address, else the host the request came to (refused if it is not a host name). */
-  const origin = (req: Request): string | undefined => {
-    if (deps.baseUrl) return deps.baseUrl.replace(/\/+$/, '');
-    const host = req.get('host') ?? '';
-    return HOST.test(host) ? `${req.protocol}://${host}` : undefined;
-  };
-
   async function send(req: Request, res: Response, channel: Omit<Channel, 'lang' | 'self' | 'link'> & { path: string }, partial: Partial<SearchCriteria>) {
     const site = res.locals.site as RequestSite;
-    const base = origin(req);
+    const base = publicOrigin(req, deps.baseUrl);
     if (!base) {
-      res.status(400).type('text/plain; charset=utf-8').send(deps.i18n.t(site.lang, 'feeds.bad_host'));
+      res.status(400).type('text/plain; charset=utf-8').send(deps.i18n.t(site.lang, 'errors.bad_host'));
       return;
     }
     const absolute = (path: string) => `${base}${path}`;

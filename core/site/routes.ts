@@ -1,3 +1,4 @@
+import { publicOrigin } from '../http/public-origin.ts';
 import { Router, type RequestHandler } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
@@ -7,7 +8,7 @@ import { readHomepage } from '../settings/homepage.ts';
 import { createHomeBlocks } from './home-blocks.ts';
 import type { SearchService } from '../search/index.ts';
 
-export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler }): Router {
+export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler; /** The configured public address, for the sitemap line of robots.txt. */ baseUrl?: string }): Router {
   const router = Router();
   const homeBlocks = createHomeBlocks({ store: deps.store, search: deps.search });
 
@@ -17,8 +18,10 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
     await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) });
   });
 
-  router.get('/robots.txt', async (_req, res) => {
-    const text = await deps.hooks.applyFilter('robots.txt', 'User-agent: *\nDisallow: /admin\nDisallow: /login\n');
+  router.get('/robots.txt', async (req, res) => {
+    // Crawlers find the sitemap here (an absolute address, as the protocol asks).
+    const origin = publicOrigin(req, deps.baseUrl ?? '');
+    const text = await deps.hooks.applyFilter('robots.txt', `User-agent: *\nDisallow: /admin\nDisallow: /login\n${origin ? `Sitemap: ${origin}/sitemap.xml\n` : ''}`);
     res.type('text/plain').send(typeof text === 'string' ? text : 'User-agent: *\nDisallow: /\n');
   });
 
