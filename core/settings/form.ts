@@ -125,19 +125,14 @@ function fieldSchema(field: SettingField): z.ZodType {
         .refine((v) => v !== '' || !required, { error: E('required') })
         .refine((v) => v === '' || values.includes(v), { error: E('option') });
     }
-    case 'multiselect': {
-      const values = field.options.map((o) => o.value);
-      let a = z.array(z.string().refine((v) => values.includes(v), { error: E('option') }), { error: E('option') });
-      if (required) a = a.min(1, { error: E('required_choice') });
-      if (field.maxItems !== undefined) a = a.max(field.maxItems, { error: E('too_many') });
-      return a.refine((v) => new Set(v).size === v.length, { error: E('option') });
-    }
+    case 'multiselect':
     case 'ordered': {
       const values = field.options.map((o) => o.value);
       let a = z.array(z.string().refine((v) => values.includes(v), { error: E('option') }), { error: E('option') });
       if (required) a = a.min(1, { error: E('required_choice') });
       if (field.maxItems !== undefined) a = a.max(field.maxItems, { error: E('too_many') });
-      return a.refine((v) => new Set(v).size === v.length, { error: E('chosen_twice') });
+      // Ticking a box twice is a forged form; picking a block for two positions is a slip worth naming.
+      return a.refine((v) => new Set(v).size === v.length, { error: E(field.type === 'ordered' ? 'chosen_twice' : 'option') });
     }
     case 'lines': {
       const format = field.format ?? 'text';
