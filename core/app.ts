@@ -41,6 +41,7 @@ import { createSectorPages } from './site/sectors.ts';
 import { createSectorService } from './sectors/service.ts';
 import { createSectorsApi } from './sectors/api.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
+import { readHighlights } from './site/highlights.ts';
 import { createSearchService, createSearchRoutes, createMediaSearchApi, type SearchPreload, type SearchService } from './search/index.ts';
 import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
@@ -280,11 +281,13 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
   app.use(createSitemapRoutes({ store, search, i18n, baseUrl: config.baseUrl }));
+  // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
+  const highlights = () => readHighlights(store);
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
-  app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n })));
+  app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, i18n, baseUrl: config.baseUrl }));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
-  app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n })));
+  app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n, highlights })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));
   const pageDeps = { store, render, i18n, engine };
   const skeletonPage = createSkeletonPage({

@@ -23,6 +23,11 @@ export interface ConfigPageSpec {
   current(): Promise<SettingValues>;
   /** Checks the declaration cannot express (existence of ids, cross-field rules). Errors use full i18n keys. */
   check?(values: SettingValues): Promise<FieldErrors>;
+  /**
+   * Problems worth telling that do not stop a save (e.g. a saved value that no longer leads
+   * anywhere), per field, with full i18n keys. Shown for the values the form shows.
+   */
+  warnings?(values: SettingValues): Promise<FieldErrors>;
   /** Extra data for the page (e.g. the logo form of the skeleton page). */
   extra?(req: Request, res: Response): Promise<Record<string, unknown>>;
 }
@@ -30,6 +35,8 @@ export interface ConfigPageSpec {
 export interface ShowState {
   input?: FormInput;
   errors?: FieldErrors;
+  /** Warnings for the input shown back (by default, those of the saved values). */
+  warnings?: FieldErrors;
   done?: string;
   /** Page-level messages outside the generic form (e.g. a refused logo). */
   extra?: Record<string, unknown>;
@@ -57,7 +64,9 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
   async function show(req: Request, res: Response, state: ShowState = {}, status = 200) {
     const l = lang(res);
     const fields = await spec.fields();
-    const form = describeForm(fields, { values: await spec.current(), input: state.input, errors: state.errors }, { lang: l, i18n: deps.i18n, idPrefix: spec.name });
+    const values = await spec.current();
+    const warnings = state.warnings ?? (spec.warnings && !state.input ? await spec.warnings(values) : undefined);
+    const form = describeForm(fields, { values, input: state.input, errors: state.errors, warnings }, { lang: l, i18n: deps.i18n, idPrefix: spec.name });
     const extra = spec.extra ? await spec.extra(req, res) : {};
     await deps.render(
       req,
@@ -86,12 +95,13 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
     if (!parsed.ok) {
       // The page's own checks still speak for the fields that passed, so every problem shows at once;
       // a field already in error keeps its first message, and the current values stand in for it.
-      const more = spec.check ? await spec.check({ ...(await spec.current()), ...parsed.valid }) : {};
+      const checked = { ...(await spec.current()), ...parsed.valid };
+      const more = spec.check ? await spec.check(checked) : {};
       for (const [key, list] of Object.entries(more)) if (!parsed.errors[key] && key in parsed.valid) parsed.errors[key] = list;
-      return show(req, res, { input: parsed.input, errors: parsed.errors }, 400);
+      return show(req, res, { input: parsed.input, errors: parsed.errors, warnings: await spec.warnings?.(checked) }, 400);
     }
     const errors = spec.check ? await spec.check(parsed.values) : {};
-    if (Object.keys(errors).length > 0) return show(req, res, { input: formInput(fields, req.body), errors }, 400);
+    if (Object.keys(errors).length > 0) return show(req, res, { input: formInput(fields, req.body), errors, warnings: await spec.warnings?.(parsed.values) }, 400);
     const saved = (await deps.store.settings.get<Record<string, unknown>>(spec.settingsKey)) ?? {};
     await deps.store.settings.set(spec.settingsKey, { ...saved, ...parsed.values });
     res.redirect(303, `${path}?done=saved`);

@@ -65,6 +65,13 @@ export function createSkeletonPage(deps: Deps): ConfigPage {
 
 export function createHomepagePage(deps: Deps): ConfigPage {
   const fields = homepageFields(i18nLabel(deps.i18n));
+  /** The highlights' target in `values` when it names a sector or keyword that does not exist (now, or any more). */
+  async function deadTarget(values: SettingValues): Promise<{ code: 'unknown_sector' | 'unknown_keyword'; value: string } | undefined> {
+    const target = String(values.highlightsTarget).trim();
+    if (target === '') return undefined;
+    if (values.highlightsSource === 'sector') return sectorAt(await deps.store.sectors.list(), target) ? undefined : { code: 'unknown_sector', value: target };
+    return keywordAt(await deps.store.keywordGroups.list(), await deps.store.keywords.list(), target) ? undefined : { code: 'unknown_keyword', value: target };
+  }
   return createConfigPage(deps, {
     name: 'homepage',
     settingsKey: 'homepage',
@@ -79,12 +86,20 @@ export function createHomepagePage(deps: Deps): ConfigPage {
       const target = String(values.highlightsTarget).trim();
       if (target === '') {
         if (blocks.includes('highlights')) add('highlightsTarget', 'target_required');
-      } else if (values.highlightsSource === 'sector') {
-        if (!sectorAt(await deps.store.sectors.list(), target)) add('highlightsTarget', 'unknown_sector', { value: target });
-      } else if (!keywordAt(await deps.store.keywordGroups.list(), await deps.store.keywords.list(), target)) {
-        add('highlightsTarget', 'unknown_keyword', { value: target });
+      } else {
+        const dead = await deadTarget(values);
+        // A target typed now must lead somewhere. One saved when it did, whose sector or keyword has
+        // gone since, is shown as a warning but does not block saving the page's other fields: the
+        // admin did not touch it, and refusing would hold every other change hostage to it.
+        const saved = await readHomepage(deps.store);
+        const unchanged = saved.highlightsSource === values.highlightsSource && saved.highlightsTarget.trim() === target;
+        if (dead && !unchanged) add('highlightsTarget', dead.code, { value: dead.value });
       }
       return errors;
+    },
+    async warnings(values): Promise<FieldErrors> {
+      const dead = await deadTarget(values);
+      return dead ? { highlightsTarget: [{ key: `admin.config.homepage.warnings.gone_${dead.code === 'unknown_sector' ? 'sector' : 'keyword'}`, vars: { value: dead.value } }] } : {};
     },
   });
 }

@@ -5,6 +5,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { SectorInputError, sectorSorts, type SectorInput, type SectorService } from '../sectors/service.ts';
 import type { Sector } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
+import { highlightsShowSector, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 const BASE = '/admin/config/sectors';
 
@@ -21,7 +22,7 @@ function formInput(body: Record<string, unknown>): SectorInput {
 }
 
 /** /admin/config/sectors: list with media counts, create, edit, reorder, delete (with reassignment). Admins only. */
-export function createSectorsAdmin(deps: { sectors: SectorService; render: RenderPage; i18n: I18n }): Router {
+export function createSectorsAdmin(deps: { sectors: SectorService; render: RenderPage; i18n: I18n; highlights: () => Promise<HighlightsTarget> }): Router {
   const router = Router();
   router.use(BASE, requireRole('admin'));
 
@@ -32,12 +33,14 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
   async function showList(req: Request, res: Response, extra: { form?: SectorInput; errors?: Record<string, string>; deleteError?: { id: string; message: string } } = {}, status = 200) {
     const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
     const done = doneNotice(deps.i18n, lang(res), 'admin.sectors', req.query.done);
+    const highlights = await deps.highlights();
     await deps.render(
       req,
       res,
       ['admin-config-sectors'],
       {
-        sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id) })),
+        // Deleting goes without a confirmation page: the row of the sector the homepage highlights show says so beside its button.
+        sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id), inHighlights: highlightsShowSector(highlights, s.id) })),
         form: extra.form ?? { visible: true, display: 'grid', defaultSort: 'date' },
         errors: extra.errors ?? {},
         deleteError: extra.deleteError,
@@ -94,8 +97,10 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
   router.post(`${BASE}/:id/delete`, async (req, res, next) => {
     const moveTo = (req.body as Record<string, unknown> | undefined)?.moveTo;
     try {
+      const before = await deps.highlights();
       await deps.sectors.remove(req.params.id, typeof moveTo === 'string' && moveTo ? moveTo : undefined);
-      res.redirect(303, `${BASE}?done=deleted`);
+      const lost = before.shown && !isDead(before) && isDead(await deps.highlights());
+      res.redirect(303, `${BASE}?done=${lost ? 'deleted_highlights' : 'deleted'}`);
     } catch (err) {
       if (!(err instanceof SectorInputError)) throw err;
       if (err.errors._?.code === 'not_found') return next();

@@ -4,6 +4,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { KeywordInputError, TAGS_GROUP, type KeywordService } from './service.ts';
 import { doneNotice } from '../admin/done-notice.ts';
+import { highlightsShowGroup, highlightsShowKeyword, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 type Form = Record<string, string>;
 
@@ -11,7 +12,7 @@ type Form = Record<string, string>;
  * /admin/keywords: groups and keywords. Admins do everything; editors may only add keywords to
  * the tags group (the same rule as inline tag creation on the media form).
  */
-export function createKeywordsAdmin(deps: { keywords: KeywordService; render: RenderPage; i18n: I18n }): Router {
+export function createKeywordsAdmin(deps: { keywords: KeywordService; render: RenderPage; i18n: I18n; highlights: () => Promise<HighlightsTarget> }): Router {
   const router = Router();
   const admin = requireRole('admin');
   router.use('/admin/keywords', requireRole('admin', 'editor'));
@@ -50,6 +51,17 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const param = (req: Request, name: string) => str((req.params as Record<string, unknown>)[name]);
+  /**
+   * Runs a change, then the `done` value saying so: `<done>_highlights` when the homepage showed a
+   * highlights block that no longer finds its keyword (the confirmation page warned of it; a merge
+   * normally keeps it, the merged address leading to the target).
+   */
+  async function withHighlights(done: string, change: () => Promise<unknown>): Promise<string> {
+    const before = await deps.highlights();
+    await change();
+    const after = await deps.highlights();
+    return before.shown && !isDead(before) && isDead(after) ? `${done}_highlights` : done;
+  }
 
   router.get('/admin/keywords', (req, res) => show(req, res));
 
@@ -103,6 +115,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
       {
         group,
         usage: await deps.keywords.groupUsage(group.id),
+        highlights: highlightsShowGroup(await deps.highlights(), group),
         refusal: protectedGroup ? deps.i18n.t(lang(res), 'keywords.errors.group_protected', { title: group.title }) : undefined,
       },
       { title: deps.i18n.t(lang(res), 'admin.keywords.group_delete_title', { title: group.title }) },
@@ -111,8 +124,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
 
   router.post('/admin/keywords/groups/:id/delete', admin, async (req, res, next) => {
     try {
-      await deps.keywords.removeGroup(param(req, 'id'));
-      res.redirect(303, '/admin/keywords?done=group_deleted');
+      const done = await withHighlights('group_deleted', () => deps.keywords.removeGroup(param(req, 'id')));
+      res.redirect(303, `/admin/keywords?done=${done}`);
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();
@@ -123,7 +136,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   router.get('/admin/keywords/:id/delete', admin, async (req, res, next) => {
     const keyword = await deps.keywords.get(param(req, 'id'));
     if (!keyword) return next();
-    await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id) }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
+    const highlights = highlightsShowKeyword(await deps.highlights(), keyword.id);
+    await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id), highlights }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
   });
 
   const actions: Record<string, (id: string, b: Record<string, unknown>) => Promise<unknown>> = {
@@ -143,8 +157,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (!action) return next();
     try {
-      await action(param(req, 'id'), body(req));
-      res.redirect(303, `/admin/keywords?done=${doneKey[param(req, 'action')]}`);
+      const done = await withHighlights(doneKey[name]!, () => action(param(req, 'id'), body(req)));
+      res.redirect(303, `/admin/keywords?done=${done}`);
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'keyword_not_found' && err.field === 'keyword') return next();

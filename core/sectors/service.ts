@@ -61,6 +61,18 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     return uniqueSlug(slugify(title), taken, 'sector');
   }
 
+  /**
+   * Gives `slugs` to the sector `ownerId` (its current address, or one it keeps as a former one):
+   * any other sector that listed one of them as a former address forgets it, so each old address
+   * leads to one sector, the last to have had it (keywords do the same: releaseFormer).
+   */
+  async function releaseFormer(slugs: readonly string[], ownerId: string): Promise<void> {
+    for (const s of await store.sectors.list()) {
+      if (s.id === ownerId || !s.formerSlugs?.some((f) => slugs.includes(f))) continue;
+      await store.sectors.update(s.id, { formerSlugs: s.formerSlugs.filter((f) => !slugs.includes(f)) });
+    }
+  }
+
   async function mediaCount(sectorId: string): Promise<number> {
     return (await store.media.list()).filter((m) => m.sectorId === sectorId).length;
   }
@@ -85,7 +97,9 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
       const data = parse(input);
       const all = await sorted();
       const order = all.length ? Math.max(...all.map((s) => s.order)) + 1 : 1;
-      return store.sectors.create({ ...data, slug: await slugFor(data.slug, data.title), order });
+      const created = await store.sectors.create({ ...data, slug: await slugFor(data.slug, data.title), order });
+      await releaseFormer([created.slug], created.id);
+      return created;
     },
     async update(id: string, input: SectorInput): Promise<Sector> {
       const current = await store.sectors.get(id);
@@ -94,7 +108,9 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
       const slug = data.slug ? await slugFor(data.slug, data.title, id) : current.slug;
       // The old address keeps working (a redirect): links and bookmarks to a renamed sector do not break.
       const formerSlugs = slug === current.slug ? current.formerSlugs : [...new Set([...(current.formerSlugs ?? []), current.slug])].filter((s) => s !== slug).slice(-20);
-      return (await store.sectors.update(id, { ...data, slug, ...(formerSlugs ? { formerSlugs } : {}) }))!;
+      const updated = (await store.sectors.update(id, { ...data, slug, ...(formerSlugs ? { formerSlugs } : {}) }))!;
+      if (slug !== current.slug) await releaseFormer([slug, current.slug], id);
+      return updated;
     },
     /** Moves a sector one place up (-1) or down (+1) and renumbers all orders 1..n. */
     async move(id: string, delta: -1 | 1): Promise<void> {

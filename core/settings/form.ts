@@ -287,6 +287,8 @@ export interface FieldView {
   positions: Array<{ id: string; n: number; options: Array<{ value: string; label: string; selected: boolean }> }>;
   attrs: { min?: number; max?: number; step?: number | 'any'; maxLength?: number; rows?: number };
   errors: string[];
+  /** Problems that do not stop a save (e.g. a saved value that no longer leads anywhere). */
+  warnings: string[];
   describedBy?: string;
   is: Record<SettingField['type'], boolean>;
 }
@@ -325,7 +327,7 @@ function display(field: SettingField, value: unknown): string | string[] {
  */
 export function describeForm(
   fields: SettingField[],
-  state: { values: SettingValues; input?: FormInput; errors?: FieldErrors },
+  state: { values: SettingValues; input?: FormInput; errors?: FieldErrors; warnings?: FieldErrors },
   options: { lang: Language; i18n: I18n; idPrefix?: string },
 ): FormView {
   const { lang, i18n } = options;
@@ -336,6 +338,8 @@ export function describeForm(
     const id = `${prefix}-${field.key}`;
     const errors = (state.errors?.[field.key] ?? []).map((e) => i18n.t(lang, e.key, e.vars));
     if (errors.length) errorCount++;
+    // A field in error says only that: its warning would be about a value it no longer shows.
+    const warnings = errors.length ? [] : (state.warnings?.[field.key] ?? []).map((e) => i18n.t(lang, e.key, e.vars));
     const chosen = Array.isArray(shown) ? shown : [shown];
     const options = 'options' in field ? field.options.map((o, i) => ({ value: o.value, label: localise(o.label, lang, i18n) ?? o.value, selected: chosen.includes(o.value), id: `${id}-${i}` })) : [];
     const positions =
@@ -365,7 +369,8 @@ export function describeForm(
       positions,
       attrs,
       errors,
-      describedBy: [help ? `${id}-help` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+      warnings,
+      describedBy: [help ? `${id}-help` : '', errors.length ? `${id}-error` : '', warnings.length ? `${id}-warning` : ''].filter(Boolean).join(' ') || undefined,
       is: Object.fromEntries(settingTypes.map((t) => [t, t === field.type])) as FieldView['is'],
     };
   });

@@ -1,8 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
-import { sectorAt } from '../sectors/service.ts';
-import { keywordAt } from '../keywords/slug.ts';
+import { resolveHighlights } from './highlights.ts';
 import { criteria, mediaCard, type MediaCard, type SearchCriteria, type SearchService } from '../search/index.ts';
 
 /** A media item as the `media-card` partial needs it. */
@@ -73,22 +72,15 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           let chosen: Media[] = [];
           let href: string | undefined;
           const sort = { sort: settings.highlightsSort, order: settings.highlightsSort === 'title' ? 'asc' : 'desc' } as const;
-          if (settings.highlightsSource === 'sector') {
-            // By address, so a renamed sector's former one still finds it.
-            const found = sectorAt(await sectorList(), settings.highlightsTarget);
-            const sector = found?.visible ? found : undefined;
-            if (sector) {
-              chosen = await find({ ...sort, sectorIds: [sector.id] }, n);
-              href = `/sectors/${sector.slug}`;
-            }
-          } else {
-            const { groups, keywords } = await keywordLists();
-            // By address too, so a renamed or merged keyword's former one still finds it.
-            const target = keywordAt(groups, keywords, settings.highlightsTarget.trim());
-            if (target) {
-              chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n);
-              href = `/keywords/${target.group.slug}/${target.keyword.slug}`;
-            }
+          // By address, so a renamed sector's, or a renamed or merged keyword's, former one still finds it.
+          const lists = settings.highlightsSource === 'sector' ? { sectors: await sectorList(), groups: [], keywords: [] } : { sectors: [], ...(await keywordLists()) };
+          const { sector, keyword: target } = resolveHighlights(settings, lists);
+          if (sector?.visible) {
+            chosen = await find({ ...sort, sectorIds: [sector.id] }, n);
+            href = `/sectors/${sector.slug}`;
+          } else if (target) {
+            chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n);
+            href = `/keywords/${target.group.slug}/${target.keyword.slug}`;
           }
           if (chosen.length) blocks.push({ kind, title: settings.highlightsTitle || context.highlightsDefaultTitle, href, items: chosen.map(card) });
           break;
