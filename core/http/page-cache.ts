@@ -7,7 +7,7 @@ import type { RequestSite } from '../views/render.ts';
  * What is cached: GET/HEAD requests that accept HTML, carry no session cookie (so no user and no
  * per-visitor state), and got a 200 HTML body sent with `res.send` that set no cookie of its own,
  * did not say `Cache-Control: no-store|private`, and issued no CSRF token (`res.locals.noPageCache`).
- * The key is language + theme + path and query as sent.
+ * The key is language + theme + Host header + path and query as sent.
  *
  * Invalidation: `bump()` drops everything. Core bumps it on every write to media, sectors, keywords,
  * settings, plugins and users (core/store/change-feed.ts), and the `versions()` token (hook and
@@ -88,7 +88,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     res.setHeader('Vary', site?.skeleton.visitorsMayChooseLanguage ? 'Cookie, Accept-Language' : 'Cookie');
     if (!options.enabled || !site || req.user || !isAnonymous(req, options.sessionCookie) || req.originalUrl.length > 1024) return next();
 
-    const key = `${site.lang}\n${site.theme}\n${req.originalUrl}`;
+    // The host too: pages may carry absolute links made from it (the media page's embed code).
+    const key = `${site.lang}\n${site.theme}\n${req.headers.host ?? ''}\n${req.originalUrl}`;
     const current = token();
     const hit = entries.get(key);
     if (hit && hit.token === current) {

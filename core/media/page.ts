@@ -7,6 +7,8 @@ import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
 import type { StripItem } from './sector-strip.ts';
 import type { Media } from '../store/index.ts';
+import { embedCode } from './embed.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -22,6 +24,8 @@ export function createMediaPage(deps: {
    * private (by default every link shows).
    */
   canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** The configured public address (config `baseUrl`), for the embed code; '' to take the request's host. */
+  baseUrl?: string;
 }): Router {
   const router = Router();
   const { media } = deps;
@@ -97,6 +101,8 @@ export function createMediaPage(deps: {
         strip: sector && visibleStrip.length ? { sector: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined, items: visibleStrip } : undefined,
         keywords: kw.map((k) => (k.url && !seen.has(k.url) ? { ...k, url: undefined } : k)),
         canEdit: media.canEdit(req.user, m),
+        // Absolute, for other sites: the page cache keeps one copy per host, so a forged Host stays with whoever sent it.
+        embed: m.status === 'published' ? embedCode(m, publicOrigin(req, deps.baseUrl ?? '')) : undefined,
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
         show: {
           ...site.mediaDisplay,

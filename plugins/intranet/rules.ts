@@ -12,8 +12,10 @@ export function isAlwaysOpen(path: string): boolean {
   return OPEN_EXACT.includes(path) || OPEN_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
-/** The media id a content path is about: `/media/:id[/:slug]` and `/files/:id/:variant`. */
+/** The media id a content path is about: `/media/:id[/:slug]`, `/files/:id/:variant` and `/embed/:id`. */
 export function mediaIdOf(path: string): string | null {
+  const embed = /^\/embed\/(\d+)$/.exec(path);
+  if (embed) return embed[1]!;
   const m = /^\/(?:media|files)\/(\d+)(?:\/[^/]+)?$/.exec(path);
   return m ? m[1]! : null;
 }

@@ -17,7 +17,9 @@ before(async () => {
 });
 after(() => t.close());
 
-const page = (path = '/') => request(t.app).get(path).set('Accept', 'text/html');
+// One Host, as a browser sends: supertest listens on a new port for each request, and the Host
+// header (port included) is part of the cache key.
+const page = (path = '/', host = 'kiosque.test') => request(t.app).get(path).set('Accept', 'text/html').set('Host', host);
 const cookiesOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
 
 test('a second anonymous request is served from the cache with the same HTML and headers', async () => {
@@ -34,6 +36,14 @@ test('a second anonymous request is served from the cache with the same HTML and
   assert.ok(second.headers['content-security-policy'], 'helmet headers still apply to cached pages');
   assert.equal(second.headers['etag'], first.headers['etag']);
   await page().set('If-None-Match', String(first.headers['etag'])).expect(304);
+});
+
+test('each Host has its own copy: a forged Host never fills the page that visitors of the real one get', async () => {
+  t.app.kiosque.pageCache.bump();
+  assert.equal((await page('/?hosts', 'evil.example').expect(200)).headers['x-page-cache'], 'miss');
+  assert.equal((await page('/?hosts', 'kiosque.test').expect(200)).headers['x-page-cache'], 'miss');
+  assert.equal((await page('/?hosts', 'kiosque.test').expect(200)).headers['x-page-cache'], 'hit');
+  assert.equal((await page('/?hosts', 'kiosque.test:8080').expect(200)).headers['x-page-cache'], 'miss', 'the port is part of the host');
 });
 
 test('a cache hit sends every header the miss sent, with the same values', async () => {

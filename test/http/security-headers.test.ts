@@ -66,7 +66,7 @@ after(() => t.close());
 
 test("the app sends helmet's headers on pages, cached pages, JSON, redirects, 404s, assets and files", async () => {
   const { set } = helmetHeaders(helmetOptions({ hsts: false }));
-  const html = (p: string) => request(t.app).get(p).set('Accept', 'text/html');
+  const html = (p: string) => request(t.app).get(p).set('Accept', 'text/html').set('Host', 'kiosque.test');
   const responses: Array<[string, request.Response]> = [
     ['page', await html('/')],
     ['cached page', await html('/')],

@@ -26,7 +26,7 @@ after(() => t.close());
 // Each call is another visitor (a browser's User-Agent with a number), unless `visitor` repeats one.
 let visitors = 0;
 const browser = (n: number) => `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 Kiosque-test/${n}`;
-const page = (path: string, method: 'get' | 'head' = 'get', userAgent = browser(++visitors)) => request(t.app)[method](path).set('Accept', 'text/html').set('User-Agent', userAgent);
+const page = (path: string, method: 'get' | 'head' = 'get', userAgent = browser(++visitors)) => request(t.app)[method](path).set('Accept', 'text/html').set('Host', 'kiosque.test').set('User-Agent', userAgent);
 const stored = async (mediaId: string) => (await t.store.media.get(mediaId))!.views;
 
 test('every media page shown counts, from the page cache too; redirects, 404s, HEAD and other pages do not', async () => {

@@ -281,6 +281,9 @@ test('published media and sectors made public are reachable, drafts never', asyn
   assert.equal((await saveSettings({ publicMedia: `${mediaId}\n${draftId}`, publicSectors: 'open-sector' })).status, 303);
   await page(`/media/${mediaId}`).redirects(1).expect(200);
   await anon().get(`/files/${mediaId}/thumb`).expect(200);
+  // Its embed page opens with it; a private media's stays closed.
+  await page(`/embed/${mediaId}`).expect(200);
+  assert.equal((await page(`/embed/${draftId}`)).status, 302);
   const draftPage = await page(`/media/${draftId}`);
   assert.equal(draftPage.status, 302, 'a draft listed as public stays closed');
   assert.match(String(draftPage.headers.location), /^\/login/);
@@ -295,6 +298,7 @@ test('published media and sectors made public are reachable, drafts never', asyn
   assert.equal((await saveSettings({})).status, 303);
   assert.equal((await anon().get('/sectors/open-sector/feed').set('Accept', 'application/rss+xml')).status, 401);
   assert.equal((await anon().get(`/files/${mediaId}/thumb`)).status, 401);
+  assert.equal((await page(`/embed/${mediaId}`)).status, 302);
   assert.equal((await page(`/media/${publicSectorMedia}`)).status, 302);
 });
 

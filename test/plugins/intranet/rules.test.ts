@@ -23,6 +23,8 @@ test('content paths name their media or sector', () => {
   assert.equal(mediaIdOf('/files/12/thumb'), '12');
   assert.equal(mediaIdOf('/media/12/a/b'), null);
   assert.equal(mediaIdOf('/media/x'), null);
+  assert.equal(mediaIdOf('/embed/12'), '12');
+  assert.equal(mediaIdOf('/embed/12/x'), null);
   assert.equal(sectorSlugOf('/sectors/archives'), 'archives');
   assert.equal(sectorSlugOf('/sectors/archives/x'), null);
   assert.equal(sectorSlugOf('/sectors/archives/feed'), 'archives');

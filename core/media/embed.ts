@@ -1,0 +1,64 @@
+import { Router } from 'express';
+import type { I18n } from '../i18n/index.ts';
+import type { RenderPage, RequestSite } from '../views/render.ts';
+import type { MediaService } from './service.ts';
+import { fileUrl, srcset } from './present.ts';
+import type { Media } from '../store/index.ts';
+
+/** The size other sites get in the embed code (they may change it). */
+export const EMBED_SIZE = { width: 640, height: 360 } as const;
+
+const attr = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * The code a visitor copies to show a published media on another site, or undefined when the
+ * public address cannot be known (a Host header that is not a host name).
+ */
+export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undefined): string | undefined {
+  if (!origin) return undefined;
+  return `<iframe src="${attr(`${origin}/embed/${m.id}`)}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" title="${attr(m.title)}" loading="lazy" allowfullscreen></iframe>`;
+}
+
+/**
+ * `/embed/:id`: a published media alone (player, title linking to its page), made to be framed by
+ * other sites: the page drops `frame-ancestors 'none'` and X-Frame-Options, and nothing else of
+ * the site's policy. Drafts and what the access gate closes answer as their media page does.
+ * Never kept by the page cache: a cached copy would be sent with the site's usual headers.
+ */
+export function createEmbedRoutes(deps: { media: MediaService; i18n: I18n; render: RenderPage }): Router {
+  const router = Router();
+  router.get('/embed/:id', async (req, res, next) => {
+    const id = req.params.id;
+    const m = /^\d{1,15}$/.test(id) ? await deps.media.store.media.get(id) : undefined;
+    if (!m || m.status !== 'published') return next();
+    const site = res.locals.site as RequestSite;
+    const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+    res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, 'frame-ancestors *'));
+    res.removeHeader('X-Frame-Options');
+    res.locals.noPageCache = true;
+    const has = (v: string) => Boolean(m.variants[v]);
+    await deps.render(
+      req,
+      res,
+      [`embed-${m.type}`, 'embed'],
+      {
+        media: {
+          id: m.id,
+          type: m.type,
+          title: m.title,
+          // The media's page: relative, so on this site whatever page frames it (opened outside the frame).
+          href: `/media/${m.id}/${m.slug}`,
+          original: fileUrl(m, 'original'),
+          src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),
+          srcset: srcset(m),
+          poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
+          cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,
+          is: { [m.type]: true },
+        },
+        siteName: site.skeleton.siteName,
+      },
+      { title: m.title, layout: 'embed' },
+    );
+  });
+  return router;
+}

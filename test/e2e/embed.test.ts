@@ -1,0 +1,61 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import express from 'express';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serve } from '../helpers/browser.ts';
+import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { jpegWithGps } from '../helpers/media.ts';
+
+let t: TestApp;
+let portal: Awaited<ReturnType<typeof serve>>;
+let elsewhere: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+let mediaId: string;
+let embedCode = '';
+
+before(async () => {
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  const admin = await signIn(t, 'alice');
+  const photo = path.join(await tempDir('kiosque-e2e-'), 'Carnaval.jpg');
+  await jpegWithGps(photo, 1200, 800, 1);
+  const res = await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin)).field('status', 'published').field('title', 'Carnaval de Binche').attach('file', photo).expect(201);
+  mediaId = String(res.body.id);
+  await t.app.kiosque.media.idle();
+  portal = await serve(t.app);
+  // Another site (another origin: another port) that pastes the embed code into its page.
+  const other = express();
+  other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><h1>My blog</h1>${embedCode}`));
+  elsewhere = await serve(other);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await elsewhere?.close();
+  await portal?.close();
+  await t.close();
+});
+
+test('a visitor copies the embed code from a media page; another site shows the media with it, and the page itself still refuses frames', async () => {
+  const page = await browser.newPage({ locale: 'en-GB' });
+  await page.goto(`${portal.base}/media/${mediaId}`);
+  await page.getByText('Embed this media').click();
+  embedCode = await page.getByLabel('Code to paste into another site').inputValue();
+  assert.match(embedCode, new RegExp(`^<iframe src="${portal.base}/embed/${mediaId}" width="640" height="360" title="Carnaval de Binche"`));
+
+  const blog = await browser.newPage();
+  await blog.goto(elsewhere.base);
+  const frame = blog.frameLocator('iframe');
+  await frame.getByRole('link', { name: 'See “Carnaval de Binche” on Kiosque' }).waitFor();
+  const loaded = await frame.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  assert.equal(loaded, true, 'the image shows inside the frame');
+
+  // The media page itself in a frame elsewhere is blocked by its frame-ancestors 'none'.
+  embedCode = `<iframe src="${portal.base}/media/${mediaId}" width="640" height="360"></iframe>`;
+  // 'load' waits for the frame too, whether it shows the page or Chromium's blocked-frame error.
+  await blog.goto(elsewhere.base, { waitUntil: 'load' });
+  const framed = blog.frames().find((f) => f.url().includes(`/media/${mediaId}`));
+  const content = framed ? await framed.content().catch(() => '') : '';
+  assert.doesNotMatch(content, /Carnaval de Binche/, 'the page is not shown in a foreign frame');
+});
