@@ -2,6 +2,7 @@ import { Feed } from 'feed';
 import type { Media, StoredFile } from '../store/index.ts';
 import { isInlineMime } from '../media/serve.ts';
 import { xmlSafe } from '../text/controls.ts';
+import { escapeMarkup } from '../text/escape.ts';
 
 /** One channel: the site's latest media, a sector's, a keyword's. Texts are plain (escaped here). */
 export interface Channel {
@@ -23,7 +24,7 @@ export interface FeedItemOptions {
   downloadsOpen: boolean;
 }
 
-const escapeHtml = (text: string) => xmlSafe(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => escapeMarkup(xmlSafe(text));
 
 /**
  * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them),

@@ -1,14 +1,13 @@
 import { Router } from 'express';
-import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { MediaService } from './service.ts';
 import { fileUrl, srcset } from './present.ts';
 import type { Media } from '../store/index.ts';
+import { escapeMarkup } from '../text/escape.ts';
 
 /** The size other sites get in the embed code (they may change it). */
 export const EMBED_SIZE = { width: 640, height: 360 } as const;
 
-const attr = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
  * The code a visitor copies to show a published media on another site, or undefined when the
@@ -16,7 +15,7 @@ const attr = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
  */
 export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undefined): string | undefined {
   if (!origin) return undefined;
-  return `<iframe src="${attr(`${origin}/embed/${m.id}`)}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" title="${attr(m.title)}" loading="lazy" allowfullscreen></iframe>`;
+  return `<iframe src="${escapeMarkup(`${origin}/embed/${m.id}`)}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" title="${escapeMarkup(m.title)}" loading="lazy" allowfullscreen></iframe>`;
 }
 
 /**
@@ -25,7 +24,7 @@ export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undef
  * the site's policy. Drafts and what the access gate closes answer as their media page does.
  * Never kept by the page cache: a cached copy would be sent with the site's usual headers.
  */
-export function createEmbedRoutes(deps: { media: MediaService; i18n: I18n; render: RenderPage }): Router {
+export function createEmbedRoutes(deps: { media: MediaService; render: RenderPage }): Router {
   const router = Router();
   router.get('/embed/:id', async (req, res, next) => {
     const id = req.params.id;

@@ -51,7 +51,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   router.files = createFileRoutes({ media });
   const { search } = deps;
   const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
-  router.use(createEmbedRoutes({ media, i18n: deps.i18n, render: deps.render }));
+  router.use(createEmbedRoutes({ media, render: deps.render }));
   router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee, baseUrl: deps.config.baseUrl }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search, logger: deps.logger }));

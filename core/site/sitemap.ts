@@ -4,6 +4,7 @@ import type { I18n } from '../i18n/index.ts';
 import type { RequestSite } from '../views/render.ts';
 import { criteria, type SearchService } from '../search/index.ts';
 import { publicOrigin } from '../http/public-origin.ts';
+import { escapeMarkup } from '../text/escape.ts';
 
 export interface SitemapDeps {
   store: Store;
@@ -15,11 +16,10 @@ export interface SitemapDeps {
   urlsPerFile?: number;
 }
 
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 const day = (iso: string | null | undefined) => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : undefined);
 
 function urlset(entries: Array<{ loc: string; lastmod?: string }>): string {
-  const urls = entries.map((e) => `<url><loc>${escapeXml(e.loc)}</loc>${e.lastmod ? `<lastmod>${e.lastmod}</lastmod>` : ''}</url>`).join('\n');
+  const urls = entries.map((e) => `<url><loc>${escapeMarkup(e.loc)}</loc>${e.lastmod ? `<lastmod>${e.lastmod}</lastmod>` : ''}</url>`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls}\n</urlset>\n`;
 }
 
@@ -53,7 +53,7 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
     if (!origin) return;
     const total = (await published(1, 1)).total;
     const files = ['/sitemap-pages.xml', ...Array.from({ length: Math.ceil(total / perFile) }, (_, i) => `/sitemap-media-${i + 1}.xml`)];
-    const entries = files.map((f) => `<sitemap><loc>${escapeXml(origin + f)}</loc></sitemap>`).join('\n');
+    const entries = files.map((f) => `<sitemap><loc>${escapeMarkup(origin + f)}</loc></sitemap>`).join('\n');
     send(res, `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${entries}\n</sitemapindex>\n`);
   });
 
