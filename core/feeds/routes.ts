@@ -8,7 +8,7 @@ import { criteria, type SearchCriteria, type SearchService } from '../search/ind
 import { cachedLookups } from '../search/view-model.ts';
 import { downloadDecision } from '../media/serve.ts';
 import { queryOf } from '../http/query-of.ts';
-import { publicOrigin } from '../http/public-origin.ts';
+import { publicOriginOr400 } from '../http/public-origin.ts';
 import { rssDocument, type Channel } from './rss.ts';
 
 /** How many media a feed carries: the newest published ones. */
@@ -35,11 +35,8 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
 
   async function send(req: Request, res: Response, channel: Omit<Channel, 'lang' | 'self' | 'link'> & { path: string }, partial: Partial<SearchCriteria>) {
     const site = res.locals.site as RequestSite;
-    const base = publicOrigin(req, deps.baseUrl);
-    if (!base) {
-      res.status(400).type('text/plain; charset=utf-8').send(deps.i18n.t(site.lang, 'errors.bad_host'));
-      return;
-    }
+    const base = publicOriginOr400(req, res, deps.baseUrl, deps.i18n);
+    if (!base) return;
     const absolute = (path: string) => `${base}${path}`;
     // Whoever asks, a feed lists what anybody may read: published media only.
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'feed' };

@@ -94,15 +94,17 @@ export function createKeywordService(deps: { store: Store; search: SearchService
    * slug): the keywords page's "Show in navigation" box reads and writes that same list, so the two
    * pages never disagree. The group's own `inNavigation` follows it.
    */
-  async function navigationGroups(): Promise<string[]> {
-    const skeleton = await store.settings.get<Record<string, unknown>>('skeleton');
+  const groupSlugs = (skeleton: Record<string, unknown> | undefined): string[] => {
     const list = skeleton?.navigationKeywordGroups;
     return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : [];
+  };
+  async function navigationGroups(): Promise<string[]> {
+    return groupSlugs(await store.settings.get<Record<string, unknown>>('skeleton'));
   }
   async function setInNavigation(slug: string, shown: boolean): Promise<void> {
-    const current = await navigationGroups();
-    if (current.includes(slug) === shown) return;
     const skeleton = (await store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
+    const current = groupSlugs(skeleton);
+    if (current.includes(slug) === shown) return;
     await store.settings.set('skeleton', { ...skeleton, navigationKeywordGroups: shown ? [...current, slug] : current.filter((g) => g !== slug) });
   }
 

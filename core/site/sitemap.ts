@@ -1,9 +1,8 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Media, Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
-import type { RequestSite } from '../views/render.ts';
 import { criteria, type SearchService } from '../search/index.ts';
-import { publicOrigin } from '../http/public-origin.ts';
+import { publicOriginOr400 } from '../http/public-origin.ts';
 import { escapeMarkup } from '../text/escape.ts';
 
 export interface SitemapDeps {
@@ -42,14 +41,8 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
     res.type('application/xml; charset=utf-8').send(xml);
   }
 
-  function originOr400(req: Request, res: Response): string | undefined {
-    const origin = publicOrigin(req, deps.baseUrl);
-    if (!origin) res.status(400).type('text/plain; charset=utf-8').send(deps.i18n.t((res.locals.site as RequestSite).lang, 'errors.bad_host'));
-    return origin;
-  }
-
   router.get('/sitemap.xml', async (req, res) => {
-    const origin = originOr400(req, res);
+    const origin = publicOriginOr400(req, res, deps.baseUrl, deps.i18n);
     if (!origin) return;
     const total = (await published(1, 1)).total;
     const files = ['/sitemap-pages.xml', ...Array.from({ length: Math.ceil(total / perFile) }, (_, i) => `/sitemap-media-${i + 1}.xml`)];
@@ -58,7 +51,7 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
   });
 
   router.get('/sitemap-pages.xml', async (req, res) => {
-    const origin = originOr400(req, res);
+    const origin = publicOriginOr400(req, res, deps.baseUrl, deps.i18n);
     if (!origin) return;
     const sectors = (await deps.store.sectors.list()).filter((s) => s.visible).sort((a, b) => a.order - b.order);
     const groups = new Map((await deps.store.keywordGroups.list()).map((g) => [g.id, g]));
@@ -72,7 +65,7 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
   router.get('/sitemap-media-:n.xml', async (req, res, next) => {
     const n = /^\d{1,6}$/.test(req.params.n) ? Number(req.params.n) : 0;
     if (n < 1) return next();
-    const origin = originOr400(req, res);
+    const origin = publicOriginOr400(req, res, deps.baseUrl, deps.i18n);
     if (!origin) return;
     const result = await published(n, perFile);
     if (n > Math.max(1, result.pages) || (n > 1 && result.ids.length === 0)) return next();
