@@ -1,6 +1,6 @@
 import { Feed } from 'feed';
 import type { Media, StoredFile } from '../store/index.ts';
-import { isInlineMime } from '../media/serve.ts';
+import { showsOriginalInline } from '../media/serve.ts';
 import { xmlSafe } from '../text/controls.ts';
 import { escapeMarkup } from '../text/escape.ts';
 
@@ -32,8 +32,8 @@ const escapeHtml = (text: string) => escapeMarkup(xmlSafe(text));
  */
 function enclosure(m: Media, options: FeedItemOptions): { url: string; type: string; length: number } | undefined {
   const at = (variant: string, file: StoredFile) => ({ url: options.absolute(`/files/${m.id}/${variant}`), type: file.mime, length: file.size });
-  if (m.type === 'image') return m.variants.large ? at('large', m.variants.large) : isInlineMime(m.original.mime) ? at('original', m.original) : undefined;
-  if (isInlineMime(m.original.mime) || options.downloadsOpen) return at('original', m.original);
+  if (m.type === 'image') return m.variants.large ? at('large', m.variants.large) : showsOriginalInline(m) ? at('original', m.original) : undefined;
+  if (showsOriginalInline(m) || options.downloadsOpen) return at('original', m.original);
   return undefined;
 }
 

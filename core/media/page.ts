@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { downloadDecision, downloadName, isInlineMime } from './serve.ts';
+import { downloadDecision, downloadName, showsOriginalInline } from './serve.ts';
 import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
 import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
@@ -110,7 +110,7 @@ export function createMediaPage(deps: {
           // The players' fallback link (inside <audio>/<video>) is a download too.
           playerDownload: mayDownload,
           // A direct link to an original that is not shown inline is a download.
-          directLink: site.skeleton.showDirectFileLinks && (mayDownload || isInlineMime(m.original.mime)),
+          directLink: site.skeleton.showDirectFileLinks && (mayDownload || showsOriginalInline(m)),
         },
       },
       { title: m.title },

@@ -8,19 +8,25 @@ import type { SkeletonSettings } from '../settings/skeleton.ts';
 export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster'] as const;
 
 /** Served inline; anything else is a download. PDF has scripting and forms: download too. */
-const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/|text\/plain$)/;
+const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/)/;
 
-export const isInlineMime = (mime: string) => inlineMimes.test(mime);
+/**
+ * Whether a media's original is shown by the browser (images, the source of the audio and video
+ * players) rather than downloaded. A document's original is always its download, plain text
+ * included: the skeleton's download rules govern every document alike.
+ */
+export const showsOriginalInline = (m: Pick<Media, 'type' | 'original'>) => m.type !== 'document' && inlineMimes.test(m.original.mime);
 
 /**
  * What counts as a download: any file answer sent as an attachment, that is a request with
- * `?download` (the media page's download link, whatever the variant), and the original of a type
- * browsers are not given to show inline (documents, PDF, archives…). The original served inline
- * (images, the source of the audio and video players, plain text) and the derivatives (thumb,
- * medium, large, poster: images) without `?download` are display, and stay available whatever the rules.
+ * `?download` (the media page's download link, whatever the variant), and an original not shown
+ * inline (see showsOriginalInline: documents, TIFF…). The original served inline and the
+ * derivatives (thumb, medium, large, poster: images) without `?download` are display, and stay
+ * available whatever the rules.
  */
-export function isDownload(file: StoredFile, query: Request['query']): boolean {
-  return query.download !== undefined || !isInlineMime(file.mime);
+export function isDownload(m: Pick<Media, 'type' | 'original'>, file: StoredFile, query: Request['query']): boolean {
+  if (query.download !== undefined) return true;
+  return file === m.original ? !showsOriginalInline(m) : !inlineMimes.test(file.mime);
 }
 
 /**
@@ -63,7 +69,7 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     const file = pick(m, variant, acceptsWebp);
     if (!file) return next();
     if (variant !== 'original' && m.variants[`${variant}.webp`]) res.vary('Accept');
-    const attachment = isDownload(file, req.query);
+    const attachment = isDownload(m, file, req.query);
     if (attachment) {
       const rules = (res.locals.site as RequestSite).skeleton;
       const decision = downloadDecision(rules, !!req.user, deps.media.canEdit(req.user, m));

@@ -13,6 +13,7 @@ import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 let t: TestApp;
 let photo: string;
 let pdf: string;
+let text: string;
 let audio: string;
 let editor: ReturnType<typeof request.agent>;
 let member: ReturnType<typeof request.agent>;
@@ -28,6 +29,7 @@ before(async () => {
   await jpegWithGps(path.join(dir, 'p.jpg'), 1000, 600, 1);
   await writeFile(path.join(dir, 'd.pdf'), '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
   await mp3(path.join(dir, 'a.mp3'));
+  await writeFile(path.join(dir, 'notes.txt'), 'Des notes.\n');
   const up = async (file: string) => {
     const res = await editor.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
     assert.equal(res.status, 201, res.text);
@@ -36,6 +38,7 @@ before(async () => {
   photo = await up('p.jpg');
   pdf = await up('d.pdf');
   audio = await up('a.mp3');
+  text = await up('notes.txt');
   await t.app.kiosque.media.idle();
 });
 after(() => t.close());
@@ -68,6 +71,23 @@ test('by default anybody downloads', async () => {
   assert.equal(res.status, 200);
   assert.match(String(res.headers['content-disposition']), /^attachment/);
   assert.equal((await get(`/files/${pdf}/original`)).status, 200);
+  const txt = await get(`/files/${text}/original`);
+  assert.equal(txt.status, 200);
+  assert.match(String(txt.headers['content-disposition']), /^attachment/, 'a document is downloaded, whatever its type');
+});
+
+test('the site feed encloses documents only while anonymous downloads are open', async () => {
+  const enclosures = async () => [...(await request(t.app).get('/feed').expect(200)).text.matchAll(/<enclosure [^>]*url="[^"]*\/files\/(\d+)\//g)].map((m) => m[1]);
+  await rules({});
+  const open = await enclosures();
+  assert.ok(open.includes(text), `enclosed: ${open.join(",")}, text: ${text}`);
+  for (const closed of [{ allowDownloads: false }, { downloadsSignedInOnly: true }]) {
+    await rules(closed);
+    const ids = await enclosures();
+    assert.ok(!ids.includes(text) && !ids.includes(pdf), `no document enclosed with ${JSON.stringify(closed)}`);
+    assert.ok(ids.includes(audio), 'audio stays enclosed');
+  }
+  await rules({});
 });
 
 test('downloads off: 403 without content for visitors and members, display and playback unchanged', async () => {
@@ -77,6 +97,8 @@ test('downloads off: 403 without content for visitors and members, display and p
     await refused(`/files/${photo}/medium?download`, 403, agent);
     await refused(`/files/${audio}/original?download`, 403, agent);
     await refused(`/files/${pdf}/original`, 403, agent);
+    // A plain-text document is a document like a PDF, although a browser could show it.
+    await refused(`/files/${text}/original`, 403, agent);
     await displays(agent);
   }
   assert.equal((await request(t.app).head(`/files/${photo}/original?download`)).status, 403);
@@ -94,6 +116,7 @@ test('signed-in only: 401 without content for anonymous visitors; members downlo
   await rules({ downloadsSignedInOnly: true });
   await refused(`/files/${photo}/original?download`, 401);
   await refused(`/files/${pdf}/original`, 401);
+  await refused(`/files/${text}/original`, 401);
   await displays();
   const res = await get(`/files/${photo}/original?download`, member);
   assert.equal(res.status, 200);
