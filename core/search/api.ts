@@ -40,7 +40,8 @@ export function createMediaSearchApi(deps: { store: Store; search: SearchService
   router.get('/api/v1/media', async (req, res) => {
     const { lang } = res.locals.site as RequestSite;
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
-    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'api', staff: isStaff(req), resolvers });
+    const staff = isStaff(req);
+    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'api', staff, resolvers });
     const first = parsed.errors[0];
     if (first) {
       res.status(400).json({ error: { code: first.code, message: t(`search.errors.${first.code}`, first.vars), field: first.field } });
@@ -48,8 +49,13 @@ export function createMediaSearchApi(deps: { store: Store; search: SearchService
     }
     const result = await deps.search.search(parsed.criteria, { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'api' });
     const lookup = await lookupsNow();
-    const items = (await loadMedia(deps.store, result.ids)).map((m) => mediaSummary(m, (id) => lookup.keyword(id)?.ref, (id) => lookup.sector(id)?.slug));
-    const facets = result.facets && facetView(result.facets, lookup, t);
+    // A hidden sector is not named to visitors, as on the media page.
+    const sectorSlug = (id: string) => {
+      const s = lookup.sector(id);
+      return s && (s.visible || staff) ? s.slug : undefined;
+    };
+    const items = (await loadMedia(deps.store, result.ids)).map((m) => mediaSummary(m, (id) => lookup.keyword(id)?.ref, sectorSlug));
+    const facets = result.facets && facetView(result.facets, lookup, t, { staff });
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({
       items,

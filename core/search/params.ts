@@ -59,7 +59,8 @@ export interface ResolvedAuthor { id: string; username: string; displayName: str
 
 export interface Resolvers {
   keyword(ref: string): Promise<ResolvedKeyword | undefined>;
-  sector(slug: string): Promise<ResolvedSector | undefined>;
+  /** A sector by slug; a hidden sector is found only for staff (`staff`), as its page is. */
+  sector(slug: string, staff: boolean): Promise<ResolvedSector | undefined>;
   author(username: string): Promise<ResolvedAuthor | undefined>;
 }
 
@@ -69,6 +70,12 @@ export interface ParsedSearch {
   errors: ParamError[];
   /** True when the visitor gave at least one criterion (text, keyword, type…). */
   hasCriteria: boolean;
+  /**
+   * True when a criterion names nothing that exists in a way no media can match (an unknown keyword
+   * among keywords that must all apply; only unknown sectors, types or authors). The page then shows
+   * no result rather than dropping the criterion, which would list more than was asked for.
+   */
+  matchesNothing: boolean;
   keywords: ResolvedKeyword[];
   sectors: ResolvedSector[];
   authors: ResolvedAuthor[];
@@ -130,7 +137,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
 
   const sectors: ResolvedSector[] = [];
   for (const slug of list(raw.sector)) {
-    const s = await options.resolvers.sector(slug);
+    const s = await options.resolvers.sector(slug, options.staff);
     if (s) sectors.push(s);
     else err('sector', 'unknown_sector', { value: slug });
   }
@@ -218,7 +225,10 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   // A criterion that was given but not understood still counts: the visitor asked for something.
   const given = (name: string) => list(raw[name]).length > 0;
   const hasCriteria = Boolean(q) || ['kw', 'type', 'sector', 'from', 'to', 'licence', 'author', 'status'].some(given);
-  return { query, criteria: c, errors, hasCriteria, keywords, sectors, authors };
+  const unknownKeyword = keywords.length < list(raw.kw).length;
+  const noneOf = (name: string, found: number) => given(name) && found === 0;
+  const matchesNothing = (unknownKeyword && (kw_mode === 'all' || keywords.length === 0)) || noneOf('type', type.length) || noneOf('sector', sectors.length) || noneOf('author', authors.length);
+  return { query, criteria: c, errors, hasCriteria, matchesNothing, keywords, sectors, authors };
 }
 
 /**

@@ -6,10 +6,10 @@ import { sectorAt } from '../sectors/service.ts';
 export function storeResolvers(store: Store, keyword: (ref: string) => Promise<ResolvedKeyword | undefined>, sectors: () => Sector[] | Promise<Sector[]> = () => store.sectors.list()): Resolvers {
   return {
     keyword,
-    async sector(slug) {
+    async sector(slug, staff) {
       // A renamed sector's former address still finds it (links and bookmarks made before the change).
       const s = sectorAt(await sectors(), slug);
-      return s && { id: s.id, slug: s.slug, title: s.title };
+      return s && (s.visible || staff) ? { id: s.id, slug: s.slug, title: s.title } : undefined;
     },
     async author(username) {
       const u = await store.users.getByUsername(username);

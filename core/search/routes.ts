@@ -66,7 +66,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
 
     let result;
     let notice: string | undefined;
-    if (parsed.hasCriteria) {
+    if (parsed.matchesNothing) result = { ids: [], total: 0, page: 1, perPage: query.per_page, pages: 1 };
+    else if (parsed.hasCriteria) {
       const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'page' };
       result = await deps.search.search(parsed.criteria, context);
       if (result.total > 0 && result.page > result.pages) {
@@ -87,7 +88,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
       result: result && { total: result.total, items, empty: result.total === 0 },
       chips: chips(parsed, deps.i18n, lang),
       clearHref: '/search',
-      facets: result?.facets && result.total > 0 ? facetView(result.facets, lookup, t, query) : undefined,
+      facets: result?.facets && result.total > 0 ? facetView(result.facets, lookup, t, { query, staff }) : undefined,
       pagination: result ? pagination(result, (n) => searchHref('/search', query, { page: n })) : undefined,
       form: {
         kw: query.kw.join(', '),

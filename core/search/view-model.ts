@@ -67,8 +67,12 @@ export async function lookups(store: Store): Promise<Lookup> {
   };
 }
 
-/** Facets with display labels and, for the page, the link that adds each as a filter. */
-export function facetView(facets: Facets, lookup: Lookup, t: (key: string) => string, query?: SearchQuery) {
+/**
+ * Facets with display labels and, for the page (`query`), the link that adds each as a filter.
+ * A hidden sector is not named to visitors (`staff` false): its page is a 404 to them.
+ */
+export function facetView(facets: Facets, lookup: Lookup, t: (key: string) => string, options: { query?: SearchQuery; staff: boolean }) {
+  const { query, staff } = options;
   const link = (change: Partial<Record<keyof SearchQuery, unknown>>) => (query ? searchHref('/search', query, { ...change, page: 1 }) : undefined);
   return {
     keywords: facets.keywords.flatMap((f) => {
@@ -80,7 +84,7 @@ export function facetView(facets: Facets, lookup: Lookup, t: (key: string) => st
     years: facets.years.map((f) => ({ value: f.value, count: f.count, href: link({ from: `${f.value}-01-01`, to: `${f.value}-12-31` }) })),
     sectors: facets.sectors.flatMap((f) => {
       const s = lookup.sector(f.value);
-      if (!s || query?.sector.includes(s.slug)) return [];
+      if (!s || !(s.visible || staff) || query?.sector.includes(s.slug)) return [];
       return [{ slug: s.slug, title: s.title, count: f.count, href: link({ sector: [...(query?.sector ?? []), s.slug] }) }];
     }),
   };

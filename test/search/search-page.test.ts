@@ -156,3 +156,39 @@ test('a renamed sector’s former address still filters by it, and the page carr
     await t.store.sectors.update(sector.id, { slug: 'fetes', formerSlugs: [] });
   }
 });
+
+test('a hidden sector is not named to visitors: no facet, no slug in the API, unknown as a criterion; staff see it', async () => {
+  const hidden = await t.store.sectors.create({ slug: 'archives', title: 'Archives cachées', description: '', order: 1, visible: false, display: 'grid', defaultSort: 'date' });
+  await addMedia('archived', { title: 'Parchemin ancien', type: 'image', sectorId: hidden.id, createdAt: '2020-01-01T00:00:00Z', publishedAt: '2020-01-01T00:00:00Z' });
+  const page = await html('/search?q=parchemin').expect(200);
+  assert.match(page.text, /Media \(1\)/, 'the media itself is published');
+  assert.doesNotMatch(page.text, /Archives cachées|sector=archives/);
+  const api = await request(t.app).get('/api/v1/media?q=parchemin').expect(200);
+  assert.equal(api.body.items[0].sector, null);
+  assert.deepEqual(api.body.facets.sectors, []);
+  const asked = await request(t.app).get('/api/v1/media?sector=archives').expect(400);
+  assert.equal(asked.body.error.code, 'unknown_sector');
+  assert.doesNotMatch((await html('/search?sector=archives').expect(200)).text, /Parchemin ancien/);
+
+  const eddie = await signIn(t, 'eddie');
+  const staffApi = await eddie.get('/api/v1/media?q=parchemin').expect(200);
+  assert.equal(staffApi.body.items[0].sector, 'archives');
+  assert.deepEqual(staffApi.body.facets.sectors.map((s: { slug: string }) => s.slug), ['archives']);
+  const staffPage = await eddie.get('/search?q=parchemin').set('Accept', 'text/html').expect(200);
+  assert.match(staffPage.text, /Archives cachées/);
+});
+
+test('a criterion that names nothing gives no result, with its error, instead of a wider search', async () => {
+  const unknown = await html('/search?kw=lieux/paris').expect(200);
+  assert.match(unknown.text, /Media \(0\)/);
+  assert.match(unknown.text, /lieux\/paris/, 'the error names what was typed');
+  assert.doesNotMatch(unknown.text, /Photo numéro/);
+  const withKnown = await html('/search?kw=tags/masques&kw=tags/nope').expect(200);
+  assert.match(withKnown.text, /Media \(0\)/, 'all keywords must apply, and one does not exist');
+  const any = await html('/search?kw=tags/masques&kw=tags/nope&kw_mode=any').expect(200);
+  assert.match(any.text, new RegExp(`href="/media/${ids.carnaval}"`), 'any of them: the known one still finds');
+  for (const path of ['/search?type=poster', '/search?author=nobody', '/search?sector=nowhere']) {
+    const res = await html(path).expect(200);
+    assert.match(res.text, /Media \(0\)/, path);
+  }
+});
