@@ -37,6 +37,8 @@ function multerError(err: unknown, maxFiles: number): Error {
   }
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return new MediaError('disk_full', 507);
+  // Browsers send a file's name raw in the part header, where busboy refuses control characters.
+  if (e?.message === 'Malformed part header') return new MediaError('bad_file_name', 400, 'file');
   // Malformed or truncated multipart, or a client that went away.
   return new MediaError('bad_upload', 400, 'file');
 }

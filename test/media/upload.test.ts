@@ -238,6 +238,19 @@ test('hostile file names are kept only as sanitised metadata', async () => {
   assert.equal(check(res), 'abc[31m.txt');
 });
 
+test('a raw control character in a file name (as a browser sends it) gets a message saying so, and nothing is stored', async () => {
+  const before = await snapshot();
+  const boundary = 'kiosqueBoundary';
+  const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ctrl\x07name.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`, 'latin1');
+  for (const lang of ['en', 'fr'] as const) {
+    const res = await post().set('Accept-Language', lang).set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'bad_file_name');
+    assert.match(res.body.error.message, lang === 'en' ? /name/ : /nom/);
+  }
+  assert.deepEqual(await snapshot(), before);
+});
+
 test('multipart without a CSRF token is refused before anything is stored; visitors and members cannot upload', async () => {
   const before = await snapshot();
   const noToken = await admin.post('/api/v1/media').attach('file', f('pic.webp'));
