@@ -63,41 +63,39 @@ export interface RendererDeps {
 }
 
 /**
- * The navigation without the links this visitor may not follow. canSee answers at once unless an
- * access filter is registered, so the common case takes no promise per link.
+ * Which of `hrefs` this visitor may open. canSee answers at once unless an access filter is
+ * registered, so the common case takes no promise per link.
  */
-function visibleNavigation(req: Request, items: readonly NavItem[], canSee: RendererDeps['canSee']): NavItem[] | Promise<NavItem[]> {
+function openable(req: Request, hrefs: readonly string[], canSee: RendererDeps['canSee']): Set<string> | Promise<Set<string>> {
   const answers = new Map<string, boolean | Promise<boolean>>();
   let pending = false;
-  const ask = (href: string) => {
-    if (answers.has(href)) return;
+  for (const href of hrefs) {
+    if (answers.has(href)) continue;
     const answer = canSee(req, href);
     if (typeof answer !== 'boolean') pending = true;
     answers.set(href, answer);
-  };
-  for (const item of items) {
-    if (item.href) ask(item.href);
-    for (const child of item.children ?? []) ask(child.href);
   }
-  const pick = (sees: (href: string) => boolean) => {
-    const out: NavItem[] = [];
-    for (const item of items) {
-      if (item.href && !sees(item.href)) continue;
-      if (!item.children) {
-        out.push(item);
-        continue;
-      }
-      const children = item.children.filter((child) => sees(child.href));
-      if (children.length) out.push({ ...item, children });
-    }
-    return out;
-  };
-  if (!pending) return pick((href) => answers.get(href) === true);
-  return Promise.all([...answers].map(async ([href, answer]) => [href, await answer] as const)).then((settled) => {
-    const seen = new Map(settled);
-    return pick((href) => seen.get(href) === true);
-  });
+  const yes = (settled: Iterable<readonly [string, boolean]>) => new Set([...settled].filter(([, ok]) => ok).map(([href]) => href));
+  if (!pending) return yes(answers as Map<string, boolean>);
+  return Promise.all([...answers].map(async ([href, answer]) => [href, await answer] as const)).then(yes);
 }
+
+/** The navigation without the links this visitor may not follow (a group without any left goes too). */
+function pickNavigation(items: readonly NavItem[], open: Set<string>): NavItem[] {
+  const out: NavItem[] = [];
+  for (const item of items) {
+    if (item.href && !open.has(item.href)) continue;
+    if (!item.children) {
+      out.push(item);
+      continue;
+    }
+    const children = item.children.filter((child) => open.has(child.href));
+    if (children.length) out.push({ ...item, children });
+  }
+  return out;
+}
+
+const navHrefs = (items: readonly NavItem[]) => items.flatMap((item) => [...(item.href ? [item.href] : []), ...(item.children ?? []).map((c) => c.href)]);
 
 /** The current URL with `?lang=` set to each language. */
 function languageLinks(req: Request, lang: Language, enabled: boolean) {
@@ -136,6 +134,10 @@ export function createRenderer(deps: RendererDeps): RenderPage {
     const withCsrf = !!(user || options.csrf);
     // A page holding a CSRF token belongs to one session: never keep it in the anonymous page cache.
     if (withCsrf) res.locals.noPageCache = true;
+    const nav = await deps.navigation(site.skeleton);
+    const feeds = isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])];
+    const open = await openable(req, ['/search', ...feeds.map((f) => f.href), ...navHrefs(nav)], deps.canSee);
+    const navigation = pickNavigation(nav, open);
     const context: Record<string, unknown> = {
       lang: site.lang,
       site: site.skeleton,
@@ -150,11 +152,14 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       title: options.title,
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
-      navigation: await visibleNavigation(req, await deps.navigation(site.skeleton), deps.canSee),
+      navigation,
       chrome: layoutChrome(site.skeleton),
+      // Links to what this visitor could not open are left out (behind the intranet, the sign-in
+      // page offers neither the search box nor the feeds).
+      canOpen: { search: open.has('/search'), feed: open.has('/feed') },
       mediaDisplay: site.mediaDisplay,
       // Feed readers and browsers find the feeds from any public page (<link rel="alternate">).
-      feeds: isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])],
+      feeds: feeds.filter((f) => open.has(f.href)),
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

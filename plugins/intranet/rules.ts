@@ -5,7 +5,7 @@
  */
 
 /** What every visitor needs in order to sign in: matched exactly, or segment-wise under a prefix. */
-const OPEN_EXACT = ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt'];
+const OPEN_EXACT = ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt', '/site/logo'];
 const OPEN_PREFIXES = ['/assets'];
 
 export function isAlwaysOpen(path: string): boolean {

@@ -192,6 +192,10 @@ test('the sign-in page, its assets, favicon and robots.txt stay reachable; robot
   assert.match(login.text, /reserved to identified people/);
   await anon().get('/assets/style.css').expect(200);
   await anon().get('/favicon.ico').expect(200);
+  // The logo the sign-in page shows (404 here: this site has none) is not behind the gate.
+  assert.equal((await anon().get('/site/logo?v=1').set('Accept', 'image/*')).status, 404);
+  // The page offers nothing that would only lead back to it: no feed link, no search box.
+  assert.doesNotMatch(login.text, /href="\/feed"|action="\/search"/);
   const robots = await anon().get('/robots.txt').expect(200);
   assert.match(robots.text, /Disallow: \/\s*$/m);
   // No redirect loop: the login page does not send to itself.

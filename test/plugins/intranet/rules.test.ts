@@ -4,7 +4,7 @@ import { isAlwaysOpen, mediaIdOf, sectorSlugOf } from '../../../plugins/intranet
 import { normalizePath } from '../../../core/http/normalize-path.ts';
 
 test('always-open paths are exactly what signing in needs', () => {
-  for (const open of ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt', '/assets', '/assets/style.css']) assert.ok(isAlwaysOpen(open), open);
+  for (const open of ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt', '/site/logo', '/assets', '/assets/style.css']) assert.ok(isAlwaysOpen(open), open);
   for (const closed of ['/', '/loginx', '/login/x', '/assetsx', '/media/1', '/files/1/thumb', '/api/v1/media', '/search']) assert.ok(!isAlwaysOpen(closed), closed);
 });
 
