@@ -11,7 +11,10 @@ export function isLanguage(v: unknown): v is Language {
 type Dict = Record<string, string>;
 
 export interface I18n {
-  /** Translates `key`, replacing `{name}` placeholders; falls back to English, then to the key. */
+  /**
+   * Translates `key`, replacing `{name}` placeholders; falls back to English, then to the key. A key
+   * holding plural forms (`one`, `other`, as Intl.PluralRules names them) picks the one for `vars.count`.
+   */
   t(lang: Language, key: string, vars?: Record<string, unknown>): string;
   has(lang: Language, key: string): boolean;
   /** Adds strings under a prefix (plugins use `plugin.<id>`); returns the undo. */
@@ -37,19 +40,39 @@ export function loadDictionaries(dir: string): Record<Language, Dict> {
   return out;
 }
 
+/** The plural categories (`one`, `other`…) of each language: French says « 0 vue », English "0 views". */
+const pluralRules = Object.fromEntries(languages.map((lang) => [lang, new Intl.PluralRules(lang)])) as Record<Language, Intl.PluralRules>;
+
+/** `key`'s text in one dictionary: its plain text, else its plural form for `vars.count`, else its `other` form. */
+function formIn(dict: Dict, key: string, vars: Record<string, unknown> | undefined, rules: Intl.PluralRules): string | undefined {
+  const plain = dict[key];
+  if (plain !== undefined) return plain;
+  // A count from a query string (a notice's `?n=`) is a string of digits.
+  const count = typeof vars?.count === 'string' && /^\d{1,15}$/.test(vars.count) ? Number(vars.count) : vars?.count;
+  const form = typeof count === 'number' ? rules.select(count) : 'other';
+  return dict[`${key}.${form}`] ?? dict[`${key}.other`];
+}
+
 export function createI18n(base: Record<Language, Dict>): I18n {
   const dicts: Record<Language, Dict> = { en: { ...base.en }, fr: { ...base.fr } };
-  // An unknown language (never expected: settings and negotiation only yield ours) reads English rather than throwing.
-  const lookup = (lang: Language, key: string) => (dicts[lang] ?? dicts.en)[key] ?? dicts.en[key];
+  /**
+   * A text, or for a key whose text varies with a number (`{ "one": …, "other": … }` in the
+   * dictionary), the form for `vars.count` in that language.
+   */
+  const textOf = (lang: Language, key: string, vars?: Record<string, unknown>) => {
+    // An unknown language (never expected: settings and negotiation only yield ours) reads English rather than throwing.
+    const own = dicts[lang] ?? dicts.en;
+    return formIn(own, key, vars, pluralRules[lang] ?? pluralRules.en) ?? formIn(dicts.en, key, vars, pluralRules.en);
+  };
   return {
     t(lang, key, vars) {
-      const text = lookup(lang, key) ?? key;
+      const text = textOf(lang, key, vars) ?? key;
       // Templates call this dozens of times per page, mostly for text without placeholders.
       if (!vars || !text.includes('{')) return text;
       return text.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] === undefined ? m : String(vars[name])));
     },
     has(lang, key) {
-      return lookup(lang, key) !== undefined;
+      return textOf(lang, key) !== undefined;
     },
     add(prefix, strings) {
       const added: Array<[Language, string]> = [];

@@ -101,7 +101,7 @@ test('publish, set to draft and move change each selected media through the edit
   const out = await bulk(alice, { action: 'move', sector: 'none', ids: [a] }, 'fr');
   assert.equal(out.headers.location, '/admin/media?done=bulk_move&n=1&to=none');
   assert.equal((await get(a)).sectorId, null);
-  assert.equal(await noticeAfter(alice, out.headers.location!, 'fr'), 'Déplacés vers (aucun secteur) : 1 média(s).');
+  assert.equal(await noticeAfter(alice, out.headers.location!, 'fr'), 'Déplacé vers (aucun secteur) : 1 média.');
 });
 
 test('an editor changes only their own media: others’ are refused and counted, and the rest goes on', async () => {
@@ -122,9 +122,9 @@ test('an editor changes only their own media: others’ are refused and counted,
   assert.deepEqual(await get(hers), herBefore, 'her media is untouched');
   assert.equal(
     await noticeAfter(eddie, res.headers.location!),
-    'Published: 1 media. 1 left alone: you may only change the media you uploaded. 1 left alone: they no longer exist.',
+    'Published: 1 media. 1 left alone: you may only change the media you uploaded. 1 left alone: it no longer exists.',
   );
-  assert.match(await noticeAfter(eddie, res.headers.location!, 'fr'), /1 laissé\(s\) de côté : vous ne pouvez modifier que les médias que vous avez envoyés\./);
+  assert.match(await noticeAfter(eddie, res.headers.location!, 'fr'), /1 laissé de côté : vous ne pouvez modifier que les médias que vous avez envoyés\./);
 
   // Deleting hers: nothing to confirm, nothing deleted, files kept.
   const folder = path.join(t.dataDir, 'files', path.dirname(herBefore.original.file));
@@ -156,7 +156,7 @@ test('delete asks first, listing what will go (titles escaped); confirmed, recor
   assert.match(ask.text, /Épave &lt;b&gt;rouillée&lt;\/b&gt; &amp; &quot;coque&quot;/);
   assert.doesNotMatch(ask.text, /<b>rouillée<\/b>/);
   assert.match(ask.text, /Épave du port/);
-  assert.match(ask.text, /1 left alone: they no longer exist\./);
+  assert.match(ask.text, /1 left alone: it no longer exists\./);
   assert.ok(await get(x) && (await get(y)), 'nothing deleted before the confirmation');
   assert.match(ask.text, /<a href="\/admin\/media\?q&#x3D;epave">Cancel, back to the library<\/a>/);
 
