@@ -9,6 +9,10 @@ export function isLanguage(v: unknown): v is Language {
 }
 
 type Dict = Record<string, string>;
+/** Strings as the JSON files hold them: nested objects become dotted keys. */
+export interface Strings {
+  [key: string]: string | Strings;
+}
 
 export interface I18n {
   /**
@@ -18,7 +22,7 @@ export interface I18n {
   t(lang: Language, key: string, vars?: Record<string, unknown>): string;
   has(lang: Language, key: string): boolean;
   /** Adds strings under a prefix (plugins use `plugin.<id>`); returns the undo. */
-  add(prefix: string, strings: Partial<Record<Language, Dict>>): () => void;
+  add(prefix: string, strings: Partial<Record<Language, Strings>>): () => void;
 }
 
 function flatten(obj: unknown, prefix = '', out: Dict = {}): Dict {

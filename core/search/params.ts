@@ -1,3 +1,4 @@
+import { isLicence } from '../settings/licences.ts';
 import { memoize } from '../util/memo.ts';
 import { mediaStatuses, mediaTypes, type MediaStatus, type MediaType } from '../store/index.ts';
 import { criteria, PER_PAGE_MAX, PER_PAGE_MIN, sortKeys, type SearchCriteria, type SortKey } from './criteria.ts';
@@ -72,7 +73,7 @@ export interface ParsedSearch {
   hasCriteria: boolean;
   /**
    * True when a criterion names nothing that exists in a way no media can match (an unknown keyword
-   * among keywords that must all apply; only unknown sectors, types or authors). The page then shows
+   * among keywords that must all apply; only unknown sectors, types, authors or licences). The page then shows
    * no result rather than dropping the criterion, which would list more than was asked for.
    */
   matchesNothing: boolean;
@@ -158,7 +159,11 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
     to = '';
   }
 
-  const licence = list(raw.licence);
+  const licence: string[] = [];
+  for (const l of list(raw.licence)) {
+    if (isLicence(l)) licence.push(l);
+    else err('licence', 'unknown_licence', { value: l });
+  }
 
   const authors: ResolvedAuthor[] = [];
   for (const username of list(raw.author)) {
@@ -227,7 +232,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   const hasCriteria = Boolean(q) || ['kw', 'type', 'sector', 'from', 'to', 'licence', 'author', 'status'].some(given);
   const unknownKeyword = keywords.length < list(raw.kw).length;
   const noneOf = (name: string, found: number) => given(name) && found === 0;
-  const matchesNothing = (unknownKeyword && (kw_mode === 'all' || keywords.length === 0)) || noneOf('type', type.length) || noneOf('sector', sectors.length) || noneOf('author', authors.length);
+  const matchesNothing = (unknownKeyword && (kw_mode === 'all' || keywords.length === 0)) || noneOf('type', type.length) || noneOf('sector', sectors.length) || noneOf('author', authors.length) || noneOf('licence', licence.length);
   return { query, criteria: c, errors, hasCriteria, matchesNothing, keywords, sectors, authors };
 }
 

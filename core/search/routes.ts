@@ -4,6 +4,7 @@ import { cachedRead, type Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { mediaStatuses, mediaTypes } from '../store/index.ts';
+import { licences } from '../settings/licences.ts';
 import { PER_PAGE_MAX, PER_PAGE_MIN, sortKeys } from './criteria.ts';
 import { parseSearchParams, searchHref, views, type ResolvedKeyword, type SearchQuery } from './params.ts';
 import { storeResolvers } from './resolvers.ts';
@@ -20,6 +21,9 @@ export interface SearchRoutesDeps {
   /** The search config page's settings (shared, read-only); by default read from the store on every request. */
   settings?: () => SearchSettings | Promise<SearchSettings>;
 }
+
+/** The form fields under “More criteria”. */
+const moreFields = ['from', 'to', 'licence', 'author', 'status', 'sort', 'order', 'per_page', 'view'];
 
 export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?.role === 'editor';
 
@@ -41,6 +45,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
       orders: labelled(['', 'asc', 'desc'] as const, (v) => (v ? t(`search.order_${v}`) : '—')),
       views: labelled(views, (v) => t(`search.view_${v}`)),
       statuses: labelled(mediaStatuses, (v) => t(`search.status_${v}`)),
+      licences: labelled(licences, (v) => t(`licences.${v}`)),
     };
   };
   const optionLabels = (lang: RequestSite['lang']) => {
@@ -99,12 +104,14 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
         orders: labels.orders.map(({ value, label }) => ({ value, label, selected: value === query.order })),
         views: labels.views.map(({ value, label }) => ({ value, label, selected: value === query.view })),
         statuses: staff ? labels.statuses.map(({ value, label }) => ({ value, label, checked: query.status.includes(value) })) : undefined,
-        licence: query.licence.join(', '),
+        licences: labels.licences.map(({ value, label }) => ({ value, label, selected: query.licence.includes(value) })),
         author: query.author.join(', '),
         // The form offers only the fields chosen on the config page; a hidden field's criterion
         // from the URL still applies (and shows as a chip), and rides along as hidden inputs.
         show: Object.fromEntries(searchFormFields.map((f) => [f, settings.formFields.includes(f)])),
         carried: carriedCriteria(query, settings.formFields),
+        // The criteria below the first four open when one of them is set or has a problem.
+        moreOpen: Boolean(query.from || query.to || query.licence.length || query.author.length || query.status.length) || moreFields.some((f) => errors[f]),
         perPageMin: PER_PAGE_MIN,
         perPageMax: PER_PAGE_MAX,
       },

@@ -102,9 +102,7 @@ export function chips(parsed: ParsedSearch, i18n: I18n, lang: Language) {
   for (const s of parsed.sectors) add(t('search.chip_sector', { value: s.title }), { sector: query.sector.filter((x) => x !== s.slug) });
   if (query.from) add(t('search.chip_from', { value: query.from }), { from: '' });
   if (query.to) add(t('search.chip_to', { value: query.to }), { to: '' });
-  // A licence of the list reads as its name; anything else typed in the field is shown as typed.
-  const licenceName = (l: string) => (i18n.has(lang, `licences.${l}`) ? t(`licences.${l}`) : l);
-  for (const l of query.licence) add(t('search.chip_licence', { value: licenceName(l) }), { licence: query.licence.filter((x) => x !== l) });
+  for (const l of query.licence) add(t('search.chip_licence', { value: t(`licences.${l}`) }), { licence: query.licence.filter((x) => x !== l) });
   for (const a of parsed.authors) add(t('search.chip_author', { value: a.displayName || a.username }), { author: query.author.filter((x) => x !== a.username) });
   for (const s of query.status) add(t('search.chip_status', { value: t(`search.status_${s}`) }), { status: query.status.filter((x) => x !== s) });
   return out;

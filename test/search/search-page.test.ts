@@ -66,14 +66,19 @@ test('keyword chip reads "Keyword: Tags / Masques" and its remove link drops onl
   assert.equal(remove[1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), '/search?type=image');
 });
 
-test('a licence chip shows the licence’s name in the visitor’s language; anything else as typed, escaped', async () => {
+test('a licence chip shows the licence’s name in the visitor’s language; an unknown licence is an error, escaped, and finds nothing', async () => {
   const en = await html('/search?licence=cc-by').expect(200);
   assert.match(en.text, /<span>Licence: Creative Commons Attribution \(CC BY\)<\/span>/);
   assert.match(en.text, /Media \(17\)/, "every published media has that licence");
   const fr = await html('/search?licence=cc-by&lang=fr', 'fr').expect(200);
   assert.match(fr.text, /<span>Licence : Creative Commons Attribution \(CC BY\)<\/span>/);
   const typed = await html('/search?licence=%3Cb%3Emine').expect(200);
-  assert.match(typed.text, /<span>Licence: &lt;b&gt;mine<\/span>/);
+  assert.match(typed.text, /Unknown licence: &lt;b&gt;mine\./);
+  assert.match(typed.text, /Media \(0\)/);
+  assert.doesNotMatch(typed.text, /<b>mine/);
+  // The form offers the licences by name.
+  assert.match(en.text, /<option value="cc-by" selected>Creative Commons Attribution \(CC BY\)<\/option>/);
+  assert.equal((await request(t.app).get('/api/v1/media?licence=mine').expect(400)).body.error.code, 'unknown_licence');
 });
 
 test('a hand-edited URL with a value that does not exist gets a message saying what was done instead, not the API’s wording', async () => {
@@ -191,4 +196,15 @@ test('a criterion that names nothing gives no result, with its error, instead of
     const res = await html(path).expect(200);
     assert.match(res.text, /Media \(0\)/, path);
   }
+});
+
+test('the less-used criteria sit under “More criteria”, open when one of them is set or has a problem', async () => {
+  const closed = await html('/search?q=photo').expect(200);
+  assert.match(closed.text, /<details class="more-criteria">/);
+  for (const path of ['/search?q=photo&from=2021-01-01', '/search?q=photo&author=nobody', '/search?q=photo&per_page=1000']) {
+    const open = await html(path).expect(200);
+    assert.match(open.text, /<details class="more-criteria" open>/, path);
+  }
+  const fr = await html('/search?lang=fr', 'fr').expect(200);
+  assert.match(fr.text, /Plus de critères/);
 });
