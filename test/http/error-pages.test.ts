@@ -32,3 +32,12 @@ test('an unknown page gets the themed 404 page in the visitor’s language', asy
   const en = await page('/nowhere', 'en').expect(404);
   assert.match(en.text, /<html lang="en">/);
 });
+
+test('a form too large for the server says so, and how to get back what was typed', async () => {
+  const big = `q=${'a'.repeat(250 * 1024)}`;
+  for (const [lang, text] of [['en', /a form takes at most 200 KB of text.*Back button/], ['fr', /au plus 200 Ko de texte.*Revenez en arrière/]] as const) {
+    const res = await request(t.app).post('/login').set('Accept', 'text/html').set('Cookie', `kiosque_lang=${lang}`).type('form').send(big);
+    assert.equal(res.status, 413);
+    assert.match(res.text, text);
+  }
+});
