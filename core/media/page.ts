@@ -9,6 +9,7 @@ import type { StripItem } from './sector-strip.ts';
 import type { Media } from '../store/index.ts';
 import { embedCode } from './embed.ts';
 import { publicOrigin } from '../http/public-origin.ts';
+import { createMarkdownRenderer } from '../text/markdown.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -29,6 +30,8 @@ export function createMediaPage(deps: {
 }): Router {
   const router = Router();
   const { media } = deps;
+  // The page's <h1> is the title and its <h2>s the sections: a description's `#` starts at <h3>.
+  const markdown = createMarkdownRenderer({ headingOffset: 2, breaks: true });
   /** The links among `hrefs` this visitor could follow. */
   async function visibleLinks(req: Request, hrefs: Array<string | undefined>): Promise<Set<string>> {
     const unique = [...new Set(hrefs.filter((h): h is string => !!h))];
@@ -75,6 +78,8 @@ export function createMediaPage(deps: {
           type: m.type,
           title: m.title,
           description: m.description,
+          // Markdown, as the homepage's editorial text: raw HTML typed in it comes out as text.
+          descriptionHtml: m.description ? markdown(m.description) : '',
           status: m.status,
           isDraft: m.status !== 'published',
           licence: deps.i18n.has(site.lang, `licences.${m.licence}`) ? deps.i18n.t(site.lang, `licences.${m.licence}`) : m.licence,

@@ -1,4 +1,4 @@
-import MarkdownIt from 'markdown-it';
+import { createMarkdownRenderer } from '../text/markdown.ts';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
 import { resolveHighlights } from './highlights.ts';
@@ -18,23 +18,12 @@ export type HomeBlock =
 /** Keywords in the cloud, at most (the most used ones, shown alphabetically). */
 export const TAG_CLOUD_SIZE = 40;
 
-/** Raw HTML off (typed HTML comes out as text); markdown-it's link check refuses javascript:, vbscript:, file: and data: links. */
-export function createEditorialRenderer() {
-  const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
-  // The page has its own <h1>: the editorial's headings start one level below (# → h2, … h6 stays h6).
-  md.core.ruler.push('shift_headings', (state) => {
-    for (const token of state.tokens) {
-      if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 1)}`;
-    }
-  });
-  return (source: string) => md.render(source);
-}
-
 const card = (m: Media): CardMedia => mediaCard(m);
 
 /** The homepage's blocks, in the configured order, as plain data for the theme's `home` template. */
 export function createHomeBlocks(deps: { store: Store; search: SearchService }) {
-  const editorial = createEditorialRenderer();
+  // The homepage has its own <h1>: the editorial's headings start one level below.
+  const editorial = createMarkdownRenderer({ headingOffset: 1 });
   const { store } = deps;
   /** Published media by the search index (posting lists, no scan of the store), loaded in order. */
   async function find(partial: Partial<SearchCriteria>, count: number): Promise<Media[]> {

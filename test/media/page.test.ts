@@ -28,7 +28,7 @@ before(async () => {
     assert.equal(res.status, 201, res.text);
     return res.body as { id: string; slug: string };
   };
-  image = await up('p.jpg', { title: 'Défilé <du> carnaval', description: 'Les chars & les masques', status: 'published', sector: sector.slug, licence: 'cc-by' });
+  image = await up('p.jpg', { title: 'Défilé <du> carnaval', description: 'Les chars & les masques\n\nUne **belle** fête\nen ville <b onclick=x>', status: 'published', sector: sector.slug, licence: 'cc-by' });
   draft = await up('p.jpg', { title: 'Brouillon', status: 'draft' });
   doc = await up('readme.txt', { status: 'published' });
 });
@@ -41,6 +41,10 @@ test('an image page: srcset of the derivatives, escaped title and description, d
   assert.equal(image.slug, 'defile-du-carnaval');
   assert.match(res.text, /<h1>Défilé &lt;du&gt; carnaval<\/h1>/);
   assert.match(res.text, /Les chars &amp; les masques/);
+  // The description is Markdown; what is typed as HTML stays text.
+  assert.match(res.text, /<strong>belle<\/strong> fête<br>\nen ville/);
+  assert.match(res.text, /&lt;b onclick=x&gt;/);
+  assert.doesNotMatch(res.text, /<b onclick/);
   assert.match(res.text, new RegExp(`srcset="/files/${image.id}/thumb 320w, /files/${image.id}/medium 800w, /files/${image.id}/large 1600w"`));
   assert.match(res.text, new RegExp(`<img src="/files/${image.id}/large"`));
   assert.match(res.text, /<dd><a href="\/sectors\/fetes">Fêtes<\/a><\/dd>/);
