@@ -77,10 +77,10 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (req) => `user:${req.user?.id ?? ''}`,
-    handler: (req, res) => {
+    handler: (req, res, next) => {
       res.locals.wrongCurrentPassword = true;
       const lang = (res.locals.site as RequestSite).lang;
-      void show(req, res, { errors: { current_password: deps.i18n.t(lang, 'account.too_many') } }, 429);
+      show(req, res, { errors: { current_password: deps.i18n.t(lang, 'account.too_many') } }, 429).catch(next);
     },
   });
 
