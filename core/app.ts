@@ -31,6 +31,7 @@ import { createPassport } from './auth/passport.ts';
 import { createDummyHash } from './auth/password.ts';
 import { createUserService, UserInputError, type UserService } from './auth/users.ts';
 import { createAuthRoutes } from './auth/routes.ts';
+import { createAccountRoutes } from './auth/account.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
@@ -278,6 +279,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
   app.use(createAuthRoutes({ config, users, passport, render, i18n }));
+  app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
   app.use(createSitemapRoutes({ store, search, i18n, baseUrl: config.baseUrl }));

@@ -3,7 +3,7 @@ import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
+import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
 
@@ -16,7 +16,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     const site = res.locals.site as RequestSite;
     const list = (await deps.store.users.list()).map((u) => ({ ...publicUser(u), isSelf: u.id === req.user?.id }));
     const done = doneNotice(deps.i18n, site.lang, 'admin.users', req.query.done);
-    await deps.render(req, res, ['admin-users'], { users: list, roles, done, form: extra.form ?? { role: 'editor' }, errors: extra.errors ?? {}, rowError: extra.rowError }, { status, title: deps.i18n.t(site.lang, 'admin.users.title') });
+    await deps.render(req, res, ['admin-users'], { users: list, roles, done, displayNameMax: DISPLAY_NAME_MAX_LENGTH, form: extra.form ?? { role: 'editor' }, errors: extra.errors ?? {}, rowError: extra.rowError }, { status, title: deps.i18n.t(site.lang, 'admin.users.title') });
   }
 
   function message(res: Response, err: UserInputError): string {

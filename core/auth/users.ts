@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles, DuplicateError, type Role, type Store, type User } from '../store/index.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './password.ts';
+import { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.ts';
 
 /** A failure a person can fix; `code` is an i18n key under `errors.`, `field` the form field. */
 export class UserInputError extends Error {
@@ -50,6 +50,7 @@ function collect() {
 export const usernameSchema = z.string().trim().regex(/^[\p{L}\p{N}._-]{2,40}$/u);
 export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
 export const roleSchema = z.enum(roles);
+export const DISPLAY_NAME_MAX_LENGTH = 80;
 
 export type PublicUser = Omit<User, 'passwordHash'>;
 
@@ -68,6 +69,18 @@ function checkPassword(password: string): string {
   const r = passwordSchema.safeParse(password);
   if (!r.success) throw new UserInputError('password_too_short', 'password', { min: MIN_PASSWORD_LENGTH });
   return r.data;
+}
+
+// Control characters, line and paragraph separators, and the marks that reorder text: a display
+// name is one line shown next to other people's, so it must read as what it is.
+const unprintable = /[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** The name shown on the site: trimmed, at most 80 characters, one printable line; empty means the username. */
+function checkDisplayName(displayName: string, username: string): string {
+  const name = displayName.normalize('NFC').trim();
+  if (name.length > DISPLAY_NAME_MAX_LENGTH) throw new UserInputError('display_name_too_long', 'displayName', { max: DISPLAY_NAME_MAX_LENGTH });
+  if (unprintable.test(name)) throw new UserInputError('display_name_invalid', 'displayName');
+  return name || username;
 }
 
 function checkRole(role: string): Role {
@@ -96,15 +109,16 @@ export function createUserService(store: Store) {
   }
 
   /** Checks a new account's fields without creating it; throws every problem at once. */
-  async function checkNew(input: NewUserInput): Promise<{ username: string; password: string; role: Role }> {
+  async function checkNew(input: NewUserInput): Promise<{ username: string; password: string; role: Role; displayName: string }> {
     const problems = collect();
     const username = problems.check(() => checkUsername(input.username));
     const password = problems.check(() => checkPassword(input.password));
     const role = problems.check(() => checkRole(input.role));
+    const displayName = problems.check(() => checkDisplayName(input.displayName ?? '', username ?? ''));
     if (username !== undefined && (await store.users.getByUsername(username))) problems.add(new UserInputError('username_taken', 'username'));
     problems.throwIfAny();
-    if (username === undefined || password === undefined || role === undefined) throw new Error('unreachable: a failed check was collected');
-    return { username, password, role };
+    if (username === undefined || password === undefined || role === undefined || displayName === undefined) throw new Error('unreachable: a failed check was collected');
+    return { username, password, role, displayName };
   }
 
   return {
@@ -115,8 +129,7 @@ export function createUserService(store: Store) {
     checkNew,
 
     async create(input: NewUserInput): Promise<User> {
-      const { username, password, role } = await checkNew(input);
-      const displayName = (input.displayName ?? '').trim().slice(0, 80) || username;
+      const { username, password, role, displayName } = await checkNew(input);
       try {
         return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: false });
       } catch (err) {
@@ -135,6 +148,34 @@ export function createUserService(store: Store) {
       const u = await store.users.update(id, { passwordHash: hash });
       if (!u) throw new UserInputError('user_not_found');
       return u;
+    },
+
+    /** The name shown on the site, with the rules of `create` (empty: the username). */
+    async setDisplayName(id: string, displayName: string): Promise<User> {
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      return (await store.users.update(id, { displayName: checkDisplayName(displayName, u.username) }))!;
+    },
+
+    /**
+     * A user changing their own password: the current one must verify against the stored hash, the
+     * new one follow the password rules and match its confirmation. Every problem is thrown at
+     * once (`current_password_wrong` among them when the current one did not verify); on any,
+     * nothing changes. Sessions opened with the old password end (see core/auth/passport.ts).
+     */
+    async changeOwnPassword(id: string, input: { current: string; password: string; confirm: string }): Promise<User> {
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      const problems = collect();
+      if (input.current === '') problems.add(new UserInputError('current_password_missing', 'current_password'));
+      else if (!(await verifyPassword(u.passwordHash, input.current))) problems.add(new UserInputError('current_password_wrong', 'current_password'));
+      const password = problems.check(() => checkPassword(input.password));
+      if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
+      problems.throwIfAny();
+      if (password === undefined) throw new Error('unreachable: a failed check was collected');
+      const changed = await store.users.update(id, { passwordHash: await hashPassword(password) });
+      if (!changed) throw new UserInputError('user_not_found');
+      return changed;
     },
 
     async setRole(id: string, role: string): Promise<User> {

@@ -52,6 +52,7 @@ export function coreDecision(a: Pick<AccessRequest, 'path' | 'user'>): AccessDec
     if (!a.user) return { allow: false, reason: 'admin area needs a signed-in user' };
     if (a.user.role === 'member') return { allow: false, reason: 'members have no admin access' };
   }
+  if (isUnder(a.path, '/account') && !a.user) return { allow: false, reason: 'the account page needs a signed-in user' };
   return { allow: true };
 }
 

@@ -34,6 +34,7 @@ for (const [what, body, message] of [
   ['a short password', { username: 'shorty', role: 'member', password: 'short' }, /at least 10 characters/],
   ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among admin, editor and member/],
   ['an invalid username', { username: '<b>x</b>', role: 'member', password: PASSWORD }, /A username has 2 to 40/],
+  ['a display name over 80 characters', { username: 'longname', displayName: 'x'.repeat(81), role: 'member', password: PASSWORD }, /<p class="field-error" id="new-display-name-error" role="alert">A display name has at most 80 characters.<\/p>/],
 ] as const) {
   test(`creating with ${what} shows the message and stores nothing`, async () => {
     const count = await t.store.users.count();
