@@ -7,10 +7,13 @@ import type { UserService } from './users.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { safeReturnPath } from './return-url.ts';
+import { MAX_PASSWORD_LENGTH } from './users.ts';
 
+// Lengths are checked after parsing: a too-long field is a failed sign-in that keeps what was typed,
+// not a form emptied as if nothing had been sent.
 const loginBody = z.object({
-  username: z.string().max(200).default(''),
-  password: z.string().max(1024).default(''),
+  username: z.string().default(''),
+  password: z.string().default(''),
   return: z.string().max(2048).optional(),
 });
 
@@ -59,12 +62,19 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
   router.post('/login', perAddress, perAccount, (req: Request, res: Response, next: NextFunction) => {
     const site = res.locals.site as RequestSite;
     const parsed = loginBody.safeParse(req.body ?? {});
-    const input = parsed.success ? parsed.data : { username: '', password: '', return: undefined };
+    const raw = parsed.success ? parsed.data : { username: '', password: '', return: undefined };
+    // Phone keyboards add a space after a word; usernames never hold one.
+    const input = { ...raw, username: raw.username.trim().slice(0, 200) };
     const returnTo = safeReturnPath(input.return);
     if (!input.username || !input.password) {
       res.statusCode = 400; // counted as a failure by the limiters
       return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.missing') }, 400);
     }
+    if (raw.password.length > MAX_PASSWORD_LENGTH) {
+      res.statusCode = 401;
+      return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.failed') }, 401);
+    }
+    req.body.username = input.username;
     deps.passport.authenticate('local', (err: unknown, user: Express.User | false) => {
       if (err) return next(err);
       if (!user) return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.failed') }, 401);

@@ -48,7 +48,9 @@ function collect() {
 }
 
 export const usernameSchema = z.string().trim().regex(/^[\p{L}\p{N}._-]{2,40}$/u);
-export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
+/** Longer is refused with its own message (argon2 takes any length; the cap keeps requests small). */
+export const MAX_PASSWORD_LENGTH = 1024;
+export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
 export const roleSchema = z.enum(roles);
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 
@@ -66,8 +68,10 @@ function checkUsername(username: string): string {
 }
 
 function checkPassword(password: string): string {
+  if (password.length > MAX_PASSWORD_LENGTH) throw new UserInputError('password_too_long', 'password', { max: MAX_PASSWORD_LENGTH });
   const r = passwordSchema.safeParse(password);
   if (!r.success) throw new UserInputError('password_too_short', 'password', { min: MIN_PASSWORD_LENGTH });
+  if (!password.trim()) throw new UserInputError('password_blank', 'password');
   return r.data;
 }
 

@@ -32,6 +32,8 @@ test('an admin creates an account; it can sign in', async () => {
 for (const [what, body, message] of [
   ['a taken username (any case)', { username: 'ALICE', role: 'member', password: PASSWORD }, /This username is already taken/],
   ['a short password', { username: 'shorty', role: 'member', password: 'short' }, /at least 10 characters/],
+  ['an overlong password', { username: 'longpw', role: 'member', password: 'x'.repeat(1025) }, /at most 1024 characters/],
+  ['a password of spaces only', { username: 'spacey', role: 'member', password: ' '.repeat(12) }, /cannot be only spaces/],
   ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among admin, editor and member/],
   ['an invalid username', { username: '<b>x</b>', role: 'member', password: PASSWORD }, /A username has 2 to 40/],
   ['a display name over 80 characters', { username: 'longname', displayName: 'x'.repeat(81), role: 'member', password: PASSWORD }, /<p class="field-error" id="new-display-name-error" role="alert">A display name has at most 80 characters.<\/p>/],

@@ -70,6 +70,19 @@ test('unknown user and wrong password get the same answer', async () => {
   assert.ok(msg(unknown.text));
 });
 
+test('a username with the space a phone keyboard adds signs in; an overlong password is a failed sign-in that keeps the username', async () => {
+  const agent = request.agent(t.app);
+  const page = await agent.get('/login').set('Accept', 'text/html');
+  const token = csrfFrom(page.text);
+  const long = await agent.post('/login').type('form').send({ username: 'mia', password: 'x'.repeat(2000), _csrf: token });
+  assert.equal(long.status, 401);
+  assert.match(long.text, /name="username"[^>]*value="mia"/);
+  assert.match(long.text, /<p class="error" role="alert">[^<]+<\/p>/);
+  const spaced = await agent.post('/login').type('form').send({ username: ' mia ', password: PASSWORD, _csrf: token });
+  assert.equal(spaced.status, 303);
+  assert.equal((await agent.get('/account').set('Accept', 'text/html')).status, 200, 'signed in as mia');
+});
+
 test('the session id changes at sign-in (no session fixation)', async () => {
   const agent = request.agent(t.app);
   const page = await agent.get('/login').set('Accept', 'text/html');
