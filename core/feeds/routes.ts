@@ -28,8 +28,8 @@ export interface FeedRoutesDeps {
 
 /**
  * RSS feeds of the newest published media: `/feed` (the site), `/sectors/:slug/feed`,
- * `/keywords/:group/:keyword/feed`, `/authors/:username/feed`. They sit behind the access gate like every other path, so a
- * site closed by the intranet answers feed readers 401.
+ * `/keywords/:group/:keyword/feed`, `/authors/:username/feed`. They sit behind the access gate
+ * like every other path, so a site closed by the intranet answers feed readers 401.
  */
 export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
