@@ -39,6 +39,8 @@ import { createFeedRoutes } from './feeds/routes.ts';
 import { createSitemapRoutes } from './site/sitemap.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
+import { createAuthorPages } from './site/authors.ts';
+import { createAuthorDirectory } from './authors/directory.ts';
 import { createSectorService } from './sectors/service.ts';
 import { createSectorsApi } from './sectors/api.ts';
 import { createSectorsAdmin } from './admin/sectors.ts';
@@ -208,6 +210,8 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const currentMediaDisplay = cachedRead(store, ['settings'], () => readMediaDisplay(store));
   const currentSearchSettings = cachedRead(store, ['settings'], () => readSearchSettings(store));
   const stopWatchingStore = onStoreChange(store, () => pageCache.bump());
+  // Who has an author page: the page, its feed, the sitemap and media pages' links ask the same.
+  const authors = createAuthorDirectory({ store, search, mediaDisplay: currentMediaDisplay });
   const errors = createErrorHandlers({ render, i18n, logger });
 
   const app = express() as KiosqueApp;
@@ -265,7 +269,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee, authors });
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
@@ -282,13 +286,14 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
-  app.use(createSitemapRoutes({ store, search, i18n, baseUrl: config.baseUrl }));
+  app.use(createSitemapRoutes({ store, search, authors, i18n, baseUrl: config.baseUrl }));
   // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
   const highlights = () => readHighlights(store);
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
-  app.use(createFeedRoutes({ store, search, sectors, keywords, i18n, baseUrl: config.baseUrl }));
+  app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl }));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
+  app.use(createAuthorPages({ store, authors, search, render, i18n }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n, highlights })));
   app.use(underPath('/admin', createPluginsAdmin({ plugins, render, i18n })));
   const pageDeps = { store, render, i18n, engine };

@@ -4,6 +4,7 @@ import type { I18n } from '../i18n/index.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SectorService } from '../sectors/service.ts';
 import type { KeywordService } from '../keywords/index.ts';
+import type { AuthorDirectory } from '../authors/directory.ts';
 import { criteria, type SearchCriteria, type SearchService } from '../search/index.ts';
 import { cachedLookups } from '../search/view-model.ts';
 import { downloadDecision } from '../media/serve.ts';
@@ -19,6 +20,7 @@ export interface FeedRoutesDeps {
   search: SearchService;
   sectors: SectorService;
   keywords: KeywordService;
+  authors: AuthorDirectory;
   i18n: I18n;
   /** The configured public address (config `baseUrl`); '' to take it from the request. */
   baseUrl: string;
@@ -26,8 +28,8 @@ export interface FeedRoutesDeps {
 
 /**
  * RSS feeds of the newest published media: `/feed` (the site), `/sectors/:slug/feed`,
- * `/keywords/:group/:keyword/feed`. They sit behind the access gate like every other path, so a
- * site closed by the intranet answers feed readers 401.
+ * `/keywords/:group/:keyword/feed`, `/authors/:username/feed`. They sit behind the access gate
+ * like every other path, so a site closed by the intranet answers feed readers 401.
  */
 export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
@@ -83,6 +85,16 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     if (keyword.ref !== ref) return res.redirect(301, `/keywords/${keyword.ref}/feed${queryOf(req.originalUrl)}`);
     const title = deps.i18n.t(site.lang, 'feeds.keyword_title', { group: keyword.group.title, keyword: keyword.title, site: site.skeleton.siteName });
     await send(req, res, { title, description: keyword.description || title, path: `/keywords/${keyword.ref}` }, { keywordIds: [keyword.id] });
+  });
+
+  router.get('/authors/:username/feed', async (req, res, next) => {
+    const site = res.locals.site as RequestSite;
+    // As the author page: only an author who has one has a feed.
+    const author = await deps.authors.at(req.params.username);
+    if (!author) return next();
+    if (author.username !== req.params.username) return res.redirect(301, `${author.href}/feed${queryOf(req.originalUrl)}`);
+    const title = deps.i18n.t(site.lang, 'feeds.author_title', { author: author.name, site: site.skeleton.siteName });
+    await send(req, res, { title, description: title, path: author.href }, { authorIds: [author.id] });
   });
 
   return router;

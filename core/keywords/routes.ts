@@ -5,6 +5,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
+import { askedPage, pageOrLast } from '../search/listing.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 
@@ -38,11 +39,9 @@ export function createKeywordRoutes(deps: {
     const keyword = (await deps.keywords.resolve(asked)) ?? (await deps.keywords.resolve(asked.toLowerCase()));
     if (!keyword) return next();
     if (keyword.ref !== asked) return res.redirect(301, `/keywords/${keyword.ref}${queryOf(req.originalUrl)}`);
-    const pageRaw = typeof req.query.page === 'string' && /^\d{1,9}$/.test(req.query.page) ? Number(req.query.page) : 1;
-    const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), page: Math.max(1, pageRaw), perPage: PER_PAGE, facets: false });
+    const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), perPage: PER_PAGE, facets: false });
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
-    let result = await deps.search.search(c, context);
-    if (result.total > 0 && result.page > result.pages) result = await deps.search.search({ ...c, page: result.pages }, context);
+    const result = await pageOrLast((page) => deps.search.search({ ...c, page }, context), askedPage(req.query.page));
     const base = `/keywords/${keyword.ref}`;
     await deps.render(
       req,

@@ -7,6 +7,7 @@ import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
 import type { StripItem } from './sector-strip.ts';
 import type { Media } from '../store/index.ts';
+import type { AuthorDirectory } from '../authors/directory.ts';
 import { embedCode } from './embed.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 import { createMarkdownRenderer } from '../text/markdown.ts';
@@ -27,6 +28,8 @@ export function createMediaPage(deps: {
   canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
   /** The configured public address (config `baseUrl`), for the embed code; '' to take the request's host. */
   baseUrl?: string;
+  /** Who has an author page: the author's name links to it (by default, no link). */
+  authors?: Pick<AuthorDirectory, 'byId'>;
 }): Router {
   const router = Router();
   const { media } = deps;
@@ -49,8 +52,9 @@ export function createMediaPage(deps: {
     const mayDownload = downloadDecision(site.skeleton, !!req.user, media.canEdit(req.user, m)) === 'allowed';
     // A hidden sector is not shown to visitors (its page is a 404 to them): no name, no link, no strip.
     const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
-    const [author, sector, keywords, groups, neighbours] = await Promise.all([
+    const [author, authorPage, sector, keywords, groups, neighbours] = await Promise.all([
       m.authorId ? media.store.users.get(m.authorId) : undefined,
+      m.authorId ? deps.authors?.byId(m.authorId) : undefined,
       m.sectorId ? media.store.sectors.get(m.sectorId).then((s) => (s && (s.visible || staff) ? s : undefined)) : undefined,
       m.keywordIds.length ? media.store.keywords.list() : [],
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
@@ -64,7 +68,7 @@ export function createMediaPage(deps: {
         return { title: k.title, url: g ? `/keywords/${g.slug}/${k.slug}` : undefined, group: g?.title };
       });
     const sectorUrl = sector ? `/sectors/${sector.slug}` : undefined;
-    const seen = await visibleLinks(req, [sectorUrl, ...kw.map((k) => k.url), ...strip.map((x) => x.href)]);
+    const seen = await visibleLinks(req, [authorPage?.href, sectorUrl, ...kw.map((k) => k.url), ...strip.map((x) => x.href)]);
     const visibleStrip = strip.filter((x) => seen.has(x.href));
     const has = (v: string) => Boolean(m.variants[v]);
     if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');
@@ -101,7 +105,7 @@ export function createMediaPage(deps: {
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           processing: m.processing.state,
         },
-        author: author ? { name: author.displayName || author.username } : undefined,
+        author: author ? { name: author.displayName || author.username, url: authorPage && seen.has(authorPage.href) ? authorPage.href : undefined } : undefined,
         sector: sector ? { title: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined } : undefined,
         strip: sector && visibleStrip.length ? { sector: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined, items: visibleStrip } : undefined,
         keywords: kw.map((k) => (k.url && !seen.has(k.url) ? { ...k, url: undefined } : k)),

@@ -15,6 +15,7 @@ import { createMediaAdmin } from './admin.ts';
 import { createMediaPage } from './page.ts';
 import { createEmbedRoutes } from './embed.ts';
 import type { ViewCounter } from './view-counter.ts';
+import type { AuthorDirectory } from '../authors/directory.ts';
 import { sectorStrip } from './sector-strip.ts';
 
 export const MAX_FILES_PER_UPLOAD = 20;
@@ -34,6 +35,8 @@ export interface MediaRoutesDeps {
   views?: Pick<ViewCounter, 'record'>;
   /** Whether the visitor could open a path: a media page links only to what they may see. */
   canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** Who has an author page: media pages link their author's name to it. */
+  authors?: Pick<AuthorDirectory, 'byId'>;
 }
 
 /**
@@ -52,7 +55,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   const { search } = deps;
   const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
   router.use(createEmbedRoutes({ media, render: deps.render }));
-  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee, baseUrl: deps.config.baseUrl }));
+  router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee, baseUrl: deps.config.baseUrl, authors: deps.authors }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
   router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search, logger: deps.logger }));
   router.media = media;

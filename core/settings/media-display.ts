@@ -30,6 +30,8 @@ export function mediaDisplayFields(label: (key: string) => { en: string; fr: str
     key,
     type: 'boolean',
     label: label(`admin.config.media.${key}`),
+    // Hiding authors also takes their pages away: say so where the choice is made.
+    ...(key === 'showAuthor' ? { help: label('admin.config.media.showAuthor_help') } : {}),
     default: mediaDisplayDefaults[key],
   }));
 }

@@ -4,6 +4,7 @@ import type { Store, Media } from '../store/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { SectorService } from '../sectors/service.ts';
 import { criteria, defaultOrder, mediaCard, type SearchService } from '../search/index.ts';
+import { askedPage, pageOrLast } from '../search/listing.ts';
 import { queryOf } from '../http/query-of.ts';
 
 export const SECTOR_PAGE_SIZE = 24;
@@ -24,10 +25,7 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
     const sort = sector.defaultSort ?? 'date';
     const find = (page: number) =>
       deps.search.index.search(criteria({ sectorIds: [sector.id], statuses: ['published'], sort, order: defaultOrder(sort), page, perPage: SECTOR_PAGE_SIZE, facets: false }));
-    const asked = Math.min(1e9, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-    let result = find(asked);
-    // A page past the end shows the last one.
-    if (result.page > result.pages) result = find(result.pages);
+    const result = await pageOrLast(find, askedPage(req.query.page));
     const { page, pages } = result;
     const found = await deps.store.media.getMany(result.ids);
     const items = found.filter((m): m is Media => !!m && m.status === 'published').map(mediaCard);

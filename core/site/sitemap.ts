@@ -2,12 +2,15 @@ import { Router, type Response } from 'express';
 import type { Media, Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import { criteria, type SearchService } from '../search/index.ts';
+import type { AuthorDirectory } from '../authors/directory.ts';
 import { publicOriginOr400 } from '../http/public-origin.ts';
 import { escapeMarkup } from '../text/escape.ts';
 
 export interface SitemapDeps {
   store: Store;
   search: SearchService;
+  /** Who has an author page (none while the media display settings hide authors). */
+  authors: AuthorDirectory;
   i18n: I18n;
   /** The configured public address (config `baseUrl`); '' to take it from the request. */
   baseUrl: string;
@@ -24,9 +27,9 @@ function urlset(entries: Array<{ loc: string; lastmod?: string }>): string {
 
 /**
  * Sitemaps (sitemaps.org 0.9) for search engines: `/sitemap.xml` is an index of
- * `/sitemap-pages.xml` (the homepage, visible sectors, keywords that have published media) and
- * `/sitemap-media-<n>.xml` (published media pages, oldest first, so a new media lands in the last
- * file and the others keep their content). robots.txt names the index. Like every path they sit
+ * `/sitemap-pages.xml` (the homepage, visible sectors, keywords that have published media, the
+ * pages of authors who have some) and `/sitemap-media-<n>.xml` (published media pages, oldest
+ * first, so a new media lands in the last file and the others keep their content). robots.txt names the index. Like every path they sit
  * behind the access gate: with the intranet on, crawlers get 401.
  */
 export function createSitemapRoutes(deps: SitemapDeps): Router {
@@ -59,7 +62,8 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
     const hasMedia = async (keywordId: string) => (await deps.search.search(criteria({ keywordIds: [keywordId], perPage: 1, facets: false, statuses: ['published'] }), { user: null, source: 'sitemap' })).total > 0;
     const keywordPages: string[] = [];
     for (const k of keywords) if (await hasMedia(k.id)) keywordPages.push(`/keywords/${groups.get(k.groupId)!.slug}/${k.slug}`);
-    send(res, urlset([{ loc: `${origin}/` }, ...sectors.map((s) => ({ loc: `${origin}/sectors/${s.slug}` })), ...keywordPages.map((p) => ({ loc: origin + p }))]));
+    const authorPages = (await deps.authors.list()).map((a) => a.href);
+    send(res, urlset([{ loc: `${origin}/` }, ...sectors.map((s) => ({ loc: `${origin}/sectors/${s.slug}` })), ...[...keywordPages, ...authorPages].map((p) => ({ loc: origin + p }))]));
   });
 
   router.get('/sitemap-media-:n.xml', async (req, res, next) => {

@@ -80,7 +80,7 @@ test('media pages follow the display settings and the skeleton’s download rule
   const page = async (agent: { get: typeof admin.get } = request(t.app)) => (await agent.get(url).set(html).expect(200)).text;
   await t.store.settings.set('media', {});
   let text = await page();
-  assert.match(text, /<dt>Author<\/dt><dd>mo<\/dd>/);
+  assert.match(text, /<dt>Author<\/dt><dd><a href="\/authors\/mo">mo<\/a><\/dd>/, 'a member’s published media give them an author page');
   assert.match(text, /<dt>Licence<\/dt><dd>Creative Commons Attribution-ShareAlike \(CC BY-SA\)<\/dd>/);
   assert.match(text, /<dt>Size<\/dt>/);
   assert.match(text, /<dt>Type<\/dt><dd class="media-type">Video<\/dd>/);

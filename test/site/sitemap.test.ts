@@ -6,6 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { makeApp, type TestApp } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { createSitemapRoutes } from '../../core/site/sitemap.ts';
+import { createAuthorDirectory } from '../../core/authors/directory.ts';
 import type { Media } from '../../core/store/index.ts';
 
 const HOST = { Host: 'kiosque.example' };
@@ -68,7 +69,8 @@ test('media sitemaps are split into files of a fixed size, each page of media in
     res.locals.site = { lang: 'en' };
     next();
   });
-  app.use(createSitemapRoutes({ store: t.store, search: t.app.kiosque.search, i18n: t.app.kiosque.i18n, baseUrl: 'https://media.example.org/', urlsPerFile: 2 }));
+  const authors = createAuthorDirectory({ store: t.store, search: t.app.kiosque.search });
+  app.use(createSitemapRoutes({ store: t.store, search: t.app.kiosque.search, authors, i18n: t.app.kiosque.i18n, baseUrl: 'https://media.example.org/', urlsPerFile: 2 }));
   assert.deepEqual(locs((await request(app).get('/sitemap.xml').expect(200)).text), ['https://media.example.org/sitemap-pages.xml', 'https://media.example.org/sitemap-media-1.xml', 'https://media.example.org/sitemap-media-2.xml']);
   assert.deepEqual(locs((await request(app).get('/sitemap-media-2.xml').expect(200)).text), [`https://media.example.org/media/${media.trois!.id}`]);
   await request(app).get('/sitemap-media-3.xml').expect(404);

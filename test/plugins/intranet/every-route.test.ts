@@ -44,6 +44,7 @@ function sample(routePath: string): string {
     .replace(/:group/g, 'tags')
     .replace(/:keyword/g, 'secret')
     .replace(/:slug/g, 'secret-sector')
+    .replace(/:username/g, 'ada')
     .replace(/:action/g, 'enable')
     .replace(/:id/g, mediaId)
     .replace(/:[A-Za-z]+/g, '1')

@@ -80,6 +80,40 @@ test('an HTML page sends an unidentified visitor to the login form with the exac
   }
 });
 
+test('an author page is content like any page: the login form for a browser, 401 for its feed; signed in, private', async () => {
+  for (const p of ['/authors/ada', '/authors/ADA?page=2']) {
+    const res = await page(p);
+    assert.equal(res.status, 302, p);
+    const location = new URL(res.headers.location as string, 'http://x');
+    assert.equal(location.pathname, '/login', p);
+    assert.equal(location.searchParams.get('return'), p, p);
+    assertNothingLeaks(res, p);
+  }
+  for (const p of ['/authors/ada/feed', '/authors/ADA/feed']) {
+    const res = await anon().get(p).set('Accept', 'application/rss+xml').buffer(true).parse(binary);
+    assert.equal(res.status, 401, p);
+    assert.equal((res.body as Buffer).length, 0, `${p}: no content`);
+    assertNothingLeaks(res, p);
+  }
+  const member = await signIn(t, 'mia');
+  const seen = await member.get('/authors/ada').set('Accept', 'text/html').expect(200);
+  assert.match(seen.text, new RegExp(SECRET));
+  assert.ok(!seen.text.includes(`${SECRET} draft`), 'drafts stay out, whoever asks');
+  assert.equal(seen.headers['cache-control'], 'private, no-store');
+  const feed = await member.get('/authors/ada/feed').expect(200);
+  assert.equal(feed.headers['cache-control'], 'private, no-store');
+  // An extra public path opens it, as any page; drafts stay out.
+  assert.equal((await saveSettings({ publicPaths: '/authors/ada' })).status, 303);
+  try {
+    const opened = await page('/authors/ada').expect(200);
+    assert.match(opened.text, new RegExp(SECRET));
+    assert.ok(!opened.text.includes(`${SECRET} draft`));
+    assert.equal((await anon().get('/authors/ada/feed')).status, 401, 'its feed is another path');
+  } finally {
+    assert.equal((await saveSettings({})).status, 303);
+  }
+});
+
 test('everything else answers 401 with no content', async () => {
   const cases: Array<[string, string, string?]> = [
     ['GET', `/files/${mediaId}/original`],
@@ -283,7 +317,11 @@ test('extra public paths are matched on the normalised path, never as substrings
 
 test('published media and sectors made public are reachable, drafts never', async () => {
   assert.equal((await saveSettings({ publicMedia: `${mediaId}\n${draftId}`, publicSectors: 'open-sector' })).status, 303);
-  await page(`/media/${mediaId}`).redirects(1).expect(200);
+  const open = await page(`/media/${mediaId}`).redirects(1).expect(200);
+  // Its author is named, but their page (all their media) stays closed: no link to it.
+  assert.match(open.text, /<dt>Author<\/dt><dd>ada<\/dd>/);
+  assert.doesNotMatch(open.text, /href="\/authors\//);
+  assert.equal((await page('/authors/ada')).status, 302);
   await anon().get(`/files/${mediaId}/thumb`).expect(200);
   // Its embed page opens with it; a private media's stays closed.
   await page(`/embed/${mediaId}`).expect(200);
