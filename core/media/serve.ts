@@ -5,7 +5,7 @@ import type { MediaService } from './service.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SkeletonSettings } from '../settings/skeleton.ts';
 
-export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster'] as const;
+export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster', 'web'] as const;
 
 /** Served inline; anything else is a download. PDF has scripting and forms: download too. */
 const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/|text\/plain$)/;
@@ -17,7 +17,8 @@ export const isInlineMime = (mime: string) => inlineMimes.test(mime);
  * `?download` (the media page's download link, whatever the variant), and the original of a type
  * browsers are not given to show inline (documents, PDF, archives…). The original served inline
  * (images, the source of the audio and video players, plain text) and the derivatives (thumb,
- * medium, large, poster: images) without `?download` are display, and stay available whatever the rules.
+ * medium, large, poster: images; web: the players' first source) without `?download` are display,
+ * and stay available whatever the rules.
  */
 export function isDownload(file: StoredFile, query: Request['query']): boolean {
   return query.download !== undefined || !isInlineMime(file.mime);
