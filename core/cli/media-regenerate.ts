@@ -12,8 +12,10 @@ export const regenerateCommand: Command = {
   help: `Usage: kiosque media:regenerate [--type ${regenerable.join('|')}]...
 
 Rebuilds every media item's derivatives (thumbnails, sizes, posters) with the current settings of
-/admin/config/media: run it after changing the sizes. Images go through sharp, audio and video
-through ffmpeg, as many at a time as the processing concurrency allows. The server must be stopped.
+/admin/config/media: run it after changing the sizes. Audio and video also get the web versions
+they are missing (media from before them, or media.webVideoMaxWidth / webVideoMaxKbps lowered);
+those that still fit are kept. Images go through sharp, audio and video through ffmpeg, as many at
+a time as the processing concurrency allows. The server must be stopped.
 
 Options:
   --type <type>   only this type, repeatable (default: ${regenerable.join(', ')})

@@ -31,6 +31,8 @@ export const configSchema = z.strictObject({
     processingConcurrency: z.coerce.number().int().min(0).max(64),
     ffmpegPath: z.string(),
     ffprobePath: z.string(),
+    webVideoMaxWidth: z.coerce.number().int().min(160).max(8192),
+    webVideoMaxKbps: z.coerce.number().int().min(100).max(1_000_000),
   }),
   themesDir: z.string().min(1),
   pluginsDir: z.string().min(1),
@@ -58,6 +60,8 @@ export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustPr
   KIOSQUE_PROCESSING_CONCURRENCY: { key: 'media.processingConcurrency' },
   KIOSQUE_FFMPEG: { key: 'media.ffmpegPath' },
   KIOSQUE_FFPROBE: { key: 'media.ffprobePath' },
+  KIOSQUE_WEB_VIDEO_MAX_WIDTH: { key: 'media.webVideoMaxWidth' },
+  KIOSQUE_WEB_VIDEO_MAX_KBPS: { key: 'media.webVideoMaxKbps' },
   KIOSQUE_THEMES_DIR: { key: 'themesDir' },
   KIOSQUE_PLUGINS_DIR: { key: 'pluginsDir' },
 };

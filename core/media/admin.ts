@@ -75,6 +75,13 @@ interface FileResult {
   message?: string;
 }
 
+/** What the edit page says of the web version, when the original needed one. */
+function webVersion(m: Media, language: string) {
+  const web = m.variants.web;
+  if (!web) return undefined;
+  return { kind: web.mime.startsWith('video/') ? 'video' : 'audio', width: web.width, height: web.height, size: formatSize(web.size, language) };
+}
+
 /** /admin/media: upload (many files), list with processing state and retry, edit, replace, delete. */
 export function createMediaAdmin(deps: {
   media: MediaService;
@@ -156,6 +163,7 @@ export function createMediaAdmin(deps: {
       size: formatSize(m.original.size, lang(res)),
       thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined,
       state: m.processing.state,
+      step: m.processing.step,
       error: m.processing.error,
       canEdit: media.canEdit(req.user, m),
       picked: picked.has(m.id),
@@ -300,7 +308,7 @@ export function createMediaAdmin(deps: {
       res,
       ['admin-media-edit'],
       {
-        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), state: m.processing.state, error: m.processing.error },
+        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), state: m.processing.state, step: m.processing.step, error: m.processing.error, web: webVersion(m, lang(res)) },
         form,
         sectors: sectors.map((s) => ({ ...s, selected: s.id === form.sectorId })),
         keywords,

@@ -1,5 +1,6 @@
 import { stripControls } from '../text/controls.ts';
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 
 export interface AvProbe {
   duration?: number;
@@ -7,6 +8,8 @@ export interface AvProbe {
   width?: number;
   height?: number;
   videoCodec?: string;
+  /** The video stream's, e.g. yuv420p (browsers decode 10-bit or 4:2:2 H.264 badly or not at all). */
+  pixelFormat?: string;
   audioCodec?: string;
   /** An attached picture (audio cover art) or a real video stream. */
   hasPicture: boolean;
@@ -14,10 +17,17 @@ export interface AvProbe {
   title?: string;
 }
 
-function exec(file: string, args: string[], timeoutMs: number): Promise<string> {
+/**
+ * Runs ffmpeg or ffprobe without blocking the event loop. Past `timeoutMs`, or when `signal`
+ * aborts, the process is killed (SIGKILL: ffmpeg would otherwise finish the file it writes).
+ */
+export function exec(file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
+        const e = err as Error & { killed?: boolean; code?: unknown };
+        if (e.name === 'AbortError') return reject(err);
+        if (e.killed) return reject(new Error(`${path.basename(file)} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
         const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
         reject(new Error(detail || err.message));
       } else resolve(String(stdout));
@@ -30,6 +40,7 @@ interface FfStream {
   codec_name?: string;
   width?: number;
   height?: number;
+  pix_fmt?: string;
   disposition?: { attached_pic?: number };
 }
 
@@ -52,6 +63,7 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
     width: video?.width,
     height: video?.height,
     videoCodec: video?.codec_name,
+    pixelFormat: video?.pix_fmt,
     audioCodec: audio?.codec_name,
     hasPicture: Boolean(picture),
     hasVideo: Boolean(video),

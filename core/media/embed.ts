@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { MediaService } from './service.ts';
-import { fileUrl, srcset } from './present.ts';
+import { fileUrl, srcset, webSource } from './present.ts';
 import type { Media } from '../store/index.ts';
 import { escapeMarkup } from '../text/escape.ts';
 
@@ -48,6 +48,7 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           // The media's page: relative, so on this site whatever page frames it (opened outside the frame).
           href: `/media/${m.id}/${m.slug}`,
           original: fileUrl(m, 'original'),
+          web: webSource(m),
           src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),
           srcset: srcset(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,

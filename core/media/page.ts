@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, showsOriginalInline } from './serve.ts';
-import { fileUrl, formatDuration, formatSize, srcset } from './present.ts';
+import { fileUrl, formatDuration, formatSize, srcset, webSource } from './present.ts';
 import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
 import type { StripItem } from './sector-strip.ts';
@@ -97,6 +97,7 @@ export function createMediaPage(deps: {
           height: m.original.height,
           duration: formatDuration(m.meta.duration),
           original: fileUrl(m, 'original'),
+          web: webSource(m),
           download: `${fileUrl(m, 'original')}?download`,
           downloadName: downloadName(m),
           src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),

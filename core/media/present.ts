@@ -5,6 +5,12 @@ export function fileUrl(m: Media, variant: string): string {
   return `/files/${m.id}/${variant}`;
 }
 
+/** The players' first source: the version browsers play, when the original needed one (core/media/web-version.ts). */
+export function webSource(m: Media): { url: string; mime: string } | undefined {
+  const web = m.variants.web;
+  return web ? { url: fileUrl(m, 'web'), mime: web.mime } : undefined;
+}
+
 function describe(m: Media, variant: string, f: StoredFile) {
   return { url: fileUrl(m, variant), mime: f.mime, size: f.size, width: f.width, height: f.height };
 }

@@ -5,7 +5,7 @@ import type { MediaService } from './service.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SkeletonSettings } from '../settings/skeleton.ts';
 
-export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster'] as const;
+export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster', 'web'] as const;
 
 /** Served inline; anything else is a download. PDF has scripting and forms: download too. */
 const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/)/;
@@ -21,8 +21,8 @@ export const showsOriginalInline = (m: Pick<Media, 'type' | 'original'>) => m.ty
  * What counts as a download: any file answer sent as an attachment, that is a request with
  * `?download` (the media page's download link, whatever the variant), and an original not shown
  * inline (see showsOriginalInline: documents, TIFF…). The original served inline and the
- * derivatives (thumb, medium, large, poster: images) without `?download` are display, and stay
- * available whatever the rules.
+ * derivatives (thumb, medium, large, poster: images; web: the players' first source) without
+ * `?download` are display, and stay available whatever the rules.
  */
 export function isDownload(m: Pick<Media, 'type' | 'original'>, file: StoredFile, query: Request['query']): boolean {
   if (query.download !== undefined) return true;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -13,6 +13,7 @@ import { MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { extractPoster, probeAv } from './av.ts';
+import { makeWebVersion, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
@@ -60,6 +61,8 @@ interface Package {
   title: string;
 }
 
+const exists = (file: string) => access(file).then(() => true, () => false);
+
 async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
@@ -97,7 +100,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     const boxes = settings.boxes as Record<string, number>;
     const specs = names.map((name) => ({ name, box: boxes[name] ?? boxes.large! }));
     const filtered = await hooks.applyFilter<VariantSpec[]>('media.variants', specs, info);
-    return Array.isArray(filtered) ? filtered.filter((s) => s && typeof s.name === 'string' && /^[a-z][a-z0-9-]{0,30}$/.test(s.name) && s.name !== 'original' && Number.isInteger(s.box) && s.box > 0 && s.box <= 10000) : specs;
+    return Array.isArray(filtered) ? filtered.filter((s) => s && typeof s.name === 'string' && /^[a-z][a-z0-9-]{0,30}$/.test(s.name) && s.name !== 'original' && s.name !== WEB_VARIANT && Number.isInteger(s.box) && s.box > 0 && s.box <= 10000) : specs;
   }
 
   /** Checks and prepares an uploaded temp file in its own folder next to it; nothing is stored yet. */
@@ -172,14 +175,35 @@ export function createMediaService(deps: MediaServiceDeps) {
     void job.finally(() => background.delete(job));
   }
 
+  /** The size and bitrate past which a video gets a web version even in a web format. */
+  const webLimits: WebLimits = { maxWidth: deps.config.media.webVideoMaxWidth, maxBitrate: deps.config.media.webVideoMaxKbps * 1000 };
+  /** Each ffmpeg encoding gets its share of the cores, as sharp does: `workers` of them may run at once. */
+  const encoderThreads = Math.max(1, Math.floor(os.availableParallelism() / workers));
+  /** Audio/video jobs running, by media id: replacing or deleting the media stops its ffmpeg. */
+  const running = new Map<string, AbortController>();
+
   async function processAv(id: string): Promise<void> {
     await queue.run(async () => {
       const m = await store.media.get(id);
       if (!m || !needsProcessing(m.type)) return;
       const originalFile = m.original.file;
+      const attempts = m.processing.attempts + 1;
       const now = () => new Date().toISOString();
-      await store.media.update(id, { processing: { state: 'processing', attempts: m.processing.attempts + 1, updatedAt: now() } });
+      /** The record, unless its file was replaced or the media deleted meanwhile (then nothing is written). */
+      const current = async () => {
+        const c = await store.media.get(id);
+        return c && c.original.file === originalFile ? c : undefined;
+      };
+      const changed = async (updated: Media | undefined) => {
+        if (!updated) return;
+        deps.search?.upsert(updated);
+        await hooks.runAction('media.updated', updated);
+      };
+      await store.media.update(id, { processing: { state: 'processing', attempts, updatedAt: now() } });
       const frame = path.join(abs(folderOf(m)), 'frame.jpg');
+      const abort = new AbortController();
+      running.set(id, abort);
+      let step: 'web' | undefined;
       try {
         const found = await tools();
         if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
@@ -195,31 +219,50 @@ export function createMediaService(deps: MediaServiceDeps) {
           const made = await makeImageVariants(frame, path.dirname(frame), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
           variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
         }
-        const current = await store.media.get(id);
-        if (!current || current.original.file !== originalFile) return; // replaced or deleted meanwhile
-        const title = current.title === titleFromName(current.original.name) && probe.title ? probe.title : current.title;
-        const updated = await store.media.update(id, {
-          title,
-          meta,
-          variants,
-          original: { ...current.original, width: probe.width, height: probe.height },
-          processing: { state: 'done', attempts: m.processing.attempts + 1, updatedAt: now() },
-        });
-        if (updated) {
-          deps.search?.upsert(updated);
-          await hooks.runAction('media.updated', updated);
-        }
+        const before = await current();
+        if (!before) return;
+        // Audio files keep their cover out of it: only a real video stream makes a video.
+        const hasVideo = m.type === 'video' && probe.hasVideo;
+        const { playable, reasons } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
+        // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
+        const previous = before.variants[WEB_VARIANT];
+        const kept = !playable && previous && webVersionFits(previous, webLimits, probe.duration) && (await exists(abs(previous.file))) ? previous : undefined;
+        if (previous && !kept) await rm(abs(previous.file), { force: true });
+        const makeWeb = !playable && !kept;
+        const title = before.title === titleFromName(before.original.name) && probe.title ? probe.title : before.title;
+        // The poster shows at once; the web version (minutes for a long video) comes after it.
+        await changed(
+          await store.media.update(id, {
+            title,
+            meta,
+            variants: kept ? { ...variants, [WEB_VARIANT]: kept } : variants,
+            original: { ...before.original, width: probe.width, height: probe.height },
+            processing: makeWeb ? { state: 'processing', step: 'web', attempts, updatedAt: now() } : { state: 'done', attempts, updatedAt: now() },
+          }),
+        );
+        if (!makeWeb) return;
+        step = 'web';
+        if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+        logger.info({ mediaId: id, reasons }, 'making a web version');
+        const web = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, duration: probe.duration, limits: webLimits, threads: encoderThreads, signal: abort.signal });
+        const after = await current();
+        if (!after) return;
+        await changed(await store.media.update(id, { variants: { ...after.variants, [WEB_VARIANT]: { ...web, file: path.join(folderOf(m), web.file) } }, processing: { state: 'done', attempts, updatedAt: now() } }));
       } catch (err) {
+        if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
         const reason = (err as Error).message.slice(0, 500);
-        logger.warn({ mediaId: id, reason }, 'media processing failed');
-        const current = await store.media.get(id);
-        if (current && current.original.file === originalFile) {
-          await store.media.update(id, { processing: { state: 'failed', error: reason, attempts: m.processing.attempts + 1, updatedAt: now() } });
-        }
+        logger.warn({ mediaId: id, step, reason }, 'media processing failed');
+        if (await current()) await store.media.update(id, { processing: { state: 'failed', step, error: reason, attempts, updatedAt: now() } });
       } finally {
         await rm(frame, { force: true });
+        if (running.get(id) === abort) running.delete(id);
       }
     });
+  }
+
+  /** Stops the ffmpeg working on a media whose file goes away. */
+  function stopRunning(id: string) {
+    running.get(id)?.abort();
   }
 
   return {
@@ -305,6 +348,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         await rm(abs(installed.folder), { recursive: true, force: true });
         return undefined;
       }
+      stopRunning(id);
       await rm(abs(folderOf(m)), { recursive: true, force: true });
       deps.search?.upsert(updated);
       await hooks.runAction('media.updated', updated);
@@ -319,6 +363,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       // The record is gone: search and plugins learn it whatever happens to the files.
       deps.search?.remove(id);
       await hooks.runAction('media.deleted', m);
+      stopRunning(id);
       // Files left behind (a busy or read-only disk) are served by nobody, since /files answers
       // from the record; the deletion stands, and the log names the folder to clear by hand.
       await rm(abs(folderOf(m)), { recursive: true, force: true }).catch((err: unknown) => logger.error({ err, mediaId: id, folder: folderOf(m) }, 'media deleted, but its files could not be removed'));
@@ -329,7 +374,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     async retry(id: string): Promise<boolean> {
       const m = await store.media.get(id);
       if (!m || !needsProcessing(m.type)) return false;
-      await store.media.update(id, { processing: { ...m.processing, state: 'waiting', error: undefined, updatedAt: new Date().toISOString() } });
+      await store.media.update(id, { processing: { ...m.processing, state: 'waiting', step: undefined, error: undefined, updatedAt: new Date().toISOString() } });
       schedule(id);
       return true;
     },

@@ -132,11 +132,12 @@ export interface Media {
   views: number;
   /** The uploaded file; `name` is the sanitised original name, kept as metadata only. */
   original: StoredFile & { name: string; sha256: string };
-  /** Derivatives by variant name: thumb, medium, large, poster, and their webp twins. */
+  /** Derivatives by variant name: thumb, medium, large, poster, and their webp twins; `web` (audio/video browsers play). */
   variants: Record<string, StoredFile>;
   /** What probing found: width, height, duration (s), codecs, bitrate, orientation… */
   meta: Record<string, unknown>;
-  processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; error?: string; attempts: number; updatedAt?: string };
+  /** `step: 'web'` while (or because) making the web version failed, after the probe and the poster. */
+  processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; step?: 'web'; error?: string; attempts: number; updatedAt?: string };
 }
 
 export interface Sector {

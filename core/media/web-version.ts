@@ -1,0 +1,121 @@
+import { rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { StoredFile } from '../store/index.ts';
+import { exec, probeAv, type AvProbe } from './av.ts';
+
+/** The variant name of the version browsers play, served at `/files/:id/web`. */
+export const WEB_VARIANT = 'web';
+
+/** The largest video every browser is given without a web version (config `media.webVideoMaxWidth`, `media.webVideoMaxKbps`). */
+export interface WebLimits {
+  /** Pixels, on the frame's longer side: a portrait phone video (often stored landscape with a rotation) gets the same bound. */
+  maxWidth: number;
+  /** Bits per second, the whole file's (ffprobe's format bitrate). */
+  maxBitrate: number;
+}
+
+/** Containers browsers play, by the MIME type detection gave the original (core/media/detect.ts). MOV is not one of them. */
+const webContainers = new Set(['video/mp4', 'video/webm', 'video/ogg', 'audio/mp4', 'audio/mpeg', 'audio/ogg', 'audio/flac', 'audio/wav']);
+const webVideoCodecs = new Set(['h264', 'vp8', 'vp9', 'av1', 'theora']);
+const webAudioCodecs = new Set(['aac', 'mp3', 'opus', 'vorbis', 'flac']);
+/** Uncompressed audio plays from WAV only, in the sample formats every browser reads. */
+const wavCodecs = /^pcm_(?:u8|s16le|s24le|s32le|f32le)$/;
+/** 10-bit or 4:2:2 H.264 (from cameras) has no hardware decoder in browsers; they refuse it or stutter. */
+const webH264PixelFormats = new Set(['yuv420p', 'yuvj420p']);
+
+export type NotPlayableReason = 'container' | 'video-codec' | 'pixel-format' | 'audio-codec' | 'size' | 'bitrate';
+
+export type PlayabilityInput = Pick<AvProbe, 'hasVideo' | 'videoCodec' | 'pixelFormat' | 'audioCodec' | 'width' | 'height' | 'bitrate'> & { mime: string };
+
+/**
+ * Whether browsers play the original as it is: a web container, codecs they decode and, for
+ * video, a frame and a bitrate within the limits. Otherwise the reasons, and the media gets a web
+ * version. What probing did not find (no audio stream, unknown bitrate) is no reason.
+ */
+export function webPlayability(input: PlayabilityInput, limits: WebLimits): { playable: boolean; reasons: NotPlayableReason[] } {
+  const reasons: NotPlayableReason[] = [];
+  if (!webContainers.has(input.mime)) reasons.push('container');
+  if (input.hasVideo) {
+    if (!input.videoCodec || !webVideoCodecs.has(input.videoCodec)) reasons.push('video-codec');
+    else if (input.videoCodec === 'h264' && input.pixelFormat && !webH264PixelFormats.has(input.pixelFormat)) reasons.push('pixel-format');
+    if (Math.max(input.width ?? 0, input.height ?? 0) > limits.maxWidth) reasons.push('size');
+    if ((input.bitrate ?? 0) > limits.maxBitrate) reasons.push('bitrate');
+  }
+  if (input.audioCodec && !webAudioCodecs.has(input.audioCodec) && !(input.mime === 'audio/wav' && wavCodecs.test(input.audioCodec))) reasons.push('audio-codec');
+  return { playable: reasons.length === 0, reasons };
+}
+
+/**
+ * Whether a web version made before still does (a retry, `media:regenerate` after the limits were
+ * lowered): a video's frame and average bitrate within the limits. Audio always fits.
+ */
+export function webVersionFits(web: StoredFile, limits: WebLimits, duration: number | undefined): boolean {
+  if (!web.mime.startsWith('video/')) return true;
+  if (Math.max(web.width ?? 0, web.height ?? 0) > limits.maxWidth) return false;
+  return !duration || (web.size * 8) / duration <= limits.maxBitrate;
+}
+
+export interface WebOutput {
+  /** Audio-only originals (and video files without a picture) become M4A: AAC is in every ffmpeg build. */
+  kind: 'video' | 'audio';
+  file: string;
+  mime: string;
+}
+
+export function webOutput(hasVideo: boolean): WebOutput {
+  return hasVideo ? { kind: 'video', file: 'web.mp4', mime: 'video/mp4' } : { kind: 'audio', file: 'web.m4a', mime: 'audio/mp4' };
+}
+
+/**
+ * ffmpeg's arguments for the web version: H.264 (libx264, veryfast, CRF 23, capped at the bitrate
+ * ceiling) in 4:2:0, scaled down (never up) so that the longer side fits, even dimensions, AAC
+ * stereo; or AAC alone for audio. The index at the front (`+faststart`) lets playback start before
+ * the whole file has arrived. `threads` bounds the encoder to its share of the cores.
+ */
+export function webVersionArgs(input: string, out: string, kind: WebOutput['kind'], limits: WebLimits, threads: number): string[] {
+  const common = ['-v', 'error', '-nostdin', '-y', '-i', input, '-map_metadata', '-1'];
+  const mp4 = ['-movflags', '+faststart', '-f', 'mp4', out];
+  if (kind === 'audio') return [...common, '-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', '192k', '-threads', String(threads), ...mp4];
+  const box = limits.maxWidth;
+  const kbps = Math.round(limits.maxBitrate / 1000);
+  return [
+    ...common,
+    '-map', '0:v:0', '-map', '0:a:0?',
+    '-vf', `scale=w='min(iw,${box})':h='min(ih,${box})':force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+    '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
+    '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
+    '-threads', String(threads),
+    ...mp4,
+  ];
+}
+
+/**
+ * How long the encoding may take: generous (a slow machine, one core, a 4K HEVC source decodes
+ * and encodes at a few times real time), yet an ffmpeg stuck on a broken file ends.
+ */
+export function webTimeoutMs(duration: number | undefined): number {
+  if (!duration || !Number.isFinite(duration)) return 6 * 3600_000;
+  return 10 * 60_000 + Math.ceil(duration * 20) * 1000;
+}
+
+/**
+ * Makes the web version of `input` in `dir`: written under a temporary name and renamed once
+ * complete, so a half-written file is never served. Returns it as a stored file (name relative to `dir`).
+ */
+export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string }, input: string, dir: string, options: { hasVideo: boolean; duration?: number; limits: WebLimits; threads: number; signal?: AbortSignal }): Promise<StoredFile> {
+  const output = webOutput(options.hasVideo);
+  const tmp = path.join(dir, `.${output.file}-${randomBytes(4).toString('hex')}.part`);
+  const final = path.join(dir, output.file);
+  try {
+    await exec(tools.ffmpeg, webVersionArgs(input, tmp, output.kind, options.limits, options.threads), webTimeoutMs(options.duration), options.signal);
+    const made = await probeAv(tools.ffprobe, tmp);
+    if (output.kind === 'video' && made.videoCodec !== 'h264') throw new Error(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`);
+    const { size } = await stat(tmp);
+    await rename(tmp, final);
+    return { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}

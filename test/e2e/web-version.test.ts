@@ -1,0 +1,47 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serve } from '../helpers/browser.ts';
+import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { ffmpeg } from '../helpers/media.ts';
+
+let t: TestApp;
+let dir: string;
+let portal: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+let mediaId: string;
+
+before(async () => {
+  dir = await tempDir('kiosque-e2e-web-');
+  const mov = path.join(dir, 'phone.mov');
+  // MPEG-4 Part 2 and PCM in a MOV: Chromium plays neither the container nor the codecs.
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=1', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=1', '-c:v', 'mpeg4', '-c:a', 'pcm_s16le', '-shortest', mov]);
+  t = await makeApp();
+  await addUser(t, 'alice', 'admin');
+  const admin = await signIn(t, 'alice');
+  const res = await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin)).field('status', 'published').attach('file', mov).expect(201);
+  mediaId = String(res.body.id);
+  await t.app.kiosque.media.idle();
+  portal = await serve(t.app);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await portal?.close();
+  await t?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('Chromium plays the web version of a MOV it cannot play, on the media page and on the embed page', async () => {
+  const page = await browser.newPage();
+  for (const address of [`/media/${mediaId}`, `/embed/${mediaId}`]) {
+    await page.goto(portal.base + address);
+    // Metadata loaded: Chromium chose a source it decodes.
+    await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 1, null, { timeout: 10_000 });
+    const played = await page.locator('video').evaluate((video: HTMLVideoElement) => ({ src: video.currentSrc, width: video.videoWidth }));
+    assert.equal(played.src, `${portal.base}/files/${mediaId}/web`, address);
+    assert.equal(played.width, 320, address);
+  }
+});
