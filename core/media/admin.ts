@@ -370,7 +370,8 @@ export function createMediaAdmin(deps: {
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {
-      await showList(req, res, { error: errorText(res, err), upload: req.method === 'POST' ? req.body : undefined }, err.status);
+      // Every problem of the upload's fields (status and sector), not only the first.
+      await showList(req, res, { error: mediaProblemsOf(err).map((e) => errorText(res, e)).join(' '), upload: req.method === 'POST' ? req.body : undefined }, err.status);
     } catch (e) {
       next(e);
     }
