@@ -43,6 +43,7 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
         sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id), inHighlights: highlightsShowSector(highlights, s.id) })),
         form: extra.form ?? { visible: true, display: 'grid', defaultSort: 'date' },
         errors: extra.errors ?? {},
+        errorCount: Object.keys(extra.errors ?? {}).length,
         deleteError: extra.deleteError,
         sorts: sectorSorts,
         done,
@@ -52,7 +53,7 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
   }
 
   async function showEdit(req: Request, res: Response, sector: Sector, form: SectorInput = sector, errors: Record<string, string> = {}, status = 200) {
-    await deps.render(req, res, ['admin-config-sector-edit'], { sector, form, errors, sorts: sectorSorts }, { status, title: deps.i18n.t(lang(res), 'admin.sectors.edit_title', { title: sector.title }) });
+    await deps.render(req, res, ['admin-config-sector-edit'], { sector, form, errors, errorCount: Object.keys(errors).length, sorts: sectorSorts }, { status, title: deps.i18n.t(lang(res), 'admin.sectors.edit_title', { title: sector.title }) });
   }
 
   router.get(BASE, (req, res) => showList(req, res));

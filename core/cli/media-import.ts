@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { importFolder } from '../media/import.ts';
 import { parseMediaFields } from '../media/fields.ts';
-import { MediaError } from '../media/errors.ts';
+import { MediaError, mediaProblemsOf } from '../media/errors.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { cliActor, cliMediaService } from './media-context.ts';
 import { createProgressBar } from './progress.ts';
@@ -50,7 +50,7 @@ Exit codes: 0 all imported or skipped, 1 some files failed (listed with the reas
       try {
         fields = await parseMediaFields(store, { sector: values.sector, keywords, status }, { forCreate: true });
       } catch (err) {
-        if (err instanceof MediaError) throw new UsageError(i18n.t(lang, `media.errors.${err.code}`, err.vars));
+        if (err instanceof MediaError) throw new UsageError(mediaProblemsOf(err).map((e) => i18n.t(lang, `media.errors.${e.code}`, e.vars)).join(' '));
         throw err;
       }
       const media = cliMediaService(store, config);

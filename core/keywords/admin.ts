@@ -3,10 +3,32 @@ import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { KeywordInputError, TAGS_GROUP, type KeywordService } from './service.ts';
+import { findKeyword } from './slug.ts';
 import { doneNotice } from '../admin/done-notice.ts';
 import { highlightsShowGroup, highlightsShowKeyword, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 type Form = Record<string, string>;
+
+/**
+ * A refused row form (a keyword's rename or merge, a group's options): shown beside the field it
+ * concerns, with what was typed, and linked from a summary at the top. Without a field (a group
+ * that may not be deleted) the message itself stands at the top.
+ */
+interface RowProblem {
+  kind: 'keyword' | 'group';
+  id: string;
+  field?: string;
+  /** The row's form as sent. */
+  typed: Form;
+  message: string;
+}
+
+/** The row fields a problem may concern, by the service's field name: the input's id in the row. */
+const rowFields: Record<RowProblem['kind'], Record<string, string>> = {
+  keyword: { title: 'rename', target: 'merge' },
+  group: { title: 'group-title', multiple: 'group-multiple' },
+};
+const rowField = (kind: RowProblem['kind'], field: string) => (Object.hasOwn(rowFields[kind], field) ? field : undefined);
 
 /**
  * /admin/keywords: groups and keywords. Admins do everything; editors may only add keywords to
@@ -20,12 +42,20 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   const lang = (res: Response) => (res.locals.site as RequestSite).lang;
   const message = (res: Response, err: KeywordInputError) => deps.i18n.t(lang(res), `keywords.errors.${err.code}`, err.vars);
 
-  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Form; rowError?: { id: string; message: string } } = {}, status = 200) {
+  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Form; row?: RowProblem } = {}, status = 200) {
     const isAdmin = req.user?.role === 'admin';
     const groups = await deps.keywords.groups();
     const all = await deps.keywords.list();
     const inNavigation = new Set(await deps.keywords.navigationGroups());
     const done = doneNotice(deps.i18n, lang(res), 'admin.keywords', req.query.done);
+    const { row } = extra;
+    /** The row's problem, when it is this one's and concerns a field. */
+    const rowProblem = (kind: RowProblem['kind'], id: string) => (row && row.kind === kind && row.id === id && row.field ? row : undefined);
+    const problemOn = (kind: RowProblem['kind'], id: string, field: string) => {
+      const p = rowProblem(kind, id);
+      return p?.field === field ? p.message : undefined;
+    };
+    const rowTitle = row && (row.kind === 'keyword' ? all.find((k) => k.id === row.id)?.title : groups.find((g) => g.id === row.id)?.title);
     await deps.render(
       req,
       res,
@@ -35,14 +65,38 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
         done,
         errors: extra.errors ?? {},
         form: extra.form ?? {},
-        rowError: extra.rowError,
+        // The summary at the top: a link to the field, in its row; or the message, when it concerns no field.
+        rowSummary: row?.field && rowTitle !== undefined ? { text: deps.i18n.t(lang(res), `admin.keywords.problem.${row.kind}`, { title: rowTitle }), anchor: `${rowFields[row.kind][row.field]}-${row.id}` } : undefined,
+        rowError: row && !(row.field && rowTitle !== undefined) ? { message: row.message } : undefined,
         creatableGroups: groups.filter((g) => isAdmin || g.slug === TAGS_GROUP).map((g) => ({ ...g, selected: g.id === (extra.form?.group ?? '') })),
-        groups: groups.map((g) => ({
-          ...g,
-          inNavigation: inNavigation.has(g.slug),
-          deletable: g.slug !== TAGS_GROUP,
-          keywords: all.filter((k) => k.groupId === g.id).map((k) => ({ ...k, usage: deps.keywords.usage(k.id) })),
-        })),
+        groups: groups.map((g) => {
+          const typed = rowProblem('group', g.id)?.typed;
+          return {
+            ...g,
+            inNavigation: inNavigation.has(g.slug),
+            // What was typed in a refused row, else what is stored.
+            titleValue: typed?.title ?? g.title,
+            multipleChecked: typed ? typed.multiple === 'on' : g.multiple,
+            inNavigationChecked: typed ? typed.inNavigation === 'on' : inNavigation.has(g.slug),
+            titleError: problemOn('group', g.id, 'title'),
+            multipleError: problemOn('group', g.id, 'multiple'),
+            deletable: g.slug !== TAGS_GROUP,
+            keywords: all
+              .filter((k) => k.groupId === g.id)
+              .map((k) => {
+                const renameError = problemOn('keyword', k.id, 'title');
+                const mergeError = problemOn('keyword', k.id, 'target');
+                return {
+                  ...k,
+                  usage: deps.keywords.usage(k.id),
+                  renameValue: renameError ? row!.typed.title : k.title,
+                  renameError,
+                  mergeValue: mergeError ? row!.typed.target : '',
+                  mergeError,
+                };
+              }),
+          };
+        }),
       },
       { status, title: deps.i18n.t(lang(res), 'admin.keywords.title') },
     );
@@ -99,7 +153,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();
-      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+      const typed: Form = { multiple: str(b.multiple), inNavigation: str(b.inNavigation), ...(b.title === undefined ? {} : { title: str(b.title) }) };
+      await show(req, res, { row: { kind: 'group', id: param(req, 'id'), field: rowField('group', err.field), typed, message: message(res, err) } }, 400);
     }
   });
 
@@ -129,7 +184,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();
-      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+      // No field of the row is wrong (the group may not go): the message stands at the top.
+      await show(req, res, { row: { kind: 'group', id: param(req, 'id'), typed: {}, message: message(res, err) } }, 400);
     }
   });
 
@@ -140,11 +196,35 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id), highlights }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
   });
 
+  /**
+   * Why `typed` names no keyword to merge `sourceId` into, saying what was typed and what is
+   * expected (`group/keyword`, the keyword's address), with an example that exists: the keyword
+   * whose title was typed when there is one (in the typed group, else the source's), else another
+   * keyword of that group, else of any group.
+   */
+  async function unknownTarget(sourceId: string, typed: string): Promise<KeywordInputError> {
+    const everything = await deps.keywords.list();
+    const groups = await deps.keywords.groups();
+    const all = everything.filter((k) => k.id !== sourceId);
+    const value = typed.slice(0, 80);
+    const m = /^([^/]+)\/(.+)$/.exec(typed);
+    const group = m ? groups.find((g) => g.slug === m[1]!.trim().toLowerCase()) : undefined;
+    const near = group?.id ?? everything.find((k) => k.id === sourceId)?.groupId;
+    const named = near && typed ? findKeyword(all, near, m && group ? m[2]! : typed) : undefined;
+    const example = (named ?? all.find((k) => k.groupId === near) ?? all[0])?.ref ?? `${TAGS_GROUP}/…`;
+    if (!typed) return new KeywordInputError('merge_target.empty', 'target', { example });
+    if (!m) return new KeywordInputError('merge_target.format', 'target', { value, example });
+    if (!group) return new KeywordInputError('merge_target.group', 'target', { value, group: m[1]!.slice(0, 80), groups: groups.map((g) => g.slug).join(', ') });
+    return new KeywordInputError('merge_target.unknown', 'target', { value, example });
+  }
+
   const actions: Record<string, (id: string, b: Record<string, unknown>) => Promise<unknown>> = {
     rename: (id, b) => deps.keywords.rename(id, str(b.title)),
     merge: async (id, b) => {
-      const target = await deps.keywords.resolve(str(b.target).trim());
-      if (!target) throw new KeywordInputError('keyword_not_found', 'target');
+      if (!(await deps.keywords.get(id))) throw new KeywordInputError('keyword_not_found', 'keyword');
+      const typed = str(b.target).trim();
+      const target = await deps.keywords.resolve(typed);
+      if (!target) throw await unknownTarget(id, typed);
       return deps.keywords.merge(id, target.id);
     },
     delete: (id) => deps.keywords.remove(id),
@@ -162,7 +242,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'keyword_not_found' && err.field === 'keyword') return next();
-      await show(req, res, { rowError: { id: param(req, 'id'), message: message(res, err) } }, 400);
+      const typed = { title: str(body(req).title), target: str(body(req).target) };
+      await show(req, res, { row: { kind: 'keyword', id: param(req, 'id'), field: rowField('keyword', err.field), typed, message: message(res, err) } }, 400);
     }
   });
 

@@ -5,7 +5,7 @@ import { mediaStatuses, mediaTypes } from '../store/index.ts';
 import { criteria, type SearchService } from '../search/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { MediaError } from './errors.ts';
+import { MediaError, mediaProblemsOf } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
 import type { MediaService } from './service.ts';
@@ -316,6 +316,8 @@ export function createMediaAdmin(deps: {
         licences: [...(isLicence(form.licence) || !form.licence ? [] : [{ value: String(form.licence), label: String(form.licence), selected: true }]), ...licences.map((id) => ({ value: id, label: t(res, `licences.${id}`), selected: id === form.licence }))],
         statuses: mediaStatuses,
         errors: extra.errors ?? {},
+        // The edit form's own problems (the replace form's file error is shown on that form).
+        fieldErrorCount: Object.keys(extra.errors ?? {}).filter((field) => field !== 'file').length,
         done: req.query.done === 'saved' || req.query.done === 'replaced' ? t(res, `admin.media.done_${req.query.done}`) : undefined,
       },
       { status, title: t(res, 'admin.media.edit_title', { title: m.title }) },
@@ -336,7 +338,10 @@ export function createMediaAdmin(deps: {
       res.redirect(303, `/admin/media/${m.id}?done=saved`);
     } catch (err) {
       if (!(err instanceof MediaError) || !err.field) throw err;
-      await showEdit(req, res, m, { errors: { [err.field]: errorText(res, err) }, form: { ...body, sectorId: body.sector } }, err.status);
+      // Every field's problem beside it (the first one per field), and everything as it was typed.
+      const errors: Record<string, string> = {};
+      for (const problem of mediaProblemsOf(err)) errors[problem.field ?? 'title'] ??= errorText(res, problem);
+      await showEdit(req, res, m, { errors, form: { ...body, sectorId: body.sector } }, err.status);
     }
   });
 
@@ -373,7 +378,8 @@ export function createMediaAdmin(deps: {
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {
-      await showList(req, res, { error: errorText(res, err), upload: req.method === 'POST' ? req.body : undefined }, err.status);
+      // Every problem of the upload's fields (status and sector), not only the first.
+      await showList(req, res, { error: mediaProblemsOf(err).map((e) => errorText(res, e)).join(' '), upload: req.method === 'POST' ? req.body : undefined }, err.status);
     } catch (e) {
       next(e);
     }

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { I18n } from '../i18n/index.ts';
 import type { RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { MediaError } from './errors.ts';
+import { MediaError, mediaProblemsOf } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { mediaJson, publicMediaJson } from './present.ts';
 import { settleBody } from './upload.ts';
@@ -76,7 +76,9 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     await settleBody(req, res);
     if (!(err instanceof MediaError)) return next(err);
     const lang = (res.locals.site as RequestSite | undefined)?.lang ?? 'en';
-    res.status(err.status).json({ error: { code: err.code, message: deps.i18n.t(lang, `media.errors.${err.code}`, err.vars), ...(err.field ? { field: err.field } : {}) } });
+    const describe = (e: MediaError) => ({ code: e.code, message: deps.i18n.t(lang, `media.errors.${e.code}`, e.vars), ...(e.field ? { field: e.field } : {}) });
+    // `error` is the first problem (the documented shape); `errors` lists every one, several when several fields were refused.
+    res.status(err.status).json({ error: describe(err), errors: mediaProblemsOf(err).map(describe) });
   });
   return router;
 }

@@ -11,6 +11,22 @@ export class MediaError extends Error {
   }
 }
 
+/**
+ * Every problem a media form had, so it can show each next to its field (as UserInputErrors does
+ * for accounts). It reads as its first problem, so callers that report one message need nothing new.
+ */
+export class MediaErrors extends MediaError {
+  constructor(public readonly all: MediaError[]) {
+    super(all[0]!.code, all[0]!.status, all[0]!.field, all[0]!.vars);
+    this.name = 'MediaErrors';
+  }
+}
+
+/** The problems behind an error: several for `MediaErrors`, else the one. */
+export function mediaProblemsOf(err: MediaError): MediaError[] {
+  return err instanceof MediaErrors ? err.all : [err];
+}
+
 export function isMediaError(err: unknown): err is MediaError {
   return err instanceof MediaError;
 }

@@ -1,7 +1,7 @@
 import { stripControls } from '../text/controls.ts';
-import type { Media, MediaStatus, Store } from '../store/index.ts';
+import type { Keyword, Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
-import { MediaError } from './errors.ts';
+import { MediaError, MediaErrors } from './errors.ts';
 import { isLicence } from '../settings/licences.ts';
 import { findKeyword, normalizeTitle, slugify, uniqueSlug } from '../keywords/slug.ts';
 
@@ -37,15 +37,25 @@ async function sector(store: Store, value: unknown): Promise<string | null | und
   return found.id;
 }
 
+/** A keyword of the `tags` group that the fields name but that does not exist yet: created once every field passed. */
+interface NewTag {
+  id: string;
+  groupId: string;
+  slug: string;
+  title: string;
+}
+
 /**
  * Keywords by id, or `group/keyword` (the keyword's slug, title or former slug, see findKeyword); an unknown
- * keyword of the `tags` group is created. A group that allows one keyword per media gets one.
+ * keyword of the `tags` group is planned for creation (`create` makes it: nothing is stored while
+ * another field may still be refused). A group that allows one keyword per media gets one.
  */
-async function keywords(store: Store, values: string[] | undefined): Promise<string[] | undefined> {
+async function keywords(store: Store, values: string[] | undefined): Promise<{ create(): Promise<string[]> } | undefined> {
   if (values === undefined) return undefined;
   if (values.length > 100) throw new MediaError('field_invalid', 400, 'keywords');
   const [groups, all] = await Promise.all([store.keywordGroups.list(), store.keywords.list()]);
-  const known = [...all];
+  const known: Array<Pick<Keyword, 'id' | 'groupId' | 'slug' | 'title' | 'formerSlugs'>> = [...all];
+  const planned: NewTag[] = [];
   const ids: string[] = [];
   for (const v of values) {
     const byId = known.find((k) => k.id === v);
@@ -61,9 +71,11 @@ async function keywords(store: Store, values: string[] | undefined): Promise<str
       const inGroup = known.filter((k) => k.groupId === group.id);
       const title = normalizeTitle(m[2]!).slice(0, 100);
       if (group.slug !== 'tags' || !title) throw new MediaError('keyword_unknown', 400, 'keywords', { value: v.slice(0, 80) });
-      const slug = uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s));
-      kw = await store.keywords.create({ groupId: group.id, slug, title, description: '' });
-      known.push(kw);
+      // A stand-in id that no stored keyword has (ids never hold a NUL): a second mention finds it, as it would a created one.
+      const tag: NewTag = { id: `\u0000new-${planned.length}`, groupId: group.id, slug: uniqueSlug(slugify(title), (s) => inGroup.some((k) => k.slug === s)), title };
+      planned.push(tag);
+      known.push(tag);
+      kw = tag;
     }
     if (!ids.includes(kw.id)) ids.push(kw.id);
   }
@@ -72,29 +84,63 @@ async function keywords(store: Store, values: string[] | undefined): Promise<str
     const chosen = known.filter((k) => k.groupId === group.id && ids.includes(k.id));
     if (chosen.length > 1) throw new MediaError('keyword_single', 400, 'keywords', { group: group.title, keywords: chosen.map((k) => k.title).join(', ') });
   }
-  return ids;
+  return {
+    async create() {
+      const made = new Map<string, string>();
+      for (const tag of planned) made.set(tag.id, (await store.keywords.create({ groupId: tag.groupId, slug: tag.slug, title: tag.title, description: '' })).id);
+      return ids.map((id) => made.get(id) ?? id);
+    },
+  };
 }
 
-/** Parses a form or JSON body into media fields; `field` of a thrown MediaError names the culprit. */
+/** Runs each check, keeping every MediaError; throws them together (or the one) at the end. */
+function collect() {
+  const problems: MediaError[] = [];
+  return {
+    async check<T>(fn: () => T | Promise<T>): Promise<T | undefined> {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof MediaError)) throw err;
+        problems.push(err);
+        return undefined;
+      }
+    },
+    throwIfAny() {
+      if (problems.length === 1) throw problems[0];
+      if (problems.length > 1) throw new MediaErrors(problems);
+    },
+  };
+}
+
+/**
+ * Parses a form or JSON body into media fields. Every field is checked: a refusal throws a MediaError
+ * naming its field, or MediaErrors (read as its first problem) when several fields are wrong.
+ * Nothing is stored unless every field passed (a new tag is created only then).
+ */
 export async function parseMediaFields(store: Store, body: Record<string, unknown>, options: { forCreate: boolean }): Promise<MediaFields> {
   const out: MediaFields = {};
-  const title = text(body.title, 'title', !options.forCreate);
+  const problems = collect();
+  const title = await problems.check(() => text(body.title, 'title', !options.forCreate));
   if (title !== undefined && title !== '') out.title = title;
-  const description = text(body.description, 'description', false);
+  const description = await problems.check(() => text(body.description, 'description', false));
   if (description !== undefined) out.description = description;
-  const licence = text(body.licence, 'licence', false);
-  if (licence) {
+  const licence = await problems.check(() => {
+    const value = text(body.licence, 'licence', false);
     // One of the site's licences (core/settings/licences.ts), as the skeleton's default licence.
-    if (!isLicence(licence)) throw new MediaError('licence_unknown', 400, 'licence', { value: licence.slice(0, 80) });
-    out.licence = licence;
-  }
-  if (body.status !== undefined && body.status !== '') {
+    if (value && !isLicence(value)) throw new MediaError('licence_unknown', 400, 'licence', { value: value.slice(0, 80) });
+    return value;
+  });
+  if (licence) out.licence = licence;
+  await problems.check(() => {
+    if (body.status === undefined || body.status === '') return;
     if (!(mediaStatuses as readonly unknown[]).includes(body.status)) throw new MediaError('status_invalid', 400, 'status');
     out.status = body.status as MediaStatus;
-  }
-  const sectorId = await sector(store, body.sector ?? body.sectorId);
+  });
+  const sectorId = await problems.check(() => sector(store, body.sector ?? body.sectorId));
   if (sectorId !== undefined) out.sectorId = sectorId;
-  const kw = await keywords(store, list(body.keywords ?? body.keywordIds));
-  if (kw !== undefined) out.keywordIds = kw;
+  const kw = await problems.check(() => keywords(store, list(body.keywords ?? body.keywordIds)));
+  problems.throwIfAny();
+  if (kw !== undefined) out.keywordIds = await kw.create();
   return out;
 }

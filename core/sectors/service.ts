@@ -1,7 +1,7 @@
 import { stripControls } from '../text/controls.ts';
 import { z } from 'zod';
 import type { Sector, Store } from '../store/index.ts';
-import type { SearchService } from '../search/index.ts';
+import { fold, type SearchService } from '../search/index.ts';
 import { slugify, uniqueSlug, SLUG_PATTERN } from '../text/slugify.ts';
 
 /** A failure the admin can fix: `code` is an i18n key under `admin.sectors.errors.`, `field` the form field. */
@@ -16,7 +16,7 @@ export const sectorSorts = ['date', 'title', 'popularity'] as const;
 
 const sectorInput = z.object({
   title: z.string().transform(stripControls).pipe(z.string().trim().min(1, 'title_required').max(120, 'title_too_long')),
-  slug: z.string().trim().toLowerCase().max(80, 'slug_invalid').optional().default(''),
+  slug: z.string().trim().toLowerCase().max(80, 'slug_invalid').refine((slug) => !slug || SLUG_PATTERN.test(slug), 'slug_invalid').optional().default(''),
   description: z.string().transform(stripControls).pipe(z.string().max(5000, 'description_too_long')).optional().default(''),
   visible: z.boolean().optional().default(true),
   display: z.enum(['grid', 'list'], { message: 'display_invalid' }).optional().default('grid'),
@@ -25,15 +25,27 @@ const sectorInput = z.object({
 
 export type SectorInput = z.input<typeof sectorInput>;
 
-function parse(input: SectorInput) {
+type SectorProblems = Record<string, { code: string; vars?: Record<string, unknown> }>;
+
+/**
+ * Checks every field at once: the parsed input, or each field's first problem. The title and slug
+ * are also read on their own, for the checks against the other sectors (another field may have failed).
+ */
+function check(input: SectorInput) {
+  const problems: SectorProblems = {};
   const r = sectorInput.safeParse(input);
-  if (!r.success) {
-    const errors: Record<string, { code: string }> = {};
-    for (const issue of r.error.issues) errors[String(issue.path[0] ?? 'title')] ??= { code: issue.message };
-    throw new SectorInputError(errors);
-  }
-  if (r.data.slug && !SLUG_PATTERN.test(r.data.slug)) throw new SectorInputError({ slug: { code: 'slug_invalid' } });
-  return r.data;
+  if (!r.success) for (const issue of r.error.issues) problems[String(issue.path[0] ?? 'title')] ??= { code: issue.message };
+  const title = sectorInput.shape.title.safeParse(input.title);
+  const slug = sectorInput.shape.slug.safeParse(input.slug);
+  return { data: r.success ? r.data : undefined, title: title.success ? title.data : undefined, slug: slug.success ? slug.data : undefined, problems };
+}
+
+/**
+ * Two sector titles are one when they differ only by case, accents or spacing ("Photographies",
+ * "PHOTOGRAPHIES", "Photographiés"): the navigation and the sector dropdowns could not tell them apart.
+ */
+export function sectorTitleKey(title: string): string {
+  return fold(title.normalize('NFC')).replace(/\s+/g, ' ').trim();
 }
 
 /** The sector at `slug`: the one whose address it is, else the one that had it before a rename. */
@@ -51,14 +63,20 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     return (await store.sectors.list()).sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
   }
 
-  async function slugFor(wanted: string, title: string, selfId?: string): Promise<string> {
-    const others = (await store.sectors.list()).filter((s) => s.id !== selfId);
-    const taken = (slug: string) => others.some((s) => s.slug === slug);
-    if (wanted) {
-      if (taken(wanted)) throw new SectorInputError({ slug: { code: 'slug_taken' } });
-      return wanted;
-    }
-    return uniqueSlug(slugify(title), taken, 'sector');
+  /**
+   * The input checked against the rules and the other sectors (a typed slug they use, a title one
+   * of them has), every problem thrown at once. `self` (an edit) may keep its own title as it is,
+   * even if an older sector shares it.
+   */
+  async function validate(input: SectorInput, self?: Sector) {
+    const { data, title, slug, problems } = check(input);
+    const others = (await store.sectors.list()).filter((s) => s.id !== self?.id);
+    const key = title === undefined ? undefined : sectorTitleKey(title);
+    const namesake = key && key !== (self && sectorTitleKey(self.title)) ? others.find((s) => sectorTitleKey(s.title) === key) : undefined;
+    if (namesake) problems.title ??= { code: 'title_taken', vars: { title: namesake.title } };
+    if (slug && others.some((s) => s.slug === slug)) problems.slug ??= { code: 'slug_taken' };
+    if (Object.keys(problems).length > 0 || !data) throw new SectorInputError(problems);
+    return { data, others };
   }
 
   /**
@@ -94,18 +112,18 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
       return counts;
     },
     async create(input: SectorInput): Promise<Sector> {
-      const data = parse(input);
-      const all = await sorted();
-      const order = all.length ? Math.max(...all.map((s) => s.order)) + 1 : 1;
-      const created = await store.sectors.create({ ...data, slug: await slugFor(data.slug, data.title), order });
+      const { data, others } = await validate(input);
+      const order = others.length ? Math.max(...others.map((s) => s.order)) + 1 : 1;
+      const slug = data.slug || uniqueSlug(slugify(data.title), (s) => others.some((o) => o.slug === s), 'sector');
+      const created = await store.sectors.create({ ...data, slug, order });
       await releaseFormer([created.slug], created.id);
       return created;
     },
     async update(id: string, input: SectorInput): Promise<Sector> {
       const current = await store.sectors.get(id);
       if (!current) throw new SectorInputError({ _: { code: 'not_found' } });
-      const data = parse(input);
-      const slug = data.slug ? await slugFor(data.slug, data.title, id) : current.slug;
+      const { data } = await validate(input, current);
+      const slug = data.slug || current.slug;
       // The old address keeps working (a redirect): links and bookmarks to a renamed sector do not break.
       const formerSlugs = slug === current.slug ? current.formerSlugs : [...new Set([...(current.formerSlugs ?? []), current.slug])].filter((s) => s !== slug).slice(-20);
       const updated = (await store.sectors.update(id, { ...data, slug, ...(formerSlugs ? { formerSlugs } : {}) }))!;

@@ -42,7 +42,8 @@ test('creating a sector gives it a page and a place in the navigation', async ()
 
 test('slugs are generated unique and accent-folded; a taken slug typed by hand is refused', async () => {
   await create({ title: 'Été' });
-  await create({ title: 'Ete' });
+  // Another title (Ete would be the same one), the same slug.
+  await create({ title: 'Été !' });
   const slugs = (await t.store.sectors.list()).map((s) => s.slug);
   assert.ok(slugs.includes('ete'));
   assert.ok(slugs.includes('ete-2'));
@@ -195,4 +196,64 @@ test('editors and members get 403, and a missing CSRF token changes nothing', as
   const before = (await t.store.sectors.list()).length;
   await admin.post('/admin/config/sectors').type('form').set(html).send({ title: 'No token' }).expect(403);
   assert.equal((await t.store.sectors.list()).length, before);
+});
+
+test('every problem of the form at once, each beside its field, with what was typed kept and nothing saved, in English and French', async () => {
+  const before = JSON.stringify(await t.store.sectors.list());
+  const typed = { title: '', slug: 'Pas Un Slug!', description: 'Ligne 1\nLigne 2 <i>', display: 'carousel', defaultSort: 'date' };
+  const en = await create(typed);
+  assert.equal(en.status, 400);
+  assert.match(en.text, /<p class="error" role="alert">Some fields need correcting \(3\)\. Nothing was saved\.<\/p>/);
+  assert.match(en.text, /<input id="sector-title" name="title" value="" required maxlength="120" aria-invalid="true" aria-describedby="sector-title-error">/);
+  assert.match(en.text, /<p class="field-error" id="sector-title-error">Give the sector a title\.<\/p>/);
+  assert.match(en.text, /<input id="sector-slug" name="slug" value="Pas Un Slug!" maxlength="80" aria-describedby="sector-slug-help sector-slug-error" aria-invalid="true">/);
+  assert.match(en.text, /<p class="field-error" id="sector-slug-error">The URL name takes lower-case letters/);
+  assert.match(en.text, /<select id="sector-display" name="display" aria-invalid="true" aria-describedby="sector-display-error">/);
+  assert.match(en.text, /<p class="field-error" id="sector-display-error">Choose grid or list\.<\/p>/);
+  // The description comes back as typed, escaped.
+  assert.match(en.text, /<textarea id="sector-description" name="description" rows="3" maxlength="5000">Ligne 1\nLigne 2 &lt;i&gt;<\/textarea>/);
+  assert.doesNotMatch(en.text, /id="sector-description"[^>]*aria-invalid/);
+
+  const sector = (await t.store.sectors.list())[0]!;
+  const token = await tokenOf(admin, `/admin/config/sectors/${sector.id}`);
+  const fr = await admin.post(`/admin/config/sectors/${sector.id}?lang=fr`).type('form').set(html).send({ _csrf: token, ...typed, title: 'x'.repeat(121), defaultSort: 'random' });
+  await admin.get('/?lang=en').set(html);
+  assert.equal(fr.status, 400);
+  assert.match(fr.text, /Certains champs sont à corriger \(4\)\. Rien n’a été enregistré\./);
+  assert.match(fr.text, /id="sector-title-error">Le titre est limité à 120 caractères\./);
+  assert.match(fr.text, /id="sector-slug-error">Le nom dans l&#x27;URL prend des minuscules/);
+  assert.match(fr.text, /id="sector-display-error">Choisissez grille ou liste\./);
+  assert.match(fr.text, /id="sector-sort-error">Choisissez date, titre ou popularité\./);
+  assert.match(fr.text, new RegExp(`value="${'x'.repeat(121)}"`));
+  assert.match(fr.text, /value="Pas Un Slug!"/);
+  assert.equal(JSON.stringify(await t.store.sectors.list()), before);
+});
+
+test('a title another sector has, whatever its case and accents, is refused on creation and on renaming; a sector keeps its own', async () => {
+  await create({ title: 'Photographies' });
+  await create({ title: 'Dessins' });
+  const photos = (await t.store.sectors.list()).find((s) => s.title === 'Photographies')!;
+  const drawings = (await t.store.sectors.list()).find((s) => s.title === 'Dessins')!;
+  const before = JSON.stringify(await t.store.sectors.list());
+  for (const title of ['Photographies', 'PHOTOGRAPHIES', '  photographiés ']) {
+    const res = await create({ title, slug: 'autre-adresse' });
+    assert.equal(res.status, 400, title);
+    assert.match(res.text, /aria-invalid="true" aria-describedby="sector-title-error"/, title);
+    assert.match(res.text, /id="sector-title-error">Another sector is already called “Photographies”: choose a title that tells them apart in the navigation\.<\/p>/, title);
+    assert.match(res.text, new RegExp(`id="sector-title" name="title" value="${title}"`), title);
+  }
+  // Renaming another sector to it: refused too, in French, with the typed slug's own problem beside it.
+  const token = await tokenOf(admin, `/admin/config/sectors/${drawings.id}`);
+  const fr = await admin.post(`/admin/config/sectors/${drawings.id}?lang=fr`).type('form').set(html).send({ _csrf: token, title: 'Photographiès', slug: photos.slug, visible: 'on', display: 'grid', defaultSort: 'date' });
+  await admin.get('/?lang=en').set(html);
+  assert.equal(fr.status, 400);
+  assert.match(fr.text, /id="sector-title-error">Un autre secteur s’appelle déjà « Photographies » : choisissez un titre qui les distingue dans la navigation\./);
+  assert.match(fr.text, /id="sector-slug-error">Un autre secteur utilise déjà ce nom dans l&#x27;URL\./);
+  assert.equal(JSON.stringify(await t.store.sectors.list()), before);
+  // The sector itself may keep its title, or change its case.
+  const own = await tokenOf(admin, `/admin/config/sectors/${photos.id}`);
+  await admin.post(`/admin/config/sectors/${photos.id}`).type('form').set(html).send({ _csrf: own, title: 'PHOTOGRAPHIES', slug: photos.slug, visible: 'on', display: 'grid', defaultSort: 'date' }).expect(303);
+  assert.equal((await t.store.sectors.get(photos.id))!.title, 'PHOTOGRAPHIES');
+  // Titles that differ by more than case and accents are other sectors.
+  assert.equal((await create({ title: 'Photographies anciennes' })).status, 303);
 });

@@ -81,6 +81,16 @@ test('import refuses bad options before touching anything (exit 2)', async (t) =
   await store.close();
 });
 
+test('import names every bad option at once, and creates no tag while one is refused', async (t) => {
+  const { dataDir, folder } = await setup(t);
+  const r = await cli(['import', folder, '--sector', 'nope', '--keywords', 'tags/Nouveau', '--keywords', 'places/paris'], { dataDir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /There is no sector “nope”\. There is no keyword “places\/paris”\./);
+  const store = await openLowdbStore({ dataDir });
+  assert.deepEqual([await store.media.count(), (await store.keywords.list()).length], [0, 0]);
+  await store.close();
+});
+
 test('media:regenerate rebuilds derivatives at the sizes now configured', async (t) => {
   const { dataDir, folder } = await setup(t);
   assert.equal((await cli(['import', path.join(folder, 'sub'), '--status', 'published'], { dataDir })).code, 0);

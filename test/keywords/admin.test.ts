@@ -74,7 +74,7 @@ test('delete shows the media count first, then detaches; rename and merge throug
   await admin.post(`/admin/keywords/${b.id}/rename`).type('form').send({ _csrf: token, title: 'Crépuscule' }).expect(303);
   assert.equal((await kws.get(b.id))!.title, 'Crépuscule');
   const badMerge = await admin.post(`/admin/keywords/${b.id}/merge`).type('form').send({ _csrf: token, target: 'tags/none' }).expect(400);
-  assert.match(badMerge.text, /This keyword does not exist\./);
+  assert.match(badMerge.text, /No keyword has the address “tags\/none”: expected group\/keyword as in the keyword’s address, for example “tags\/[^”]+”\./);
   await admin.post(`/admin/keywords/${b.id}/merge`).type('form').send({ _csrf: token, target: 'tags/nuit' }).expect(303);
   assert.deepEqual((await t.store.media.get(m2.id))!.keywordIds, [a.id]);
   await admin.post(`/admin/keywords/${a.id}/delete`).type('form').send({ _csrf: token }).expect(303);
@@ -116,4 +116,95 @@ test('"Show in navigation" on the keywords page and the skeleton page\'s navigat
   token = await tokenOf(admin, '/admin/keywords');
   await admin.post(`/admin/keywords/groups/${g.id}`).type('form').send({ _csrf: token, title: 'Époques', multiple: 'on' }).expect(303);
   assert.ok(!(await skeletonGroups()).includes('epoques'));
+});
+
+/** The row of the keyword at `ref` in the page, from its <tr> to its </tr>. */
+function rowOf(html: string, ref: string): string {
+  const start = html.indexOf(`<tr data-keyword="${ref}">`);
+  assert.ok(start >= 0, `no row for ${ref}`);
+  return html.slice(start, html.indexOf('</tr>', start));
+}
+
+test('a refused rename is shown in its row, with the title as typed and a summary linking to it; 400, nothing changed, in English and French', async () => {
+  const kws = t.app.kiosque.keywords;
+  const seasons = await kws.createGroup({ title: 'Saisons', multiple: true });
+  const summer = await kws.create(seasons.id, 'Été 2026');
+  const winter = await kws.create(seasons.id, 'Hiver');
+  const before = JSON.stringify(await t.store.keywords.list());
+  const token = await tokenOf(admin, '/admin/keywords');
+
+  const en = await admin.post(`/admin/keywords/${summer.id}/rename`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: `<b>${'x'.repeat(100)}` }).expect(400);
+  const taken = await admin.post(`/admin/keywords/${summer.id}/rename`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: 'HIVER' }).expect(400);
+  for (const [res, typed] of [[en, `&lt;b&gt;${'x'.repeat(100)}`], [taken, 'HIVER']] as const) {
+    // The summary at the top names the row and links to its field.
+    assert.match(res.text, new RegExp(`<p class="error" role="alert"><a href="#rename-${summer.id}">1 problem: see the keyword “Été 2026”\\.</a></p>`));
+    const row = rowOf(res.text, 'saisons/ete-2026');
+    assert.match(row, new RegExp(`<input id="rename-${summer.id}" name="title" value="${typed}" required maxlength="100" aria-invalid="true" aria-describedby="rename-${summer.id}-error">`));
+    assert.doesNotMatch(row, new RegExp(`id="merge-${summer.id}"[^>]*aria-invalid`), 'the merge field is not the one refused');
+    // The other rows are as stored.
+    assert.match(rowOf(res.text, 'saisons/hiver'), new RegExp(`<input id="rename-${winter.id}" name="title" value="Hiver" required maxlength="100">`));
+  }
+  assert.match(rowOf(en.text, 'saisons/ete-2026'), new RegExp(`<p class="field-error" id="rename-${summer.id}-error">A title has at most 100 characters\\.</p>`));
+  assert.match(rowOf(taken.text, 'saisons/ete-2026'), new RegExp(`<p class="field-error" id="rename-${summer.id}-error">This group already has the keyword “Hiver”\\.</p>`));
+  assert.equal(JSON.stringify(await t.store.keywords.list()), before);
+
+  const fr = await admin.post(`/admin/keywords/${summer.id}/rename?lang=fr`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: '  ' }).expect(400);
+  await page(admin, '/admin/keywords?lang=en');
+  assert.match(fr.text, new RegExp(`<a href="#rename-${summer.id}">1 problème : voir le mot-clé « Été 2026 »\\.</a>`));
+  assert.match(rowOf(fr.text, 'saisons/ete-2026'), new RegExp(`id="rename-${summer.id}-error">Donnez un titre au mot-clé\\.</p>`));
+  assert.equal(JSON.stringify(await t.store.keywords.list()), before);
+});
+
+test('a refused merge is shown in its row, with the target as typed and what was expected; 400, nothing merged, in English and French', async () => {
+  const kws = t.app.kiosque.keywords;
+  const climates = await kws.createGroup({ title: 'Climats', multiple: true });
+  const summer = await kws.create(climates.id, 'Été 2026');
+  await kws.create(climates.id, 'Hiver');
+  const m = await t.store.media.create(mediaInput({ keywordIds: [summer.id] }));
+  t.app.kiosque.search.upsert(m);
+  const keywordsBefore = JSON.stringify(await t.store.keywords.list());
+  const mediaBefore = JSON.stringify(await t.store.media.get(m.id));
+  const token = await tokenOf(admin, '/admin/keywords');
+  const merge = (target: string, query = '') => admin.post(`/admin/keywords/${summer.id}/merge${query}`).type('form').set('Accept', 'text/html').send({ _csrf: token, target }).expect(400);
+  const cases: Array<[string, RegExp]> = [
+    // A title where the address was expected: the example is that keyword's address.
+    ['climats/Hiver', /No keyword has the address “climats\/Hiver”: expected group\/keyword as in the keyword’s address, for example “climats\/hiver”\./],
+    ['nulle/part', /There is no keyword group “nulle” \(you typed “nulle\/part”\): expected group\/keyword, the group being one of: tags, [^<]*climats[^<]*\./],
+    // No group: the example comes from the keyword's own group, by the title typed.
+    ['HIVER', /“HIVER” is not a keyword’s address: expected group\/keyword, for example “climats\/hiver”\./],
+    ['climats/ete-2026', /Choose another keyword to merge into\./],
+    // Sent empty (the browser asks for a value first).
+    ['', /Type the keyword to merge into as group\/keyword, for example “climats\/hiver”\./],
+  ];
+  for (const [typed, message] of cases) {
+    const res = await merge(typed);
+    assert.match(res.text, new RegExp(`<a href="#merge-${summer.id}">1 problem: see the keyword “Été 2026”\\.</a>`), typed);
+    const row = rowOf(res.text, 'climats/ete-2026');
+    assert.match(row, new RegExp(`<input id="merge-${summer.id}" name="target" value="${typed.replace('/', '\\/')}" placeholder="tags/…" required data-autocomplete="/api/v1/keywords" aria-invalid="true" aria-describedby="merge-${summer.id}-error">`), typed);
+    const error = new RegExp(`<p class="field-error" id="merge-${summer.id}-error">([^<]*)</p>`).exec(row);
+    assert.match(error?.[1] ?? '', message, typed);
+    // The rename field keeps the stored title.
+    assert.match(row, new RegExp(`id="rename-${summer.id}" name="title" value="Été 2026" required maxlength="100">`), typed);
+  }
+  const fr = await merge('nulle/part', '?lang=fr');
+  await page(admin, '/admin/keywords?lang=en');
+  assert.match(rowOf(fr.text, 'climats/ete-2026'), /Il n’y a pas de groupe de mots-clés « nulle » \(vous avez tapé « nulle\/part »\) : attendu groupe\/mot-clé, le groupe étant l’un de : tags, /);
+  assert.match(fr.text, /1 problème : voir le mot-clé « Été 2026 »\./);
+  assert.equal(JSON.stringify(await t.store.keywords.list()), keywordsBefore);
+  assert.equal(JSON.stringify(await t.store.media.get(m.id)), mediaBefore);
+  // A keyword that does not exist has no row to show a problem in: 404, whatever the target.
+  await admin.post('/admin/keywords/999999/merge').type('form').set('Accept', 'text/html').send({ _csrf: token, target: 'nulle/part' }).expect(404);
+});
+
+test('a refused group rename is shown in the group’s row, with its options as typed; 400 and nothing changed', async () => {
+  const moods = await t.app.kiosque.keywords.createGroup({ title: 'Humeurs', multiple: true });
+  const before = JSON.stringify(await t.store.keywordGroups.list());
+  const token = await tokenOf(admin, '/admin/keywords');
+  const res = await admin.post(`/admin/keywords/groups/${moods.id}`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: 'TAGS', inNavigation: 'on' }).expect(400);
+  assert.match(res.text, new RegExp(`<a href="#group-title-${moods.id}">1 problem: see the group “Humeurs”\\.</a>`));
+  assert.match(res.text, new RegExp(`<input id="group-title-${moods.id}" name="title" value="TAGS" required maxlength="100" aria-invalid="true" aria-describedby="group-title-${moods.id}-error">`));
+  assert.match(res.text, new RegExp(`<p class="field-error" id="group-title-${moods.id}-error">A group named “TAGS” already exists\\.</p>`));
+  assert.match(res.text, new RegExp(`<input type="checkbox" id="group-multiple-${moods.id}" name="multiple">`), 'unticked, as sent');
+  assert.match(res.text, new RegExp(`<input type="checkbox" id="group-nav-${moods.id}" name="inNavigation" checked>`), 'ticked, as sent');
+  assert.equal(JSON.stringify(await t.store.keywordGroups.list()), before);
 });

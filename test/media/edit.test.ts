@@ -111,7 +111,7 @@ test('the admin edit form saves fields and shows field errors', async () => {
   assert.doesNotMatch(shown.text, /<b>Titre<\/b>/);
   const bad = await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'x'.repeat(201) });
   assert.equal(bad.status, 400);
-  assert.match(bad.text, /class="field-error" role="alert">At most 200 characters/);
+  assert.match(bad.text, /class="field-error" id="edit-title-error">At most 200 characters/);
 });
 
 test('keywords: a title finds its keyword before a look-alike slug; the edit form shows group/keyword, and saving it unchanged keeps them', async () => {
@@ -165,6 +165,90 @@ test('the licence comes from the site’s list, by the API and the form; a licen
   assert.equal((await eddie.post(`/admin/media/${m.id}`).type('form').send({ _csrf: tokens.get(eddie), title: 'Renamed', licence: 'Licence maison' })).status, 303);
   const stored = (await t.store.media.get(m.id))!;
   assert.deepEqual([stored.title, stored.licence], ['Renamed', 'Licence maison']);
+});
+
+test('the edit form shows every problem at once beside its field, keeps what was typed and stores nothing, in English and French', async () => {
+  const m = await upload(eddie, 'a.png', { title: 'Avant', keywords: 'tags/masques' });
+  const page = await eddie.get(`/admin/media/${m.id}`).set('Accept', 'text/html').expect(200);
+  // The browser holds the same limits as the server.
+  assert.match(page.text, /<input id="edit-title" name="title" value="Avant" required maxlength="200">/);
+  assert.match(page.text, /<textarea id="edit-description" name="description" rows="6" maxlength="10000">/);
+  const stored = JSON.stringify(await t.store.media.get(m.id));
+  const keywordCount = (await t.store.keywords.list()).length;
+  const typed = { _csrf: tokens.get(eddie), title: `<i>${'t'.repeat(198)}`, description: 'd'.repeat(70_000), sector: 'nowhere', keywords: 'tags/Tout nouveau, genre/inconnu', licence: 'bogus', status: 'secret' };
+  const en = await eddie.post(`/admin/media/${m.id}`).type('form').send(typed);
+  assert.equal(en.status, 400);
+  assert.match(en.text, /<p class="error" role="alert">Some fields need correcting \(6\)\. Nothing was saved\.<\/p>/);
+  const shown: Array<[string, string, RegExp]> = [
+    ['title', 'input', /At most 200 characters\./],
+    ['description', 'textarea', /At most 10000 characters\./],
+    ['sector', 'select', /There is no sector “nowhere”\./],
+    ['keywords', 'input', /There is no keyword “genre\/inconnu”\./],
+    ['licence', 'select', /Choose a licence from the list \(“bogus” is not one\)\./],
+    ['status', 'select', /The status is draft or published\./],
+  ];
+  for (const [field, tag, message] of shown) {
+    assert.match(en.text, new RegExp(`<${tag} id="edit-${field}" [^>]*aria-invalid="true" aria-describedby="edit-${field}-error"`), field);
+    const error = new RegExp(`<p class="field-error" id="edit-${field}-error">([^<]*)</p>`).exec(en.text);
+    assert.match(error?.[1] ?? '', message, field);
+  }
+  // What was typed comes back, escaped.
+  assert.match(en.text, new RegExp(`<input id="edit-title" name="title" value="&lt;i&gt;${'t'.repeat(198)}"`));
+  assert.ok(en.text.includes(`aria-describedby="edit-description-error">${'d'.repeat(70_000)}</textarea>`));
+  assert.match(en.text, /name="keywords" value="tags\/Tout nouveau, genre\/inconnu"/);
+  assert.match(en.text, /<option value="bogus" selected>bogus<\/option>/);
+  // Nothing stored: the media as it was, and the new tag the form named was not created.
+  assert.equal(JSON.stringify(await t.store.media.get(m.id)), stored);
+  assert.equal((await t.store.keywords.list()).length, keywordCount);
+  assert.equal((await t.store.keywords.list()).some((k) => k.title === 'Tout nouveau'), false);
+
+  const fr = await eddie.post(`/admin/media/${m.id}?lang=fr`).type('form').send({ ...typed, title: '', keywords: 'tags/masques', status: 'draft' });
+  await eddie.get('/?lang=en');
+  assert.equal(fr.status, 400);
+  assert.match(fr.text, /Certains champs sont à corriger \(4\)\. Rien n’a été enregistré\./);
+  assert.match(fr.text, /id="edit-title-error">Ce champ est obligatoire\.</);
+  assert.match(fr.text, /id="edit-description-error">Au plus 10000 caractères\.</);
+  assert.match(fr.text, /id="edit-sector-error">Il n&#x27;y a pas de secteur « nowhere »\.</);
+  assert.match(fr.text, /id="edit-licence-error">Choisissez une licence dans la liste \(« bogus » n’en fait pas partie\)\.</);
+  assert.doesNotMatch(fr.text, /id="edit-keywords"[^>]*aria-invalid/);
+  assert.equal(JSON.stringify(await t.store.media.get(m.id)), stored);
+});
+
+test('the API refuses several bad fields with the first as `error` and all of them in `errors`, and stores nothing', async () => {
+  const m = await upload(eddie, 'a.png', { title: 'Intact' });
+  const stored = JSON.stringify(await t.store.media.get(m.id));
+  const keywordCount = (await t.store.keywords.list()).length;
+  const res = await patch(eddie, m.id, { title: 'x'.repeat(201), description: 'd'.repeat(70_000), licence: 'bogus', keywords: ['tags/Encore nouveau'] });
+  assert.equal(res.status, 400);
+  assert.deepEqual(res.body.error, { code: 'field_too_long', message: 'At most 200 characters.', field: 'title' });
+  assert.deepEqual(
+    res.body.errors.map((e: { code: string; field: string }) => [e.field, e.code]),
+    [['title', 'field_too_long'], ['description', 'field_too_long'], ['licence', 'licence_unknown']],
+  );
+  assert.equal(res.body.errors[2].message, 'Choose a licence from the list (“bogus” is not one).');
+  assert.equal(JSON.stringify(await t.store.media.get(m.id)), stored);
+  assert.equal((await t.store.keywords.list()).length, keywordCount, 'the new tag waits for the other fields');
+  const fr = await eddie.patch(`/api/v1/media/${m.id}?lang=fr`).set('X-CSRF-Token', tokens.get(eddie)!).send({ title: '', status: 'secret' });
+  await eddie.get('/?lang=en');
+  assert.equal(fr.status, 400);
+  assert.deepEqual(fr.body.error, { code: 'field_required', message: 'Ce champ est obligatoire.', field: 'title' });
+  assert.deepEqual(fr.body.errors.map((e: { field: string }) => e.field), ['title', 'status']);
+  // One problem: the same shape, `errors` holding that one.
+  const one = await patch(eddie, m.id, { licence: 'bogus' });
+  assert.deepEqual([one.status, one.body.errors], [400, [one.body.error]]);
+  // An upload with bad fields creates neither the media nor its new tag.
+  const count = await t.store.media.count();
+  const created = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('keywords', 'tags/Encore nouveau').field('sector', 'nowhere').field('status', 'secret').attach('file', path.join(dir, 'a.png'));
+  assert.equal(created.status, 400);
+  assert.deepEqual(created.body.errors.map((e: { field: string }) => e.field), ['status', 'sector']);
+  assert.equal(await t.store.media.count(), count);
+  assert.equal((await t.store.keywords.list()).length, keywordCount);
+  // Once every field is right, the new tag is created and carried.
+  const ok = await patch(eddie, m.id, { keywords: ['tags/Encore nouveau', 'tags/encore nouveau'] });
+  assert.equal(ok.status, 200, ok.text);
+  const tag = (await t.store.keywords.list()).find((k) => k.title === 'Encore nouveau');
+  assert.ok(tag);
+  assert.deepEqual(ok.body.keywordIds, [tag.id], 'named twice, created once');
 });
 
 test('replacing the file swaps files and derivatives and removes the old ones', async () => {

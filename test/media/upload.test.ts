@@ -212,6 +212,12 @@ test('after a partly refused upload, the form comes back with the chosen status 
   assert.equal(unknown.status, 400);
   assert.doesNotMatch(unknown.text, /<script>x/);
   assert.deepEqual([selected(uploadForm(unknown.text), 'media-status'), selected(uploadForm(unknown.text), 'media-sector')], [['draft'], []]);
+  // Both fields wrong: both are named, and nothing is stored.
+  const count = await t.store.media.count();
+  const both = await admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'secret').field('sector', 'nowhere').attach('file', f('pic.webp'));
+  assert.equal(both.status, 400);
+  assert.match(both.text, /<p class="error" role="alert">The status is draft or published\. There is no sector “nowhere”\.<\/p>/);
+  assert.equal(await t.store.media.count(), count);
 });
 
 test('hostile file names are kept only as sanitised metadata', async () => {
