@@ -36,6 +36,7 @@ import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } f
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
 import { createFeedRoutes } from './feeds/routes.ts';
+import { createOembedRoutes } from './oembed/index.ts';
 import { createSitemapRoutes } from './site/sitemap.ts';
 import { createSiteRoutes } from './site/routes.ts';
 import { createSectorPages } from './site/sectors.ts';
@@ -292,6 +293,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl }));
+  app.use(createOembedRoutes({ store, i18n, baseUrl: config.baseUrl, canSee }));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
   app.use(createAuthorPages({ store, authors, search, render, i18n }));
   app.use(createKeywordRoutes({ store, keywords, search, render, i18n, settings: currentSearchSettings }), underPath('/admin', createKeywordsAdmin({ keywords, render, i18n, highlights })));

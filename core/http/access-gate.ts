@@ -38,7 +38,7 @@ export interface AccessGateDeps {
 }
 
 /** Paths that never answer with a page: a denied request there gets 401, even from a browser. */
-const NON_PAGE_PREFIXES = ['/files', '/api'];
+const NON_PAGE_PREFIXES = ['/files', '/api', '/oembed'];
 
 function wantsHtml(req: Request, path: string): boolean {
   if (req.method !== 'GET') return false;

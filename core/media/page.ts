@@ -11,6 +11,7 @@ import type { AuthorDirectory } from '../authors/directory.ts';
 import { embedCode } from './embed.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 import { createMarkdownRenderer } from '../text/markdown.ts';
+import { discoveryLinks } from '../oembed/index.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -72,6 +73,8 @@ export function createMediaPage(deps: {
     const visibleStrip = strip.filter((x) => seen.has(x.href));
     const has = (v: string) => Boolean(m.variants[v]);
     if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');
+    // Absolute, for other sites: the page cache keeps one copy per host, so a forged Host stays with whoever sent it.
+    const origin = m.status === 'published' ? publicOrigin(req, deps.baseUrl ?? '') : undefined;
     await deps.render(
       req,
       res,
@@ -111,8 +114,7 @@ export function createMediaPage(deps: {
         strip: sector && visibleStrip.length ? { sector: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined, items: visibleStrip } : undefined,
         keywords: kw.map((k) => (k.url && !seen.has(k.url) ? { ...k, url: undefined } : k)),
         canEdit: media.canEdit(req.user, m),
-        // Absolute, for other sites: the page cache keeps one copy per host, so a forged Host stays with whoever sent it.
-        embed: m.status === 'published' ? embedCode(m, publicOrigin(req, deps.baseUrl ?? '')) : undefined,
+        embed: embedCode(m, origin),
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
         show: {
           ...site.mediaDisplay,
@@ -123,7 +125,8 @@ export function createMediaPage(deps: {
           directLink: site.skeleton.showDirectFileLinks && (mayDownload || showsOriginalInline(m)),
         },
       },
-      { title: m.title },
+      // Consumers (WordPress, forums…) find the oEmbed answers from the page's address.
+      { title: m.title, alternates: origin ? discoveryLinks(origin, m) : undefined },
     );
     // A page shown is a view (HEAD requests reach this route too, and are not).
     if (req.method === 'GET') deps.views?.record(m.id, { ip: req.ip, userAgent: req.headers['user-agent'] });

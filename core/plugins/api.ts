@@ -134,6 +134,7 @@ export interface PluginDefinition {
 }
 
 export { cidrMatcher, matchesPathPattern } from './matchers.ts';
+export { oembedMediaId } from '../oembed/subject.ts';
 
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;

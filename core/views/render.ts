@@ -45,6 +45,8 @@ export interface RenderOptions {
   csrf?: boolean;
   /** The page's own feeds (a sector's, a keyword's), announced after the site's in the page head. */
   feeds?: Array<{ title: string; href: string }>;
+  /** Other forms of the page (a media's oEmbed answers), announced in the page head: absolute addresses. */
+  alternates?: Array<{ type: string; title: string; href: string }>;
   layout?: string | false;
 }
 
@@ -160,6 +162,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       mediaDisplay: site.mediaDisplay,
       // Feed readers and browsers find the feeds from any public page (<link rel="alternate">).
       feeds: feeds.filter((f) => open.has(f.href)),
+      alternates: options.alternates ?? [],
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });

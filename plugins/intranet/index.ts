@@ -1,5 +1,5 @@
 import { cidrMatcher, definePlugin, matchesPathPattern, type AccessDecision, type AccessRequest, type PluginContext } from '../../core/plugins/api.ts';
-import { isAlwaysOpen, mediaIdOf, sectorSlugOf } from './rules.ts';
+import { isAlwaysOpen, requestMediaId, sectorSlugOf } from './rules.ts';
 
 interface IntranetSettings extends Record<string, unknown> {
   message: string;
@@ -45,10 +45,10 @@ export default definePlugin({
     load();
     ctx.settings.onChange(load);
 
-    async function publicContent(path: string, r: Rules): Promise<boolean> {
-      const sectorSlug = sectorSlugOf(path);
+    async function publicContent(request: AccessRequest, r: Rules): Promise<boolean> {
+      const sectorSlug = sectorSlugOf(request.path);
       if (sectorSlug) return r.sectors.has(sectorSlug);
-      const mediaId = mediaIdOf(path);
+      const mediaId = requestMediaId(request.path, request.originalUrl);
       if (!mediaId || (!r.media.has(mediaId) && r.sectors.size === 0)) return false;
       const media = await ctx.content.media(mediaId);
       if (!media || media.status !== 'published') return false;
@@ -68,7 +68,7 @@ export default definePlugin({
         if (!r) return { allow: false, reason: 'intranet: settings invalid, failing closed' };
         if (r.addressAllowed(request.ip)) return privately;
         if (r.patterns.some((p) => matchesPathPattern(p, request.path))) return decision;
-        if (await publicContent(request.path, r)) return decision;
+        if (await publicContent(request, r)) return decision;
         return { allow: false, reason: 'intranet: sign-in required' };
       },
       // Late, so it only ever narrows what the core rules and other plugins decided.

@@ -3,6 +3,7 @@
  * resolved, duplicate slashes collapsed, lower-cased, no trailing slash), so every spelling of a
  * URL reaches the same decision.
  */
+import { oembedMediaId } from '../../core/plugins/api.ts';
 
 /** What every visitor needs in order to sign in: matched exactly, or segment-wise under a prefix. */
 const OPEN_EXACT = ['/login', '/logout', '/setup', '/favicon.ico', '/robots.txt', '/site/logo'];
@@ -18,6 +19,15 @@ export function mediaIdOf(path: string): string | null {
   if (embed) return embed[1]!;
   const m = /^\/(?:media|files)\/(\d+)(?:\/[^/]+)?$/.exec(path);
   return m ? m[1]! : null;
+}
+
+/**
+ * The media a request is about: its path's (mediaIdOf), or for `/oembed` the media its `url`
+ * parameter names, read by core's own reading of it, so an answer is public exactly when the
+ * media it describes is.
+ */
+export function requestMediaId(path: string, originalUrl: string): string | null {
+  return path === '/oembed' ? oembedMediaId(originalUrl) : mediaIdOf(path);
 }
 
 export function sectorSlugOf(path: string): string | null {

@@ -1,6 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import express from 'express';
 import type { Browser } from 'playwright-core';
 import { launchChromium, serve } from '../helpers/browser.ts';
@@ -12,6 +13,7 @@ let portal: Awaited<ReturnType<typeof serve>>;
 let elsewhere: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let mediaId: string;
+let documentId: string;
 let embedCode = '';
 
 before(async () => {
@@ -22,11 +24,29 @@ before(async () => {
   await jpegWithGps(photo, 1200, 800, 1);
   const res = await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin)).field('status', 'published').field('title', 'Carnaval de Binche').attach('file', photo).expect(201);
   mediaId = String(res.body.id);
+  const notes = path.join(path.dirname(photo), 'notes.txt');
+  await writeFile(notes, 'Des notes.\n');
+  documentId = String((await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin)).field('status', 'published').field('title', 'Notes').attach('file', notes).expect(201)).body.id);
   await t.app.kiosque.media.idle();
   portal = await serve(t.app);
   // Another site (another origin: another port) that pastes the embed code into its page.
   const other = express();
   other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><h1>My blog</h1>${embedCode}`));
+  // A site that asks the portal's oEmbed endpoint from the browser and shows what it answers, as a consumer does.
+  other.get('/consumer', (req, res) => {
+    const page = JSON.stringify(String(req.query.page));
+    res.type('html').send(`<!doctype html><title>Consumer</title><h1>Forum</h1><div id="embed"></div><script>
+fetch(${JSON.stringify(`${portal.base}/oembed?url=`)} + encodeURIComponent(${page}))
+  .then((r) => r.json())
+  .then((a) => {
+    const box = document.getElementById('embed');
+    if (a.html) box.innerHTML = a.html;
+    else { const img = new Image(a.width, a.height); img.src = a.url; img.alt = a.title; box.append(img); }
+    document.title = a.type + ' ' + a.width + 'x' + a.height;
+  })
+  .catch((err) => { document.title = 'failed: ' + err; });
+</script>`);
+  });
   elsewhere = await serve(other);
   browser = await launchChromium();
 });
@@ -58,4 +78,19 @@ test('a visitor copies the embed code from a media page; another site shows the 
   const framed = blog.frames().find((f) => f.url().includes(`/media/${mediaId}`));
   const content = framed ? await framed.content().catch(() => '') : '';
   assert.doesNotMatch(content, /Carnaval de Binche/, 'the page is not shown in a foreign frame');
+});
+
+test('another site’s page fetches oEmbed answers from the browser and shows the media: a photo, and a document’s frame', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${portal.base}/media/${mediaId}`)}`);
+  const img = page.locator('#embed img');
+  await img.waitFor();
+  await page.waitForFunction(() => document.querySelector<HTMLImageElement>('#embed img')?.complete);
+  assert.equal(await page.title(), 'photo 1200x800');
+  assert.equal(await img.getAttribute('alt'), 'Carnaval de Binche');
+  assert.ok((await img.evaluate((el: HTMLImageElement) => el.naturalWidth)) > 0, 'the image loads on the other site');
+
+  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${portal.base}/media/${documentId}/notes`)}`);
+  await page.frameLocator('#embed iframe').getByRole('link', { name: 'See “Notes” on Kiosque' }).waitFor();
+  assert.equal(await page.title(), 'rich 640x120');
 });

@@ -344,6 +344,57 @@ test('published media and sectors made public are reachable, drafts never', asyn
   assert.equal((await page(`/media/${publicSectorMedia}`)).status, 302);
 });
 
+test('oEmbed answers are closed like the API, and open with the media they describe', async () => {
+  const HOST = 'intranet.example';
+  const of = (id: string) => `http://${HOST}/media/${id}`;
+  const oembed = (query: string, headers: Record<string, string> = {}) => anon().get(`/oembed?${query}`).set({ Host: HOST, ...headers }).buffer(true).parse(binary);
+  const about = (url: string) => `url=${encodeURIComponent(url)}`;
+  /** Closed: 401 with no content, even to a browser, nothing a shared cache may keep, nothing another site may read. */
+  const assertClosed = async (query: string) => {
+    for (const accept of ['application/json', 'text/html']) {
+      const res = await oembed(query, { Accept: accept });
+      assert.equal(res.status, 401, `${query} (${accept})`);
+      assert.equal((res.body as Buffer).length, 0, query);
+      assert.equal(res.headers['cache-control'], 'private, no-store');
+      assert.equal(res.headers['access-control-allow-origin'], undefined);
+      assertNothingLeaks(res, query);
+    }
+  };
+  await assertClosed(about(of(mediaId)));
+  await assertClosed('');
+  assert.equal((await saveSettings({ publicMedia: `${mediaId}\n${draftId}` })).status, 303);
+  try {
+    const open = await anon().get('/oembed').query({ url: of(mediaId) }).set('Host', HOST).expect(200);
+    assert.equal(open.body.title, SECRET);
+    assert.equal(open.headers['access-control-allow-origin'], '*');
+    assert.equal(open.headers['cache-control'], 'public, max-age=3600');
+    // What the answer points at opens with it.
+    await anon().get(new URL(open.body.url as string).pathname).expect(200);
+    await anon().get(`/oembed?${about(`http://${HOST}/embed/${mediaId}`)}&format=xml`).set('Host', HOST).expect(200);
+    // A draft listed as public stays closed, and so does a private media however the url reaches it.
+    await assertClosed(about(of(draftId)));
+    await assertClosed(about(of(publicSectorMedia)));
+    await assertClosed(about(`${of(mediaId)}/../${publicSectorMedia}`));
+    await assertClosed(`${about(of(mediaId))}&${about(of(publicSectorMedia))}`);
+    await assertClosed(`${about(of(publicSectorMedia))}&x=${encodeURIComponent(about(of(mediaId)))}`);
+    assert.equal((await saveSettings({ publicSectors: 'open-sector' })).status, 303);
+    const bySector = await anon().get('/oembed').query({ url: of(publicSectorMedia) }).set('Host', HOST).expect(200);
+    assert.equal(bySector.body.title, 'In the open sector');
+    await assertClosed(about(of(mediaId)));
+  } finally {
+    assert.equal((await saveSettings({})).status, 303);
+  }
+  // Signed in, the answer comes, private: no shared cache, no other site's scripts.
+  const member = await signIn(t, 'mia');
+  const res = await member.get('/oembed').query({ url: of(mediaId) }).set('Host', HOST).expect(200);
+  assert.equal(res.body.title, SECRET);
+  assert.equal(res.headers['cache-control'], 'private, no-store');
+  assert.equal(res.headers['access-control-allow-origin'], undefined);
+  const missing = await member.get('/oembed').set('Host', HOST).expect(400);
+  assert.equal(missing.headers['cache-control'], 'private, no-store');
+  assert.equal(missing.headers['access-control-allow-origin'], undefined);
+});
+
 test('a public media of a private sector names nothing private: no private neighbour, no link to its sector or keywords', async () => {
   const HIDDEN = 'Hidden-neighbour-title';
   const sector = await t.store.sectors.create({ slug: 'closed-sector', title: 'Closed sector', description: '', order: 2, visible: true, display: 'grid', defaultSort: 'date' });

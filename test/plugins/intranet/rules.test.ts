@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAlwaysOpen, mediaIdOf, sectorSlugOf } from '../../../plugins/intranet/rules.ts';
+import { isAlwaysOpen, mediaIdOf, requestMediaId, sectorSlugOf } from '../../../plugins/intranet/rules.ts';
 import { normalizePath } from '../../../core/http/normalize-path.ts';
 
 test('always-open paths are exactly what signing in needs', () => {
@@ -29,4 +29,18 @@ test('content paths name their media or sector', () => {
   assert.equal(sectorSlugOf('/sectors/archives/x'), null);
   assert.equal(sectorSlugOf('/sectors/archives/feed'), 'archives');
   assert.equal(sectorSlugOf('/sectors/archives/feed/x'), null);
+});
+
+test('an oEmbed request is about the media its url parameter names, read as core reads it', () => {
+  const q = (url: string) => `/oembed?url=${encodeURIComponent(url)}`;
+  assert.equal(requestMediaId('/oembed', q('http://site.test/media/12/a-slug')), '12');
+  assert.equal(requestMediaId('/oembed', q('https://other.test/embed/12')), '12', 'the route, not the rule, refuses other sites');
+  assert.equal(requestMediaId('/oembed', q('http://site.test/media/12/../13')), '13');
+  assert.equal(requestMediaId('/oembed', q('http://site.test/files/12/thumb')), null);
+  assert.equal(requestMediaId('/oembed', q('/media/12')), null, 'relative');
+  assert.equal(requestMediaId('/oembed', `${q('http://site.test/media/12')}&url=${encodeURIComponent('http://site.test/media/13')}`), null, 'repeated');
+  assert.equal(requestMediaId('/oembed', '/oembed?x=1'), null);
+  // Anywhere else the path decides, never the query.
+  assert.equal(requestMediaId('/media/12', `/media/12?url=${encodeURIComponent('http://site.test/media/13')}`), '12');
+  assert.equal(requestMediaId('/search', q('http://site.test/media/13')), null);
 });
