@@ -37,7 +37,7 @@ test('an admin uploads an image from /admin/media and sees it on its media page'
   await page.getByRole('form', { name: 'Add media' }).getByLabel('Status').selectOption('published');
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.waitForURL(/\/admin\/media\?done=uploaded/);
-  assert.match((await page.getByRole('status').first().textContent()) ?? '', /1 file\(s\) added/);
+  assert.match((await page.getByRole('status').first().textContent()) ?? '', /1 file added\./);
   await page.getByRole('link', { name: 'Marché aux fleurs' }).click();
   await page.waitForURL(/\/media\/\d+\/marche-aux-fleurs$/);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Marché aux fleurs');
