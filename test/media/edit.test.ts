@@ -280,6 +280,19 @@ test('delete removes the record, the files and the derivatives', async () => {
   assert.equal(await t.store.media.get(m.id), undefined);
   assert.equal(existsSync(folder), false);
   assert.equal((await request(t.app).get(`/files/${m.id}/original`)).status, 404);
+  // The edit page's button asks first, listing what will go; only the confirmation deletes.
+  const m3 = await upload(eddie);
+  const editPage = await eddie.get(`/admin/media/${m3.id}`).set('Accept', 'text/html').expect(200);
+  const form3 = /<form method="post" action="(\/admin\/media\/bulk)" class="inline">([\s\S]*?)<\/form>/.exec(editPage.text);
+  assert.ok(form3, 'the delete form goes through the confirmation');
+  const fields = Object.fromEntries([...form3[2]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((f) => [f[1], f[2]]));
+  assert.deepEqual({ action: fields.action, ids: fields.ids }, { action: 'delete', ids: m3.id });
+  const ask = await eddie.post('/admin/media/bulk').type('form').send(fields).expect(200);
+  assert.match(ask.text, new RegExp(`<li data-media="${m3.id}">`));
+  assert.ok(await t.store.media.get(m3.id), 'nothing deleted before the confirmation');
+  const confirm = await eddie.post('/admin/media/bulk').type('form').send({ ...fields, confirm: 'yes' });
+  assert.equal(confirm.status, 303);
+  assert.equal(await t.store.media.get(m3.id), undefined);
   const m2 = await upload(eddie);
   const form = await alice.post(`/admin/media/${m2.id}/delete`).type('form').send({ _csrf: tokens.get(alice) });
   assert.equal(form.status, 303);
