@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
-import type { RenderPage, RequestSite } from '../views/render.ts';
+import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, showsOriginalInline } from './serve.ts';
 import { fileUrl, formatDuration, formatSize, srcset, webSource } from './present.ts';
 import type { MediaService } from './service.ts';
@@ -36,13 +36,6 @@ export function createMediaPage(deps: {
   const { media } = deps;
   // The page's <h1> is the title and its <h2>s the sections: a description's `#` starts at <h3>.
   const markdown = createMarkdownRenderer({ headingOffset: 2, breaks: true });
-  /** The links among `hrefs` this visitor could follow. */
-  async function visibleLinks(req: Request, hrefs: Array<string | undefined>): Promise<Set<string>> {
-    const unique = [...new Set(hrefs.filter((h): h is string => !!h))];
-    if (!deps.canSee) return new Set(unique);
-    const answers = await Promise.all(unique.map((h) => deps.canSee!(req, h)));
-    return new Set(unique.filter((_, i) => answers[i]));
-  }
   router.get('/media/:id{/:slug}', async (req, res, next) => {
     const { id, slug } = req.params as { id: string; slug?: string };
     const m = /^\d{1,15}$/.test(id) ? await media.store.media.get(id) : undefined;
@@ -69,7 +62,8 @@ export function createMediaPage(deps: {
         return { title: k.title, url: g ? `/keywords/${g.slug}/${k.slug}` : undefined, group: g?.title };
       });
     const sectorUrl = sector ? `/sectors/${sector.slug}` : undefined;
-    const seen = await visibleLinks(req, [authorPage?.href, sectorUrl, ...kw.map((k) => k.url), ...strip.map((x) => x.href)]);
+    const linked = [authorPage?.href, sectorUrl, ...kw.map((k) => k.url), ...strip.map((x) => x.href)].filter((h): h is string => !!h);
+    const seen = await openable(req, linked, deps.canSee ?? (() => true));
     const visibleStrip = strip.filter((x) => seen.has(x.href));
     const has = (v: string) => Boolean(m.variants[v]);
     if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');

@@ -68,7 +68,7 @@ export interface RendererDeps {
  * Which of `hrefs` this visitor may open. canSee answers at once unless an access filter is
  * registered, so the common case takes no promise per link.
  */
-function openable(req: Request, hrefs: readonly string[], canSee: RendererDeps['canSee']): Set<string> | Promise<Set<string>> {
+export function openable(req: Request, hrefs: readonly string[], canSee: RendererDeps['canSee']): Set<string> | Promise<Set<string>> {
   const answers = new Map<string, boolean | Promise<boolean>>();
   let pending = false;
   for (const href of hrefs) {
