@@ -41,7 +41,7 @@ export function createMediaSearchApi(deps: { store: Store; search: SearchService
     const { lang } = res.locals.site as RequestSite;
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
     const staff = isStaff(req);
-    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'api', staff, resolvers });
+    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'api', staff, resolvers, authorsShown: (res.locals.site as RequestSite).mediaDisplay.showAuthor });
     const first = parsed.errors[0];
     if (first) {
       res.status(400).json({ error: { code: first.code, message: t(`search.errors.${first.code}`, first.vars), field: first.field } });

@@ -106,7 +106,7 @@ function one(value: unknown): string {
  * bad criterion) and reports each problem for the form; `mode: 'api'` reports the same problems,
  * and the caller answers 400 naming the first. Visitors who are not staff always get published media only.
  */
-export async function parseSearchParams(raw: Record<string, unknown>, options: { mode: 'page' | 'api'; staff: boolean; resolvers: Resolvers; defaults?: Partial<SearchDefaults> }): Promise<ParsedSearch> {
+export async function parseSearchParams(raw: Record<string, unknown>, options: { mode: 'page' | 'api'; staff: boolean; resolvers: Resolvers; defaults?: Partial<SearchDefaults>; /** The media display settings' showAuthor (default true). */ authorsShown?: boolean }): Promise<ParsedSearch> {
   const defaults: SearchDefaults = { ...apiSearchDefaults, ...options.defaults };
   const errors: ParamError[] = [];
   const err = (field: string, code: string, vars?: Record<string, unknown>) => errors.push({ field, code, vars });
@@ -167,7 +167,8 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
 
   const authors: ResolvedAuthor[] = [];
   for (const username of list(raw.author)) {
-    const a = await options.resolvers.author(username);
+    // Where the site does not say who uploaded what (media display settings), visitors cannot ask either.
+    const a = options.authorsShown === false && !options.staff ? undefined : await options.resolvers.author(username);
     if (a) authors.push(a);
     else err('author', 'unknown_author', { value: username });
   }

@@ -62,7 +62,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     // What the URL leaves out comes from the search config page: sort, order, results per page, view.
     const settings = await settingsNow();
     const defaults = { sort: settings.defaultSort, order: settings.defaultOrder, per_page: settings.perPage, view: settings.defaultView };
-    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults });
+    const { mediaDisplay } = res.locals.site as RequestSite;
+    const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults, authorsShown: mediaDisplay.showAuthor });
     const { query } = parsed;
     const errors: Record<string, string[]> = {};
     // The API's wording names parameters ("sort must be one of …"); the page says what it did instead.
@@ -108,7 +109,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
         author: query.author.join(', '),
         // The form offers only the fields chosen on the config page; a hidden field's criterion
         // from the URL still applies (and shows as a chip), and rides along as hidden inputs.
-        show: Object.fromEntries(searchFormFields.map((f) => [f, settings.formFields.includes(f)])),
+        show: Object.fromEntries(searchFormFields.map((f) => [f, settings.formFields.includes(f) && (f !== 'author' || staff || mediaDisplay.showAuthor)])),
         carried: carriedCriteria(query, settings.formFields),
         // The criteria below the first four open when one of them is set or has a problem.
         moreOpen: Boolean(query.from || query.to || query.licence.length || query.author.length || query.status.length) || moreFields.some((f) => errors[f]),

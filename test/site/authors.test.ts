@@ -192,6 +192,11 @@ test('while the media display settings hide authors: no author page, feed, link 
     const sitemap = await request(t.app).get('/sitemap-pages.xml').set(HOST).expect(200);
     assert.doesNotMatch(sitemap.text, /\/authors\//);
     assert.match(sitemap.text, /<loc>http:\/\/kiosque\.example\/<\/loc>/, 'the rest of the sitemap stays');
+    // Nor can a visitor ask the search who uploaded what: the criterion names nobody, and the form leaves it out.
+    const search = await page('/search?author=ada').expect(200);
+    assert.match(search.text, /Media \(0\)/);
+    assert.doesNotMatch(search.text, /Ada Lovelace|name="author"/);
+    assert.equal((await request(t.app).get('/api/v1/media?author=ada').expect(400)).body.error.code, 'unknown_author');
   } finally {
     await hideAuthors(false);
   }
