@@ -27,12 +27,14 @@ export interface FeedItemOptions {
 const escapeHtml = (text: string) => escapeMarkup(xmlSafe(text));
 
 /**
- * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them),
- * images at their large size, other files only where anonymous downloads are open.
+ * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them;
+ * the web version when the original needed one, as the site's own players), images at their large
+ * size, other files only where anonymous downloads are open.
  */
 function enclosure(m: Media, options: FeedItemOptions): { url: string; type: string; length: number } | undefined {
   const at = (variant: string, file: StoredFile) => ({ url: options.absolute(`/files/${m.id}/${variant}`), type: file.mime, length: file.size });
   if (m.type === 'image') return m.variants.large ? at('large', m.variants.large) : showsOriginalInline(m) ? at('original', m.original) : undefined;
+  if (m.variants.web) return at('web', m.variants.web);
   if (showsOriginalInline(m) || options.downloadsOpen) return at('original', m.original);
   return undefined;
 }

@@ -175,6 +175,12 @@ test('the players list the web version first, then the original, on the media pa
   assert.match(embed.text, new RegExp(`<video controls preload="metadata" poster="/files/${ids.mov}/poster">\\s*<source src="/files/${ids.mov}/web" type="video/mp4">\\s*<source src="/files/${ids.mov}/original">`));
   const audioEmbed = await request(t.app).get(`/embed/${ids.alac}`).set(html).expect(200);
   assert.match(audioEmbed.text, new RegExp(`<audio controls preload="metadata">\\s*<source src="/files/${ids.alac}/web" type="audio/mp4">\\s*<source src="/files/${ids.alac}/original">`));
+  // Feed readers get what the players play first: podcast clients cannot play the MOV either.
+  const feed = await request(t.app).get('/feed').expect(200);
+  const enclosed = (id: string) => new RegExp(`<enclosure [^>]*url="[^"]*/files/${id}/(\\w+)"`).exec(feed.text)?.[1];
+  assert.equal(enclosed(ids.mov!), 'web');
+  assert.equal(enclosed(ids.alac!), 'web');
+  assert.equal(enclosed(ids.clip!), 'original', 'an original that plays is enclosed as it is');
 });
 
 test('/files/:id/web is served like the other files: Range, ETag/304, the draft rule, the intranet', async () => {
