@@ -14,6 +14,8 @@ export interface AvProbe {
   /** An attached picture (audio cover art) or a real video stream. */
   hasPicture: boolean;
   hasVideo: boolean;
+  /** The file says where it was made (a phone's GPS position in its metadata). */
+  hasLocation: boolean;
   title?: string;
 }
 
@@ -42,7 +44,11 @@ interface FfStream {
   height?: number;
   pix_fmt?: string;
   disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
 }
+
+/** Metadata names that hold a place: QuickTime/MP4 ©xyz (`location`), Apple's ISO 6709 key, GPS tags. */
+const LOCATION_TAG = /location|iso6709|gps|xyz/i;
 
 /** ffprobe's view of an audio or video file. */
 export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
@@ -67,8 +73,23 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
     audioCodec: audio?.codec_name,
     hasPicture: Boolean(picture),
     hasVideo: Boolean(video),
+    hasLocation: [tags, ...streams.map((st) => st.tags ?? {})].some((t) => Object.keys(t).some((k) => LOCATION_TAG.test(k))),
     title: title ? stripControls(String(title)).trim().slice(0, 200) || undefined : undefined,
   };
+}
+
+/**
+ * A copy of an audio or video file without its metadata (a phone's location among it): the streams
+ * are copied as they are, nothing is re-encoded, so it takes about as long as copying the file.
+ */
+export async function copyWithoutMetadata(ffmpeg: string, file: string, out: string): Promise<void> {
+  const run = (maps: string[]) => exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', '-i', file, ...maps, '-c', 'copy', '-map_metadata', '-1', '-map_metadata:s', '-1', out], 600_000);
+  try {
+    await run(['-map', '0']);
+  } catch {
+    // A data track the container cannot take again (a phone's own metadata track): picture and sound only.
+    await run(['-map', '0:v?', '-map', '0:a?']);
+  }
 }
 
 /** One frame as JPEG: at `at` seconds for a video, the cover for audio. */

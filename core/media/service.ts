@@ -12,7 +12,7 @@ import { detectType, type DetectedType } from './detect.ts';
 import { MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
-import { extractPoster, probeAv } from './av.ts';
+import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
 import { makeWebVersion, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
@@ -207,7 +207,21 @@ export function createMediaService(deps: MediaServiceDeps) {
       try {
         const found = await tools();
         if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
-        const probe = await probeAv(found.ffprobe.path, abs(originalFile));
+        let probe = await probeAv(found.ffprobe.path, abs(originalFile));
+        // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
+        if (probe.hasLocation) {
+          if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}) to remove the location from the file; install it with: apt-get install ffmpeg`);
+          const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
+          try {
+            await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean);
+            if (!(await current())) return;
+            await rename(clean, abs(originalFile));
+          } finally {
+            await rm(clean, { force: true });
+          }
+          // The title the file gave stays a suggestion for the media's title.
+          probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile))), title: probe.title };
+        }
         const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
@@ -236,7 +250,7 @@ export function createMediaService(deps: MediaServiceDeps) {
             title,
             meta,
             variants: kept ? { ...variants, [WEB_VARIANT]: kept } : variants,
-            original: { ...before.original, width: probe.width, height: probe.height },
+            original: { ...before.original, width: probe.width, height: probe.height, size: (await stat(abs(originalFile))).size },
             processing: makeWeb ? { state: 'processing', step: 'web', attempts, updatedAt: now() } : { state: 'done', attempts, updatedAt: now() },
           }),
         );

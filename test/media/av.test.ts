@@ -1,6 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
 import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
@@ -117,4 +118,31 @@ test('a title from the file’s own tags loses its control characters (they woul
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=660:duration=1', '-metadata', 'title=Podcast\u0001 Épisode\u000b 1', '-c:a', 'libmp3lame', '-b:a', '64k', file]);
   const probed = await probeAv('ffprobe', file);
   assert.equal(probed.title, 'Podcast Épisode 1');
+});
+
+test('a video that says where it was filmed loses its location (and its other metadata) from the served original; its title still names the media', async () => {
+  const file = path.join(dir, 'filmed.mp4');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-metadata', 'location=+48.8584+002.2945/', '-metadata', 'title=Tour Eiffel', file]);
+  assert.equal((await probeAv('ffprobe', file)).hasLocation, true, 'the test file carries a location');
+  const { t, upload } = await appWith({});
+  const up = await upload('filmed.mp4');
+  await t.app.kiosque.media.idle();
+  const m = (await t.store.media.get(up.id))!;
+  assert.equal(m.processing.state, 'done', m.processing.error);
+  assert.equal(m.title, 'Tour Eiffel');
+  const served = await request(t.app).get(`/files/${m.id}/original`).buffer(true).parse(binary).expect(200);
+  assert.equal((served.body as Buffer).length, m.original.size, 'the record knows the new size');
+  const copy = path.join(dir, 'served.mp4');
+  await writeFile(copy, served.body as Buffer);
+  const after = await probeAv('ffprobe', copy);
+  assert.equal(after.hasLocation, false);
+  assert.doesNotMatch((served.body as Buffer).toString('latin1'), /48\.8584/);
+  assert.equal(after.videoCodec, 'h264', 'the video itself is untouched');
+  assert.ok(m.variants.poster, 'and processing went on');
+  // A file without a location is left as it was.
+  const plain = await upload('clip.mp4');
+  await t.app.kiosque.media.idle();
+  const p = (await t.store.media.get(plain.id))!;
+  assert.equal(p.original.size, (await stat(path.join(dir, 'clip.mp4'))).size);
+  await t.close();
 });
