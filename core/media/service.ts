@@ -169,7 +169,11 @@ export function createMediaService(deps: MediaServiceDeps) {
     return type === 'audio' || type === 'video';
   }
 
+  /** Media whose job waits in the queue, not started yet: asking again (Retry twice) adds nothing. */
+  const waiting = new Set<string>();
   function schedule(id: string) {
+    if (waiting.has(id)) return;
+    waiting.add(id);
     const job = processAv(id).catch((err) => logger.error({ err, mediaId: id }, 'media processing crashed'));
     background.add(job);
     void job.finally(() => background.delete(job));
@@ -184,6 +188,8 @@ export function createMediaService(deps: MediaServiceDeps) {
 
   async function processAv(id: string): Promise<void> {
     await queue.run(async () => {
+      // Started: a new request from here on (a replaced file, a retry) is a new job.
+      waiting.delete(id);
       const m = await store.media.get(id);
       if (!m || !needsProcessing(m.type)) return;
       const originalFile = m.original.file;

@@ -146,3 +146,23 @@ test('a video that says where it was filmed loses its location (and its other me
   assert.equal(p.original.size, (await stat(path.join(dir, 'clip.mp4'))).size);
   await t.close();
 });
+
+test('asking again for a media whose processing waits in the queue (Retry clicked twice) does not process it twice', async () => {
+  const { t, upload } = await appWith({});
+  const a = await upload('clip.mp4');
+  const b = await upload('clip.webm');
+  await t.app.kiosque.media.idle();
+  const runs: string[] = [];
+  const undo = t.app.kiosque.hooks.action('media.updated', (m) => void runs.push((m as { id: string }).id), { owner: 'test' });
+  try {
+    // One job at a time: while a's runs, b's waits, and the repeated asks for b find it waiting.
+    await Promise.all([t.app.kiosque.media.retry(a.id), t.app.kiosque.media.retry(b.id), t.app.kiosque.media.retry(b.id), t.app.kiosque.media.retry(b.id)]);
+    await t.app.kiosque.media.idle();
+    assert.equal(runs.filter((id) => id === a.id).length, 1);
+    assert.equal(runs.filter((id) => id === b.id).length, 1, `b processed ${runs.filter((id) => id === b.id).length} times`);
+    assert.equal((await t.store.media.get(b.id))!.processing.state, 'done');
+  } finally {
+    undo();
+    await t.close();
+  }
+});
