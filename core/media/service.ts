@@ -214,8 +214,9 @@ export function createMediaService(deps: MediaServiceDeps) {
         const found = await tools();
         if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
         let probe = await probeAv(found.ffprobe.path, abs(originalFile));
+        const settings = await readMediaSettings(store);
         // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
-        if (probe.hasLocation) {
+        if (probe.hasLocation && settings.stripLocation) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}) to remove the location from the file; install it with: apt-get install ffmpeg`);
           const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
           try {
@@ -234,7 +235,6 @@ export function createMediaService(deps: MediaServiceDeps) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
-          const settings = await readMediaSettings(store);
           const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
           const made = await makeImageVariants(frame, path.dirname(frame), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
           variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));

@@ -139,11 +139,16 @@ test('a video that says where it was filmed loses its location (and its other me
   assert.doesNotMatch((served.body as Buffer).toString('latin1'), /48\.8584/);
   assert.equal(after.videoCodec, 'h264', 'the video itself is untouched');
   assert.ok(m.variants.poster, 'and processing went on');
-  // A file without a location is left as it was.
+  // A file without a location is left as it was, and so is every file while the setting is off.
   const plain = await upload('clip.mp4');
   await t.app.kiosque.media.idle();
   const p = (await t.store.media.get(plain.id))!;
   assert.equal(p.original.size, (await stat(path.join(dir, 'clip.mp4'))).size);
+  await t.store.settings.set('media', { stripLocation: false });
+  const kept = await upload('filmed.mp4');
+  await t.app.kiosque.media.idle();
+  const k = (await t.store.media.get(kept.id))!;
+  assert.equal(k.original.size, (await stat(file)).size, 'the setting off: the original as uploaded');
   await t.close();
 });
 
