@@ -73,6 +73,8 @@ interface FileResult {
   ok: boolean;
   id?: string;
   message?: string;
+  /** The media that already held this file's content. */
+  sameAs?: { id: string; title: string };
 }
 
 /** What the edit page says of the web version, when the original needed one. */
@@ -171,6 +173,9 @@ export function createMediaAdmin(deps: {
       url: `/media/${m.id}/${m.slug}`,
     }));
     const done = query.done === 'uploaded' || query.done === 'deleted' || query.done === 'retry' ? t(res, `admin.media.done_${query.done}`, { count: Number(query.n) || 1 }) : undefined;
+    // After an upload: the media that already held one of these files (ids from the address bar, so looked up).
+    const earlierIds = query.done === 'uploaded' && typeof query.earlier === 'string' ? query.earlier.split(',').filter((id) => /^\d{1,15}$/.test(id)).slice(0, 20) : [];
+    const earlier = (await media.store.media.getMany(earlierIds)).filter((m) => media.canSee(req.user, m)).map((m) => ({ id: m.id, title: m.title }));
     const chosen = uploadChoices(extra.upload, sectors);
     const selectable = items.filter((i) => i.canEdit).map((i) => i.id);
     await deps.render(
@@ -216,6 +221,7 @@ export function createMediaAdmin(deps: {
         results: extra.results,
         error: extra.error,
         done,
+        earlier,
         bulkDone: await bulkNotice(res, query),
       },
       { status, title: t(res, 'admin.media.title') },
@@ -229,18 +235,22 @@ export function createMediaAdmin(deps: {
     if (files.length === 0) throw new MediaError('no_file', 400, 'file');
     const fields = await parseMediaFields(media.store, (req.body ?? {}) as Record<string, unknown>, { forCreate: true });
     const results: FileResult[] = [];
+    // Files already in the library: uploaded all the same (a copy may be meant), and said so.
+    const earlier: string[] = [];
     let status = 0;
     for (const f of files) {
       try {
         const m = await media.create(f.path, f.originalname, fields, req.user!);
-        results.push({ name: m.original.name, ok: true, id: m.id });
+        const same = await media.sameContentAs(m);
+        if (same) earlier.push(same.id);
+        results.push({ name: m.original.name, ok: true, id: m.id, sameAs: same && { id: same.id, title: same.title } });
       } catch (err) {
         if (!(err instanceof MediaError)) throw err;
         status = Math.max(status, err.status);
         results.push({ name: f.originalname.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, 120), ok: false, message: errorText(res, err) });
       }
     }
-    if (status === 0) return res.redirect(303, `/admin/media?done=uploaded&n=${results.length}`);
+    if (status === 0) return res.redirect(303, `/admin/media?done=uploaded&n=${results.length}${earlier.length ? `&earlier=${[...new Set(earlier)].join(',')}` : ''}`);
     await showList(req, res, { results, upload: req.body }, status);
   });
 

@@ -295,6 +295,12 @@ export function createMediaService(deps: MediaServiceDeps) {
     canSee,
     canEdit,
 
+    /** Another media whose original had the same content when uploaded (an upload made twice), if any. */
+    async sameContentAs(m: Media): Promise<Media | undefined> {
+      for (const other of await store.media.list()) if (other.id !== m.id && other.original.sha256 === m.original.sha256) return other;
+      return undefined;
+    },
+
     /** Turns an uploaded temp file into a media item. Throws MediaError (nothing stored) on bad input. */
     async create(tempFile: string, rawName: string, fields: MediaFields, user: Actor): Promise<Media> {
       const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));

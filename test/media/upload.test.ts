@@ -294,3 +294,25 @@ test('a client that aborts mid-upload leaves no temp file and the server keeps s
   const ok = await post().attach('file', f('pic.webp'));
   assert.equal(ok.status, 201);
 });
+
+test('a file already in the library is uploaded all the same, and the notice names the media that held it, in both languages', async () => {
+  await writeFile(f('twice.txt'), `Deux fois ${Date.now()}\n`);
+  const first = await admin.post('/admin/media').field('_csrf', adminToken).attach('file', f('twice.txt'), 'premier.txt');
+  assert.equal(first.status, 303);
+  assert.doesNotMatch(first.headers.location!, /earlier=/, 'nothing earlier the first time');
+  const earlier = (await t.store.media.list()).find((m) => m.original.name === 'premier.txt')!;
+  await t.store.media.update(earlier.id, { title: 'Le <premier>' });
+  await writeFile(f('unique.txt'), `Une seule fois ${Date.now()}\n`);
+  const again = await admin.post('/admin/media').field('_csrf', adminToken).attach('file', f('twice.txt'), 'second.txt').attach('file', f('unique.txt'));
+  assert.equal(again.status, 303);
+  assert.match(again.headers.location!, new RegExp(`earlier=${earlier.id}$`));
+  assert.ok((await t.store.media.list()).some((m) => m.original.name === 'second.txt'), 'the copy was made');
+  const en = await admin.get(again.headers.location!).set('Accept', 'text/html').set('Accept-Language', 'en').expect(200);
+  assert.match(en.text, /A file of this upload was already in the library/);
+  assert.match(en.text, new RegExp(`<li><a href="/admin/media/${earlier.id}">Le &lt;premier&gt;</a></li>`));
+  const fr = await admin.get(`${again.headers.location!}&lang=fr`).set('Accept', 'text/html').expect(200);
+  assert.match(fr.text, /Un fichier de cet envoi était déjà dans la médiathèque/);
+  // Ids from the address bar are looked up: nothing made up shows.
+  const forged = await admin.get('/admin/media?done=uploaded&n=1&earlier=999999,abc').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(forged.text, /already in the library/);
+});
