@@ -19,7 +19,7 @@ function configuredOrder(settings: SearchSettings): { sort: SortKey; order: 'asc
   return { sort: effectiveDefaultSort(settings.defaultSort, ''), order: settings.defaultOrder };
 }
 
-/** /keywords/:group/:keyword (public page) and GET /api/v1/keywords (autocomplete). */
+/** /keywords/:group and /keywords/:group/:keyword (public pages) and GET /api/v1/keywords (autocomplete). */
 export function createKeywordRoutes(deps: {
   store: Store;
   keywords: KeywordService;
@@ -31,6 +31,22 @@ export function createKeywordRoutes(deps: {
 }): Router {
   const router = Router();
   const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
+
+  // A group's page: its keywords that published media carry, each with their count (the navigation links the group here).
+  router.get('/keywords/:group', async (req, res, next) => {
+    const group = await deps.keywords.group(String(req.params.group).toLowerCase());
+    if (!group) return next();
+    if (group.slug !== req.params.group) return res.redirect(301, `/keywords/${group.slug}${queryOf(req.originalUrl)}`);
+    const { lang } = res.locals.site as RequestSite;
+    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
+    const keywords = [];
+    for (const k of await deps.keywords.list({ groupId: group.id })) {
+      const { total } = await deps.search.search(criteria({ keywordIds: [k.id], statuses: ['published'], perPage: 1, facets: false }), context);
+      if (total > 0) keywords.push({ title: k.title, href: `/keywords/${k.ref}`, count: total });
+    }
+    keywords.sort((a, b) => a.title.localeCompare(b.title, lang));
+    await deps.render(req, res, ['keyword-group'], { group: { title: group.title, slug: group.slug }, keywords }, { title: group.title });
+  });
 
   router.get('/keywords/:group/:keyword', async (req, res, next) => {
     const asked = `${req.params.group}/${req.params.keyword}`;

@@ -24,7 +24,7 @@ export function createNavigation(deps: { store: Store; sectors: SectorService })
           .sort((a, b) => a.title.localeCompare(b.title))
           .slice(0, NAV_KEYWORDS_PER_GROUP)
           .map((k) => Object.freeze({ href: `/keywords/${group.slug}/${k.slug}`, label: k.title }));
-        items.push({ label: group.title, children: Object.freeze(children) as NavItem['children'] });
+        items.push({ href: `/keywords/${group.slug}`, label: group.title, children: Object.freeze(children) as NavItem['children'] });
       }
     }
     return Object.freeze(items.map((item) => Object.freeze(item)));

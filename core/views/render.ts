@@ -86,13 +86,14 @@ export function openable(req: Request, hrefs: readonly string[], canSee: Rendere
 function pickNavigation(items: readonly NavItem[], open: Set<string>): NavItem[] {
   const out: NavItem[] = [];
   for (const item of items) {
-    if (item.href && !open.has(item.href)) continue;
+    const linked = !item.href || open.has(item.href);
     if (!item.children) {
-      out.push(item);
+      if (linked) out.push(item);
       continue;
     }
+    // A group stays while one of its links is open; its own link goes if that one is not.
     const children = item.children.filter((child) => open.has(child.href));
-    if (children.length) out.push({ ...item, children });
+    if (children.length) out.push(linked ? { ...item, children } : { label: item.label, children });
   }
   return out;
 }

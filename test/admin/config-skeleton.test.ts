@@ -157,7 +157,7 @@ test('the keyword groups picked for the navigation show there with their keyword
   assert.doesNotMatch((await request(t.app).get('/').set(html)).text, /Lieux/);
   assert.equal((await save({ navigationKeywordGroups: ['lieux'] })).status, 303);
   const home = await request(t.app).get('/').set(html);
-  assert.match(home.text, /<span class="nav-group-title">Lieux<\/span>\s*<ul><li><a href="\/keywords\/lieux\/lyon">Lyon<\/a><\/li><\/ul>/);
+  assert.match(home.text, /<a class="nav-group-title" href="\/keywords\/lieux">Lieux<\/a>\s*<ul><li><a href="\/keywords\/lieux\/lyon">Lyon<\/a><\/li><\/ul>/);
   const bad = await save({ navigationKeywordGroups: ['nope'] });
   assert.equal(bad.status, 400);
 });

@@ -20,6 +20,9 @@ before(async () => {
   }
   const draft = await t.store.media.create(mediaInput({ title: 'Masque caché', keywordIds: [masques.id], status: 'draft' }));
   t.app.kiosque.search.upsert(draft);
+  // A keyword only a draft carries: not on the group's page.
+  const secret = await kws.create(tags, 'Secret');
+  t.app.kiosque.search.upsert((await t.store.media.update(draft.id, { keywordIds: [masques.id, secret.id] }))!);
 });
 after(() => t.close());
 
@@ -27,7 +30,7 @@ const html = (path: string) => request(t.app).get(path).set('Accept', 'text/html
 
 test('a keyword page: breadcrumb, published media paginated, related keywords', async () => {
   const res = await html('/keywords/tags/masques').expect(200);
-  assert.match(res.text, /<ol>\s*<li><a href="\/">Home<\/a><\/li>\s*<li><a href="\/search">Keywords<\/a><\/li>\s*<li>Tags<\/li>\s*<li aria-current="page">Masques<\/li>/);
+  assert.match(res.text, /<ol>\s*<li><a href="\/">Home<\/a><\/li>\s*<li><a href="\/search">Keywords<\/a><\/li>\s*<li><a href="\/keywords\/tags">Tags<\/a><\/li>\s*<li aria-current="page">Masques<\/li>/);
   assert.match(res.text, /Media \(26\)/, 'the draft is not counted');
   assert.doesNotMatch(res.text, /Masque caché/);
   assert.match(res.text, /Page 1 of 2/);
@@ -66,4 +69,18 @@ test('keyword pages sort as the search config page says, from the next request o
   assert.equal((await titles())[0], 'Masque 0', 'relevance without text means by date, in the configured order');
   await t.store.settings.set('search', searchDefaults);
   assert.equal((await titles())[0], 'Masque 25');
+});
+
+test('a group’s page lists its keywords that published media carry, with their counts, linked; another case redirects', async () => {
+  const res = await html('/keywords/tags').expect(200);
+  const items = [...res.text.matchAll(/<li><a href="(\/keywords\/tags\/[^"]+)">([^<]+)<\/a> \((\d+)\)<\/li>/g)].map((m) => [m[1], m[2], Number(m[3])]);
+  assert.deepEqual(items.map((i) => i[1]), ['&quot;&gt;&lt;b&gt;gras&lt;/b&gt;', 'Masques', 'Venise'], 'alphabetical, escaped, the draft-only keyword left out');
+  assert.equal(items[1]![2], 26, 'published media only');
+  assert.equal(items[2]![2], 3);
+  assert.match(res.text, /<h1>Tags<\/h1>/);
+  const redirect = await html('/keywords/TAGS?page=2').expect(301);
+  assert.equal(redirect.headers.location, '/keywords/tags?page=2');
+  await html('/keywords/nowhere').expect(404);
+  const fr = await request(t.app).get('/keywords/tags?lang=fr').set('Accept', 'text/html').expect(200);
+  assert.match(fr.text, /aria-label="Les mots-clés de ce groupe, avec leurs médias publiés"/);
 });

@@ -28,5 +28,5 @@ test('the navigation names only what the visitor may open: behind the intranet, 
   const admin = await signIn(t, 'ada');
   const inside = await admin.get('/').set(html).expect(200);
   assert.match(inside.text, /<a href="\/sectors\/archives">Archives internes<\/a>/);
-  assert.match(inside.text, /<span class="nav-group-title">Lieux<\/span>/);
+  assert.match(inside.text, /<a class="nav-group-title" href="\/keywords\/lieux">Lieux<\/a>/);
 });
