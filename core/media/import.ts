@@ -1,11 +1,10 @@
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes, createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { MediaError } from './errors.ts';
 import type { MediaFields } from './fields.ts';
-import type { Actor, MediaService } from './service.ts';
+import { sha256, type Actor, type MediaService } from './service.ts';
 
 export interface ImportProgress {
   done: number;
@@ -49,12 +48,6 @@ async function listFiles(root: string): Promise<string[]> {
   }
   await walk(root);
   return out;
-}
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**

@@ -63,7 +63,8 @@ interface Package {
 
 const exists = (file: string) => access(file).then(() => true, () => false);
 
-async function sha256(file: string): Promise<string> {
+/** A file's content hash: duplicates are recognised by it (uploads, `kiosque import`). */
+export async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
