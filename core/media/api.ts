@@ -28,7 +28,9 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     if (files.length > 1) throw new MediaError('too_many_files', 400, 'file', { max: 1 });
     const fields = await parseMediaFields(media.store, body(req), { forCreate: true });
     const created = await media.create(files[0]!.path, files[0]!.originalname, fields, req.user!);
-    res.status(201).location(`/api/v1/media/${created.id}`).json(mediaJson(created));
+    // The file was already in the library: made all the same (a copy may be meant), and said so.
+    const same = await media.sameContentAs(created);
+    res.status(201).location(`/api/v1/media/${created.id}`).json({ ...mediaJson(created), ...(same ? { sameContentAs: same.id } : {}) });
   });
 
   router.get('/api/v1/media/:id', async (req, res, next) => {

@@ -312,6 +312,12 @@ test('a file already in the library is uploaded all the same, and the notice nam
   assert.match(en.text, new RegExp(`<li><a href="/admin/media/${earlier.id}">Le &lt;premier&gt;</a></li>`));
   const fr = await admin.get(`${again.headers.location!}&lang=fr`).set('Accept', 'text/html').expect(200);
   assert.match(fr.text, /Un fichier de cet envoi était déjà dans la médiathèque/);
+  // The API says it too, naming the earlier media's id; a new content has no such field.
+  const api = await post().attach('file', f('twice.txt'), 'troisieme.txt');
+  assert.equal(api.status, 201);
+  assert.ok([earlier.id].concat((await t.store.media.list()).filter((m) => m.original.name === 'second.txt').map((m) => m.id)).includes(api.body.sameContentAs));
+  await writeFile(f('fresh.txt'), `Neuf ${Date.now()}\n`);
+  assert.equal((await post().attach('file', f('fresh.txt'))).body.sameContentAs, undefined);
   // Ids from the address bar are looked up: nothing made up shows.
   const forged = await admin.get('/admin/media?done=uploaded&n=1&earlier=999999,abc').set('Accept', 'text/html').expect(200);
   assert.doesNotMatch(forged.text, /already in the library/);
