@@ -1,5 +1,5 @@
 import type { Store, User } from '../store/index.ts';
-import { criteria, type SearchService } from '../search/index.ts';
+import { countPublished, type SearchService } from '../search/index.ts';
 import { readMediaDisplay, type MediaDisplaySettings } from '../settings/media-display.ts';
 
 /** What the public side knows of an account that has an author page: never its role or state. */
@@ -41,8 +41,7 @@ export function createAuthorDirectory(deps: {
 }): AuthorDirectory {
   const settings = deps.mediaDisplay ?? (() => readMediaDisplay(deps.store));
   // What anybody may see, as the plugins' search filters leave it: the same for every visitor.
-  const hasPublished = async (authorId: string) =>
-    (await deps.search.search(criteria({ authorIds: [authorId], statuses: ['published'], sort: 'date', perPage: 1, facets: false }), { user: null, source: 'author' })).total > 0;
+  const hasPublished = async (authorId: string) => (await countPublished(deps.search, { authorIds: [authorId] }, { user: null, source: 'author' })) > 0;
 
   async function withPage(user: User | undefined): Promise<Author | undefined> {
     // '..' is a valid username but no usable path segment: every client resolves /authors/.. to /.

@@ -5,7 +5,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
-import { askedPage, pageOrLast } from '../search/listing.ts';
+import { askedPage, countPublished, pageOrLast } from '../search/listing.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 
@@ -41,7 +41,7 @@ export function createKeywordRoutes(deps: {
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
     const keywords = [];
     for (const k of await deps.keywords.list({ groupId: group.id })) {
-      const { total } = await deps.search.search(criteria({ keywordIds: [k.id], statuses: ['published'], perPage: 1, facets: false }), context);
+      const total = await countPublished(deps.search, { keywordIds: [k.id] }, context);
       if (total > 0) keywords.push({ title: k.title, href: `/keywords/${k.ref}`, count: total });
     }
     keywords.sort((a, b) => a.title.localeCompare(b.title, lang));

@@ -55,14 +55,13 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   };
 
   router.get('/search', async (req, res) => {
-    const { lang } = res.locals.site as RequestSite;
+    const { lang, mediaDisplay } = res.locals.site as RequestSite;
     const t = (key: string, vars?: Record<string, unknown>) => deps.i18n.t(lang, key, vars);
     const labels = optionLabels(lang);
     const staff = isStaff(req);
     // What the URL leaves out comes from the search config page: sort, order, results per page, view.
     const settings = await settingsNow();
     const defaults = { sort: settings.defaultSort, order: settings.defaultOrder, per_page: settings.perPage, view: settings.defaultView };
-    const { mediaDisplay } = res.locals.site as RequestSite;
     const parsed = await parseSearchParams(req.query as Record<string, unknown>, { mode: 'page', staff, resolvers, defaults, authorsShown: mediaDisplay.showAuthor });
     const { query } = parsed;
     const errors: Record<string, string[]> = {};
