@@ -199,7 +199,9 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const pageCache = createPageCache({
     enabled: cache,
     sessionCookie: SESSION_COOKIE,
-    versions: () => `${hooks.version}:${slots.version}`,
+    // Search results: one page per query, so a crawler walking facet links evicts its own pages only.
+    classes: { search: { maxEntries: 500, maxBytes: 16 * 1024 * 1024 } },
+    versions: () => `${hooks.version}:${slots.version}:${search.index.version}`,
     onHit: (req) => {
       const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
       if (id) views.record(id, { ip: req.ip, userAgent: req.headers['user-agent'] });

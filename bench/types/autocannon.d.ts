@@ -24,6 +24,8 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
     pipelining?: number;
+    /** Each request in turn; `setupRequest` may rewrite it (e.g. its `path`) before it is sent. */
+    requests?: Array<{ setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

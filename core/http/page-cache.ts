@@ -9,9 +9,13 @@ import type { RequestSite } from '../views/render.ts';
  * did not say `Cache-Control: no-store|private`, and issued no CSRF token (`res.locals.noPageCache`).
  * The key is language + theme + Host header + path and query as sent.
  *
+ * A route may file its page under a class (`res.locals.pageCacheClass`) with its own budget: search
+ * results, one page per query anyone can invent, then evict only each other and never the homepage.
+ *
  * Invalidation: `bump()` drops everything. Core bumps it on every write to media, sectors, keywords,
  * settings, plugins and users (core/store/change-feed.ts), and the `versions()` token (hook and
- * slot registrations) is part of each entry, so a plugin toggle invalidates without a call. A page
+ * slot registrations, the search index's changes) is part of each entry, so a plugin toggle or a
+ * re-indexed media invalidates without a call. A page
  * whose render began before a bump is never stored.
  *
  * It sits after the access gate: every request is judged by the gate before a cached page is sent.
@@ -22,6 +26,8 @@ export interface PageCacheOptions {
   sessionCookie: string;
   maxEntries?: number;
   maxBytes?: number;
+  /** Budgets of the classes routes may name; a page of an unknown class is not kept. */
+  classes?: Record<string, { maxEntries: number; maxBytes: number }>;
   /** Changes whenever something outside the store changes what pages look like (hooks, slots). */
   versions: () => string;
   /** Told of every page served from the cache (media page views are counted this way). */
@@ -46,7 +52,18 @@ export interface PageCache {
   /** Forgets every cached page. Call it after any change that shows on public pages outside the store. */
   bump(): void;
   readonly generation: number;
-  stats(): { entries: number; bytes: number; hits: number; misses: number };
+  stats(): { entries: number; bytes: number; hits: number; misses: number; byClass: Record<string, { entries: number; bytes: number }> };
+}
+
+/** The class of pages routes do not name. */
+const PAGES = 'pages';
+
+/** Entries of one class, in recency order (a hit moves its entry to the end; eviction takes from the front). */
+interface Pool {
+  entries: Map<string, Entry>;
+  bytes: number;
+  maxEntries: number;
+  maxBytes: number;
 }
 
 /** The request carries no session cookie: no user, nothing per visitor. */
@@ -56,28 +73,36 @@ export function isAnonymous(req: Request, sessionCookie: string): boolean {
 }
 
 export function createPageCache(options: PageCacheOptions): PageCache {
-  const maxEntries = options.maxEntries ?? 1000;
-  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
-  // Map order is recency order: a hit moves its entry to the end; eviction takes from the front.
-  let entries = new Map<string, Entry>();
-  let bytes = 0;
+  const budgets = { ...options.classes, [PAGES]: { maxEntries: options.maxEntries ?? 1000, maxBytes: options.maxBytes ?? 64 * 1024 * 1024 } };
+  const emptyPools = () => new Map(Object.entries(budgets).map(([name, b]) => [name, { entries: new Map(), bytes: 0, ...b } as Pool]));
+  let pools = emptyPools();
   let generation = 0;
   let hits = 0;
   let misses = 0;
   const token = () => `${generation}:${options.versions()}`;
 
-  function remember(key: string, entry: Entry) {
-    const old = entries.get(key);
-    if (old) {
-      bytes -= old.length;
-      entries.delete(key);
+  function find(key: string): { pool: Pool; entry: Entry } | undefined {
+    for (const pool of pools.values()) {
+      const entry = pool.entries.get(key);
+      if (entry) return { pool, entry };
     }
-    entries.set(key, entry);
-    bytes += entry.length;
-    for (const [k, e] of entries) {
-      if (entries.size <= maxEntries && bytes <= maxBytes) break;
-      entries.delete(k);
-      bytes -= e.length;
+    return undefined;
+  }
+
+  function remember(key: string, className: string, entry: Entry) {
+    const pool = pools.get(className);
+    if (!pool) return;
+    const old = find(key);
+    if (old) {
+      old.pool.bytes -= old.entry.length;
+      old.pool.entries.delete(key);
+    }
+    pool.entries.set(key, entry);
+    pool.bytes += entry.length;
+    for (const [k, e] of pool.entries) {
+      if (pool.entries.size <= pool.maxEntries && pool.bytes <= pool.maxBytes) break;
+      pool.entries.delete(k);
+      pool.bytes -= e.length;
     }
   }
 
@@ -91,13 +116,14 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     // The host too: pages may carry absolute links made from it (the media page's embed code).
     const key = `${site.lang}\n${site.theme}\n${req.headers.host ?? ''}\n${req.originalUrl}`;
     const current = token();
-    const hit = entries.get(key);
-    if (hit && hit.token === current) {
+    const found = find(key);
+    const hit = found?.entry;
+    if (found && hit && hit.token === current) {
       hits++;
       options.onHit?.(req);
       res.locals.pageCacheHit = true;
-      entries.delete(key);
-      entries.set(key, hit);
+      found.pool.entries.delete(key);
+      found.pool.entries.set(key, hit);
       res.setHeader('X-Page-Cache', 'hit');
       res.setHeader('Content-Type', hit.type);
       if (hit.etag) res.setHeader('ETag', hit.etag);
@@ -129,7 +155,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       ) {
         const etagFn = req.app.get('etag fn') as ((body: string, encoding?: string) => string) | undefined;
         const encoded = Buffer.from(body, 'utf8');
-        remember(key, { body: encoded, length: encoded.length, etag: etagFn?.(body, 'utf8'), type, token: current });
+        remember(key, String(res.locals.pageCacheClass ?? PAGES), { body: encoded, length: encoded.length, etag: etagFn?.(body, 'utf8'), type, token: current });
       }
       return send(body);
     };
@@ -140,12 +166,15 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     middleware,
     bump() {
       generation++;
-      entries = new Map();
-      bytes = 0;
+      pools = emptyPools();
     },
     get generation() {
       return generation;
     },
-    stats: () => ({ entries: entries.size, bytes, hits, misses }),
+    stats: () => {
+      const byClass = Object.fromEntries([...pools].map(([name, p]) => [name, { entries: p.entries.size, bytes: p.bytes }]));
+      const all = Object.values(byClass);
+      return { entries: all.reduce((n, c) => n + c.entries, 0), bytes: all.reduce((n, c) => n + c.bytes, 0), hits, misses, byClass };
+    },
   };
 }

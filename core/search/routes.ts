@@ -117,8 +117,11 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
       },
       viewList: query.view === 'list',
     };
-    // Bookmarkable, but the results change with every edit: never cached by shared caches.
-    res.setHeader('Cache-Control', 'private, no-cache');
+    // Bookmarkable, but the results change with every edit: caches ask again each time (the ETag
+    // makes that cheap). A visitor's page is the same for every visitor, so the page cache keeps
+    // it, among the search pages; a signed-in user's may list drafts, for them only.
+    res.setHeader('Cache-Control', req.user ? 'private, no-cache' : 'no-cache');
+    res.locals.pageCacheClass = 'search';
     await deps.render(req, res, ['search'], page, { title: t('search.title'), status: 200 });
   });
 

@@ -56,12 +56,19 @@ export class SearchIndex {
 
   constructor(private readonly options: SearchIndexOptions) {}
 
+  /**
+   * Counts the changes: a cache of what searches found (the page cache) keeps it in its token, so
+   * a page rendered before the index caught up with a store write is never served after.
+   */
+  version = 0;
+
   get size(): number {
     return this.slotOf.size;
   }
 
   /** Replaces the whole content (start, `kiosque reindex`). */
   rebuild(media: Iterable<Media>): void {
+    this.version++;
     this.reset();
     for (const m of media) this.addMedia(m);
   }
@@ -73,6 +80,7 @@ export class SearchIndex {
    * otherwise (or null) the words are read here.
    */
   async rebuildWith(media: readonly Media[], text: Promise<PreloadedText | null>): Promise<void> {
+    this.version++;
     this.reset();
     for (const m of media) this.add(toIndexedDoc(m, noText).doc, null);
     const preloaded = await text;
@@ -105,12 +113,14 @@ export class SearchIndex {
 
   /** Indexes a new or changed media item. */
   upsert(media: Media): void {
+    this.version++;
     this.drop(media.id);
     this.addMedia(media);
     this.maybeCompact();
   }
 
   remove(id: string): boolean {
+    this.version++;
     const had = this.drop(id);
     this.maybeCompact();
     return had;
@@ -125,6 +135,7 @@ export class SearchIndex {
     const slot = this.slotOf.get(id);
     const doc = slot === undefined ? undefined : this.docs[slot];
     if (doc) doc.views = views;
+    this.version++;
   }
 
   /** A keyword was renamed (or its title became known): its media now match the new title. */
@@ -132,6 +143,7 @@ export class SearchIndex {
     // Documents hold keyword ids, not their titles: forgetting the cached title is enough.
     this.keywordTitles.delete(keywordId);
     this.keywordWords = null;
+    this.version++;
   }
 
   search(c: SearchCriteria): SearchResult {

@@ -28,7 +28,7 @@ test('npm run bench -- --quick completes and writes a report with every figure',
   assert.equal(store.concurrent50.allPersisted, true);
   assert.equal(store.concurrent50.total, 50);
 
-  assert.deepEqual(http.map((h) => h.name), ['homepage', 'media page', 'search', 'thumbnail']);
+  assert.deepEqual(http.map((h) => h.name), ['homepage', 'media page', 'search', 'search, a new query every request', 'thumbnail']);
   const home = http[0]!;
   assert.equal(home.status, 200);
   assert.ok(home.app && home.baseline, 'the homepage was measured');
@@ -39,13 +39,18 @@ test('npm run bench -- --quick completes and writes a report with every figure',
   assert.equal(home.app.non2xx, 0);
   assert.equal(typeof home.ratio, 'number');
   for (const h of http) if (h.status !== 200) assert.equal(h.app, null);
-  // /search is also measured as its templates alone (bare Express rendering the captured context).
-  const search = http[2]!;
+  // A repeated search comes from the page cache; the row asking a new URL every time never does,
+  // and is also measured as its templates alone (bare Express rendering the captured context).
+  assert.equal(http[2]!.pageCache, 'hit');
+  assert.ok((http[2]!.app?.pageCacheHitShare ?? 0) > 0.9, 'the cache answered the repeated search');
+  const search = http[3]!;
   assert.equal(search.status, 200);
+  assert.equal(search.app?.pageCacheHitShare, 0, 'the cache answered none of the new URLs');
+  assert.ok(search.app && search.app.rps > 0 && search.app.non2xx === 0, 'the search page was rendered for new URLs');
   assert.ok(search.renderAlone && search.renderAlone.rps > 0 && search.renderAlone.non2xx === 0, 'the search page was rendered alone');
   assert.equal(typeof search.renderAloneRatio, 'number');
   assert.equal(home.renderAlone, null);
-  assert.match(report.table, /http: search, its templates alone/);
+  assert.match(report.table, /http: search, a new query every request, its templates alone/);
 
   assert.deepEqual(Object.keys(report.optional).sort(), ['derivatives', 'search']);
   assert.equal(typeof report.table, 'string');

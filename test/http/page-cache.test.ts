@@ -1,7 +1,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import express from 'express';
 import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
+import { sampleMedia } from '../helpers/media.ts';
+import { createPageCache } from '../../core/http/page-cache.ts';
 
 let t: TestApp;
 let denyAnonymous = false;
@@ -155,4 +158,76 @@ test('the access gate decides before the cache: a denied visitor never gets the 
     denyAnonymous = false;
   }
   assert.equal((await page()).headers['x-page-cache'], 'hit');
+});
+
+const published = (title: string) => sampleMedia(title, { status: 'published', publishedAt: new Date().toISOString() });
+
+test('search pages are kept per query for visitors, and a new media shows at once', async () => {
+  t.app.kiosque.pageCache.bump();
+  const q = '/search?q=cormoran';
+  const first = await page(q).expect(200);
+  assert.equal(first.headers['x-page-cache'], 'miss');
+  assert.equal(first.headers['cache-control'], 'no-cache', 'shared caches may keep it but must ask again');
+  assert.doesNotMatch(first.text, /Cormoran du port/);
+  assert.equal((await page(q)).headers['x-page-cache'], 'hit');
+  assert.equal((await page(`${q}&type=image`)).headers['x-page-cache'], 'miss', 'another query is another page');
+  const m = await t.store.media.create(published('Cormoran du port'));
+  t.app.kiosque.search.upsert(m);
+  const after = await page(q).expect(200);
+  assert.equal(after.headers['x-page-cache'], 'miss');
+  assert.match(after.text, /Cormoran du port/);
+  assert.equal(t.app.kiosque.pageCache.stats().byClass.search?.entries, 1);
+});
+
+test('a search page rendered before the index caught up with a store write is not served after it did', async () => {
+  const q = '/search?q=grebe';
+  const m = await t.store.media.create(published('Grèbe huppé'));
+  // The store write is done, the index does not know the media yet (as between the two in a service).
+  const stale = await page(q).expect(200);
+  assert.doesNotMatch(stale.text, /Grèbe huppé/);
+  assert.equal((await page(q)).headers['x-page-cache'], 'hit');
+  t.app.kiosque.search.upsert(m);
+  const fresh = await page(q).expect(200);
+  assert.equal(fresh.headers['x-page-cache'], 'miss');
+  assert.match(fresh.text, /Grèbe huppé/);
+});
+
+test("a signed-in user's search page is private and never kept", async () => {
+  const agent = await signIn(t, 'alice');
+  const before = t.app.kiosque.pageCache.stats();
+  const res = await agent.get('/search?q=signed-in-search').set('Accept', 'text/html').expect(200);
+  assert.equal(res.headers['cache-control'], 'private, no-cache');
+  assert.equal(res.headers['x-page-cache'], undefined);
+  assert.equal(t.app.kiosque.pageCache.stats().entries, before.entries);
+});
+
+test('pages of a class evict only each other: a flood of queries leaves the other pages cached', async () => {
+  const cache = createPageCache({ enabled: true, sessionCookie: 'sid', maxEntries: 10, classes: { search: { maxEntries: 2, maxBytes: 1024 * 1024 } }, versions: () => '' });
+  const app = express();
+  app.use((req, res, next) => {
+    req.cookies = {};
+    res.locals.site = { lang: 'en', theme: 'default', skeleton: { visitorsMayChooseLanguage: false } };
+    next();
+  });
+  app.use(cache.middleware);
+  app.get('/', (_req, res) => void res.type('html').send('<p>home</p>'));
+  app.get('/search', (req, res) => {
+    res.locals.pageCacheClass = 'search';
+    res.type('html').send(`<p>${String(req.query.q)}</p>`);
+  });
+  app.get('/odd', (_req, res) => {
+    res.locals.pageCacheClass = 'no-such-class';
+    res.type('html').send('<p>odd</p>');
+  });
+  const get = async (p: string) => (await request(app).get(p).set('Accept', 'text/html').set('Host', 'kiosque.test').expect(200)).headers['x-page-cache'];
+  await get('/');
+  for (const q of ['a', 'b', 'c', 'd']) await get(`/search?q=${q}`);
+  assert.equal(await get('/'), 'hit', 'the homepage survived four search pages');
+  assert.equal(await get('/search?q=d'), 'hit');
+  assert.equal(await get('/search?q=c'), 'hit');
+  assert.equal(await get('/search?q=a'), 'miss', 'the oldest search page made room');
+  await get('/odd');
+  assert.equal(await get('/odd'), 'miss', 'a page of an unknown class is not kept');
+  const stats = cache.stats();
+  assert.deepEqual(stats.byClass, { search: { entries: 2, bytes: stats.byClass.search!.bytes }, pages: { entries: 1, bytes: '<p>home</p>'.length } });
 });
