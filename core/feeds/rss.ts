@@ -3,6 +3,7 @@ import type { Media, StoredFile } from '../store/index.ts';
 import { showsOriginalInline } from '../media/serve.ts';
 import { xmlSafe } from '../text/controls.ts';
 import { escapeMarkup } from '../text/escape.ts';
+import { createMarkdownRenderer } from '../text/markdown.ts';
 
 /** One channel: the site's latest media, a sector's, a keyword's. Texts are plain (escaped here). */
 export interface Channel {
@@ -25,6 +26,7 @@ export interface FeedItemOptions {
 }
 
 const escapeHtml = (text: string) => escapeMarkup(xmlSafe(text));
+const markdown = createMarkdownRenderer({ breaks: true, headingOffset: 1 });
 
 /**
  * What a feed reader gets of a media: audio and video as enclosures (podcast clients play them;
@@ -41,10 +43,12 @@ function enclosure(m: Media, options: FeedItemOptions): { url: string; type: str
 
 /**
  * An RSS 2.0 document (with its atom:link to itself). The item description is HTML, as RSS
- * readers expect: the thumbnail and the media's description, escaped, line breaks kept.
+ * readers expect: the thumbnail and the media's description as its page shows it (Markdown, typed
+ * HTML kept as text, line breaks kept), with the site's links made absolute for the reader.
  * Every text goes through xmlSafe: a record saved before control characters were refused at
  * input must not make the whole feed unreadable.
- * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s.
+ * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s;
+ * an empty feed has none (the feed library then says "now"), rather than a made-up 1970.
  */
 export function rssDocument(channel: Channel, media: Media[], options: FeedItemOptions): string {
   const dateOf = (m: Media) => new Date(m.publishedAt ?? m.createdAt);
@@ -56,13 +60,13 @@ export function rssDocument(channel: Channel, media: Media[], options: FeedItemO
     language: channel.lang,
     copyright: '',
     generator: 'Kiosque',
-    updated: media.length ? dateOf(media[0]!) : new Date(0),
+    updated: media.length ? dateOf(media[0]!) : undefined,
     feedLinks: { rss: channel.self },
   });
   for (const m of media) {
     const link = options.absolute(`/media/${m.id}`);
     const thumb = m.variants.thumb ? `<p><img src="${escapeHtml(options.absolute(`/files/${m.id}/thumb`))}" alt=""></p>` : '';
-    const text = m.description.trim() ? `<p>${escapeHtml(m.description.trim()).replace(/\r?\n/g, '<br>')}</p>` : '';
+    const text = m.description.trim() ? markdown(xmlSafe(m.description.trim()), { absolute: options.absolute }).trim() : '';
     feed.addItem({
       title: xmlSafe(m.title),
       id: link,

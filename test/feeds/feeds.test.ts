@@ -81,14 +81,38 @@ test('a feed carries what a reader needs: enclosures for audio, images at their 
   const chant = items.find((i) => i.title === 'Chant')!;
   assert.deepEqual(chant.enclosure, { '@_url': `http://kiosque.example/files/${media.Chant!.id}/original`, '@_type': 'audio/mpeg', '@_length': '48000' });
   assert.equal(chant.category, 'Tags: Masques');
-  // The description is HTML for the reader: what the editor typed is escaped in it, line breaks kept.
-  assert.equal(chant.description, '<p>Ligne &lt;b&gt;1&lt;/b&gt;<br>Ligne 2 ]]&gt; fin</p>');
+  // The description is HTML for the reader: HTML the editor typed is escaped in it, line breaks kept.
+  assert.equal(chant.description, '<p>Ligne &lt;b&gt;1&lt;/b&gt;<br>\nLigne 2 ]]&gt; fin</p>');
   const photo = items.find((i) => i.title === 'Photo <script>')!;
   assert.equal(photo.enclosure?.['@_url'], `http://kiosque.example/files/${media['Photo <script>']!.id}/large`);
   assert.match(photo.description, new RegExp(`^<p><img src="http://kiosque.example/files/${media['Photo <script>']!.id}/thumb" alt=""></p>$`));
   assert.doesNotMatch(res.text, /<script>(?!\]\]>)/, 'the title sits in CDATA, never as markup');
   // Anonymous downloads are open on a new portal: the document is enclosed.
   assert.equal(items.find((i) => i.title === 'Notice')!.enclosure?.['@_type'], 'application/pdf');
+});
+
+test('a description reads in the feed as on its page: Markdown formatted, the site’s links absolute, other sites’ images as links', async (tc) => {
+  const other = await makeApp();
+  tc.after(() => other.close());
+  const m = await other.store.media.create(mediaRecord({ slug: 'regate', title: 'Régate', publishedAt: new Date().toISOString(), description: '**Départ** à 10 h, voir [le port](/sectors/port).\n\n![plan](/files/1/large) ![ailleurs](https://example.org/x.png)' }));
+  await other.app.kiosque.search.reindex();
+  const res = await request(other.app).get('/feed').set({ ...RSS, Host: 'kiosque.example' }).expect(200);
+  const item = parse(res.text).items.find((i) => i.title === 'Régate')!;
+  assert.ok(item, `media ${m.id} is in the feed`);
+  assert.match(item.description, /<strong>Départ<\/strong>/);
+  assert.match(item.description, /<a href="http:\/\/kiosque\.example\/sectors\/port">le port<\/a>/);
+  assert.match(item.description, /<img src="http:\/\/kiosque\.example\/files\/1\/large" alt="plan">/);
+  assert.match(item.description, /<a href="https:\/\/example\.org\/x\.png" rel="nofollow noopener">ailleurs<\/a>/);
+  assert.doesNotMatch(item.description, /\*\*/);
+});
+
+test('an empty feed does not claim it was last built in 1970', async (tc) => {
+  const other = await makeApp();
+  tc.after(() => other.close());
+  const res = await request(other.app).get('/feed').set({ ...RSS, Host: 'kiosque.example' }).expect(200);
+  assert.equal(parse(res.text).items.length, 0);
+  const built = /<lastBuildDate>([^<]+)<\/lastBuildDate>/.exec(res.text)?.[1];
+  assert.ok(built && new Date(built).getUTCFullYear() >= 2026, `lastBuildDate ${built}`);
 });
 
 test('documents are not enclosed when downloads are for signed-in visitors only', async () => {

@@ -24,3 +24,16 @@ test('Markdown: headings pushed down by the offset, line breaks kept when asked'
   assert.match(createMarkdownRenderer({ breaks: true })('ligne 1\nligne 2'), /ligne 1<br>\nligne 2/);
   assert.doesNotMatch(createMarkdownRenderer()('ligne 1\nligne 2'), /<br>/);
 });
+
+test('read away from the site (feeds), its links and images become absolute; other sites’ images stay links', () => {
+  const render = createMarkdownRenderer();
+  const absolute = (p: string) => `https://kiosque.example${p}`;
+  const html = render('[port](/sectors/port) [ailleurs](https://example.org/) ![plan](/files/1/large) ![x](https://example.org/x.png) [proto](//example.org/y)', { absolute });
+  assert.match(html, /<a href="https:\/\/kiosque\.example\/sectors\/port">port<\/a>/);
+  assert.match(html, /<a href="https:\/\/example\.org\/">ailleurs<\/a>/);
+  assert.match(html, /<img src="https:\/\/kiosque\.example\/files\/1\/large" alt="plan">/);
+  assert.match(html, /<a href="https:\/\/example\.org\/x\.png" rel="nofollow noopener">x<\/a>/);
+  assert.match(html, /<a href="\/\/example\.org\/y">proto<\/a>/, 'a scheme-relative link is another site');
+  // Without it, the page's own rendering keeps site paths as they are.
+  assert.match(render('[port](/sectors/port)'), /<a href="\/sectors\/port">/);
+});
