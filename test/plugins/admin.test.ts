@@ -100,3 +100,13 @@ test('every settings field has a label tied to it', async () => {
   assert.ok(ids.length >= 12);
   for (const id of ids) assert.match(page.text, new RegExp(`<label for="${id}">`), `label for ${id}`);
 });
+
+test('on every admin page the first heading is the page’s <h1>: the menu’s section names are labels, not headings', async () => {
+  for (const p of ['/admin', '/admin/plugins', '/admin/plugins/hello/settings', '/admin/media', '/admin/config/skeleton']) {
+    const res = await admin.get(p).set('Accept', 'text/html');
+    assert.equal(res.status, 200, p);
+    const firstHeading = /<h([1-6])[\s>]/.exec(res.text)?.[1];
+    assert.equal(firstHeading, '1', `${p}: the first heading is an h${firstHeading}`);
+    assert.match(res.text, /<ul aria-label="Content">/, `${p}: the menu's lists are named`);
+  }
+});
