@@ -1,5 +1,5 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { KiosquePassport } from './passport.ts';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
@@ -41,17 +41,18 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
     return showLogin(req, res, { username: body.success ? body.data.username : '', returnTo: safeReturnPath(body.success ? body.data.return : undefined), error: deps.i18n.t(site.lang, 'login.too_many') }, 429);
   }
 
-  // Failed attempts count per client address and per account; a success does not count.
-  const perAddress = rateLimit({ windowMs, limit: deps.config.auth.maxAttemptsPerAddress, skipSuccessfulRequests: true, standardHeaders: 'draft-7', legacyHeaders: false, handler: (req, res) => void tooMany(req, res) });
-  const perAccount = rateLimit({
-    windowMs,
-    limit: deps.config.auth.maxAttemptsPerAccount,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => `account:${String((req.body as { username?: unknown } | undefined)?.username ?? '').trim().normalize('NFC').toLowerCase().slice(0, 200)}`,
-    handler: (req, res) => void tooMany(req, res),
-  });
+  // Failed attempts count per client address, per account from that address, and per account from
+  // every address together; a success does not count. The account's own limit is per address so
+  // that someone typing wrong passwords for the admin's name locks out themselves, not the admin;
+  // the overall one, much higher, stops guessing spread over many addresses. An attempt refused
+  // by an earlier limiter does not reach (or count in) the later ones.
+  const limited = (limit: number, key?: (req: Request) => string) =>
+    rateLimit({ windowMs, limit, skipSuccessfulRequests: true, standardHeaders: 'draft-7', legacyHeaders: false, handler: (req, res) => void tooMany(req, res), ...(key ? { keyGenerator: key } : {}) });
+  const accountOf = (req: Request) => String((req.body as { username?: unknown } | undefined)?.username ?? '').trim().normalize('NFC').toLowerCase().slice(0, 200);
+  const perAddress = limited(deps.config.auth.maxAttemptsPerAddress);
+  // The address part as express-rate-limit's own key reads it (IPv6 by its /56 network).
+  const perAccount = limited(deps.config.auth.maxAttemptsPerAccount, (req) => `account:${accountOf(req)}\n${ipKeyGenerator(req.ip ?? '')}`);
+  const perAccountOverall = limited(deps.config.auth.maxAttemptsPerAccountOverall, (req) => `account:${accountOf(req)}`);
 
   router.get('/login', async (req, res) => {
     const returnTo = safeReturnPath(req.query.return);
@@ -59,7 +60,7 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
     await showLogin(req, res, { returnTo });
   });
 
-  router.post('/login', perAddress, perAccount, (req: Request, res: Response, next: NextFunction) => {
+  router.post('/login', perAddress, perAccount, perAccountOverall, (req: Request, res: Response, next: NextFunction) => {
     const site = res.locals.site as RequestSite;
     const parsed = loginBody.safeParse(req.body ?? {});
     const raw = parsed.success ? parsed.data : { username: '', password: '', return: undefined };

@@ -20,6 +20,7 @@ export const configSchema = z.strictObject({
   auth: z.strictObject({
     windowMinutes: z.coerce.number().int().min(1).max(24 * 60),
     maxAttemptsPerAccount: z.coerce.number().int().min(1).max(1000),
+    maxAttemptsPerAccountOverall: z.coerce.number().int().min(1).max(100000),
     maxAttemptsPerAddress: z.coerce.number().int().min(1).max(100000),
   }),
   log: z.strictObject({
@@ -53,6 +54,7 @@ export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustPr
   KIOSQUE_ADMIN_USERNAME: { key: 'admin.username' },
   KIOSQUE_ADMIN_PASSWORD: { key: 'admin.password' },
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: { key: 'auth.maxAttemptsPerAccount' },
+  KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_OVERALL: { key: 'auth.maxAttemptsPerAccountOverall' },
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: { key: 'auth.maxAttemptsPerAddress' },
   KIOSQUE_LOG_LEVEL: { key: 'log.level' },
   KIOSQUE_LOG_PRETTY: { key: 'log.pretty', parse: 'boolean' },

@@ -49,3 +49,26 @@ test('successful sign-ins are not counted', async (tc) => {
   assert.equal((await login('dave', 'wrong password!')).status, 401);
   assert.equal((await login('dave', PASSWORD)).status, 303);
 });
+
+test('wrong passwords from one address lock that address out of the account, not its owner elsewhere; many addresses together lock it everywhere', async (tc) => {
+  // Behind a reverse proxy that names the client in X-Forwarded-For.
+  const t = await makeApp({ overrides: { trustProxy: true, auth: { maxAttemptsPerAccount: 3, maxAttemptsPerAccountOverall: 7, maxAttemptsPerAddress: 1000 } } });
+  tc.after(() => t.close());
+  await addUser(t, 'alice', 'admin');
+  const from = async (address: string) => {
+    const login = await loginAgent(t);
+    return (username: string, password: string) => login(username, password).set('X-Forwarded-For', address);
+  };
+  const attacker = await from('203.0.113.7');
+  for (let i = 0; i < 3; i++) assert.equal((await attacker('alice', 'wrong password!')).status, 401);
+  assert.equal((await attacker('alice', PASSWORD)).status, 429, 'the guessing address is locked out of the account');
+  assert.equal((await (await from('198.51.100.20'))('alice', PASSWORD)).status, 303, 'alice signs in from her own address');
+  // Guessing spread over addresses: 3 + 3 + 1 more failures reach the overall limit of 7.
+  const second = await from('203.0.113.8');
+  for (let i = 0; i < 3; i++) assert.equal((await second('alice', 'wrong password!')).status, 401);
+  const third = await from('203.0.113.9');
+  assert.equal((await third('alice', 'wrong password!')).status, 401);
+  const everywhere = await (await from('198.51.100.21'))('alice', PASSWORD);
+  assert.equal(everywhere.status, 429, 'past the overall limit the account is locked from every address');
+  assert.match(everywhere.text, /Too many failed attempts/);
+});
