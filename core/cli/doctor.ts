@@ -146,16 +146,25 @@ async function checkDisk(dataDir: string): Promise<Check> {
   }
 }
 
-function toolCheck(name: string, key: string, tool: ToolStatus): Check {
+/** What each tool is for and how to install it, for the doctor's advice. */
+const TOOL_ADVICE: Record<ToolStatus['name'], { versionArg: string; neededFor: string; install: string }> = {
+  ffmpeg: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
+  ffprobe: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
+  pdftoppm: { versionArg: '-v', neededFor: 'optional: PDF previews need it (without it PDFs show a placeholder)', install: '`apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (macOS)' },
+};
+
+function toolCheck(key: string, tool: ToolStatus): Check {
+  const { name } = tool;
+  const advice = TOOL_ADVICE[name];
   const from = tool.source === 'config' ? `from config media.${key}` : 'from the PATH';
   if (!tool.path && tool.tried.length > 0) {
-    return { status: 'fail', label: `${name} at ${tool.tried.join(', ')} (${from}) does not run`, detail: [`tried: ${tool.tried.map((p) => `${p} -version`).join(', ')}`, `error: ${tool.error}`, 'fix the path, or install it with `apt-get install ffmpeg`'] };
+    return { status: 'fail', label: `${name} at ${tool.tried.join(', ')} (${from}) does not run`, detail: [`tried: ${tool.tried.map((p) => `${p} ${advice.versionArg}`).join(', ')}`, `error: ${tool.error}`, `fix the path, or install it with ${advice.install.split(' (')[0]}`] };
   }
   if (!tool.path) {
     return {
       status: 'warn',
       label: `${name} not found (config media.${key} is empty and it is not on the PATH)`,
-      detail: ['audio and video need it: install it with `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)', `or set media.${key} / KIOSQUE_${name.toUpperCase()} to its path`],
+      detail: [`${advice.neededFor}: install it with ${advice.install}`, `or set media.${key} / KIOSQUE_${name.toUpperCase()} to its path`],
     };
   }
   return { status: 'ok', label: `${name}: ${tool.path} (${from}) — ${tool.version}` };
@@ -173,7 +182,7 @@ function checkThemes(themesDir: string): Check[] {
 
 export const doctor: Command = {
   name: 'doctor',
-  summary: 'check the installation (Node.js, data folder, disk, ffmpeg, themes)',
+  summary: 'check the installation (Node.js, data folder, disk, ffmpeg, pdftoppm, themes)',
   help: `Usage: kiosque doctor
 
 Checks what Kiosque needs and says how to fix what is missing:
@@ -182,6 +191,7 @@ Checks what Kiosque needs and says how to fix what is missing:
     server (its pid), every data file readable, media folders no media points to
   - free disk space
   - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run
+  - pdftoppm (poppler-utils, optional: PDF previews), the same way
   - the themes, and the broken ones with their error
 
 Exit code 0 when nothing failed (warnings allowed), 1 otherwise.
@@ -207,7 +217,7 @@ Options:
       if (canOpen) await checkDataFiles(io, dataDir, checks);
       checks.push(await checkDisk(dataDir));
       const tools = await findTools(config, io.env.PATH ?? '');
-      checks.push(toolCheck('ffmpeg', 'ffmpegPath', tools.ffmpeg), toolCheck('ffprobe', 'ffprobePath', tools.ffprobe));
+      checks.push(toolCheck('ffmpegPath', tools.ffmpeg), toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm));
       checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
     }
     for (const c of checks) {

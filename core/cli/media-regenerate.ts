@@ -4,7 +4,7 @@ import { cliMediaService } from './media-context.ts';
 import { createProgressBar } from './progress.ts';
 import { cliConfig, cliMessages, openCliStore, parse, print, EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './shared.ts';
 
-const regenerable = mediaTypes.filter((t) => t !== 'document');
+const regenerable = mediaTypes;
 
 export const regenerateCommand: Command = {
   name: 'media:regenerate',
@@ -14,8 +14,10 @@ export const regenerateCommand: Command = {
 Rebuilds every media item's derivatives (thumbnails, sizes, posters) with the current settings of
 /admin/config/media: run it after changing the sizes. Audio and video also get the web versions
 they are missing (media from before them, or media.webVideoMaxWidth / webVideoMaxKbps lowered);
-those that still fit are kept. Images go through sharp, audio and video through ffmpeg, as many at
-a time as the processing concurrency allows. The server must be stopped.
+those that still fit are kept. PDFs get their preview (the first page) again, or for the first time
+(uploaded before pdftoppm was installed); other documents have none. Images go through sharp, audio
+and video through ffmpeg, PDFs through pdftoppm, as many at a time as the processing concurrency
+allows. The server must be stopped.
 
 Options:
   --type <type>   only this type, repeatable (default: ${regenerable.join(', ')})
@@ -39,6 +41,8 @@ Exit codes: 0 all rebuilt, 1 some failed (listed with the reason), 2 usage error
       bar.end();
       await media.idle();
       for (const f of summary.failed) print(io.stdout, i18n.t(lang, 'cli.regenerate.failed', { id: f.id, reason: f.message }));
+      const tools = summary.withoutPreview ? await media.tools() : undefined;
+      if (tools?.pdfHelp) print(io.stdout, i18n.t(lang, 'pdf_preview.regenerate_missing', { count: summary.withoutPreview, help: tools.pdfHelp }));
       print(io.stdout, i18n.t(lang, 'cli.regenerate.summary', { total: summary.total, regenerated: summary.regenerated, failed: summary.failed.length, seconds: summary.seconds.toFixed(1) }));
       return summary.failed.length ? EXIT_FAILURE : EXIT_OK;
     } finally {

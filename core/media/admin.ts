@@ -8,7 +8,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { MediaError, mediaProblemsOf } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
-import type { MediaService } from './service.ts';
+import { needsProcessing, type MediaService } from './service.ts';
 import { settleBody, type createUpload } from './upload.ts';
 import { isLicence, licences } from '../settings/licences.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
@@ -169,7 +169,7 @@ export function createMediaAdmin(deps: {
       error: m.processing.error,
       canEdit: media.canEdit(req.user, m),
       picked: picked.has(m.id),
-      retry: media.canEdit(req.user, m) && (m.type === 'audio' || m.type === 'video') && m.processing.state !== 'processing',
+      retry: media.canEdit(req.user, m) && needsProcessing(m) && m.processing.state !== 'processing',
       url: `/media/${m.id}/${m.slug}`,
     }));
     const done = query.done === 'uploaded' || query.done === 'deleted' || query.done === 'retry' ? t(res, `admin.media.done_${query.done}`, { count: Number(query.n) || 1 }) : undefined;
@@ -197,6 +197,7 @@ export function createMediaAdmin(deps: {
           sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === filter.sectorId })),
         },
         tools: tools.ok ? undefined : { ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, help: tools.help },
+        pdfTools: tools.pdftoppm.path ? undefined : { error: tools.pdftoppm.error, help: tools.pdfHelp },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
         upload: {
           statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === chosen.status })),

@@ -52,18 +52,26 @@ export function formatSize(bytes: number, lang: string): string {
   return `${new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
 }
 
-export function srcset(m: Media): string {
+/** The srcset of an image's derivatives, or of a poster's (`['thumb', 'medium', 'poster']`: a PDF's preview). */
+export function srcset(m: Media, names: readonly string[] = ['thumb', 'medium', 'large']): string {
   // One candidate per width: a small original gives medium and large the same width, and a
   // srcset naming a width twice is invalid.
   const widths = new Set<number>();
   const out: string[] = [];
-  for (const v of ['thumb', 'medium', 'large']) {
+  for (const v of names) {
     const f = m.variants[v];
     if (!f?.width || widths.has(f.width)) continue;
     widths.add(f.width);
     out.push(`${fileUrl(m, v)} ${f.width}w`);
   }
   return out.join(', ');
+}
+
+/** A document's preview (a PDF's first page, core/media/pdf.ts), when it has one. */
+export function documentPreview(m: Media): { src: string; srcset: string; width?: number; height?: number } | undefined {
+  const poster = m.type === 'document' ? m.variants.poster : undefined;
+  if (!poster) return undefined;
+  return { src: fileUrl(m, 'poster'), srcset: srcset(m, ['thumb', 'medium', 'poster']), width: poster.width, height: poster.height };
 }
 
 export function formatDuration(seconds: unknown): string | undefined {

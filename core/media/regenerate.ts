@@ -1,5 +1,6 @@
 import type { MediaType } from '../store/index.ts';
-import type { MediaService } from './service.ts';
+import { isPdf } from './pdf.ts';
+import { needsProcessing, type MediaService } from './service.ts';
 
 export interface RegenerateProgress {
   done: number;
@@ -13,17 +14,20 @@ export interface RegenerateSummary {
   total: number;
   regenerated: number;
   failed: Array<{ id: string; message: string }>;
+  /** PDFs that came out with no preview and no failure: pdftoppm is missing. */
+  withoutPreview: number;
   seconds: number;
 }
 
 /**
  * `kiosque media:regenerate`: rebuilds derivatives (after the size settings changed), images with
- * sharp and audio/video through the processing queue, `processingConcurrency` at a time.
+ * sharp, audio/video and PDFs (their preview) through the processing queue, `processingConcurrency`
+ * at a time. Other documents have nothing to rebuild.
  */
 export async function regenerateAll(deps: { media: MediaService; types?: MediaType[]; onProgress?: (p: RegenerateProgress) => void }): Promise<RegenerateSummary> {
   const started = performance.now();
-  const all = (await deps.media.store.media.list()).filter((m) => (deps.types ? deps.types.includes(m.type) : m.type !== 'document'));
-  const summary: RegenerateSummary = { total: all.length, regenerated: 0, failed: [], seconds: 0 };
+  const all = (await deps.media.store.media.list()).filter((m) => (!deps.types || deps.types.includes(m.type)) && (m.type === 'image' || needsProcessing(m)));
+  const summary: RegenerateSummary = { total: all.length, regenerated: 0, failed: [], withoutPreview: 0, seconds: 0 };
   let done = 0;
   const report = () => {
     const elapsed = (performance.now() - started) / 1000;
@@ -38,6 +42,7 @@ export async function regenerateAll(deps: { media: MediaService; types?: MediaTy
         const updated = m.type === 'image' ? await deps.media.imageQueue.run(() => deps.media.regenerate(m.id)) : await deps.media.regenerate(m.id);
         if (updated?.processing.state === 'failed') summary.failed.push({ id: m.id, message: updated.processing.error ?? 'failed' });
         else summary.regenerated++;
+        if (updated && isPdf(updated) && updated.processing.state === 'done' && !updated.variants.thumb) summary.withoutPreview++;
       } catch (err) {
         summary.failed.push({ id: m.id, message: (err as Error).message });
       }

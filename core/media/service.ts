@@ -14,6 +14,7 @@ import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
 import { makeWebVersion, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
+import { isPdf, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
@@ -51,6 +52,9 @@ export interface AcceptInfo {
 export const canSee = (user: Actor | null | undefined, m: Media) =>
   m.status === 'published' || (!!user && (user.role === 'admin' || user.role === 'editor' || user.id === m.authorId));
 export const canEdit = (user: Actor | null | undefined, m: Media) => !!user && (user.role === 'admin' || (user.role === 'editor' && m.authorId === user.id));
+
+/** What goes through the background queue (state, Retry): audio and video (probe, poster, web version), PDFs (preview). */
+export const needsProcessing = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'audio' || m.type === 'video' || isPdf(m);
 
 interface Package {
   dir: string;
@@ -166,16 +170,12 @@ export function createMediaService(deps: MediaServiceDeps) {
     }
   }
 
-  function needsProcessing(type: Media['type']) {
-    return type === 'audio' || type === 'video';
-  }
-
   /** Media whose job waits in the queue, not started yet: asking again (Retry twice) adds nothing. */
   const waiting = new Set<string>();
   function schedule(id: string) {
     if (waiting.has(id)) return;
     waiting.add(id);
-    const job = processAv(id).catch((err) => logger.error({ err, mediaId: id }, 'media processing crashed'));
+    const job = processJob(id).catch((err) => logger.error({ err, mediaId: id }, 'media processing crashed'));
     background.add(job);
     void job.finally(() => background.delete(job));
   }
@@ -184,28 +184,78 @@ export function createMediaService(deps: MediaServiceDeps) {
   const webLimits: WebLimits = { maxWidth: deps.config.media.webVideoMaxWidth, maxBitrate: deps.config.media.webVideoMaxKbps * 1000 };
   /** Each ffmpeg encoding gets its share of the cores, as sharp does: `workers` of them may run at once. */
   const encoderThreads = Math.max(1, Math.floor(os.availableParallelism() / workers));
-  /** Audio/video jobs running, by media id: replacing or deleting the media stops its ffmpeg. */
+  /** Background jobs running, by media id: replacing or deleting the media stops its ffmpeg or pdftoppm. */
   const running = new Map<string, AbortController>();
+  const now = () => new Date().toISOString();
 
-  async function processAv(id: string): Promise<void> {
+  /** The record, unless its file was replaced or the media deleted meanwhile (then nothing is written). */
+  async function currentOf(m: Media): Promise<Media | undefined> {
+    const c = await store.media.get(m.id);
+    return c && c.original.file === m.original.file ? c : undefined;
+  }
+
+  async function changed(updated: Media | undefined) {
+    if (!updated) return;
+    deps.search?.upsert(updated);
+    await hooks.runAction('media.updated', updated);
+  }
+
+  /**
+   * A still (a video's frame, an audio cover, a PDF's first page) made into the `poster` (at the
+   * largest box), `medium` and `thumb` derivatives and their WebP twins, next to the original.
+   */
+  async function posterVariants(m: Media, still: string, settings: MediaSettings): Promise<Record<string, StoredFile>> {
+    const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
+    const made = await makeImageVariants(still, abs(folderOf(m)), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
+    return Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
+  }
+
+  /**
+   * A PDF's preview: its first page rendered by pdftoppm, then the same derivatives as a video's
+   * poster. Without pdftoppm the PDF keeps its placeholder (done, not failed: nothing is wrong
+   * with it); a PDF pdftoppm cannot open (encrypted, broken) is a failure, with its reason.
+   */
+  async function previewPdf(m: Media): Promise<void> {
+    const id = m.id;
+    const attempts = m.processing.attempts + 1;
+    await store.media.update(id, { processing: { state: 'processing', attempts, updatedAt: now() } });
+    const page = path.join(abs(folderOf(m)), 'page');
+    const abort = new AbortController();
+    running.set(id, abort);
+    try {
+      const found = await tools();
+      if (!found.pdftoppm.path) {
+        logger.info({ mediaId: id, reason: found.pdftoppm.error }, `no PDF preview: pdftoppm is not available; install it with: ${found.pdfHelp}`);
+        if (await currentOf(m)) await changed(await store.media.update(id, { processing: { state: 'done', attempts, updatedAt: now() } }));
+        return;
+      }
+      const settings = await readMediaSettings(store);
+      const still = await renderFirstPage(found.pdftoppm.path, abs(m.original.file), page, { scaleTo: settings.boxes.large, signal: abort.signal });
+      const variants = await posterVariants(m, still, settings);
+      if (!(await currentOf(m))) return;
+      await changed(await store.media.update(id, { variants, processing: { state: 'done', attempts, updatedAt: now() } }));
+    } catch (err) {
+      if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
+      const reason = (err as Error).message.slice(0, 500);
+      logger.warn({ mediaId: id, reason }, 'PDF preview failed');
+      if (await currentOf(m)) await store.media.update(id, { processing: { state: 'failed', error: reason, attempts, updatedAt: now() } });
+    } finally {
+      await rm(`${page}.png`, { force: true });
+      if (running.get(id) === abort) running.delete(id);
+    }
+  }
+
+  /** One media's background job: a PDF's preview, or audio and video's probe, poster and web version. */
+  async function processJob(id: string): Promise<void> {
     await queue.run(async () => {
       // Started: a new request from here on (a replaced file, a retry) is a new job.
       waiting.delete(id);
       const m = await store.media.get(id);
-      if (!m || !needsProcessing(m.type)) return;
+      if (!m || !needsProcessing(m)) return;
+      if (isPdf(m)) return previewPdf(m);
       const originalFile = m.original.file;
       const attempts = m.processing.attempts + 1;
-      const now = () => new Date().toISOString();
-      /** The record, unless its file was replaced or the media deleted meanwhile (then nothing is written). */
-      const current = async () => {
-        const c = await store.media.get(id);
-        return c && c.original.file === originalFile ? c : undefined;
-      };
-      const changed = async (updated: Media | undefined) => {
-        if (!updated) return;
-        deps.search?.upsert(updated);
-        await hooks.runAction('media.updated', updated);
-      };
+      const current = () => currentOf(m);
       await store.media.update(id, { processing: { state: 'processing', attempts, updatedAt: now() } });
       const frame = path.join(abs(folderOf(m)), 'frame.jpg');
       const abort = new AbortController();
@@ -236,9 +286,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
-          const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
-          const made = await makeImageVariants(frame, path.dirname(frame), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
-          variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
+          variants = await posterVariants(m, frame, settings);
         }
         const before = await current();
         if (!before) return;
@@ -281,7 +329,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     });
   }
 
-  /** Stops the ffmpeg working on a media whose file goes away. */
+  /** Stops the ffmpeg or pdftoppm working on a media whose file goes away. */
   function stopRunning(id: string) {
     running.get(id)?.abort();
   }
@@ -329,7 +377,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           original: installed.original,
           variants: installed.variants,
           meta: pkg.meta,
-          processing: needsProcessing(pkg.type) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
+          processing: needsProcessing(pkg) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
         });
       } catch (err) {
         await rm(abs(installed.folder), { recursive: true, force: true });
@@ -337,7 +385,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       }
       deps.search?.upsert(media);
       await hooks.runAction('media.created', media);
-      if (needsProcessing(media.type)) schedule(media.id);
+      if (needsProcessing(media)) schedule(media.id);
       return media;
     },
 
@@ -369,7 +417,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         variants: installed.variants,
         meta: pkg.meta,
         updatedAt: now,
-        processing: needsProcessing(pkg.type) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
+        processing: needsProcessing(pkg) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
       });
       if (!updated) {
         await rm(abs(installed.folder), { recursive: true, force: true });
@@ -379,7 +427,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       await rm(abs(folderOf(m)), { recursive: true, force: true });
       deps.search?.upsert(updated);
       await hooks.runAction('media.updated', updated);
-      if (needsProcessing(updated.type)) schedule(id);
+      if (needsProcessing(updated)) schedule(id);
       return updated;
     },
 
@@ -397,10 +445,10 @@ export function createMediaService(deps: MediaServiceDeps) {
       return true;
     },
 
-    /** Queues audio/video processing again (retry button, or items left waiting by a restart). */
+    /** Queues audio/video processing or a PDF's preview again (retry button, or items left waiting by a restart). */
     async retry(id: string): Promise<boolean> {
       const m = await store.media.get(id);
-      if (!m || !needsProcessing(m.type)) return false;
+      if (!m || !needsProcessing(m)) return false;
       await store.media.update(id, { processing: { ...m.processing, state: 'waiting', step: undefined, error: undefined, updatedAt: new Date().toISOString() } });
       schedule(id);
       return true;
@@ -408,17 +456,17 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     /** Re-queues what a previous run left waiting or processing. */
     async resume(): Promise<number> {
-      const pending = (await store.media.list()).filter((m) => needsProcessing(m.type) && (m.processing.state === 'waiting' || m.processing.state === 'processing'));
+      const pending = (await store.media.list()).filter((m) => needsProcessing(m) && (m.processing.state === 'waiting' || m.processing.state === 'processing'));
       for (const m of pending) schedule(m.id);
       return pending.length;
     },
 
-    /** Rebuilds the image derivatives of one item (after the size settings changed). */
+    /** Rebuilds the derivatives of one item (after the size settings changed; a PDF's missing preview). */
     async regenerate(id: string): Promise<Media | undefined> {
       const m = await store.media.get(id);
       if (!m) return undefined;
       if (m.type !== 'image') {
-        if (needsProcessing(m.type)) await processAv(id);
+        if (needsProcessing(m)) await processJob(id);
         return store.media.get(id);
       }
       const settings = await readMediaSettings(store);

@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 
+export type ToolName = 'ffmpeg' | 'ffprobe' | 'pdftoppm';
+
 export interface ToolStatus {
-  name: 'ffmpeg' | 'ffprobe';
+  name: ToolName;
   /** The working binary, or null. */
   path: string | null;
   /** Where we looked (the configured path, or each PATH entry that held the name). */
   tried: string[];
-  /** Where the candidates came from: the config (media.ffmpegPath / media.ffprobePath), the PATH, or nowhere. */
+  /** Where the candidates came from: the config (media.ffmpegPath, media.ffprobePath, media.pdftoppmPath), the PATH, or nowhere. */
   source: 'config' | 'PATH' | null;
   version?: string;
   /** Why the binary is unusable: not found, or the error it gave when run. */
@@ -18,17 +20,26 @@ export interface ToolStatus {
 export interface MediaTools {
   ffmpeg: ToolStatus;
   ffprobe: ToolStatus;
+  /** Optional (poppler-utils): without it PDFs keep their placeholder. Not part of `ok`. */
+  pdftoppm: ToolStatus;
+  /** ffmpeg and ffprobe both run: audio and video can be processed. */
   ok: boolean;
   /** How to fix what is missing, for the admin page and `kiosque doctor`. */
   help?: string;
+  /** How to get PDF previews, while pdftoppm is missing. */
+  pdfHelp?: string;
 }
 
 export const INSTALL_HINT = 'apt-get install ffmpeg (Debian/Ubuntu), or set media.ffmpegPath / media.ffprobePath (KIOSQUE_FFMPEG / KIOSQUE_FFPROBE)';
+export const PDF_INSTALL_HINT = 'apt-get install poppler-utils (Debian/Ubuntu), or set media.pdftoppmPath (KIOSQUE_PDFTOPPM)';
 
-function run(file: string): Promise<string> {
+/** How each tool tells its version: ffmpeg and ffprobe on stdout, pdftoppm on stderr. */
+const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v' };
+
+function run(file: string, versionArg: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, ['-version'], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve(String(stdout).split('\n')[0] ?? '');
+    execFile(file, [versionArg], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve((String(stdout).trim() || String(stderr).trim()).split('\n')[0] ?? '');
       // What the binary said on stderr (a missing library, say) is the useful part of the error.
       const said = String(stderr || '').trim().split('\n')[0];
       reject(new Error(said ? `${err.message.split('\n')[0]} (${said})` : err.message.split('\n')[0]));
@@ -45,7 +56,7 @@ async function executable(file: string): Promise<boolean> {
   }
 }
 
-async function findOne(name: 'ffmpeg' | 'ffprobe', configured: string, envPath: string): Promise<ToolStatus> {
+async function findOne(name: ToolName, configured: string, envPath: string): Promise<ToolStatus> {
   let candidates: string[];
   if (configured) candidates = [configured];
   else {
@@ -60,7 +71,7 @@ async function findOne(name: 'ffmpeg' | 'ffprobe', configured: string, envPath: 
   const errors: string[] = [];
   for (const file of candidates) {
     try {
-      const version = await run(file);
+      const version = await run(file, VERSION_ARG[name]);
       return { name, path: file, tried: candidates, source, version };
     } catch (err) {
       errors.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
@@ -69,9 +80,13 @@ async function findOne(name: 'ffmpeg' | 'ffprobe', configured: string, envPath: 
   return { name, path: null, tried: candidates, source, error: errors.join('; ') };
 }
 
-/** Finds ffmpeg and ffprobe (configured paths first, else PATH) and checks that they run. */
-export async function findTools(config: { media: { ffmpegPath: string; ffprobePath: string } }, envPath = process.env.PATH ?? ''): Promise<MediaTools> {
-  const [ffmpeg, ffprobe] = await Promise.all([findOne('ffmpeg', config.media.ffmpegPath, envPath), findOne('ffprobe', config.media.ffprobePath, envPath)]);
+/** Finds ffmpeg, ffprobe and pdftoppm (configured paths first, else PATH) and checks that they run. */
+export async function findTools(config: { media: { ffmpegPath: string; ffprobePath: string; pdftoppmPath?: string } }, envPath = process.env.PATH ?? ''): Promise<MediaTools> {
+  const [ffmpeg, ffprobe, pdftoppm] = await Promise.all([
+    findOne('ffmpeg', config.media.ffmpegPath, envPath),
+    findOne('ffprobe', config.media.ffprobePath, envPath),
+    findOne('pdftoppm', config.media.pdftoppmPath ?? '', envPath),
+  ]);
   const ok = Boolean(ffmpeg.path && ffprobe.path);
-  return { ffmpeg, ffprobe, ok, help: ok ? undefined : INSTALL_HINT };
+  return { ffmpeg, ffprobe, pdftoppm, ok, help: ok ? undefined : INSTALL_HINT, pdfHelp: pdftoppm.path ? undefined : PDF_INSTALL_HINT };
 }

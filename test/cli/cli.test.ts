@@ -146,7 +146,7 @@ test('a data folder held by a running server: user:add says to stop it first, do
   assert.match(doctor.stdout, new RegExp(`locked by a running server \\(pid ${process.pid}\\)`));
 });
 
-test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe paths and themes', async (t) => {
+test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths and themes', async (t) => {
   const dir = await dataDir(t);
   const ok = await cli(['doctor'], { dataDir: dir });
   assert.equal(ok.code, 0, ok.stdout);
@@ -157,6 +157,7 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe paths and theme
   assert.match(ok.stdout, /free disk space where the data lives: [\d.]+ [KMGT]?B/);
   assert.match(ok.stdout, /\[ ok \] ffmpeg: \/usr\/bin\/ffmpeg \(from the PATH\) — ffmpeg version/);
   assert.match(ok.stdout, /\[ ok \] ffprobe: \/usr\/bin\/ffprobe \(from the PATH\) — ffprobe version/);
+  assert.match(ok.stdout, /\[ ok \] pdftoppm: \/usr\/bin\/pdftoppm \(from the PATH\) — pdftoppm version/);
   assert.match(ok.stdout, /themes in .*themes: default/);
 
   const [broken, missing] = await Promise.all([
@@ -170,6 +171,9 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe paths and theme
   assert.equal(missing.code, 0, missing.stdout);
   assert.match(missing.stdout, /\[warn\] ffprobe not found/);
   assert.match(missing.stdout, /apt-get install ffmpeg/);
+  assert.match(missing.stdout, /\[warn\] pdftoppm not found/);
+  assert.match(missing.stdout, /optional: PDF previews need it .*apt-get install poppler-utils/);
+  assert.match(missing.stdout, /or set media\.pdftoppmPath \/ KIOSQUE_PDFTOPPM to its path/);
   assert.match(missing.stdout, /does not exist yet/);
 });
 

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { openLowdbStore } from '../../core/store/index.ts';
 import { tempDir } from '../helpers/app.ts';
 import { cli } from '../helpers/cli.ts';
-import { png } from '../helpers/media.ts';
+import { pdf, png } from '../helpers/media.ts';
 
 const GOOD = 'a long enough password';
 
@@ -109,5 +109,37 @@ test('media:regenerate rebuilds derivatives at the sizes now configured', async 
     assert.equal(Math.max(thumb.width!, thumb.height!), 100, `media ${m.id}`);
   }
   await store.close();
-  assert.equal((await cli(['media:regenerate', '--type', 'document'], { dataDir })).code, 2);
+  const bad = await cli(['media:regenerate', '--type', 'font'], { dataDir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid type "font": expected image, audio, video, document/);
+});
+
+test('media:regenerate makes the previews of PDFs added while pdftoppm was missing, and says when it still is', async (t) => {
+  const { dataDir } = await setup(t);
+  const folder = await tempDir('kiosque-cli-pdf-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await pdf(path.join(folder, 'brochure.pdf'));
+  await writeFile(path.join(folder, 'notes.txt'), 'Plain text: no preview to make.\n');
+  const without = { KIOSQUE_PDFTOPPM: '/nonexistent/pdftoppm' };
+  assert.equal((await cli(['import', folder, '--status', 'published'], { dataDir, env: without })).code, 0);
+  let store = await openLowdbStore({ dataDir });
+  const pdfId = (await store.media.list()).find((m) => m.original.mime === 'application/pdf')!.id;
+  assert.deepEqual((await store.media.get(pdfId))!.variants, {}, 'no preview without pdftoppm');
+  await store.close();
+
+  const still = await cli(['media:regenerate', '--type', 'document'], { dataDir, env: without });
+  assert.equal(still.code, 0, still.stderr);
+  assert.match(still.stdout, /1 PDF has no preview: pdftoppm is missing \(apt-get install poppler-utils/);
+
+  const r = await cli(['media:regenerate'], { dataDir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^1 media: 1 rebuilt, 0 failed/m, 'the PDF only: a text file has nothing to rebuild');
+  assert.doesNotMatch(r.stdout, /no preview/);
+  store = await openLowdbStore({ dataDir });
+  const m = (await store.media.get(pdfId))!;
+  assert.equal(m.processing.state, 'done');
+  const thumb = await sharp(path.join(dataDir, 'files', m.variants.thumb!.file)).metadata();
+  assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', 320, 160]);
+  assert.ok(m.variants.poster && m.variants.medium);
+  await store.close();
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -71,6 +72,90 @@ export const mp3 = (file: string) => ffmpeg(['-f', 'lavfi', '-i', 'sine=frequenc
 /** A tiny video: 2 s of testsrc at 160×120 with a tone (MP4/H.264 + AAC). */
 export const mp4 = (file: string) =>
   ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', file]);
+
+/** A PDF file from its objects (numbered from 1, the first being the catalog), with a correct cross-reference table. */
+function pdfFile(objects: Array<string | Buffer>, trailer = ''): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+  let length = parts[0]!.length;
+  const offsets: number[] = [];
+  const add = (b: string | Buffer) => {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+    parts.push(buf);
+    length += buf.length;
+  };
+  objects.forEach((o, i) => {
+    offsets.push(length);
+    add(`${i + 1} 0 obj\n`);
+    add(o);
+    add('\nendobj\n');
+  });
+  const xref = length;
+  add(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+  add(`trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`);
+  return Buffer.concat(parts);
+}
+
+/** Catalog, pages and one page of w×h points whose content is `content` (object 4). */
+const onePage = (w: number, h: number, content: Buffer) => [
+  '<< /Type /Catalog /Pages 2 0 R >>',
+  '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+  `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Contents 4 0 R /Resources << >> >>`,
+  Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from('\nendstream')]),
+];
+
+/** The drawing of a rectangle filled with an RGB colour (0–255 each) from (x, y), w×h points. */
+const rectangle = (rgb: [number, number, number], [x, y, w, h]: number[]) => Buffer.from(`${rgb.map((c) => (c / 255).toFixed(4)).join(' ')} rg ${x} ${y} ${w} ${h} re f`);
+
+/**
+ * A real one-page PDF, written by hand: a page of `width`×`height` points (white) with a
+ * rectangle of colour `rgb` covering its middle (a tenth of the page's width and height left
+ * around it). pdftoppm renders it like any PDF.
+ */
+export async function pdf(file: string, options: { width?: number; height?: number; rgb?: [number, number, number] } = {}): Promise<void> {
+  const { width = 200, height = 100, rgb = [51, 102, 204] } = options;
+  await writeFile(file, pdfFile(onePage(width, height, rectangle(rgb, [width / 10, height / 10, (width * 8) / 10, (height * 8) / 10]))));
+}
+
+const PASSWORD_PAD = Buffer.from('28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A', 'hex');
+
+function rc4(key: Buffer, data: Buffer): Buffer {
+  const s = Array.from({ length: 256 }, (_, i) => i);
+  let j = 0;
+  for (let i = 0; i < 256; i++) {
+    j = (j + s[i]! + key[i % key.length]!) & 255;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+  }
+  const out = Buffer.alloc(data.length);
+  let i = 0;
+  j = 0;
+  for (let k = 0; k < data.length; k++) {
+    i = (i + 1) & 255;
+    j = (j + s[i]!) & 255;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+    out[k] = data[k]! ^ s[(s[i]! + s[j]!) & 255]!;
+  }
+  return out;
+}
+
+/**
+ * The same page as `pdf`, encrypted with a user password (PDF standard security handler,
+ * revision 2: RC4 with a 40-bit key, computed as the PDF specification's algorithms 2, 3 and 4
+ * say), so that it opens only with that password: `pdftoppm -upw <password>` renders it.
+ */
+export async function encryptedPdf(file: string, password = 'secret'): Promise<void> {
+  const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+  const pad = (pw: string) => Buffer.concat([Buffer.from(pw, 'latin1'), PASSWORD_PAD]).subarray(0, 32);
+  const id = Buffer.from('4b696f73717565207465737420706466', 'hex');
+  const permissions = Buffer.alloc(4);
+  permissions.writeInt32LE(-44);
+  const owner = rc4(md5(pad('owner')).subarray(0, 5), pad(password));
+  const key = md5(pad(password), owner, permissions, id).subarray(0, 5);
+  const user = rc4(key, PASSWORD_PAD);
+  // Each object's data is encrypted with the key extended by its number and generation (object 4, generation 0).
+  const content = rc4(md5(key, Buffer.from([4, 0, 0, 0, 0])).subarray(0, 10), rectangle([51, 102, 204], [20, 10, 160, 80]));
+  const encrypt = `<< /Filter /Standard /V 1 /R 2 /O <${owner.toString('hex')}> /U <${user.toString('hex')}> /P -44 >>`;
+  await writeFile(file, pdfFile([...onePage(200, 100, content), encrypt], `/Encrypt 5 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>] `));
+}
 
 /** Every file under a folder (relative paths), to check that nothing was left behind. */
 export async function filesUnder(dir: string): Promise<string[]> {

@@ -15,6 +15,20 @@ test('without config, ffmpeg and ffprobe come from the PATH and their version is
   assert.match(tools.ffprobe.version!, /^ffprobe version /);
 });
 
+test('pdftoppm is found the same way, its version read from what it prints (-v, on stderr); it is not needed for ok', async () => {
+  const tools = await findTools({ media: { ffmpegPath: '', ffprobePath: '', pdftoppmPath: '' } }, '/nonexistent:/usr/bin');
+  assert.deepEqual({ path: tools.pdftoppm.path, source: tools.pdftoppm.source }, { path: '/usr/bin/pdftoppm', source: 'PATH' });
+  assert.match(tools.pdftoppm.version!, /^pdftoppm version \d+/);
+  assert.equal(tools.pdfHelp, undefined);
+  const missing = await findTools({ media: { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe', pdftoppmPath: '/nonexistent/pdftoppm' } }, '/usr/bin');
+  assert.equal(missing.pdftoppm.path, null);
+  assert.equal(missing.pdftoppm.source, 'config');
+  assert.match(missing.pdftoppm.error!, /\/nonexistent\/pdftoppm: .*ENOENT/);
+  assert.equal(missing.ok, true, 'audio and video are not concerned');
+  assert.equal(missing.help, undefined);
+  assert.match(missing.pdfHelp!, /apt-get install poppler-utils/);
+});
+
 test('a configured path wins over the PATH; one that fails to run reports the error', async (t) => {
   const dir = await tempDir('kiosque-tools-');
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -1,0 +1,37 @@
+import { access, rm } from 'node:fs/promises';
+import type { Media } from '../store/index.ts';
+import { exec } from './av.ts';
+
+/** PDFs are the documents that get a preview (their first page); text and office files keep the placeholder. */
+export const isPdf = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'document' && m.original.mime === 'application/pdf';
+
+/**
+ * The rendered page's longer side, at most, whatever the largest derivative asks: pdftoppm
+ * allocates the whole bitmap, so a page declared kilometres wide must not decide its size.
+ */
+export const PDF_RENDER_MAX = 2048;
+
+const RENDER_TIMEOUT_MS = 60_000;
+
+/**
+ * Page 1 of a PDF as a PNG (`<outPrefix>.png`), its longer side `scaleTo` pixels (capped at
+ * PDF_RENDER_MAX), with poppler's pdftoppm run without a shell. A PDF it cannot open (encrypted
+ * with a password, broken) rejects with a message an admin can read.
+ */
+export async function renderFirstPage(pdftoppm: string, file: string, outPrefix: string, opts: { scaleTo: number; timeoutMs?: number; signal?: AbortSignal }): Promise<string> {
+  const scaleTo = Math.max(1, Math.min(PDF_RENDER_MAX, Math.round(opts.scaleTo)));
+  const out = `${outPrefix}.png`;
+  try {
+    // -singlefile: no page number in the output's name. The file's path is absolute (never read as an option).
+    await exec(pdftoppm, ['-f', '1', '-l', '1', '-singlefile', '-scale-to', String(scaleTo), '-png', file, outPrefix], opts.timeoutMs ?? RENDER_TIMEOUT_MS, opts.signal);
+  } catch (err) {
+    await rm(out, { force: true });
+    if ((err as Error).name === 'AbortError') throw err;
+    const said = (err as Error).message;
+    if (/incorrect password/i.test(said)) throw new Error('the PDF is encrypted: it needs a password to be opened, so it has no preview', { cause: err });
+    throw new Error(`pdftoppm could not render the PDF's first page: ${said}`, { cause: err });
+  }
+  // A PDF with no page exits in error; anything else that leaves no image is no preview either.
+  if (!(await access(out).then(() => true, () => false))) throw new Error("pdftoppm made no image of the PDF's first page");
+  return out;
+}
