@@ -244,7 +244,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
         const hasVideo = m.type === 'video' && probe.hasVideo;
-        const { playable, reasons } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
+        const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
         const kept = !playable && previous && webVersionFits(previous, webLimits, probe.duration) && (await exists(abs(previous.file))) ? previous : undefined;
@@ -264,8 +264,9 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (!makeWeb) return;
         step = 'web';
         if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
-        logger.info({ mediaId: id, reasons }, 'making a web version');
-        const web = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, duration: probe.duration, limits: webLimits, threads: encoderThreads, signal: abort.signal });
+        logger.info({ mediaId: id, reasons, method }, 'making a web version');
+        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, signal: abort.signal, logger: logger.child({ mediaId: id }) });
+        logger.info({ mediaId: id, ...how }, 'web version made');
         const after = await current();
         if (!after) return;
         await changed(await store.media.update(id, { variants: { ...after.variants, [WEB_VARIANT]: { ...web, file: path.join(folderOf(m), web.file) } }, processing: { state: 'done', attempts, updatedAt: now() } }));
