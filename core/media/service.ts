@@ -13,7 +13,7 @@ import { MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
-import { makeWebVersion, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
+import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
@@ -187,6 +187,16 @@ export function createMediaService(deps: MediaServiceDeps) {
   /** Audio/video jobs running, by media id: replacing or deleting the media stops its ffmpeg. */
   const running = new Map<string, AbortController>();
 
+  /**
+   * Whether a web version made before still serves: it fits the limits and its file is there. With
+   * `ffprobe` (an HDR video now tone-mapped when encoded), one made without tone mapping, which
+   * still says HDR, is made again.
+   */
+  async function reusable(web: StoredFile, duration: number | undefined, ffprobe: string | undefined): Promise<boolean> {
+    if (!webVersionFits(web, webLimits, duration) || !(await exists(abs(web.file)))) return false;
+    return !ffprobe || !hdrTransfer(await probeAv(ffprobe, abs(web.file)));
+  }
+
   async function processAv(id: string): Promise<void> {
     await queue.run(async () => {
       // Started: a new request from here on (a replaced file, a retry) is a new job.
@@ -231,11 +241,22 @@ export function createMediaService(deps: MediaServiceDeps) {
           probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile))), title: probe.title };
         }
         const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
+        const transfer = probe.hasVideo ? hdrTransfer(probe) : undefined;
+        const canToneMap = Boolean(found.ffmpeg.features?.filters.zscale && found.ffmpeg.features.filters.tonemap);
+        const toneMap = transfer && canToneMap ? toneMapFilter({ ...probe, colorTransfer: transfer }) : undefined;
+        if (transfer && !canToneMap) logger.warn({ mediaId: id, transfer }, 'HDR video converted without tone mapping (this ffmpeg lacks the zscale or tonemap filter; see kiosque doctor): its poster and web version look washed out');
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
-          await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+          try {
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, toneMap);
+          } catch (err) {
+            if (!toneMap) throw err;
+            logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+          }
           const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
           const made = await makeImageVariants(frame, path.dirname(frame), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
           variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
@@ -247,7 +268,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
-        const kept = !playable && previous && webVersionFits(previous, webLimits, probe.duration) && (await exists(abs(previous.file))) ? previous : undefined;
+        const kept = !playable && previous && (await reusable(previous, probe.duration, toneMap && method === 'encode' ? found.ffprobe.path : undefined)) ? previous : undefined;
         if (previous && !kept) await rm(abs(previous.file), { force: true });
         const makeWeb = !playable && !kept;
         const title = before.title === titleFromName(before.original.name) && probe.title ? probe.title : before.title;
@@ -265,7 +286,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         step = 'web';
         if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
         logger.info({ mediaId: id, reasons, method }, 'making a web version');
-        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, signal: abort.signal, logger: logger.child({ mediaId: id }) });
+        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, toneMap, signal: abort.signal, logger: logger.child({ mediaId: id }) });
         logger.info({ mediaId: id, ...how }, 'web version made');
         const after = await current();
         if (!after) return;

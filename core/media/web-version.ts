@@ -70,6 +70,30 @@ function webMethod(input: PlayabilityInput, reasons: NotPlayableReason[]): WebMe
   return audioCopies ? 'copy' : 'copy-video';
 }
 
+/** The transfers of HDR video: PQ (HDR10, Dolby Vision's base) and HLG (phones, broadcast). */
+export type HdrTransfer = 'smpte2084' | 'arib-std-b67';
+
+/** The HDR transfer of the video stream ffprobe described, if it has one. */
+export function hdrTransfer(probe: Pick<AvProbe, 'colorTransfer'>): HdrTransfer | undefined {
+  return probe.colorTransfer === 'smpte2084' || probe.colorTransfer === 'arib-std-b67' ? probe.colorTransfer : undefined;
+}
+
+/** ffprobe's names that zscale also takes; another (or none) is taken for HDR's usual BT.2020. */
+const zscalePrimaries = new Set(['bt709', 'bt2020', 'smpte431', 'smpte432']);
+const zscaleMatrices = new Set(['bt709', 'bt2020nc', 'bt2020c']);
+
+/**
+ * The filter chain that turns an HDR frame into SDR BT.709 8-bit 4:2:0: to linear light (100 nits
+ * as SDR white), BT.709 primaries, Hable's curve for the highlights, back to BT.709's transfer in
+ * TV range. The input's colours are named rather than read from the frames, which do not always
+ * carry what the container said.
+ */
+export function toneMapFilter(probe: Pick<AvProbe, 'colorTransfer' | 'colorPrimaries' | 'colorSpace'> & { colorTransfer: HdrTransfer }): string {
+  const pin = probe.colorPrimaries && zscalePrimaries.has(probe.colorPrimaries) ? probe.colorPrimaries : 'bt2020';
+  const min = probe.colorSpace && zscaleMatrices.has(probe.colorSpace) ? probe.colorSpace : 'bt2020nc';
+  return [`zscale=tin=${probe.colorTransfer}:pin=${pin}:min=${min}:t=linear:npl=100`, 'format=gbrpf32le', 'zscale=p=bt709', 'tonemap=tonemap=hable:desat=0', 'zscale=t=bt709:m=bt709:r=tv', 'format=yuv420p'].join(',');
+}
+
 /**
  * Whether a web version made before still does (a retry, `media:regenerate` after the limits were
  * lowered): a video's frame and average bitrate within the limits. Audio always fits.
@@ -96,18 +120,20 @@ export interface WebArgsOptions {
   method: WebMethod;
   limits: WebLimits;
   threads: number;
+  /** The tone-mapping chain (toneMapFilter) for an HDR video that is encoded. */
+  toneMap?: string;
 }
 
 /**
  * ffmpeg's arguments for the web version. Encoded: H.264 (libx264, veryfast, CRF 23, capped at the
  * bitrate ceiling) in 4:2:0, scaled down (never up) so that the longer side fits, even dimensions,
- * AAC stereo; or AAC alone for audio. Copied: the first picture and
+ * tone-mapped to BT.709 when HDR, AAC stereo; or AAC alone for audio. Copied: the first picture and
  * sound streams as they are (a phone's data tracks stay behind). The index at the front
  * (`+faststart`) lets playback start before the whole file has arrived. `threads` bounds the
  * encoder to its share of the cores.
  */
 export function webVersionArgs(input: string, out: string, options: WebArgsOptions): string[] {
-  const { kind, method, limits, threads } = options;
+  const { kind, method, limits, threads, toneMap } = options;
   const common = ['-v', 'error', '-nostdin', '-y', '-i', input, '-map_metadata', '-1'];
   const mp4 = ['-movflags', '+faststart', '-f', 'mp4', out];
   const aac = (kbps: number) => ['-c:a', 'aac', '-b:a', `${kbps}k`];
@@ -117,11 +143,15 @@ export function webVersionArgs(input: string, out: string, options: WebArgsOptio
   if (method === 'copy-video') return [...common, ...maps, '-c:v', 'copy', ...aac(128), '-ac', '2', '-threads', String(threads), ...mp4];
   const box = limits.maxWidth;
   const kbps = Math.round(limits.maxBitrate / 1000);
+  const scale = `scale=w='min(iw,${box})':h='min(ih,${box})':force_original_aspect_ratio=decrease:force_divisible_by=2`;
   return [
     ...common,
     ...maps,
-    '-vf', `scale=w='min(iw,${box})':h='min(ih,${box})':force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    // Scaled first: tone mapping works in 32-bit float, on fewer pixels that way.
+    '-vf', toneMap ? `${scale},${toneMap}` : scale,
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+    // The encoder takes its colour tags from the source, not from the filters' output.
+    ...(toneMap ? ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'] : []),
     '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
     ...aac(128), '-ac', '2',
     '-threads', String(threads),
@@ -144,39 +174,43 @@ export interface MakeWebOptions {
   duration?: number;
   limits: WebLimits;
   threads: number;
+  toneMap?: string;
   signal?: AbortSignal;
   logger: Logger;
 }
 
 /**
  * Makes the web version of `input` in `dir`: written under a temporary name and renamed once
- * complete, so a half-written file is never served. A copy ffmpeg refuses (timestamps an MP4
- * cannot hold, say) is encoded instead, logged. Returns it as a stored file (name relative to `dir`) and how it was made.
+ * complete, so a half-written file is never served. What ffmpeg refuses is done the plainer way,
+ * logged: a copy (timestamps an MP4 cannot hold, say) is encoded instead, and tone mapping that
+ * fails (colours zscale cannot convert) is left out, since a washed-out picture beats none.
+ * Returns it as a stored file (name relative to `dir`) and how it was made.
  */
-export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string }, input: string, dir: string, options: MakeWebOptions): Promise<{ file: StoredFile; method: WebMethod }> {
+export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string }, input: string, dir: string, options: MakeWebOptions): Promise<{ file: StoredFile; method: WebMethod; toneMapped: boolean }> {
   const output = webOutput(options.hasVideo);
   const tmp = path.join(dir, `.${output.file}-${randomBytes(4).toString('hex')}.part`);
   const final = path.join(dir, output.file);
-  const attempts: Array<{ method: WebMethod; fallback?: string }> = [{ method: options.method }];
-  if (options.method !== 'encode') attempts.push({ method: 'encode', fallback: 'copying the streams for the web version failed; encoding them instead' });
+  const attempts: Array<{ method: WebMethod; toneMap?: string; fallback?: string }> = [{ method: options.method, toneMap: options.toneMap }];
+  if (options.method !== 'encode') attempts.push({ method: 'encode', toneMap: options.toneMap, fallback: 'copying the streams for the web version failed; encoding them instead' });
+  if (options.toneMap) attempts.push({ method: 'encode', fallback: 'tone mapping the HDR video failed; its web version is encoded without it (washed out)' });
   try {
     let done: (typeof attempts)[number] | undefined;
     for (const [i, attempt] of attempts.entries()) {
       try {
-        await exec(tools.ffmpeg, webVersionArgs(input, tmp, { kind: output.kind, method: attempt.method, limits: options.limits, threads: options.threads }), webTimeoutMs(options.duration), options.signal);
+        await exec(tools.ffmpeg, webVersionArgs(input, tmp, { kind: output.kind, method: attempt.method, limits: options.limits, threads: options.threads, toneMap: attempt.toneMap }), webTimeoutMs(options.duration), options.signal);
         done = attempt;
         break;
       } catch (err) {
         const next = attempts[i + 1];
         if (!next || options.signal?.aborted) throw err;
-        options.logger.warn({ method: attempt.method, reason: (err as Error).message.slice(0, 300) }, next.fallback);
+        options.logger.warn({ method: attempt.method, toneMap: Boolean(attempt.toneMap), reason: (err as Error).message.slice(0, 300) }, next.fallback);
       }
     }
     const made = await probeAv(tools.ffprobe, tmp);
     if (output.kind === 'video' && made.videoCodec !== 'h264') throw new Error(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`);
     const { size } = await stat(tmp);
     await rename(tmp, final);
-    return { method: done!.method, file: { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) } };
+    return { method: done!.method, toneMapped: Boolean(done!.toneMap && done!.method === 'encode'), file: { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) } };
   } finally {
     await rm(tmp, { force: true });
   }

@@ -9,7 +9,7 @@ import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../hel
 import { binary, ffmpeg, filesUnder, mp4, packetsMd5 } from '../helpers/media.ts';
 import { cli } from '../helpers/cli.ts';
 import { probeAv } from '../../core/media/av.ts';
-import { webPlayability, webVersionArgs, webVersionFits, type PlayabilityInput } from '../../core/media/web-version.ts';
+import { hdrTransfer, toneMapFilter, webPlayability, webVersionArgs, webVersionFits, type PlayabilityInput } from '../../core/media/web-version.ts';
 import { openLowdbStore, type Media } from '../../core/store/index.ts';
 
 const MAX = 320;
@@ -154,6 +154,26 @@ test('ffmpeg’s arguments: streams copied into an MP4 or M4A, the picture copie
   assert.doesNotMatch(args('copy-video') + args('copy'), /libx264|-vf/);
   assert.match(args('copy', 'audio'), /-map 0:a:0 -vn -c:a copy -movflags \+faststart -f mp4 out\.mp4$/);
   assert.match(args('encode', 'audio'), /-c:a aac -b:a 192k/);
+});
+
+test('HDR: PQ and HLG are recognised from the transfer, and tone-mapped to SDR BT.709 8-bit with the source’s colours named', () => {
+  assert.equal(hdrTransfer({ colorTransfer: 'smpte2084' }), 'smpte2084');
+  assert.equal(hdrTransfer({ colorTransfer: 'arib-std-b67' }), 'arib-std-b67');
+  for (const sdr of ['bt709', 'bt2020-10', 'unknown', undefined]) assert.equal(hdrTransfer({ colorTransfer: sdr }), undefined, String(sdr));
+  assert.equal(
+    toneMapFilter({ colorTransfer: 'smpte2084', colorPrimaries: 'bt2020', colorSpace: 'bt2020nc' }),
+    'zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p',
+  );
+  assert.match(toneMapFilter({ colorTransfer: 'arib-std-b67', colorPrimaries: 'smpte432', colorSpace: 'bt709' }), /^zscale=tin=arib-std-b67:pin=smpte432:min=bt709:/, 'Display P3 HLG');
+  assert.match(toneMapFilter({ colorTransfer: 'smpte2084', colorPrimaries: 'unknown', colorSpace: undefined }), /^zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:/, 'unnamed colours are taken for BT.2020');
+
+  const args = (method: 'copy' | 'copy-video' | 'encode', toneMap?: string) => webVersionArgs('in.mov', 'out.mp4', { kind: 'video', method, limits, threads: 2, toneMap }).join(' ');
+  const tm = toneMapFilter({ colorTransfer: 'smpte2084' });
+  const encoded = args('encode', tm);
+  assert.ok(encoded.includes(`-vf scale=w='min(iw,1920)':h='min(ih,1920)':force_original_aspect_ratio=decrease:force_divisible_by=2,${tm} `), encoded);
+  assert.match(encoded, /-color_primaries bt709 -color_trc bt709 -colorspace bt709/);
+  assert.doesNotMatch(args('encode'), /zscale|-color_trc/, 'SDR is encoded as before');
+  assert.doesNotMatch(args('copy', tm) + args('copy-video', tm), /zscale|-vf/, 'a copy is not filtered');
 });
 
 test('a web version made before is kept while its frame and bitrate fit the limits; audio always fits', () => {
