@@ -2,7 +2,7 @@ import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
-import { findTools, type ToolStatus } from '../media/tools.ts';
+import { findTools, type FfmpegFeatures, type ToolStatus } from '../media/tools.ts';
 import { discoverThemes } from '../views/themes.ts';
 import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
 
@@ -170,6 +170,35 @@ function toolCheck(key: string, tool: ToolStatus): Check {
   return { status: 'ok', label: `${name}: ${tool.path} (${from}) — ${tool.version}` };
 }
 
+/** What web versions need from a working ffmpeg: builds differ (a minimal one lacks libx264, zscale needs libzimg). */
+export function ffmpegFeatureChecks(features: FfmpegFeatures | undefined): Check[] {
+  if (!features) return [{ status: 'warn', label: 'ffmpeg did not list its encoders and filters (ffmpeg -encoders, ffmpeg -filters)', detail: ['web versions of audio and video may fail; check that this is a complete ffmpeg'] }];
+  const checks: Check[] = [];
+  const missing = (['libx264', 'aac'] as const).filter((e) => !features.encoders[e]);
+  if (!missing.length) checks.push({ status: 'ok', label: 'ffmpeg encoders for web versions: libx264 (H.264 video), aac (sound)' });
+  else {
+    checks.push({
+      status: 'warn',
+      label: `ffmpeg lacks the ${missing.join(' and ')} encoder${missing.length > 1 ? 's' : ''} that web versions are made with`,
+      detail: [
+        ...(features.encoders.libx264 ? [] : ['video browsers cannot play gets no web version, unless only its container needs changing (its streams are then copied)']),
+        ...(features.encoders.aac ? [] : ['audio browsers cannot play gets no web version, nor does video whose sound must be encoded']),
+        'install a complete build: `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)',
+      ],
+    });
+  }
+  const filters = (['zscale', 'tonemap'] as const).filter((f) => !features.filters[f]);
+  if (!filters.length) checks.push({ status: 'ok', label: 'ffmpeg filters zscale and tonemap: HDR video (HLG, PQ) is tone-mapped to SDR in web versions and posters' });
+  else {
+    checks.push({
+      status: 'warn',
+      label: `ffmpeg lacks the ${filters.join(' and ')} filter${filters.length > 1 ? 's' : ''}: HDR video (a phone's HLG or PQ) is converted without tone mapping and looks washed out`,
+      detail: ['web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg (Debian/Ubuntu and Homebrew builds are), then retry those media or run `kiosque media:regenerate --type video`'],
+    });
+  }
+  return checks;
+}
+
 function checkThemes(themesDir: string): Check[] {
   const themes = discoverThemes(themesDir);
   const out: Check[] = [];
@@ -182,7 +211,7 @@ function checkThemes(themesDir: string): Check[] {
 
 export const doctor: Command = {
   name: 'doctor',
-  summary: 'check the installation (Node.js, data folder, disk, ffmpeg, pdftoppm, themes)',
+  summary: 'check the installation (Node.js, data folder, disk, ffmpeg and its encoders, pdftoppm, themes)',
   help: `Usage: kiosque doctor
 
 Checks what Kiosque needs and says how to fix what is missing:
@@ -190,7 +219,9 @@ Checks what Kiosque needs and says how to fix what is missing:
   - the data folder (KIOSQUE_DATA_DIR): exists, writable, free or locked by a running
     server (its pid), every data file readable, media folders no media points to
   - free disk space
-  - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run
+  - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run;
+    ffmpeg's libx264 and aac encoders (web versions of audio and video) and its
+    zscale and tonemap filters (HDR video tone-mapped to SDR)
   - pdftoppm (poppler-utils, optional: PDF previews), the same way
   - the themes, and the broken ones with their error
 
@@ -217,7 +248,9 @@ Options:
       if (canOpen) await checkDataFiles(io, dataDir, checks);
       checks.push(await checkDisk(dataDir));
       const tools = await findTools(config, io.env.PATH ?? '');
-      checks.push(toolCheck('ffmpegPath', tools.ffmpeg), toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm));
+      checks.push(toolCheck('ffmpegPath', tools.ffmpeg));
+      if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(tools.ffmpeg.features));
+      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm));
       checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
     }
     for (const c of checks) {

@@ -14,7 +14,8 @@ export const regenerateCommand: Command = {
 Rebuilds every media item's derivatives (thumbnails, sizes, posters) with the current settings of
 /admin/config/media: run it after changing the sizes. Audio and video also get the web versions
 they are missing (media from before them, or media.webVideoMaxWidth / webVideoMaxKbps lowered);
-those that still fit are kept. PDFs get their preview (the first page) again, or for the first time
+those that still fit are kept, except an HDR video's made without tone mapping when this ffmpeg
+can now tone-map it. PDFs get their preview (the first page) again, or for the first time
 (uploaded before pdftoppm was installed); other documents have none. Images go through sharp, audio
 and video through ffmpeg, PDFs through pdftoppm, as many at a time as the processing concurrency
 allows. The server must be stopped.

@@ -11,6 +11,11 @@ export interface AvProbe {
   /** The video stream's, e.g. yuv420p (browsers decode 10-bit or 4:2:2 H.264 badly or not at all). */
   pixelFormat?: string;
   audioCodec?: string;
+  /** The video stream's colour description as ffprobe names it: `smpte2084` (PQ) or `arib-std-b67` (HLG) is HDR. */
+  colorTransfer?: string;
+  colorPrimaries?: string;
+  /** The matrix, e.g. bt2020nc. */
+  colorSpace?: string;
   /** An attached picture (audio cover art) or a real video stream. */
   hasPicture: boolean;
   hasVideo: boolean;
@@ -43,6 +48,9 @@ interface FfStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_space?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
 }
@@ -71,6 +79,9 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
     videoCodec: video?.codec_name,
     pixelFormat: video?.pix_fmt,
     audioCodec: audio?.codec_name,
+    colorTransfer: video?.color_transfer,
+    colorPrimaries: video?.color_primaries,
+    colorSpace: video?.color_space,
     hasPicture: Boolean(picture),
     hasVideo: Boolean(video),
     hasLocation: [tags, ...streams.map((st) => st.tags ?? {})].some((t) => Object.keys(t).some((k) => LOCATION_TAG.test(k))),
@@ -92,8 +103,9 @@ export async function copyWithoutMetadata(ffmpeg: string, file: string, out: str
   }
 }
 
-/** One frame as JPEG: at `at` seconds for a video, the cover for audio. */
-export async function extractPoster(ffmpeg: string, file: string, out: string, at: number): Promise<void> {
+/** One frame as JPEG: at `at` seconds for a video, the cover for audio. `filter` (tone mapping an HDR frame) goes through `-vf`. */
+export async function extractPoster(ffmpeg: string, file: string, out: string, at: number, filter?: string): Promise<void> {
   const seek = at > 0 ? ['-ss', at.toFixed(2)] : [];
-  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], 120_000);
+  const vf = filter ? ['-vf', filter] : [];
+  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', ...vf, '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], 120_000);
 }

@@ -32,6 +32,9 @@ const allowed: Record<string, { type: MediaType; ext: string; mime?: string }> =
   'video/webm': { type: 'video', ext: 'webm' },
   'video/ogg': { type: 'video', ext: 'ogv' },
   'video/quicktime': { type: 'video', ext: 'mov' },
+  // Matroska other than WebM (file-type names it either way, by version); browsers get a web version.
+  'video/matroska': { type: 'video', ext: 'mkv' },
+  'video/x-matroska': { type: 'video', ext: 'mkv', mime: 'video/matroska' },
   'application/pdf': { type: 'document', ext: 'pdf' },
   'application/vnd.oasis.opendocument.text': { type: 'document', ext: 'odt' },
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { type: 'document', ext: 'docx' },

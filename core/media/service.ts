@@ -13,7 +13,7 @@ import { MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
-import { makeWebVersion, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
+import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { isPdf, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
@@ -245,6 +245,16 @@ export function createMediaService(deps: MediaServiceDeps) {
     }
   }
 
+  /**
+   * Whether a web version made before still serves: it fits the limits and its file is there. With
+   * `ffprobe` (an HDR video now tone-mapped when encoded), one made without tone mapping, which
+   * still says HDR, is made again.
+   */
+  async function reusable(web: StoredFile, duration: number | undefined, ffprobe: string | undefined): Promise<boolean> {
+    if (!webVersionFits(web, webLimits, duration) || !(await exists(abs(web.file)))) return false;
+    return !ffprobe || !hdrTransfer(await probeAv(ffprobe, abs(web.file)));
+  }
+
   /** One media's background job: a PDF's preview, or audio and video's probe, poster and web version. */
   async function processJob(id: string): Promise<void> {
     await queue.run(async () => {
@@ -281,21 +291,32 @@ export function createMediaService(deps: MediaServiceDeps) {
           probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile))), title: probe.title };
         }
         const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
+        const transfer = probe.hasVideo ? hdrTransfer(probe) : undefined;
+        const canToneMap = Boolean(found.ffmpeg.features?.filters.zscale && found.ffmpeg.features.filters.tonemap);
+        const toneMap = transfer && canToneMap ? toneMapFilter({ ...probe, colorTransfer: transfer }) : undefined;
+        if (transfer && !canToneMap) logger.warn({ mediaId: id, transfer }, 'HDR video converted without tone mapping (this ffmpeg lacks the zscale or tonemap filter; see kiosque doctor): its poster and web version look washed out');
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
-          await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+          try {
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, toneMap);
+          } catch (err) {
+            if (!toneMap) throw err;
+            logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+          }
           variants = await posterVariants(m, frame, settings);
         }
         const before = await current();
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
         const hasVideo = m.type === 'video' && probe.hasVideo;
-        const { playable, reasons } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
+        const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
-        const kept = !playable && previous && webVersionFits(previous, webLimits, probe.duration) && (await exists(abs(previous.file))) ? previous : undefined;
+        const kept = !playable && previous && (await reusable(previous, probe.duration, toneMap && method === 'encode' ? found.ffprobe.path : undefined)) ? previous : undefined;
         if (previous && !kept) await rm(abs(previous.file), { force: true });
         const makeWeb = !playable && !kept;
         const title = before.title === titleFromName(before.original.name) && probe.title ? probe.title : before.title;
@@ -312,8 +333,9 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (!makeWeb) return;
         step = 'web';
         if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
-        logger.info({ mediaId: id, reasons }, 'making a web version');
-        const web = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, duration: probe.duration, limits: webLimits, threads: encoderThreads, signal: abort.signal });
+        logger.info({ mediaId: id, reasons, method }, 'making a web version');
+        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, toneMap, signal: abort.signal, logger: logger.child({ mediaId: id }) });
+        logger.info({ mediaId: id, ...how }, 'web version made');
         const after = await current();
         if (!after) return;
         await changed(await store.media.update(id, { variants: { ...after.variants, [WEB_VARIANT]: { ...web, file: path.join(folderOf(m), web.file) } }, processing: { state: 'done', attempts, updatedAt: now() } }));

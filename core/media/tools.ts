@@ -4,6 +4,13 @@ import path from 'node:path';
 
 export type ToolName = 'ffmpeg' | 'ffprobe' | 'pdftoppm';
 
+/** What an ffmpeg build offers among what web versions use: builds differ (a minimal one lacks libx264; zscale needs libzimg). */
+export interface FfmpegFeatures {
+  encoders: { libx264: boolean; aac: boolean };
+  /** zscale and tonemap together turn HDR video (HLG, PQ) into SDR. */
+  filters: { zscale: boolean; tonemap: boolean };
+}
+
 export interface ToolStatus {
   name: ToolName;
   /** The working binary, or null. */
@@ -13,6 +20,8 @@ export interface ToolStatus {
   /** Where the candidates came from: the config (media.ffmpegPath, media.ffprobePath, media.pdftoppmPath), the PATH, or nowhere. */
   source: 'config' | 'PATH' | null;
   version?: string;
+  /** ffmpeg only, once it runs: its encoders and filters that matter here; absent when it would not list them. */
+  features?: FfmpegFeatures;
   /** Why the binary is unusable: not found, or the error it gave when run. */
   error?: string;
 }
@@ -36,10 +45,11 @@ export const PDF_INSTALL_HINT = 'apt-get install poppler-utils (Debian/Ubuntu), 
 /** How each tool tells its version: ffmpeg and ffprobe on stdout, pdftoppm on stderr. */
 const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v' };
 
-function run(file: string, versionArg: string): Promise<string> {
+/** Runs a tool; resolves with its stdout (or, when that is empty, its stderr: pdftoppm -v). */
+function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, [versionArg], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve((String(stdout).trim() || String(stderr).trim()).split('\n')[0] ?? '');
+    execFile(file, args, { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(String(stdout).trim() ? String(stdout) : String(stderr));
       // What the binary said on stderr (a missing library, say) is the useful part of the error.
       const said = String(stderr || '').trim().split('\n')[0];
       reject(new Error(said ? `${err.message.split('\n')[0]} (${said})` : err.message.split('\n')[0]));
@@ -71,13 +81,29 @@ async function findOne(name: ToolName, configured: string, envPath: string): Pro
   const errors: string[] = [];
   for (const file of candidates) {
     try {
-      const version = await run(file, VERSION_ARG[name]);
-      return { name, path: file, tried: candidates, source, version };
+      const version = (await run(file, [VERSION_ARG[name]])).trim().split('\n')[0] ?? '';
+      const features = name === 'ffmpeg' ? await ffmpegFeatures(file).catch(() => undefined) : undefined;
+      return { name, path: file, tried: candidates, source, version, ...(features ? { features } : {}) };
     } catch (err) {
       errors.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
   return { name, path: null, tried: candidates, source, error: errors.join('; ') };
+}
+
+/** Names in the first column after the flags of `ffmpeg -encoders` / `ffmpeg -filters` (" V....D libx264  …", " .S. zscale  V->V …"). */
+function listed(output: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of output.split('\n')) {
+    const m = /^\s*[A-Z.|]{3,6}\s+(\S+)\s/.exec(line);
+    if (m) names.add(m[1]!);
+  }
+  return names;
+}
+
+export async function ffmpegFeatures(ffmpeg: string): Promise<FfmpegFeatures> {
+  const [encoders, filters] = (await Promise.all([run(ffmpeg, ['-hide_banner', '-encoders']), run(ffmpeg, ['-hide_banner', '-filters'])])).map(listed) as [Set<string>, Set<string>];
+  return { encoders: { libx264: encoders.has('libx264'), aac: encoders.has('aac') }, filters: { zscale: filters.has('zscale'), tonemap: filters.has('tonemap') } };
 }
 
 /** Finds ffmpeg, ffprobe and pdftoppm (configured paths first, else PATH) and checks that they run. */

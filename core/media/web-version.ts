@@ -1,6 +1,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { StoredFile } from '../store/index.ts';
 import { exec, probeAv, type AvProbe } from './av.ts';
 
@@ -26,14 +27,27 @@ const webH264PixelFormats = new Set(['yuv420p', 'yuvj420p']);
 
 export type NotPlayableReason = 'container' | 'video-codec' | 'pixel-format' | 'audio-codec' | 'size' | 'bitrate';
 
+/**
+ * How the web version is made: `copy` puts the streams as they are into MP4 (M4A for audio), when
+ * only the container is wrong (a phone's H.264 + AAC in a MOV): seconds, and not a pixel lost;
+ * `copy-video` copies the picture and encodes the sound to AAC (H.264 + PCM in a MOV); `encode`
+ * encodes everything (H.264 + AAC, or AAC alone).
+ */
+export type WebMethod = 'copy' | 'copy-video' | 'encode';
+
 export type PlayabilityInput = Pick<AvProbe, 'hasVideo' | 'videoCodec' | 'pixelFormat' | 'audioCodec' | 'width' | 'height' | 'bitrate'> & { mime: string };
+
+/** Streams that play from an MP4 in every browser, so copying them there is enough. */
+const mp4VideoCopy = new Set(['h264']);
+const mp4AudioCopy = new Set(['aac', 'mp3']);
 
 /**
  * Whether browsers play the original as it is: a web container, codecs they decode and, for
- * video, a frame and a bitrate within the limits. Otherwise the reasons, and the media gets a web
- * version. What probing did not find (no audio stream, unknown bitrate) is no reason.
+ * video, a frame and a bitrate within the limits. Otherwise the reasons, and how the web version is
+ * made (`method`, null when none is needed). What probing did not find (no audio stream, unknown
+ * bitrate) is no reason.
  */
-export function webPlayability(input: PlayabilityInput, limits: WebLimits): { playable: boolean; reasons: NotPlayableReason[] } {
+export function webPlayability(input: PlayabilityInput, limits: WebLimits): { playable: boolean; reasons: NotPlayableReason[]; method: WebMethod | null } {
   const reasons: NotPlayableReason[] = [];
   if (!webContainers.has(input.mime)) reasons.push('container');
   if (input.hasVideo) {
@@ -43,7 +57,41 @@ export function webPlayability(input: PlayabilityInput, limits: WebLimits): { pl
     if ((input.bitrate ?? 0) > limits.maxBitrate) reasons.push('bitrate');
   }
   if (input.audioCodec && !webAudioCodecs.has(input.audioCodec) && !(input.mime === 'audio/wav' && wavCodecs.test(input.audioCodec))) reasons.push('audio-codec');
-  return { playable: reasons.length === 0, reasons };
+  if (reasons.length === 0) return { playable: true, reasons, method: null };
+  return { playable: false, reasons, method: webMethod(input, reasons) };
+}
+
+function webMethod(input: PlayabilityInput, reasons: NotPlayableReason[]): WebMethod {
+  // Only the container or the sound is wrong: the rest may be copied, if an MP4 takes it as it is.
+  if (!reasons.every((r) => r === 'container' || r === 'audio-codec')) return 'encode';
+  const audioCopies = !input.audioCodec || mp4AudioCopy.has(input.audioCodec);
+  if (!input.hasVideo) return audioCopies ? 'copy' : 'encode';
+  if (!mp4VideoCopy.has(input.videoCodec ?? '')) return 'encode';
+  return audioCopies ? 'copy' : 'copy-video';
+}
+
+/** The transfers of HDR video: PQ (HDR10, Dolby Vision's base) and HLG (phones, broadcast). */
+export type HdrTransfer = 'smpte2084' | 'arib-std-b67';
+
+/** The HDR transfer of the video stream ffprobe described, if it has one. */
+export function hdrTransfer(probe: Pick<AvProbe, 'colorTransfer'>): HdrTransfer | undefined {
+  return probe.colorTransfer === 'smpte2084' || probe.colorTransfer === 'arib-std-b67' ? probe.colorTransfer : undefined;
+}
+
+/** ffprobe's names that zscale also takes; another (or none) is taken for HDR's usual BT.2020. */
+const zscalePrimaries = new Set(['bt709', 'bt2020', 'smpte431', 'smpte432']);
+const zscaleMatrices = new Set(['bt709', 'bt2020nc', 'bt2020c']);
+
+/**
+ * The filter chain that turns an HDR frame into SDR BT.709 8-bit 4:2:0: to linear light (100 nits
+ * as SDR white), BT.709 primaries, Hable's curve for the highlights, back to BT.709's transfer in
+ * TV range. The input's colours are named rather than read from the frames, which do not always
+ * carry what the container said.
+ */
+export function toneMapFilter(probe: Pick<AvProbe, 'colorTransfer' | 'colorPrimaries' | 'colorSpace'> & { colorTransfer: HdrTransfer }): string {
+  const pin = probe.colorPrimaries && zscalePrimaries.has(probe.colorPrimaries) ? probe.colorPrimaries : 'bt2020';
+  const min = probe.colorSpace && zscaleMatrices.has(probe.colorSpace) ? probe.colorSpace : 'bt2020nc';
+  return [`zscale=tin=${probe.colorTransfer}:pin=${pin}:min=${min}:t=linear:npl=100`, 'format=gbrpf32le', 'zscale=p=bt709', 'tonemap=tonemap=hable:desat=0', 'zscale=t=bt709:m=bt709:r=tv', 'format=yuv420p'].join(',');
 }
 
 /**
@@ -67,25 +115,45 @@ export function webOutput(hasVideo: boolean): WebOutput {
   return hasVideo ? { kind: 'video', file: 'web.mp4', mime: 'video/mp4' } : { kind: 'audio', file: 'web.m4a', mime: 'audio/mp4' };
 }
 
+export interface WebArgsOptions {
+  kind: WebOutput['kind'];
+  method: WebMethod;
+  limits: WebLimits;
+  threads: number;
+  /** The tone-mapping chain (toneMapFilter) for an HDR video that is encoded. */
+  toneMap?: string;
+}
+
 /**
- * ffmpeg's arguments for the web version: H.264 (libx264, veryfast, CRF 23, capped at the bitrate
- * ceiling) in 4:2:0, scaled down (never up) so that the longer side fits, even dimensions, AAC
- * stereo; or AAC alone for audio. The index at the front (`+faststart`) lets playback start before
- * the whole file has arrived. `threads` bounds the encoder to its share of the cores.
+ * ffmpeg's arguments for the web version. Encoded: H.264 (libx264, veryfast, CRF 23, capped at the
+ * bitrate ceiling) in 4:2:0, scaled down (never up) so that the longer side fits, even dimensions,
+ * tone-mapped to BT.709 when HDR, AAC stereo; or AAC alone for audio. Copied: the first picture and
+ * sound streams as they are (a phone's data tracks stay behind). The index at the front
+ * (`+faststart`) lets playback start before the whole file has arrived. `threads` bounds the
+ * encoder to its share of the cores.
  */
-export function webVersionArgs(input: string, out: string, kind: WebOutput['kind'], limits: WebLimits, threads: number): string[] {
+export function webVersionArgs(input: string, out: string, options: WebArgsOptions): string[] {
+  const { kind, method, limits, threads, toneMap } = options;
   const common = ['-v', 'error', '-nostdin', '-y', '-i', input, '-map_metadata', '-1'];
   const mp4 = ['-movflags', '+faststart', '-f', 'mp4', out];
-  if (kind === 'audio') return [...common, '-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', '192k', '-threads', String(threads), ...mp4];
+  const aac = (kbps: number) => ['-c:a', 'aac', '-b:a', `${kbps}k`];
+  if (kind === 'audio') return [...common, '-map', '0:a:0', '-vn', ...(method === 'copy' ? ['-c:a', 'copy'] : [...aac(192), '-threads', String(threads)]), ...mp4];
+  const maps = ['-map', '0:v:0', '-map', '0:a:0?'];
+  if (method === 'copy') return [...common, ...maps, '-c', 'copy', ...mp4];
+  if (method === 'copy-video') return [...common, ...maps, '-c:v', 'copy', ...aac(128), '-ac', '2', '-threads', String(threads), ...mp4];
   const box = limits.maxWidth;
   const kbps = Math.round(limits.maxBitrate / 1000);
+  const scale = `scale=w='min(iw,${box})':h='min(ih,${box})':force_original_aspect_ratio=decrease:force_divisible_by=2`;
   return [
     ...common,
-    '-map', '0:v:0', '-map', '0:a:0?',
-    '-vf', `scale=w='min(iw,${box})':h='min(ih,${box})':force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    ...maps,
+    // Scaled first: tone mapping works in 32-bit float, on fewer pixels that way.
+    '-vf', toneMap ? `${scale},${toneMap}` : scale,
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+    // The encoder takes its colour tags from the source, not from the filters' output.
+    ...(toneMap ? ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'] : []),
     '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
-    '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
+    ...aac(128), '-ac', '2',
     '-threads', String(threads),
     ...mp4,
   ];
@@ -100,21 +168,49 @@ export function webTimeoutMs(duration: number | undefined): number {
   return 10 * 60_000 + Math.ceil(duration * 20) * 1000;
 }
 
+export interface MakeWebOptions {
+  hasVideo: boolean;
+  method: WebMethod;
+  duration?: number;
+  limits: WebLimits;
+  threads: number;
+  toneMap?: string;
+  signal?: AbortSignal;
+  logger: Logger;
+}
+
 /**
  * Makes the web version of `input` in `dir`: written under a temporary name and renamed once
- * complete, so a half-written file is never served. Returns it as a stored file (name relative to `dir`).
+ * complete, so a half-written file is never served. What ffmpeg refuses is done the plainer way,
+ * logged: a copy (timestamps an MP4 cannot hold, say) is encoded instead, and tone mapping that
+ * fails (colours zscale cannot convert) is left out, since a washed-out picture beats none.
+ * Returns it as a stored file (name relative to `dir`) and how it was made.
  */
-export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string }, input: string, dir: string, options: { hasVideo: boolean; duration?: number; limits: WebLimits; threads: number; signal?: AbortSignal }): Promise<StoredFile> {
+export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string }, input: string, dir: string, options: MakeWebOptions): Promise<{ file: StoredFile; method: WebMethod; toneMapped: boolean }> {
   const output = webOutput(options.hasVideo);
   const tmp = path.join(dir, `.${output.file}-${randomBytes(4).toString('hex')}.part`);
   const final = path.join(dir, output.file);
+  const attempts: Array<{ method: WebMethod; toneMap?: string; fallback?: string }> = [{ method: options.method, toneMap: options.toneMap }];
+  if (options.method !== 'encode') attempts.push({ method: 'encode', toneMap: options.toneMap, fallback: 'copying the streams for the web version failed; encoding them instead' });
+  if (options.toneMap) attempts.push({ method: 'encode', fallback: 'tone mapping the HDR video failed; its web version is encoded without it (washed out)' });
   try {
-    await exec(tools.ffmpeg, webVersionArgs(input, tmp, output.kind, options.limits, options.threads), webTimeoutMs(options.duration), options.signal);
+    let done: (typeof attempts)[number] | undefined;
+    for (const [i, attempt] of attempts.entries()) {
+      try {
+        await exec(tools.ffmpeg, webVersionArgs(input, tmp, { kind: output.kind, method: attempt.method, limits: options.limits, threads: options.threads, toneMap: attempt.toneMap }), webTimeoutMs(options.duration), options.signal);
+        done = attempt;
+        break;
+      } catch (err) {
+        const next = attempts[i + 1];
+        if (!next || options.signal?.aborted) throw err;
+        options.logger.warn({ method: attempt.method, toneMap: Boolean(attempt.toneMap), reason: (err as Error).message.slice(0, 300) }, next.fallback);
+      }
+    }
     const made = await probeAv(tools.ffprobe, tmp);
     if (output.kind === 'video' && made.videoCodec !== 'h264') throw new Error(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`);
     const { size } = await stat(tmp);
     await rename(tmp, final);
-    return { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) };
+    return { method: done!.method, toneMapped: Boolean(done!.toneMap && done!.method === 'encode'), file: { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) } };
   } finally {
     await rm(tmp, { force: true });
   }

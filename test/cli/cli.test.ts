@@ -156,6 +156,8 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths 
   assert.match(ok.stdout, /data files readable \(schema version 1; 0 account\(s\), 0 media\)/);
   assert.match(ok.stdout, /free disk space where the data lives: [\d.]+ [KMGT]?B/);
   assert.match(ok.stdout, /\[ ok \] ffmpeg: \/usr\/bin\/ffmpeg \(from the PATH\) — ffmpeg version/);
+  assert.match(ok.stdout, /\[ ok \] ffmpeg encoders for web versions: libx264 \(H\.264 video\), aac \(sound\)/);
+  assert.match(ok.stdout, /\[ ok \] ffmpeg filters zscale and tonemap: HDR video \(HLG, PQ\) is tone-mapped to SDR in web versions and posters/);
   assert.match(ok.stdout, /\[ ok \] ffprobe: \/usr\/bin\/ffprobe \(from the PATH\) — ffprobe version/);
   assert.match(ok.stdout, /\[ ok \] pdftoppm: \/usr\/bin\/pdftoppm \(from the PATH\) — pdftoppm version/);
   assert.match(ok.stdout, /themes in .*themes: default/);
@@ -175,6 +177,28 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths 
   assert.match(missing.stdout, /optional: PDF previews need it .*apt-get install poppler-utils/);
   assert.match(missing.stdout, /or set media\.pdftoppmPath \/ KIOSQUE_PDFTOPPM to its path/);
   assert.match(missing.stdout, /does not exist yet/);
+});
+
+test('doctor says what an ffmpeg without libx264 or zscale and tonemap cannot do for web versions, as warnings', async (t) => {
+  const dir = await dataDir(t);
+  // The real ffmpeg, minus what a minimal build lacks.
+  const make = async (name: string, missing: string) => {
+    const file = path.join(dir, name);
+    await writeFile(file, `#!/bin/sh\ncase "$*" in *-encoders*|*-filters*) /usr/bin/ffmpeg "$@" | grep -vE ' (${missing}) '; exit 0;; esac\nexec /usr/bin/ffmpeg "$@"\n`, { mode: 0o755 });
+    return file;
+  };
+  const [minimal, noAac] = await Promise.all([
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: await make('ffmpeg-minimal', 'libx264|zscale|tonemap') } }),
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: await make('ffmpeg-no-aac', 'aac') } }),
+  ]);
+  assert.equal(minimal.code, 0, 'warnings only: uploads and posters still work');
+  assert.match(minimal.stdout, /\[ ok \] ffmpeg: .*ffmpeg-minimal \(from config media\.ffmpegPath\)/);
+  assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the libx264 encoder that web versions are made with\n +video browsers cannot play gets no web version, unless only its container needs changing \(its streams are then copied\)\n +install a complete build: `apt-get install ffmpeg`/);
+  assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the zscale and tonemap filters: HDR video \(a phone's HLG or PQ\) is converted without tone mapping and looks washed out\n +web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg/);
+  assert.match(minimal.stdout, /Usable, with 2 warning\(s\)\./);
+  assert.match(noAac.stdout, /\[warn\] ffmpeg lacks the aac encoder that web versions are made with\n +audio browsers cannot play gets no web version, nor does video whose sound must be encoded/);
+  assert.match(noAac.stdout, /\[ ok \] ffmpeg filters zscale and tonemap/);
+  assert.doesNotMatch(noAac.stdout, /libx264 encoder/);
 });
 
 test('doctor lists media folders that belong to no media, with their size, and leaves them alone', async (t) => {

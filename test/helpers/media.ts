@@ -67,6 +67,25 @@ export function ffmpeg(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => execFile('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args], { timeout: 60_000 }, (err) => (err ? reject(err) : resolve())));
 }
 
+function ffmpegOutput(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => execFile('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', ...args], { timeout: 60_000 }, (err, stdout) => (err ? reject(err) : resolve(String(stdout)))));
+}
+
+/**
+ * The MD5 of a stream's packets as they are stored (its first video or audio stream), whatever
+ * the container: equal for a stream copied into another file, different once it is re-encoded.
+ */
+export async function packetsMd5(file: string, stream: 'v' | 'a'): Promise<string> {
+  const out = await ffmpegOutput(['-i', file, '-map', `0:${stream}:0`, '-c', 'copy', '-f', 'md5', '-']);
+  return /MD5=([0-9a-f]{32})/.exec(out)![1]!;
+}
+
+/** The average luma (Y, 0–255 for 8-bit, 0–1023 for 10-bit) of a video's first frame, as ffmpeg's signalstats measures it. */
+export async function firstFrameLuma(file: string): Promise<number> {
+  const out = await ffmpegOutput(['-i', file, '-frames:v', '1', '-vf', 'signalstats,metadata=print:file=-:key=lavfi.signalstats.YAVG', '-f', 'null', '-']);
+  return Number(/lavfi\.signalstats\.YAVG=([\d.]+)/.exec(out)![1]);
+}
+
 /** One second of a 440 Hz tone as MP3, with a title tag. */
 export const mp3 = (file: string) => ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-metadata', 'title=La note', '-c:a', 'libmp3lame', '-b:a', '64k', file]);
 /** A tiny video: 2 s of testsrc at 160×120 with a tone (MP4/H.264 + AAC). */

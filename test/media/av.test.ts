@@ -37,6 +37,8 @@ test('findTools finds ffmpeg and ffprobe on PATH and says what failed for a bad 
   const found = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
   assert.equal(found.ok, true);
   assert.match(found.ffmpeg.version ?? '', /ffmpeg version/);
+  assert.deepEqual(found.ffmpeg.features, { encoders: { libx264: true, aac: true }, filters: { zscale: true, tonemap: true } }, 'what web versions use, as this build has it');
+  assert.equal(found.ffprobe.features, undefined);
   const bad = await findTools({ media: { ffmpegPath: '/nonexistent/ffmpeg', ffprobePath: '' } }, '/nowhere');
   assert.equal(bad.ok, false);
   assert.deepEqual(bad.ffmpeg.tried, ['/nonexistent/ffmpeg']);

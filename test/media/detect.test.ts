@@ -27,6 +27,7 @@ before(async () => {
     ffmpeg([...tone, '-c:a', 'aac', f('x.m4a')]),
     ffmpeg([...pattern, '-c:v', 'libtheora', f('x.ogv')]),
     ffmpeg([...pattern, '-c:v', 'mpeg4', f('x.mov')]),
+    ffmpeg([...pattern, ...tone, '-c:v', 'libx264', '-c:a', 'aac', '-shortest', f('x.mkv')]),
   ]);
   await writeFile(f('x.odt'), zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<office:document-content/>']]));
   await writeFile(
@@ -51,6 +52,7 @@ const cases: Array<[string, string, string]> = [
   ['x.m4a', 'audio', 'audio/mp4'],
   ['x.ogv', 'video', 'video/ogg'],
   ['x.mov', 'video', 'video/quicktime'],
+  ['x.mkv', 'video', 'video/matroska'],
   ['x.odt', 'document', 'application/vnd.oasis.opendocument.text'],
   ['x.docx', 'document', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
 ];

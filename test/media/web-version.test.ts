@@ -1,21 +1,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
-import { binary, ffmpeg, filesUnder, mp4 } from '../helpers/media.ts';
+import { binary, ffmpeg, filesUnder, mp4, packetsMd5 } from '../helpers/media.ts';
 import { cli } from '../helpers/cli.ts';
 import { probeAv } from '../../core/media/av.ts';
-import { webPlayability, webVersionFits, type PlayabilityInput } from '../../core/media/web-version.ts';
+import { hdrTransfer, toneMapFilter, webPlayability, webVersionArgs, webVersionFits, type PlayabilityInput } from '../../core/media/web-version.ts';
 import { openLowdbStore, type Media } from '../../core/store/index.ts';
 
 const MAX = 320;
 const html = { Accept: 'text/html' };
 let dir: string;
 let shared: Awaited<ReturnType<typeof appWith>>;
-let ids: Record<'mov' | 'clip' | 'big' | 'alac' | 'draft', string>;
+let ids: Record<'mov' | 'clip' | 'big' | 'alac' | 'draft' | 'phone' | 'mkv' | 'pcm' | 'voice', string>;
 
 before(async () => {
   dir = await tempDir('kiosque-web-');
@@ -27,6 +28,14 @@ before(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=10:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(dir, 'big.mp4')]);
   // Apple Lossless in M4A: browsers other than Safari do not decode it.
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=1', '-c:a', 'alac', path.join(dir, 'alac.m4a')]);
+  // A phone's video: H.264 (8-bit 4:2:0) + AAC in a MOV, turned a quarter as phones store portrait video, saying where it was filmed.
+  await mp4(path.join(dir, 'phone-src.mp4'));
+  await ffmpeg(['-i', path.join(dir, 'phone-src.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', '-metadata', 'location=+48.8566+002.3522/', path.join(dir, 'phone.mov')]);
+  // The same streams in Matroska, and H.264 with PCM sound in a MOV (cameras, screen recorders).
+  await ffmpeg(['-i', path.join(dir, 'phone-src.mp4'), '-c', 'copy', path.join(dir, 'phone.mkv')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=1', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'pcm_s16le', '-shortest', path.join(dir, 'pcm.mov')]);
+  // A voice memo: AAC alone in a MOV.
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=1', '-c:a', 'aac', '-f', 'mov', path.join(dir, 'voice.mov')]);
   // One app for the tests that only read what processing made.
   shared = await appWith();
   ids = {
@@ -35,6 +44,10 @@ before(async () => {
     big: (await shared.upload('big.mp4')).id,
     alac: (await shared.upload('alac.m4a')).id,
     draft: (await shared.upload('part2.mov', 'draft')).id,
+    phone: (await shared.upload('phone.mov')).id,
+    mkv: (await shared.upload('phone.mkv')).id,
+    pcm: (await shared.upload('pcm.mov')).id,
+    voice: (await shared.upload('voice.mov')).id,
   };
   await shared.t.app.kiosque.media.idle();
 });
@@ -68,7 +81,7 @@ const h264: PlayabilityInput = { mime: 'video/mp4', hasVideo: true, videoCodec: 
 const reasons = (input: Partial<PlayabilityInput>) => webPlayability({ ...h264, ...input }, limits).reasons;
 
 test('the playability rule: web containers and codecs within the limits play as they are', () => {
-  assert.deepEqual(webPlayability(h264, limits), { playable: true, reasons: [] });
+  assert.deepEqual(webPlayability(h264, limits), { playable: true, reasons: [], method: null });
   assert.deepEqual(reasons({ mime: 'video/webm', videoCodec: 'vp9', pixelFormat: 'yuv420p10le', audioCodec: 'opus' }), [], 'VP9 profile 2 plays');
   assert.deepEqual(reasons({ mime: 'video/webm', videoCodec: 'av1', audioCodec: undefined }), [], 'no sound is no reason');
   assert.deepEqual(reasons({ mime: 'video/ogg', videoCodec: 'theora', audioCodec: 'vorbis' }), []);
@@ -100,6 +113,67 @@ test('the playability rule: what browsers do not play, or play badly, gets a web
   assert.deepEqual(audio('audio/mp4', 'alac'), ['audio-codec']);
   assert.deepEqual(audio('audio/wav', 'adpcm_ms'), ['audio-codec']);
   assert.deepEqual(audio('audio/mpeg', 'mp2'), ['audio-codec']);
+});
+
+test('how the web version is made: the streams copied when only the container is wrong, the sound alone encoded when only it is, else everything', () => {
+  const method = (input: Partial<PlayabilityInput>) => webPlayability({ ...h264, ...input }, limits).method;
+  // A phone's H.264 + AAC in a MOV or a Matroska file: only the container is wrong.
+  assert.equal(method({ mime: 'video/quicktime' }), 'copy');
+  assert.equal(method({ mime: 'video/matroska' }), 'copy');
+  assert.equal(method({ mime: 'video/quicktime', audioCodec: 'mp3' }), 'copy', 'MP3 plays from an MP4 too');
+  assert.equal(method({ mime: 'video/quicktime', audioCodec: undefined }), 'copy', 'a silent video');
+  assert.equal(method({ mime: 'video/quicktime', pixelFormat: 'yuvj420p' }), 'copy', 'full-range 4:2:0 plays');
+  // The picture plays, the sound does not (or not from an MP4): the picture copied, the sound encoded.
+  assert.equal(method({ mime: 'video/quicktime', audioCodec: 'pcm_s16le' }), 'copy-video');
+  assert.equal(method({ audioCodec: 'ac3' }), 'copy-video', 'an MP4 whose only fault is its sound');
+  assert.equal(method({ mime: 'video/matroska', audioCodec: 'opus' }), 'copy-video', 'Opus plays from WebM, not from every browser’s MP4');
+  assert.equal(method({ mime: 'video/matroska', audioCodec: 'flac' }), 'copy-video');
+  // Anything wrong with the picture: everything encoded.
+  assert.equal(method({ mime: 'video/quicktime', videoCodec: 'hevc' }), 'encode', 'an iPhone’s HEVC');
+  assert.equal(method({ mime: 'video/quicktime', pixelFormat: 'yuv420p10le' }), 'encode', '10-bit H.264');
+  assert.equal(method({ mime: 'video/quicktime', width: 3840, height: 2160 }), 'encode', 'too large to copy');
+  assert.equal(method({ mime: 'video/quicktime', bitrate: 20_000_000 }), 'encode', 'too heavy to copy');
+  assert.equal(method({ mime: 'video/quicktime', pixelFormat: 'yuv420p10le', audioCodec: 'pcm_s16le' }), 'encode');
+  assert.equal(method({ mime: 'video/matroska', videoCodec: 'vp9', audioCodec: 'opus' }), 'encode', 'VP9 plays from WebM only: encoded for every browser');
+  assert.equal(method({ videoCodec: 'mpeg4' }), 'encode');
+  // Audio alone: AAC or MP3 copied into M4A, anything else encoded to AAC.
+  const audio = (mime: string, audioCodec: string) => webPlayability({ mime, audioCodec, hasVideo: false }, limits).method;
+  assert.equal(audio('video/quicktime', 'aac'), 'copy', 'AAC in a MOV');
+  assert.equal(audio('video/matroska', 'aac'), 'copy', 'AAC in a Matroska file');
+  assert.equal(audio('video/quicktime', 'pcm_s16le'), 'encode');
+  assert.equal(audio('audio/mp4', 'alac'), 'encode');
+  assert.equal(audio('audio/mpeg', 'mp2'), 'encode');
+  assert.equal(audio('audio/mpeg', 'mp3'), null, 'plays as it is');
+});
+
+test('ffmpeg’s arguments: streams copied into an MP4 or M4A, the picture copied with the sound encoded, or everything encoded', () => {
+  const args = (method: 'copy' | 'copy-video' | 'encode', kind: 'video' | 'audio' = 'video') => webVersionArgs('in.mov', 'out.mp4', { kind, method, limits, threads: 2 }).join(' ');
+  assert.match(args('encode'), /-vf scale=w='min\(iw,1920\)'.* -c:v libx264 .* -c:a aac -b:a 128k -ac 2 /);
+  assert.match(args('copy'), /-map 0:v:0 -map 0:a:0\? -c copy -movflags \+faststart -f mp4 out\.mp4$/);
+  assert.match(args('copy-video'), /-c:v copy -c:a aac -b:a 128k -ac 2 /);
+  assert.doesNotMatch(args('copy-video') + args('copy'), /libx264|-vf/);
+  assert.match(args('copy', 'audio'), /-map 0:a:0 -vn -c:a copy -movflags \+faststart -f mp4 out\.mp4$/);
+  assert.match(args('encode', 'audio'), /-c:a aac -b:a 192k/);
+});
+
+test('HDR: PQ and HLG are recognised from the transfer, and tone-mapped to SDR BT.709 8-bit with the source’s colours named', () => {
+  assert.equal(hdrTransfer({ colorTransfer: 'smpte2084' }), 'smpte2084');
+  assert.equal(hdrTransfer({ colorTransfer: 'arib-std-b67' }), 'arib-std-b67');
+  for (const sdr of ['bt709', 'bt2020-10', 'unknown', undefined]) assert.equal(hdrTransfer({ colorTransfer: sdr }), undefined, String(sdr));
+  assert.equal(
+    toneMapFilter({ colorTransfer: 'smpte2084', colorPrimaries: 'bt2020', colorSpace: 'bt2020nc' }),
+    'zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p',
+  );
+  assert.match(toneMapFilter({ colorTransfer: 'arib-std-b67', colorPrimaries: 'smpte432', colorSpace: 'bt709' }), /^zscale=tin=arib-std-b67:pin=smpte432:min=bt709:/, 'Display P3 HLG');
+  assert.match(toneMapFilter({ colorTransfer: 'smpte2084', colorPrimaries: 'unknown', colorSpace: undefined }), /^zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:/, 'unnamed colours are taken for BT.2020');
+
+  const args = (method: 'copy' | 'copy-video' | 'encode', toneMap?: string) => webVersionArgs('in.mov', 'out.mp4', { kind: 'video', method, limits, threads: 2, toneMap }).join(' ');
+  const tm = toneMapFilter({ colorTransfer: 'smpte2084' });
+  const encoded = args('encode', tm);
+  assert.ok(encoded.includes(`-vf scale=w='min(iw,1920)':h='min(ih,1920)':force_original_aspect_ratio=decrease:force_divisible_by=2,${tm} `), encoded);
+  assert.match(encoded, /-color_primaries bt709 -color_trc bt709 -colorspace bt709/);
+  assert.doesNotMatch(args('encode'), /zscale|-color_trc/, 'SDR is encoded as before');
+  assert.doesNotMatch(args('copy', tm) + args('copy-video', tm), /zscale|-vf/, 'a copy is not filtered');
 });
 
 test('a web version made before is kept while its frame and bitrate fit the limits; audio always fits', () => {
@@ -152,6 +226,67 @@ test('what browsers cannot play gets a web version after the poster: H.264/AAC M
   assert.deepEqual(json.body.variants.web, { url: `/files/${ids.mov}/web`, mime: 'video/mp4', size: web.size, width: 320, height: 240 });
   // No temporary file is left behind.
   assert.deepEqual((await filesUnder(path.join(t.dataDir, 'files'))).filter((f) => f.endsWith('.part') || f.endsWith('frame.jpg')), []);
+});
+
+/** The rotation a video stream's display matrix asks for (ffprobe's side data), 0 without one. */
+function rotationOf(file: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    execFile('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-print_format', 'json', file], (err, stdout) => {
+      if (err) return reject(err);
+      const side = (JSON.parse(stdout) as { streams: Array<{ side_data_list?: Array<{ rotation?: number }> }> }).streams[0]?.side_data_list ?? [];
+      resolve(Math.abs(side.find((d) => d.rotation !== undefined)?.rotation ?? 0));
+    }),
+  );
+}
+
+const methodLogged = (t: TestApp, id: string) => t.logs.find((l) => l.msg === 'making a web version' && l.mediaId === id)?.method;
+
+test('only the container wrong (a phone’s H.264 + AAC in a MOV or MKV): the streams are copied into an MP4, not re-encoded', async () => {
+  const { t } = shared;
+  for (const [id, source] of [[ids.phone, 'phone.mov'], [ids.mkv, 'phone.mkv']] as const) {
+    const m = (await t.store.media.get(id))!;
+    assert.equal(m.processing.state, 'done', m.processing.error);
+    assert.equal(methodLogged(t, id), 'copy', source);
+    const web = m.variants.web!;
+    assert.deepEqual([web.mime, path.basename(web.file)], ['video/mp4', 'web.mp4'], source);
+    const file = fileOf(t, web.file);
+    const [original, made] = [await probeAv('ffprobe', path.join(dir, source)), await probeAv('ffprobe', file)];
+    assert.deepEqual([made.videoCodec, made.audioCodec, made.pixelFormat, made.width, made.height], [original.videoCodec, original.audioCodec, original.pixelFormat, original.width, original.height], source);
+    assert.deepEqual([web.width, web.height], [160, 120]);
+    // A re-encoding, however good, never gives back the same packets.
+    assert.equal(await packetsMd5(file, 'v'), await packetsMd5(path.join(dir, source), 'v'), `${source}: the picture is copied`);
+    assert.equal(await packetsMd5(file, 'a'), await packetsMd5(path.join(dir, source), 'a'), `${source}: the sound is copied`);
+    const bytes = await readFile(file);
+    assert.ok(bytes.indexOf('moov') < bytes.indexOf('mdat'), `${source}: the index comes first (+faststart)`);
+    assert.equal(made.hasLocation, false, `${source}: no metadata`);
+  }
+  assert.equal(await rotationOf(path.join(dir, 'phone.mov')), 90, 'the test file is turned');
+  assert.equal(await rotationOf(fileOf(t, (await t.store.media.get(ids.phone))!.variants.web!.file)), 90, 'a portrait video stays upright');
+});
+
+test('H.264 with PCM sound in a MOV: the picture is copied, only the sound is encoded to AAC', async () => {
+  const { t } = shared;
+  const m = (await t.store.media.get(ids.pcm))!;
+  assert.equal(m.processing.state, 'done', m.processing.error);
+  assert.equal(methodLogged(t, ids.pcm), 'copy-video');
+  const file = fileOf(t, m.variants.web!.file);
+  const made = await probeAv('ffprobe', file);
+  assert.deepEqual([made.videoCodec, made.pixelFormat, made.width, made.height, made.audioCodec], ['h264', 'yuv420p', 160, 120, 'aac']);
+  assert.equal((await probeAv('ffprobe', path.join(dir, 'pcm.mov'))).audioCodec, 'pcm_s16le');
+  assert.equal(await packetsMd5(file, 'v'), await packetsMd5(path.join(dir, 'pcm.mov'), 'v'), 'the picture is copied');
+  assert.ok(Math.abs(made.duration! - 1) < 0.2);
+});
+
+test('AAC alone in a MOV (a voice memo) is copied into an M4A', async () => {
+  const { t } = shared;
+  const m = (await t.store.media.get(ids.voice))!;
+  assert.equal(m.processing.state, 'done', m.processing.error);
+  assert.deepEqual([m.type, m.original.mime], ['video', 'video/quicktime'], 'a MOV is taken for a video until probed');
+  assert.equal(methodLogged(t, ids.voice), 'copy');
+  assert.deepEqual([m.variants.web?.mime, path.basename(m.variants.web!.file)], ['audio/mp4', 'web.m4a']);
+  const file = fileOf(t, m.variants.web!.file);
+  assert.deepEqual([(await probeAv('ffprobe', file)).audioCodec, (await probeAv('ffprobe', file)).hasVideo], ['aac', false]);
+  assert.equal(await packetsMd5(file, 'a'), await packetsMd5(path.join(dir, 'voice.mov'), 'a'));
 });
 
 test('the players list the web version first, then the original, on the media page and the embed page', async () => {
@@ -247,10 +382,10 @@ test('replacing the file drops the old web version and makes a new one when need
   assert.equal((await request(t.app).get(`/files/${mov.id}/web`)).status, 404);
 });
 
-/** The real ffmpeg behind a wrapper that, while `flag` exists, does `onX264` instead of encoding H.264. */
-async function ffmpegWrapper(name: string, flag: string, onX264: string): Promise<string> {
+/** The real ffmpeg behind a wrapper that, while `flag` exists, does `action` instead when its arguments match `pattern` (a shell case pattern; by default, encoding H.264). */
+async function ffmpegWrapper(name: string, flag: string, action: string, pattern = '*libx264*'): Promise<string> {
   const wrapper = path.join(dir, name);
-  await writeFile(wrapper, `#!/bin/sh\ncase "$*" in *libx264*) if [ -e '${flag}' ]; then ${onX264}; fi;; esac\nexec /usr/bin/ffmpeg "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\ncase "$*" in ${pattern}) if [ -e '${flag}' ]; then ${action}; fi;; esac\nexec /usr/bin/ffmpeg "$@"\n`);
   await chmod(wrapper, 0o755);
   await writeFile(flag, '');
   return wrapper;
@@ -328,6 +463,27 @@ test('a failed web version shows in /admin/media with its step and the reason; t
     assert.match(after.text, new RegExp(`<source src="/files/${mov.id}/web" type="video/mp4">`), 'the page cache was emptied');
     const edited = await agent.get(`/admin/media/${mov.id}`).set(html).expect(200);
     assert.match(edited.text, /Web version \(what browsers play\): 320×240, [\d.,]+ KB\./);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a copy ffmpeg refuses is encoded instead, and said so in the log', async () => {
+  // The streams copied into the web version's MP4 (not the location's removal, which copies too) fail.
+  const { t, upload } = await appWith({ ffmpegPath: await ffmpegWrapper('ffmpeg-no-copy', path.join(dir, 'no-copy'), `echo "Could not write header for output file" >&2; exit 1`, '*"-c copy -movflags"*') });
+  try {
+    const mkv = await upload('phone.mkv');
+    await t.app.kiosque.media.idle();
+    const m = (await t.store.media.get(mkv.id))!;
+    assert.equal(m.processing.state, 'done', m.processing.error);
+    const file = fileOf(t, m.variants.web!.file);
+    assert.equal((await probeAv('ffprobe', file)).videoCodec, 'h264');
+    assert.notEqual(await packetsMd5(file, 'v'), await packetsMd5(path.join(dir, 'phone.mkv'), 'v'), 'encoded');
+    const warned = t.logs.find((l) => l.msg === 'copying the streams for the web version failed; encoding them instead');
+    assert.ok(warned, 'logged');
+    assert.deepEqual([warned.mediaId, warned.method], [mkv.id, 'copy']);
+    assert.match(String(warned.reason), /Could not write header/);
+    assert.equal(t.logs.find((l) => l.msg === 'web version made' && l.mediaId === mkv.id)?.method, 'encode');
   } finally {
     await t.close();
   }
