@@ -139,7 +139,7 @@ test('a group that allows one keyword per media refuses two, by the API and the 
   assert.equal(api.body.error.message, 'Only one keyword of the group “Couleurs” per media (here: Rouge, Bleu).');
   const form = await eddie.post(`/admin/media/${m.id}?lang=fr`).type('form').send({ _csrf: tokens.get(eddie), title: 'x', keywords: 'couleurs/bleu, couleurs/rouge' });
   assert.equal(form.status, 400);
-  assert.match(form.text, /Un seul mot-clé du groupe « Couleurs » par média \(ici : Rouge, Bleu\)\./);
+  assert.match(form.text, /Un seul mot-clé du groupe «\u00a0Couleurs\u00a0» par média \(ici\u00a0: Rouge, Bleu\)\./);
   assert.deepEqual((await t.store.media.get(m.id))!.keywordIds, m.keywordIds);
   assert.equal((await patch(eddie, m.id, { keywords: 'couleurs/bleu' })).status, 200, 'one is fine');
   await eddie.get('/?lang=en');
