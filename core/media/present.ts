@@ -43,13 +43,15 @@ export function publicMediaJson(m: Media) {
 /** For templates: sizes in human units, srcset of the image derivatives. */
 export function formatSize(bytes: number, lang: string): string {
   const units = lang === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+  // French typography keeps a number and its unit on one line, as the dictionaries do ({size} Mo).
+  const space = lang === 'fr' ? '\u00a0' : ' ';
   let v = bytes;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+  return `${new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i ? 1 : 0 }).format(v)}${space}${units[i]}`;
 }
 
 /** The srcset of an image's derivatives, or of a poster's (`['thumb', 'medium', 'poster']`: a PDF's preview). */

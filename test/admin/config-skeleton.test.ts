@@ -57,7 +57,7 @@ test('the page shows every field with a label and the defaults of a new portal',
   assert.match(page.text, /Nuit \(dark\): A dark, gallery-style theme/);
   const fr = await admin.get(`${PAGE}?lang=fr`).set(html).expect(200);
   assert.match(fr.text, /<option value="default" selected>Par défaut<\/option>/);
-  assert.match(fr.text, /Nuit \(sombre\) : Un thème sombre façon galerie/);
+  assert.match(fr.text, /Nuit \(sombre\)\u00a0: Un thème sombre façon galerie/);
   await admin.get(`${PAGE}?lang=en`).set(html).expect(200);
   assert.match(page.text, /<a href="\/admin\/config\/skeleton" aria-current="page">Site setup<\/a>/);
 });

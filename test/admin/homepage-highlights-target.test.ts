@@ -76,7 +76,7 @@ test('deleting the highlights’ keyword: the confirmation page says so, the blo
   assert.ok(confirm.text.includes(WARN_KEYWORD));
   assert.match(confirm.text, /<a href="\/admin\/config\/homepage">Choose the highlights on the homepage page<\/a>/);
   const fr = await admin.get(`/admin/keywords/${masques.id}/delete?lang=fr`).set(html).expect(200);
-  assert.ok(fr.text.includes('La sélection de la page d’accueil montre ce mot-clé : ce bloc sera vide jusqu’à ce que vous en choisissiez un autre.'));
+  assert.ok(fr.text.includes('La sélection de la page d’accueil montre ce mot-clé\u00a0: ce bloc sera vide jusqu’à ce que vous en choisissiez un autre.'));
   await admin.get('/?lang=en').set(html);
   const other = await admin.get(`/admin/keywords/${fetes.id}/delete`).set(html).expect(200);
   assert.ok(!other.text.includes('The homepage highlights'), 'another keyword’s page says nothing of them');
@@ -176,7 +176,7 @@ test('deleting the highlights’ sector: its row says so beside the button, the 
   assert.ok(row('audio').includes(`<p class="warning highlights-warning" id="delete-highlights-${sons.id}">The homepage highlights show this sector: that block will be empty until you choose another.`));
   assert.ok(!row('images').includes('highlights'), 'only that sector’s row');
   const fr = (await admin.get(`${SECTORS}?lang=fr`).set(html)).text;
-  assert.ok(fr.includes('La sélection de la page d’accueil montre ce secteur : ce bloc sera vide jusqu’à ce que vous en choisissiez un autre.'));
+  assert.ok(fr.includes('La sélection de la page d’accueil montre ce secteur\u00a0: ce bloc sera vide jusqu’à ce que vous en choisissiez un autre.'));
   await admin.get('/?lang=en').set(html);
 
   const token = await tokenOf(admin, SECTORS);
@@ -188,7 +188,7 @@ test('deleting the highlights’ sector: its row says so beside the button, the 
   const page = (await admin.get(PAGE).set(html)).text;
   assert.equal(targetWarning(page), 'No sector has the URL name “sons” any more: the highlights block stays empty until you choose another sector or keyword.');
   const frPage = (await admin.get(`${PAGE}?lang=fr`).set(html)).text;
-  assert.match(targetWarning(frPage) ?? '', /^Aucun secteur n’a plus le nom d’URL « sons »/);
+  assert.match(targetWarning(frPage) ?? '', /^Aucun secteur n’a plus le nom d’URL «\u00a0sons\u00a0»/);
   await admin.get('/?lang=en').set(html);
   assert.equal((await save({ highlightsTitle: 'Nouveau titre' })).status, 303);
   assert.equal(((await t.store.settings.get('homepage')) as Record<string, unknown>).highlightsTitle, 'Nouveau titre');

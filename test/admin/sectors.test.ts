@@ -221,7 +221,7 @@ test('every problem of the form at once, each beside its field, with what was ty
   assert.equal(fr.status, 400);
   assert.match(fr.text, /Certains champs sont à corriger \(4\)\. Rien n’a été enregistré\./);
   assert.match(fr.text, /id="sector-title-error">Le titre est limité à 120 caractères\./);
-  assert.match(fr.text, /id="sector-slug-error">Le nom dans l&#x27;URL prend des minuscules/);
+  assert.match(fr.text, /id="sector-slug-error">Le nom dans l’URL prend des minuscules/);
   assert.match(fr.text, /id="sector-display-error">Choisissez grille ou liste\./);
   assert.match(fr.text, /id="sector-sort-error">Choisissez date, titre ou popularité\./);
   assert.match(fr.text, new RegExp(`value="${'x'.repeat(121)}"`));
@@ -247,8 +247,8 @@ test('a title another sector has, whatever its case and accents, is refused on c
   const fr = await admin.post(`/admin/config/sectors/${drawings.id}?lang=fr`).type('form').set(html).send({ _csrf: token, title: 'Photographiès', slug: photos.slug, visible: 'on', display: 'grid', defaultSort: 'date' });
   await admin.get('/?lang=en').set(html);
   assert.equal(fr.status, 400);
-  assert.match(fr.text, /id="sector-title-error">Un autre secteur s’appelle déjà « Photographies » : choisissez un titre qui les distingue dans la navigation\./);
-  assert.match(fr.text, /id="sector-slug-error">Un autre secteur utilise déjà ce nom dans l&#x27;URL\./);
+  assert.match(fr.text, /id="sector-title-error">Un autre secteur s’appelle déjà «\u00a0Photographies\u00a0»\u00a0: choisissez un titre qui les distingue dans la navigation\./);
+  assert.match(fr.text, /id="sector-slug-error">Un autre secteur utilise déjà ce nom dans l’URL\./);
   assert.equal(JSON.stringify(await t.store.sectors.list()), before);
   // The sector itself may keep its title, or change its case.
   const own = await tokenOf(admin, `/admin/config/sectors/${photos.id}`);

@@ -98,7 +98,7 @@ test('a user changes their display name; the header shows it, escaped; empty bri
 
 for (const [lang, tooLong, invalid] of [
   ['en', 'A display name has at most 80 characters.', 'A display name is one line of text, without control characters or text-direction marks.'],
-  ['fr', 'Un nom affiché compte au plus 80 caractères.', "Un nom affiché tient sur une ligne, sans caractères de contrôle ni marques de sens d&#x27;écriture."],
+  ['fr', 'Un nom affiché compte au plus 80 caractères.', "Un nom affiché tient sur une ligne, sans caractères de contrôle ni marques de sens d’écriture."],
 ] as const) {
   test(`a display name that breaks the rules is refused next to its field (${lang}) and changes nothing`, async () => {
     const username = `oscar${lang}`;
@@ -153,7 +153,7 @@ test('a confirmation that differs, or a short password, is refused next to its f
   const short = await post(rita, '/account/password?lang=fr', { current_password: 'wrong one', password: 'short', password_confirm: 'short' });
   assert.equal(short.status, 400);
   assert.equal(fieldError(short.text, 'account-password'), 'Le mot de passe doit compter au moins 10 caractères.');
-  assert.equal(fieldError(short.text, 'account-current-password'), 'Ce n&#x27;est pas votre mot de passe actuel.', 'every problem at once');
+  assert.equal(fieldError(short.text, 'account-current-password'), 'Ce n’est pas votre mot de passe actuel.', 'every problem at once');
   assert.equal((await userOf('rita')).passwordHash, before);
   await signIn(t, 'rita');
 });

@@ -58,7 +58,7 @@ test('import: a folder tree with a duplicate and bad files; progress, summary wi
 
   const again = await cli(['import', folder], { dataDir, env: { LANG: 'fr_FR.UTF-8' } });
   assert.equal(again.code, 1);
-  assert.match(again.stdout, /5 fichiers : 0 importés, 3 ignorés/);
+  assert.match(again.stdout, /5 fichiers\u00a0: 0 importés, 3 ignorés/);
 });
 
 test('import refuses bad options before touching anything (exit 2)', async (t) => {

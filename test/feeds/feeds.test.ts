@@ -163,14 +163,14 @@ test('the configured public address wins over the Host header; French titles fol
   const res = await request(other.app).get('/feed').set({ ...RSS, Host: 'evil.example' }).expect(200);
   const { channel } = parse(res.text);
   assert.equal(channel['atom:link']['@_href'], 'https://media.example.org/feed');
-  assert.equal(channel.title, 'Médiathèque : derniers médias');
+  assert.equal(channel.title, 'Médiathèque\u00a0: derniers médias');
   assert.equal(channel.language, 'fr');
   const tags = (await other.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
   const kw = await other.store.keywords.create({ groupId: tags.id, slug: 'masques', title: 'Masques', description: '' });
   await other.store.media.create(mediaRecord({ slug: 'm', title: 'M', keywordIds: [kw.id] }));
   await other.app.kiosque.search.reindex();
   const item = parse((await request(other.app).get('/feed').set(RSS).expect(200)).text).items[0]!;
-  assert.equal(item.category, 'Tags : Masques', 'French punctuation in a French feed');
+  assert.equal(item.category, 'Tags\u00a0: Masques', 'French punctuation in a French feed');
 });
 
 test('control characters never reach a feed: old records are cleaned on the way out, new text is cleaned on the way in', async (tc) => {
@@ -207,7 +207,7 @@ test('where visitors may choose their language, a feed says it varies with it', 
   const fr = await request(t.app).get('/feed').set({ ...RSS, 'Accept-Language': 'fr' }).expect(200);
   assert.match(String(fr.headers.vary), /Accept-Language/);
   assert.match(String(fr.headers.vary), /Cookie/);
-  assert.equal(parse(fr.text).channel.title, 'Kiosque : derniers médias');
+  assert.equal(parse(fr.text).channel.title, 'Kiosque\u00a0: derniers médias');
   const saved = (await t.store.settings.get<Record<string, unknown>>('skeleton')) ?? {};
   await t.store.settings.set('skeleton', { ...saved, visitorsMayChooseLanguage: false });
   tc.after(() => t.store.settings.set('skeleton', saved));

@@ -150,7 +150,7 @@ test('a refused rename is shown in its row, with the title as typed and a summar
 
   const fr = await admin.post(`/admin/keywords/${summer.id}/rename?lang=fr`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: '  ' }).expect(400);
   await page(admin, '/admin/keywords?lang=en');
-  assert.match(fr.text, new RegExp(`<a href="#rename-${summer.id}">1 problème : voir le mot-clé « Été 2026 »\\.</a>`));
+  assert.match(fr.text, new RegExp(`<a href="#rename-${summer.id}">1 problème\u00a0: voir le mot-clé «\u00a0Été 2026\u00a0»\\.</a>`));
   assert.match(rowOf(fr.text, 'saisons/ete-2026'), new RegExp(`id="rename-${summer.id}-error">Donnez un titre au mot-clé\\.</p>`));
   assert.equal(JSON.stringify(await t.store.keywords.list()), before);
 });
@@ -188,8 +188,8 @@ test('a refused merge is shown in its row, with the target as typed and what was
   }
   const fr = await merge('nulle/part', '?lang=fr');
   await page(admin, '/admin/keywords?lang=en');
-  assert.match(rowOf(fr.text, 'climats/ete-2026'), /Il n’y a pas de groupe de mots-clés « nulle » \(vous avez tapé « nulle\/part »\) : attendu groupe\/mot-clé, le groupe étant l’un de : tags, /);
-  assert.match(fr.text, /1 problème : voir le mot-clé « Été 2026 »\./);
+  assert.match(rowOf(fr.text, 'climats/ete-2026'), /Il n’y a pas de groupe de mots-clés «\u00a0nulle\u00a0» \(vous avez tapé «\u00a0nulle\/part\u00a0»\)\u00a0: attendu groupe\/mot-clé, le groupe étant l’un de\u00a0: tags, /);
+  assert.match(fr.text, /1 problème\u00a0: voir le mot-clé «\u00a0Été 2026\u00a0»\./);
   assert.equal(JSON.stringify(await t.store.keywords.list()), keywordsBefore);
   assert.equal(JSON.stringify(await t.store.media.get(m.id)), mediaBefore);
   // A keyword that does not exist has no row to show a problem in: 404, whatever the target.

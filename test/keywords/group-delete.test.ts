@@ -62,8 +62,8 @@ test('the confirmation page says how many keywords the group holds and how many 
   assert.match(res.text, new RegExp(`<form method="post" action="${confirmPath(places.id)}"`));
   assert.match(res.text, /name="_csrf" value="[^"]{10,}"/);
   const fr = await page(admin, `${confirmPath(places.id)}?lang=fr`).expect(200);
-  assert.match(fr.text, /Supprimer le groupe « Lieux »/);
-  assert.match(fr.text, /Mots-clés de ce groupe : 3\. Médias portant au moins l’un d’eux : 3\./);
+  assert.match(fr.text, /Supprimer le groupe «\u00a0Lieux\u00a0»/);
+  assert.match(fr.text, /Mots-clés de ce groupe\u00a0: 3\. Médias portant au moins l’un d’eux\u00a0: 3\./);
   await page(admin, '/admin/keywords?lang=en').expect(200); // the choice of language is remembered: back to English
 });
 
@@ -112,7 +112,7 @@ test('the tags group cannot be deleted: the page says why, and the POST is refus
   const refused = await deleteGroup(admin, tagsId, await tokenOf(admin, '/admin/keywords')).expect(400);
   assert.match(refused.text, /The group “Tags” cannot be deleted/);
   const fr = await admin.post(`${confirmPath(tagsId)}?lang=fr`).type('form').set('Accept', 'text/html').send({ _csrf: await tokenOf(admin, '/admin/keywords') }).expect(400);
-  assert.match(fr.text, /Le groupe « Tags » ne peut pas être supprimé/);
+  assert.match(fr.text, /Le groupe «\u00a0Tags\u00a0» ne peut pas être supprimé/);
   await page(admin, '/admin/keywords?lang=en').expect(200);
   assert.equal(await snapshot(), before);
   await assert.rejects(t.app.kiosque.keywords.removeGroup(tagsId), /group_protected/);

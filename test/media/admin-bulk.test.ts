@@ -101,7 +101,7 @@ test('publish, set to draft and move change each selected media through the edit
   const out = await bulk(alice, { action: 'move', sector: 'none', ids: [a] }, 'fr');
   assert.equal(out.headers.location, '/admin/media?done=bulk_move&n=1&to=none');
   assert.equal((await get(a)).sectorId, null);
-  assert.equal(await noticeAfter(alice, out.headers.location!, 'fr'), 'Déplacé vers (aucun secteur) : 1 média.');
+  assert.equal(await noticeAfter(alice, out.headers.location!, 'fr'), 'Déplacé vers (aucun secteur)\u00a0: 1 média.');
 });
 
 test('an editor changes only their own media: others’ are refused and counted, and the rest goes on', async () => {
@@ -124,7 +124,7 @@ test('an editor changes only their own media: others’ are refused and counted,
     await noticeAfter(eddie, res.headers.location!),
     'Published: 1 media. 1 left alone: you may only change the media you uploaded. 1 left alone: it no longer exists.',
   );
-  assert.match(await noticeAfter(eddie, res.headers.location!, 'fr'), /1 laissé de côté : vous ne pouvez modifier que les médias que vous avez envoyés\./);
+  assert.match(await noticeAfter(eddie, res.headers.location!, 'fr'), /1 laissé de côté\u00a0: vous ne pouvez modifier que les médias que vous avez envoyés\./);
 
   // Deleting hers: nothing to confirm, nothing deleted, files kept.
   const folder = path.join(t.dataDir, 'files', path.dirname(herBefore.original.file));
@@ -217,7 +217,7 @@ test('an empty selection, an unknown action, a missing or removed sector, ids th
   const fr = await bulk(alice, { action: 'publish' }, 'fr');
   assert.equal(fr.status, 400);
   assert.match(fr.text, /Sélectionnez au moins un média/);
-  assert.match((await bulk(alice, { action: 'publish', ids: many }, 'fr')).text, /Au plus 50 médias à la fois \(51 sélectionnés\)\. Rien n&#x27;a été modifié\./);
+  assert.match((await bulk(alice, { action: 'publish', ids: many }, 'fr')).text, /Au plus 50 médias à la fois \(51 sélectionnés\)\. Rien n’a été modifié\./);
   assert.deepEqual(await snapshot(), before);
 });
 

@@ -139,7 +139,7 @@ test('a group that allows one keyword per media refuses two, by the API and the 
   assert.equal(api.body.error.message, 'Only one keyword of the group “Couleurs” per media (here: Rouge, Bleu).');
   const form = await eddie.post(`/admin/media/${m.id}?lang=fr`).type('form').send({ _csrf: tokens.get(eddie), title: 'x', keywords: 'couleurs/bleu, couleurs/rouge' });
   assert.equal(form.status, 400);
-  assert.match(form.text, /Un seul mot-clé du groupe « Couleurs » par média \(ici : Rouge, Bleu\)\./);
+  assert.match(form.text, /Un seul mot-clé du groupe «\u00a0Couleurs\u00a0» par média \(ici\u00a0: Rouge, Bleu\)\./);
   assert.deepEqual((await t.store.media.get(m.id))!.keywordIds, m.keywordIds);
   assert.equal((await patch(eddie, m.id, { keywords: 'couleurs/bleu' })).status, 200, 'one is fine');
   await eddie.get('/?lang=en');
@@ -208,8 +208,8 @@ test('the edit form shows every problem at once beside its field, keeps what was
   assert.match(fr.text, /Certains champs sont à corriger \(4\)\. Rien n’a été enregistré\./);
   assert.match(fr.text, /id="edit-title-error">Ce champ est obligatoire\.</);
   assert.match(fr.text, /id="edit-description-error">Au plus 10000 caractères\.</);
-  assert.match(fr.text, /id="edit-sector-error">Il n&#x27;y a pas de secteur « nowhere »\.</);
-  assert.match(fr.text, /id="edit-licence-error">Choisissez une licence dans la liste \(« bogus » n’en fait pas partie\)\.</);
+  assert.match(fr.text, /id="edit-sector-error">Il n’y a pas de secteur «\u00a0nowhere\u00a0»\.</);
+  assert.match(fr.text, /id="edit-licence-error">Choisissez une licence dans la liste \(«\u00a0bogus\u00a0» n’en fait pas partie\)\.</);
   assert.doesNotMatch(fr.text, /id="edit-keywords"[^>]*aria-invalid/);
   assert.equal(JSON.stringify(await t.store.media.get(m.id)), stored);
 });

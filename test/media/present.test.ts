@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { srcset } from '../../core/media/present.ts';
+import { formatSize, srcset } from '../../core/media/present.ts';
 import { mediaInput } from '../search/fixtures.ts';
 import type { Media } from '../../core/store/index.ts';
 
@@ -12,4 +12,10 @@ test('srcset names each width once: a small original gives medium and large the 
   const big = { ...mediaInput({ variants: { thumb: file('thumb', 320), medium: file('medium', 800), large: file('large', 1600) } }), id: '8' } as Media;
   assert.equal(srcset(big), '/files/8/thumb 320w, /files/8/medium 800w, /files/8/large 1600w');
   assert.equal(srcset({ ...mediaInput(), id: '9' } as Media), '');
+});
+
+test('a French size keeps its number and unit together with a non-breaking space; English keeps a plain one', () => {
+  assert.equal(formatSize(1536 * 1024, 'fr'), '1,5\u00a0Mo');
+  assert.equal(formatSize(512, 'fr'), '512\u00a0o');
+  assert.equal(formatSize(1536 * 1024, 'en'), '1.5 MB');
 });

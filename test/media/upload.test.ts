@@ -177,7 +177,7 @@ test('too many files: one in the API, at most 20 in the admin form', async () =>
   assert.equal(two.body.error.code, 'too_many_files');
   assert.match(two.body.error.message, /at most 1 per upload/);
   // The message names the limit, in the visitor's language.
-  for (const [lang, limit] of [['en', /Too many files were sent at once: at most 20 per upload\./], ['fr', /Trop de fichiers envoyés à la fois : au plus 20 par envoi\./]] as const) {
+  for (const [lang, limit] of [['en', /Too many files were sent at once: at most 20 per upload\./], ['fr', /Trop de fichiers envoyés à la fois\u00a0: au plus 20 par envoi\./]] as const) {
     let req = admin.post('/admin/media').field('_csrf', adminToken);
     for (let i = 0; i < 21; i++) req = req.attach('file', f('notes.txt'), `n${i}.txt`);
     const many = await req.set('Accept', 'text/html').set('Accept-Language', lang);

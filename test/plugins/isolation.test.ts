@@ -162,7 +162,7 @@ test('the admin sees refusals in French when the page is French', async () => {
   const token = await tokenOf(admin, '/admin/plugins');
   const res = await admin.post('/admin/plugins/needs-base/enable?lang=fr').type('form').send({ _csrf: token }).set('Accept', 'text/html');
   assert.equal(res.status, 409);
-  assert.match(res.text, /nécessite le plugin « Plugin base \(fr\) » : activez d’abord/);
+  assert.match(res.text, /nécessite le plugin «\u00a0Plugin base \(fr\)\u00a0»\u00a0: activez d’abord/);
   await admin.get('/admin/plugins?lang=en').set('Accept', 'text/html');
 });
 

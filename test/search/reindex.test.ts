@@ -44,7 +44,7 @@ test('kiosque reindex (CLI) reports the count in the person\'s language', async 
   for (let i = 0; i < 2; i++) await store.media.create(mediaInput({ title: `Photo ${i}` }));
   await store.close();
   try {
-    for (const [LANG, expected] of [['C', /^Search index rebuilt: 2 media in \d+ ms\.$/m], ['fr_FR.UTF-8', /^Index de recherche reconstruit : 2 médias en \d+ ms\.$/m]] as const) {
+    for (const [LANG, expected] of [['C', /^Search index rebuilt: 2 media in \d+ ms\.$/m], ['fr_FR.UTF-8', /^Index de recherche reconstruit\u00a0: 2 médias en \d+\u00a0ms\.$/m]] as const) {
       let stdout = '';
       const code = await runCli(['reindex'], {
         env: { KIOSQUE_DATA_DIR: dir, LANG },

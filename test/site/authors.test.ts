@@ -64,7 +64,7 @@ test('an author page: the display name, the count and the published media of tha
   assert.deepEqual(shown.slice(0, 3), ['Ada 25', 'Ada 24', 'Ada 23']);
   assert.ok(!res.text.includes('Ada draft secret'), 'no draft, even by name');
   assert.ok(!shown.some((title) => !title!.startsWith('Ada ')), 'nobody else’s media');
-  assert.match(res.text, /<a href="\/search\?author(=|&#x3D;)ada">Search this author&#x27;s media<\/a>/);
+  assert.match(res.text, /<a href="\/search\?author(=|&#x3D;)ada">Search this author’s media<\/a>/);
   // Nothing about the account but its name: no role, no state.
   assert.doesNotMatch(section(res.text), /admin|editor|member|disabled/i);
   assert.ok(section(res.text), 'the page has its section');
@@ -245,6 +245,6 @@ test('the other theme falls back to the default author template', async () => {
 
 test('French: the page in French', async () => {
   const res = await page('/authors/ada?lang=fr').expect(200);
-  assert.match(res.text, /Médias publiés : 26/);
+  assert.match(res.text, /Médias publiés\u00a0: 26/);
   assert.match(res.text, /Rechercher les médias de cet auteur/);
 });
