@@ -15,8 +15,7 @@ import type { RequestSite } from '../views/render.ts';
  * Invalidation: `bump()` drops everything. Core bumps it on every write to media, sectors, keywords,
  * settings, plugins and users (core/store/change-feed.ts), and the `versions()` token (hook and
  * slot registrations, the search index's changes) is part of each entry, so a plugin toggle or a
- * re-indexed media invalidates without a call. A page
- * whose render began before a bump is never stored.
+ * re-indexed media invalidates without a call. A page whose render began before a bump is never stored.
  *
  * It sits after the access gate: every request is judged by the gate before a cached page is sent.
  */
@@ -117,8 +116,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const key = `${site.lang}\n${site.theme}\n${req.headers.host ?? ''}\n${req.originalUrl}`;
     const current = token();
     const found = find(key);
-    const hit = found?.entry;
-    if (found && hit && hit.token === current) {
+    if (found && found.entry.token === current) {
+      const hit = found.entry;
       hits++;
       options.onHit?.(req);
       res.locals.pageCacheHit = true;
