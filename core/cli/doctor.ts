@@ -2,7 +2,8 @@ import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
-import { findTools, type FfmpegFeatures, type ToolStatus } from '../media/tools.ts';
+import { findTools, type FfmpegFeatures, type MediaTools, type ToolStatus } from '../media/tools.ts';
+import { PDF_MEMORY_CAP } from '../media/pdf.ts';
 import { discoverThemes } from '../views/themes.ts';
 import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
 
@@ -151,7 +152,15 @@ const TOOL_ADVICE: Record<ToolStatus['name'], { versionArg: string; neededFor: s
   ffmpeg: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
   ffprobe: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
   pdftoppm: { versionArg: '-v', neededFor: 'optional: PDF previews need it (without it PDFs show a placeholder)', install: '`apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (macOS)' },
+  prlimit: { versionArg: '--version', neededFor: 'optional: it caps the memory pdftoppm may take on a hostile PDF', install: '`apt-get install util-linux` (Debian/Ubuntu)' },
 };
+
+/** Where pdftoppm runs: whether its memory is capped (only worth saying when pdftoppm is there). */
+function memoryCapCheck(tools: MediaTools): Check[] {
+  if (!tools.pdftoppm.path) return [];
+  if (tools.prlimit.path) return [{ status: 'ok', label: `prlimit: ${tools.prlimit.path} — pdftoppm runs with at most ${PDF_MEMORY_CAP / 1024 / 1024} MB of memory` }];
+  return [{ status: 'warn', label: 'prlimit not found on the PATH: pdftoppm runs without a memory cap', detail: [`${TOOL_ADVICE.prlimit.neededFor}: install it with ${TOOL_ADVICE.prlimit.install}`] }];
+}
 
 function toolCheck(key: string, tool: ToolStatus): Check {
   const { name } = tool;
@@ -250,7 +259,7 @@ Options:
       const tools = await findTools(config, io.env.PATH ?? '');
       checks.push(toolCheck('ffmpegPath', tools.ffmpeg));
       if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(tools.ffmpeg.features));
-      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm));
+      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm), ...memoryCapCheck(tools));
       checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
     }
     for (const c of checks) {

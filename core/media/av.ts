@@ -28,7 +28,8 @@ export interface AvProbe {
  * Runs ffmpeg or ffprobe without blocking the event loop. Past `timeoutMs`, or when `signal`
  * aborts, the process is killed (SIGKILL: ffmpeg would otherwise finish the file it writes).
  */
-export function exec(file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> {
+/** Runs a tool without a shell; resolves with what it printed on stdout and stderr. */
+export function runTool(file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
@@ -37,10 +38,12 @@ export function exec(file: string, args: string[], timeoutMs: number, signal?: A
         if (e.killed) return reject(new Error(`${path.basename(file)} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
         const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
         reject(new Error(detail || err.message));
-      } else resolve(String(stdout));
+      } else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
   });
 }
+
+export const exec = async (file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> => (await runTool(file, args, timeoutMs, signal)).stdout;
 
 interface FfStream {
   codec_type?: string;

@@ -1,6 +1,6 @@
 import { access, rm } from 'node:fs/promises';
 import type { Media } from '../store/index.ts';
-import { exec } from './av.ts';
+import { runTool } from './av.ts';
 
 /** PDFs are the documents that get a preview (their first page); text and office files keep the placeholder. */
 export const isPdf = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'document' && m.original.mime === 'application/pdf';
@@ -14,22 +14,47 @@ export const PDF_RENDER_MAX = 2048;
 const RENDER_TIMEOUT_MS = 60_000;
 
 /**
+ * The address space pdftoppm may take when prlimit is there to enforce it: poppler parses whatever
+ * an uploader sends, and a hostile PDF can ask it for gigabytes. A page at PDF_RENDER_MAX needs
+ * about 40 MB; 512 MB leaves room for big embedded images.
+ */
+export const PDF_MEMORY_CAP = 512 * 1024 * 1024;
+
+/** pdftoppm's words when an allocation fails: it may still exit 0, with a broken image. */
+const OUT_OF_MEMORY = /out of memory|bad_alloc|cannot allocate/i;
+
+/**
  * Page 1 of a PDF as a PNG (`<outPrefix>.png`), its longer side `scaleTo` pixels (capped at
  * PDF_RENDER_MAX), with poppler's pdftoppm run without a shell. A PDF it cannot open (encrypted
  * with a password, broken) rejects with a message an admin can read.
  */
-export async function renderFirstPage(pdftoppm: string, file: string, outPrefix: string, opts: { scaleTo: number; timeoutMs?: number; signal?: AbortSignal }): Promise<string> {
+export async function renderFirstPage(
+  pdftoppm: string,
+  file: string,
+  outPrefix: string,
+  opts: { scaleTo: number; timeoutMs?: number; signal?: AbortSignal; /** Run under util-linux's prlimit with this address-space cap. */ memoryCap?: { prlimit: string; bytes: number } },
+): Promise<string> {
   const scaleTo = Math.max(1, Math.min(PDF_RENDER_MAX, Math.round(opts.scaleTo)));
   const out = `${outPrefix}.png`;
+  // -singlefile: no page number in the output's name. The file's path is absolute (never read as an option).
+  const args = ['-f', '1', '-l', '1', '-singlefile', '-scale-to', String(scaleTo), '-png', file, outPrefix];
+  const { memoryCap } = opts;
+  const [command, commandArgs] = memoryCap ? [memoryCap.prlimit, [`--as=${memoryCap.bytes}`, '--', pdftoppm, ...args]] : [pdftoppm, args];
+  const tooBig = () => new Error(`the PDF's first page needs more memory than a preview may take (${Math.round((memoryCap?.bytes ?? 0) / 1024 / 1024)} MB), so it has no preview`);
+  let stderr: string;
   try {
-    // -singlefile: no page number in the output's name. The file's path is absolute (never read as an option).
-    await exec(pdftoppm, ['-f', '1', '-l', '1', '-singlefile', '-scale-to', String(scaleTo), '-png', file, outPrefix], opts.timeoutMs ?? RENDER_TIMEOUT_MS, opts.signal);
+    ({ stderr } = await runTool(command, commandArgs, opts.timeoutMs ?? RENDER_TIMEOUT_MS, opts.signal));
   } catch (err) {
     await rm(out, { force: true });
     if ((err as Error).name === 'AbortError') throw err;
     const said = (err as Error).message;
+    if (memoryCap && OUT_OF_MEMORY.test(said)) throw tooBig();
     if (/incorrect password/i.test(said)) throw new Error('the PDF is encrypted: it needs a password to be opened, so it has no preview', { cause: err });
     throw new Error(`pdftoppm could not render the PDF's first page: ${said}`, { cause: err });
+  }
+  if (memoryCap && OUT_OF_MEMORY.test(stderr)) {
+    await rm(out, { force: true });
+    throw tooBig();
   }
   // A PDF with no page exits in error; anything else that leaves no image is no preview either.
   if (!(await access(out).then(() => true, () => false))) throw new Error("pdftoppm made no image of the PDF's first page");

@@ -14,7 +14,7 @@ import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
 import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
-import { isPdf, renderFirstPage } from './pdf.ts';
+import { isPdf, PDF_MEMORY_CAP, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
@@ -230,7 +230,8 @@ export function createMediaService(deps: MediaServiceDeps) {
         return;
       }
       const settings = await readMediaSettings(store);
-      const still = await renderFirstPage(found.pdftoppm.path, abs(m.original.file), page, { scaleTo: settings.boxes.large, signal: abort.signal });
+      const memoryCap = found.prlimit.path ? { prlimit: found.prlimit.path, bytes: PDF_MEMORY_CAP } : undefined;
+      const still = await renderFirstPage(found.pdftoppm.path, abs(m.original.file), page, { scaleTo: settings.boxes.large, signal: abort.signal, memoryCap });
       const variants = await posterVariants(m, still, settings);
       if (!(await currentOf(m))) return;
       await changed(await store.media.update(id, { variants, processing: { state: 'done', attempts, updatedAt: now() } }));

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ToolName = 'ffmpeg' | 'ffprobe' | 'pdftoppm';
+export type ToolName = 'ffmpeg' | 'ffprobe' | 'pdftoppm' | 'prlimit';
 
 /** What an ffmpeg build offers among what web versions use: builds differ (a minimal one lacks libx264; zscale needs libzimg). */
 export interface FfmpegFeatures {
@@ -31,6 +31,8 @@ export interface MediaTools {
   ffprobe: ToolStatus;
   /** Optional (poppler-utils): without it PDFs keep their placeholder. Not part of `ok`. */
   pdftoppm: ToolStatus;
+  /** util-linux's prlimit, from the PATH: caps the memory pdftoppm may take. Optional. */
+  prlimit: ToolStatus;
   /** ffmpeg and ffprobe both run: audio and video can be processed. */
   ok: boolean;
   /** How to fix what is missing, for the admin page and `kiosque doctor`. */
@@ -43,7 +45,7 @@ export const INSTALL_HINT = 'apt-get install ffmpeg (Debian/Ubuntu), or set medi
 export const PDF_INSTALL_HINT = 'apt-get install poppler-utils (Debian/Ubuntu), or set media.pdftoppmPath (KIOSQUE_PDFTOPPM)';
 
 /** How each tool tells its version: ffmpeg and ffprobe on stdout, pdftoppm on stderr. */
-const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v' };
+const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v', prlimit: '--version' };
 
 /** Runs a tool; resolves with its stdout (or, when that is empty, its stderr: pdftoppm -v). */
 function run(file: string, args: string[]): Promise<string> {
@@ -106,13 +108,14 @@ export async function ffmpegFeatures(ffmpeg: string): Promise<FfmpegFeatures> {
   return { encoders: { libx264: encoders.has('libx264'), aac: encoders.has('aac') }, filters: { zscale: filters.has('zscale'), tonemap: filters.has('tonemap') } };
 }
 
-/** Finds ffmpeg, ffprobe and pdftoppm (configured paths first, else PATH) and checks that they run. */
+/** Finds ffmpeg, ffprobe and pdftoppm (configured paths first, else PATH), and prlimit (PATH), and checks that they run. */
 export async function findTools(config: { media: { ffmpegPath: string; ffprobePath: string; pdftoppmPath?: string } }, envPath = process.env.PATH ?? ''): Promise<MediaTools> {
-  const [ffmpeg, ffprobe, pdftoppm] = await Promise.all([
+  const [ffmpeg, ffprobe, pdftoppm, prlimit] = await Promise.all([
     findOne('ffmpeg', config.media.ffmpegPath, envPath),
     findOne('ffprobe', config.media.ffprobePath, envPath),
     findOne('pdftoppm', config.media.pdftoppmPath ?? '', envPath),
+    findOne('prlimit', '', envPath),
   ]);
   const ok = Boolean(ffmpeg.path && ffprobe.path);
-  return { ffmpeg, ffprobe, pdftoppm, ok, help: ok ? undefined : INSTALL_HINT, pdfHelp: pdftoppm.path ? undefined : PDF_INSTALL_HINT };
+  return { ffmpeg, ffprobe, pdftoppm, prlimit, ok, help: ok ? undefined : INSTALL_HINT, pdfHelp: pdftoppm.path ? undefined : PDF_INSTALL_HINT };
 }

@@ -160,12 +160,17 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths 
   assert.match(ok.stdout, /\[ ok \] ffmpeg filters zscale and tonemap: HDR video \(HLG, PQ\) is tone-mapped to SDR in web versions and posters/);
   assert.match(ok.stdout, /\[ ok \] ffprobe: \/usr\/bin\/ffprobe \(from the PATH\) — ffprobe version/);
   assert.match(ok.stdout, /\[ ok \] pdftoppm: \/usr\/bin\/pdftoppm \(from the PATH\) — pdftoppm version/);
+  assert.match(ok.stdout, /\[ ok \] prlimit: \/usr\/bin\/prlimit — pdftoppm runs with at most 512 MB of memory/);
   assert.match(ok.stdout, /themes in .*themes: default/);
 
-  const [broken, missing] = await Promise.all([
+  const [broken, missing, uncapped] = await Promise.all([
     cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/nonexistent/ffmpeg' } }),
     cli(['doctor'], { dataDir: path.join(dir, 'later'), env: { PATH: '/nonexistent' } }),
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_PDFTOPPM: '/usr/bin/pdftoppm', PATH: '/nonexistent' } }),
   ]);
+  assert.match(uncapped.stdout, /\[warn\] prlimit not found on the PATH: pdftoppm runs without a memory cap/);
+  assert.match(uncapped.stdout, /apt-get install util-linux/);
+  assert.doesNotMatch(missing.stdout, /prlimit/, 'nothing to say about prlimit without pdftoppm');
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /\[FAIL\] ffmpeg at \/nonexistent\/ffmpeg \(from config media\.ffmpegPath\) does not run/);
   assert.match(broken.stdout, /tried: \/nonexistent\/ffmpeg -version/);

@@ -7,7 +7,7 @@ import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
 import { binary, encryptedPdf, pdf } from '../helpers/media.ts';
-import { isPdf, renderFirstPage, PDF_RENDER_MAX } from '../../core/media/pdf.ts';
+import { isPdf, renderFirstPage, PDF_MEMORY_CAP, PDF_RENDER_MAX } from '../../core/media/pdf.ts';
 import { findTools } from '../../core/media/tools.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -55,6 +55,25 @@ async function image(t: TestApp, url: string) {
 }
 
 const near = (actual: number[], wanted: number[], label: string) => assert.ok(actual.every((v, i) => Math.abs(v - wanted[i]!) <= 12), `${label}: ${actual} is not ${wanted}`);
+
+test('under prlimit, pdftoppm gets a memory cap: a page that needs more is refused with a reason, the usual cap renders it', async () => {
+  const tools = await findTools({ media: { ffmpegPath: '', ffprobePath: '', pdftoppmPath: '' } });
+  assert.ok(tools.pdftoppm.path, 'pdftoppm is installed (apt-get install poppler-utils)');
+  assert.ok(tools.prlimit.path, 'prlimit is installed (util-linux)');
+  const out = path.join(dir, 'capped');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out);
+  const file = path.join(dir, 'brochure.pdf');
+  // 20 MB of address space is less than pdftoppm needs for a 2048-pixel page (it then says
+  // "Out of memory" and may still exit 0 with a broken image, which must not pass for a preview).
+  await assert.rejects(
+    renderFirstPage(tools.pdftoppm.path, file, path.join(out, 'small'), { scaleTo: PDF_RENDER_MAX, memoryCap: { prlimit: tools.prlimit.path, bytes: 20 * 1024 * 1024 } }),
+    /the PDF's first page needs more memory than a preview may take \(20 MB\)/,
+  );
+  assert.deepEqual(await readdir(out), [], 'no broken image left behind');
+  const page = await renderFirstPage(tools.pdftoppm.path, file, path.join(out, 'page'), { scaleTo: PDF_RENDER_MAX, memoryCap: { prlimit: tools.prlimit.path, bytes: PDF_MEMORY_CAP } });
+  assert.equal((await sharp(page).metadata()).width, PDF_RENDER_MAX);
+});
 
 test('renderFirstPage renders page 1 with pdftoppm, its longer side at the asked size, and says why it cannot', async () => {
   const tools = await findTools({ media: { ffmpegPath: '', ffprobePath: '', pdftoppmPath: '' } });
