@@ -152,9 +152,13 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         !/no-store|private/.test(cacheControl) &&
         token() === current
       ) {
-        const etagFn = req.app.get('etag fn') as ((body: string, encoding?: string) => string) | undefined;
+        const etagFn = req.app.get('etag fn') as ((body: Buffer) => string) | undefined;
         const encoded = Buffer.from(body, 'utf8');
-        remember(key, String(res.locals.pageCacheClass ?? PAGES), { body: encoded, length: encoded.length, etag: etagFn?.(body, 'utf8'), type, token: current });
+        const etag = etagFn?.(encoded);
+        remember(key, String(res.locals.pageCacheClass ?? PAGES), { body: encoded, length: encoded.length, etag, type, token: current });
+        // Sent as kept: Express then neither encodes the page again nor hashes it for its own ETag.
+        if (etag) res.setHeader('ETag', etag);
+        if (/charset=utf-8/i.test(type)) return send(encoded);
       }
       return send(body);
     };
