@@ -52,6 +52,8 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           srcset: srcset(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,
+          // A document's preview (a PDF's first page), opening its page as the link below does.
+          preview: m.type === 'document' && has('medium') ? fileUrl(m, 'medium') : undefined,
           is: { [m.type]: true },
         },
         siteName: site.skeleton.siteName,

@@ -60,9 +60,17 @@ function sizeOf(file: { width?: number; height?: number } | undefined): Size | u
   return file?.width && file.height ? { width: file.width, height: file.height } : undefined;
 }
 
-/** The embed page's natural size: a video's own frame when it is known, else a default for its type. */
+/** Under a document's preview on its embed page: the line of its link, and the page's margins. */
+export const CAPTION_HEIGHT = 48;
+
+/**
+ * The embed page's natural size: a video's own frame when it is known; a document's preview (a
+ * PDF's first page, its `medium` derivative) with its link below; else a default for its type.
+ */
 function embedSize(m: Media): Size {
   if (m.type === 'video') return sizeOf(m.original) ?? EMBED_SIZE;
+  const preview = m.type === 'document' ? sizeOf(m.variants.medium) : undefined;
+  if (preview) return { width: preview.width, height: preview.height + CAPTION_HEIGHT };
   return STRIP_SIZE;
 }
 

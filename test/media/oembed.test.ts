@@ -6,7 +6,7 @@ import request from 'supertest';
 import sharp from 'sharp';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { makeApp, addUser, signIn, tokenOf, tempDir, PASSWORD, type TestApp } from '../helpers/app.ts';
-import { binary, ffmpeg, jpegWithGps, mp3, mp4, png } from '../helpers/media.ts';
+import { binary, ffmpeg, jpegWithGps, mp3, mp4, pdf, png } from '../helpers/media.ts';
 import { manifest, writePlugin, API_URL } from '../helpers/plugins.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 import { mediaDisplayDefaults } from '../../core/settings/media-display.ts';
@@ -19,7 +19,7 @@ const ORIGIN = `http://${HOST}`;
 const TITLE = 'Le "bal" <masqué> & co';
 let t: TestApp;
 let dir: string;
-const media: Record<'photo' | 'video' | 'audio' | 'covered' | 'text' | 'draft', Media> = {} as never;
+const media: Record<'photo' | 'video' | 'audio' | 'covered' | 'text' | 'brochure' | 'draft', Media> = {} as never;
 
 const pageUrl = (m: Media) => `${ORIGIN}/media/${m.id}/${m.slug}`;
 const oembed = (query: Record<string, string>, headers: Record<string, string> = {}) => request(t.app).get('/oembed').query(query).set({ Host: HOST, ...headers });
@@ -58,6 +58,8 @@ before(async () => {
   await png(path.join(dir, 'cover.png'), 300, 300, false);
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=1', '-i', path.join(dir, 'cover.png'), '-map', '0', '-map', '1', '-c:a', 'libmp3lame', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', path.join(dir, 'covered.mp3')]);
   await writeFile(path.join(dir, 'notes.txt'), 'Des notes en français.\n');
+  // 200×100 points: its preview's medium derivative is 800×400.
+  await pdf(path.join(dir, 'brochure.pdf'));
   const up = async (file: string, fields: Record<string, string>) => {
     let req = admin.post('/api/v1/media').set('X-CSRF-Token', token);
     for (const [k, v] of Object.entries({ status: 'published', ...fields })) req = req.field(k, v);
@@ -71,6 +73,7 @@ before(async () => {
     audio: await up('tone.mp3', { title: 'La note' }),
     covered: await up('covered.mp3', { title: 'Avec pochette' }),
     text: await up('notes.txt', { title: 'Notes' }),
+    brochure: await up('brochure.pdf', { title: 'Programme <2026>' }),
     draft: await up('photo.jpg', { title: 'Secret draft title', status: 'draft' }),
   };
   await t.app.kiosque.media.idle();
@@ -168,6 +171,24 @@ test('a document is a rich answer: the iframe of its embed page', async () => {
   assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.text.id}`, width: 320, height: 60, title: 'Notes' });
   assert.deepEqual([a.width, a.height], [320, 60]);
   assert.equal(a.thumbnail_url, undefined);
+});
+
+test('a PDF with a preview is a rich answer sized to its preview and the link below it; its embed page shows the preview', async () => {
+  assert.equal(media.brochure.processing.state, 'done');
+  assert.ok(media.brochure.variants.medium, 'the PDF has its preview');
+  const a = await answer({ url: pageUrl(media.brochure) });
+  assert.equal(a.type, 'rich');
+  assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.brochure.id}`, width: 800, height: 448, title: 'Programme &lt;2026&gt;' });
+  assert.equal(a.thumbnail_url, `${ORIGIN}/files/${media.brochure.id}/thumb`);
+  // Fitted to a consumer's limits, keeping the ratio of preview and link together.
+  const small = await answer({ url: pageUrl(media.brochure), maxwidth: '400' });
+  assert.deepEqual([small.width, small.height], [400, 224]);
+  const page = await request(t.app).get(`/embed/${media.brochure.id}`).set({ Host: HOST, Accept: 'text/html' }).expect(200);
+  assert.match(page.text, new RegExp(`<a href="/media/${media.brochure.id}/[^"]+" target="_blank" rel="noopener"><img src="/files/${media.brochure.id}/medium" alt="Programme &lt;2026&gt;"></a>`));
+  await request(t.app).get(`/files/${media.brochure.id}/medium`).set('Host', HOST).expect(200).expect('Content-Type', /^image\//);
+  // A document without a preview keeps its one-line strip, and no image.
+  const text = await request(t.app).get(`/embed/${media.text.id}`).set({ Host: HOST, Accept: 'text/html' }).expect(200);
+  assert.doesNotMatch(text.text, /<img/);
 });
 
 test('the author is named only while the media display settings show authors', async (tc) => {
