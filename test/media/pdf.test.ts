@@ -131,7 +131,7 @@ test('an uploaded PDF gets a preview in the queue: poster, medium and thumb of i
     const img = /<figure class="media-player document-preview">\s*<a href="([^"]+)" download="([^"]+)"><img src="([^"]+)" srcset="([^"]+)"[^>]* alt="([^"]*)" width="(\d+)" height="(\d+)"><\/a>/.exec(page.text);
     assert.ok(img, page.text);
     assert.deepEqual(img.slice(1), [`/files/${up.id}/original?download`, 'brochure.pdf', `/files/${up.id}/poster`, `/files/${up.id}/thumb 320w, /files/${up.id}/medium 800w, /files/${up.id}/poster 1600w`, 'Brochure &lt;2025&gt;', '1600', '800']);
-    assert.match(page.text, /First page of the document \(application\/pdf\)/);
+    assert.match(page.text, /<figcaption>First page of the PDF<\/figcaption>/);
     assert.doesNotMatch(page.text, /class="media-player document"/, 'no placeholder');
 
     const search = await request(t.app).get('/search?type=document').set('Accept', 'text/html').expect(200);
