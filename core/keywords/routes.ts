@@ -5,7 +5,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
-import { askedPage, countPublished, pageOrLast } from '../search/listing.ts';
+import { askedPage, countPublishedByKeyword, pageOrLast } from '../search/listing.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 
@@ -39,12 +39,11 @@ export function createKeywordRoutes(deps: {
     if (group.slug !== req.params.group) return res.redirect(301, `/keywords/${group.slug}${queryOf(req.originalUrl)}`);
     const { lang } = res.locals.site as RequestSite;
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
-    const keywords = [];
-    for (const k of await deps.keywords.list({ groupId: group.id })) {
-      const total = await countPublished(deps.search, { keywordIds: [k.id] }, context);
-      if (total > 0) keywords.push({ title: k.title, href: `/keywords/${k.ref}`, count: total });
-    }
-    keywords.sort((a, b) => a.title.localeCompare(b.title, lang));
+    const inGroup = await deps.keywords.list({ groupId: group.id });
+    const counts = await countPublishedByKeyword(deps.search, inGroup.map((k) => k.id), context);
+    const keywords = inGroup.filter((k) => counts.has(k.id)).map((k) => ({ title: k.title, href: `/keywords/${k.ref}`, count: counts.get(k.id)! }));
+    const collator = new Intl.Collator(lang);
+    keywords.sort((a, b) => collator.compare(a.title, b.title));
     await deps.render(req, res, ['keyword-group'], { group: { title: group.title, slug: group.slug }, keywords }, { title: group.title });
   });
 

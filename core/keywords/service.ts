@@ -3,6 +3,9 @@ import type { SearchService } from '../search/index.ts';
 import { fold } from '../search/index.ts';
 import { findKeyword, keywordAddresses, normalizeTitle, slugify, titleKey, uniqueSlug, withFormerSlugs } from './slug.ts';
 
+/** The order keyword lists follow: String.prototype.localeCompare's (the default locale), compared by one collator. */
+const titleOrder = new Intl.Collator();
+
 export const TAGS_GROUP = 'tags';
 export const TITLE_MAX = 100;
 
@@ -229,14 +232,15 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     async list(filter = {}) {
       let list = await store.keywords.list();
       if (filter.groupId) list = list.filter((k) => k.groupId === filter.groupId);
+      // Each title folded once, compared by one collator: folding and localeCompare inside the
+      // comparator cost 20 ms for 2,000 keywords, on every autocomplete keystroke.
+      let folded = list.map((k) => ({ k, title: fold(k.title) }));
       if (filter.prefix) {
         const prefix = fold(filter.prefix).trim();
-        list = list.filter((k) => {
-          const title = fold(k.title);
-          return title.startsWith(prefix) || title.includes(` ${prefix}`);
-        });
+        folded = folded.filter(({ title }) => title.startsWith(prefix) || title.includes(` ${prefix}`));
       }
-      list.sort((a, b) => fold(a.title).localeCompare(fold(b.title)));
+      folded.sort((a, b) => titleOrder.compare(a.title, b.title));
+      list = folded.map(({ k }) => k);
       if (filter.limit) list = list.slice(0, filter.limit);
       return withGroups(list);
     },

@@ -29,6 +29,8 @@ export interface SearchCriteria {
   perPage: number;
   /** Compute facet counts (keywords, types, years, sectors) over all results. */
   facets: boolean;
+  /** How many keyword facets to return, the most frequent first (`Infinity`: every keyword); the index's default when absent. */
+  facetLimit?: number;
 }
 
 export function defaultOrder(sort: SortKey): SortOrder {
@@ -61,7 +63,7 @@ export interface FacetCount {
 }
 
 export interface Facets {
-  /** Keyword ids, most frequent first (at most `facetLimit`). */
+  /** Keyword ids, most frequent first (at most the criteria's or the index's `facetLimit`). */
   keywords: FacetCount[];
   types: FacetCount[];
   /** Years, newest first. */

@@ -22,3 +22,26 @@ export async function pageOrLast(find: (page: number) => SearchResult | Promise<
 export async function countPublished(search: Pick<SearchService, 'search'>, filter: Pick<Partial<SearchCriteria>, 'keywordIds' | 'authorIds'>, context: SearchContext): Promise<number> {
   return (await search.search(criteria({ ...filter, statuses: ['published'], sort: 'date', perPage: 1, facets: false }), context)).total;
 }
+
+/**
+ * How many published media carry each keyword (those carried by none are absent), as the plugins'
+ * search filters leave them for `context`: one search over every published media item, read from
+ * its keyword facets. A search per keyword took half a second for 2,000 keywords at 100,000 media.
+ * A `search.results` filter that drops the facets gets the search per keyword it had before.
+ */
+export async function countPublishedByKeyword(search: Pick<SearchService, 'search'>, keywordIds: readonly string[], context: SearchContext): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (!keywordIds.length) return counts;
+  const result = await search.search(criteria({ statuses: ['published'], sort: 'date', perPage: 1, facets: true, facetLimit: Infinity }), context);
+  const facets = result.facets?.keywords;
+  if (facets) {
+    const wanted = new Set(keywordIds);
+    for (const { value, count } of facets) if (count > 0 && wanted.has(value)) counts.set(value, count);
+    return counts;
+  }
+  for (const id of keywordIds) {
+    const total = await countPublished(search, { keywordIds: [id] }, context);
+    if (total > 0) counts.set(id, total);
+  }
+  return counts;
+}

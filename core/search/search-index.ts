@@ -155,7 +155,7 @@ export class SearchIndex {
     const pages = Math.max(1, Math.ceil(found.length / perPage));
     const start = (c.page - 1) * perPage;
     const page = sortDocs(found, c.sort, c.order, start + perPage).slice(start, start + perPage);
-    const facets: Facets | undefined = c.facets ? this.countFacets(found, this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
+    const facets: Facets | undefined = c.facets ? this.countFacets(found, c.facetLimit ?? this.options.facetLimit ?? 30, { keywords: this.keywordNames, sectors: this.sectorNames }) : undefined;
     return { ids: page.map((d) => d.id), total: found.length, page: c.page, perPage, pages, facets };
   }
 

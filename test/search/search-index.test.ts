@@ -130,6 +130,19 @@ test('facets count every result, not only the page', () => {
   assert.deepEqual(r.facets?.years, [{ value: '2024', count: 2 }, { value: '2023', count: 1 }]);
 });
 
+test('the criteria may ask for more or fewer keyword facets than the index returns by default', () => {
+  const many = Array.from({ length: 40 }, (_, i) => media({ title: `Item ${i}`, keywordIds: Array.from({ length: i + 1 }, (_, k) => `kw${k}`) }));
+  const index = new SearchIndex({ keywordTitle: () => undefined, facetLimit: 30 });
+  index.rebuild(many);
+  const keywords = (c: Partial<SearchCriteria>) => index.search(criteria({ perPage: 1, ...c })).facets!.keywords;
+  assert.equal(keywords({}).length, 30, "the index's default");
+  const all = keywords({ facetLimit: Infinity });
+  assert.equal(all.length, 40);
+  assert.deepEqual(all.slice(0, 2), [{ value: 'kw0', count: 40 }, { value: 'kw1', count: 39 }]);
+  assert.deepEqual(all.at(-1), { value: 'kw39', count: 1 });
+  assert.deepEqual(keywords({ facetLimit: 2 }), all.slice(0, 2));
+});
+
 test('pagination: last page partial, past the end empty, pages reported', () => {
   const index = build();
   const c = { perPage: 3, sort: 'date' as const };
