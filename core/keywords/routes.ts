@@ -5,7 +5,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
-import { askedPage, countPublishedByKeyword, pageOrLast } from '../search/listing.ts';
+import { askedPage, countPublishedBy, pageOrLast } from '../search/listing.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 
@@ -40,7 +40,7 @@ export function createKeywordRoutes(deps: {
     const { lang } = res.locals.site as RequestSite;
     const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
     const inGroup = await deps.keywords.list({ groupId: group.id });
-    const counts = await countPublishedByKeyword(deps.search, inGroup.map((k) => k.id), context);
+    const counts = await countPublishedBy(deps.search, 'keywords', inGroup.map((k) => k.id), context);
     const keywords = inGroup.filter((k) => counts.has(k.id)).map((k) => ({ title: k.title, href: `/keywords/${k.ref}`, count: counts.get(k.id)! }));
     const collator = new Intl.Collator(lang);
     keywords.sort((a, b) => collator.compare(a.title, b.title));

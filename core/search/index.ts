@@ -10,4 +10,4 @@ export { createSearchRoutes } from './routes.ts';
 export { createMediaSearchApi, mediaSummary } from './api.ts';
 export { mediaCard, type MediaCard } from './view-model.ts';
 export { reindex } from './reindex.ts';
-export { askedPage, countPublished, countPublishedByKeyword, pageOrLast } from './listing.ts';
+export { askedPage, countPublished, countPublishedBy, pageOrLast } from './listing.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { criteria, type SearchService } from '../search/index.ts';
+import { countPublishedBy, type SearchService } from '../search/index.ts';
 import type { SectorService } from './service.ts';
 
 /** The JSON face of a sector. `visible` is given to staff only (everybody else sees visible sectors only). */
@@ -17,16 +17,16 @@ export interface SectorSummary {
 
 /**
  * GET /api/v1/sectors: the sectors in navigation order, `{ items }`. Visitors and members get the
- * visible ones; editors and admins all of them, with `visible`. Counts come from the search index.
+ * visible ones; editors and admins all of them, with `visible`. Counts come from one search, as the plugins' search filters leave it.
  */
 export function createSectorsApi(deps: { sectors: SectorService; search: SearchService }): Router {
   const router = Router();
   router.get('/api/v1/sectors', async (req, res) => {
     const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
-    const published = (sectorId: string) => deps.search.index.search(criteria({ sectorIds: [sectorId], statuses: ['published'], sort: 'date', perPage: 1, facets: false })).total;
-    const items: SectorSummary[] = (await deps.sectors.list())
-      .filter((s) => s.visible || staff)
-      .map((s) => ({ id: s.id, slug: s.slug, title: s.title, description: s.description, order: s.order, mediaCount: published(s.id), url: `/sectors/${s.slug}`, ...(staff ? { visible: s.visible } : {}) }));
+    const sectors = (await deps.sectors.list()).filter((s) => s.visible || staff);
+    // What a visitor may open, as the plugins' search filters leave it (as on the sector pages).
+    const counts = await countPublishedBy(deps.search, 'sectors', sectors.map((s) => s.id), { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'api' });
+    const items: SectorSummary[] = sectors.map((s) => ({ id: s.id, slug: s.slug, title: s.title, description: s.description, order: s.order, mediaCount: counts.get(s.id) ?? 0, url: `/sectors/${s.slug}`, ...(staff ? { visible: s.visible } : {}) }));
     // Hidden sectors may be in the answer: never kept by a shared cache.
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({ items });

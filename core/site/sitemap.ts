@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Media, Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
-import { countPublishedByKeyword, criteria, type SearchService } from '../search/index.ts';
+import { countPublishedBy, criteria, type SearchService } from '../search/index.ts';
 import type { AuthorDirectory } from '../authors/directory.ts';
 import { publicOriginOr400 } from '../http/public-origin.ts';
 import { escapeMarkup } from '../text/escape.ts';
@@ -59,7 +59,7 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
     const sectors = (await deps.store.sectors.list()).filter((s) => s.visible).sort((a, b) => a.order - b.order);
     const groups = new Map((await deps.store.keywordGroups.list()).map((g) => [g.id, g]));
     const keywords = (await deps.store.keywords.list()).filter((k) => groups.has(k.groupId));
-    const counts = await countPublishedByKeyword(deps.search, keywords.map((k) => k.id), { user: null, source: 'sitemap' });
+    const counts = await countPublishedBy(deps.search, 'keywords', keywords.map((k) => k.id), { user: null, source: 'sitemap' });
     const keywordPages = keywords.filter((k) => counts.has(k.id)).map((k) => `/keywords/${groups.get(k.groupId)!.slug}/${k.slug}`);
     const authorPages = (await deps.authors.list()).map((a) => a.href);
     send(res, urlset([{ loc: `${origin}/` }, ...sectors.map((s) => ({ loc: `${origin}/sectors/${s.slug}` })), ...[...keywordPages, ...authorPages].map((p) => ({ loc: origin + p }))]));

@@ -42,3 +42,15 @@ test('staff also see hidden sectors, marked by `visible`', async () => {
   const res = await editor.get('/api/v1/sectors').expect(200);
   assert.deepEqual(res.body.items.map((s: { slug: string; visible: boolean; mediaCount: number }) => [s.slug, s.visible, s.mediaCount]), [['sons', true, 0], ['photos', true, 2], ['coulisses', false, 1]]);
 });
+
+test('counts follow the plugins’ search filters, as the sector pages do', async () => {
+  const count = async () => (await request(t.app).get('/api/v1/sectors').expect(200)).body.items.find((s: { slug: string }) => s.slug === 'photos').mediaCount;
+  assert.equal(await count(), 2);
+  const undo = t.app.kiosque.hooks.filter('search.query', (c, ctx) => ((ctx as { source: string }).source === 'api' ? { ...(c as object), types: ['audio'] } : c), { owner: 'test' });
+  try {
+    assert.equal(await count(), 0, 'a plugin showing audio only leaves no media in the photos sector');
+  } finally {
+    undo();
+  }
+  assert.equal(await count(), 2);
+});
