@@ -1,4 +1,4 @@
-import { mediaTypes, type Media, type MediaStatus, type MediaType } from '../store/index.ts';
+import { type Media, type MediaStatus, type MediaType } from '../store/index.ts';
 import { fold, tokenize } from './fold.ts';
 
 /** What the index keeps of one media item: only what search, sorting and facets need. */
@@ -8,13 +8,6 @@ export interface IndexedDoc {
   status: MediaStatus;
   sectorId: string | null;
   keywordIds: string[];
-  /** Dense numbers of the keywords, sector and year, set by the index (for facet counters). */
-  keywordNums: number[];
-  sectorNum: number;
-  /** Index of the type in mediaTypes. */
-  typeNum: number;
-  /** Scratch: the relevance score during one search. */
-  score: number;
   /** Folded, trimmed. */
   licence: string;
   authorId: string | null;
@@ -67,10 +60,6 @@ export function toIndexedDoc(m: Media, text?: { title: string; description: stri
     keywordIds: distinct(m.keywordIds),
     licence: foldLicence(m.licence ?? ''),
     authorId: m.authorId,
-    keywordNums: [],
-    sectorNum: -1,
-    typeNum: Math.max(0, mediaTypes.indexOf(m.type)),
-    score: 0,
     date,
     year: new Date(date).getUTCFullYear(),
     views: m.views ?? 0,

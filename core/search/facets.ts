@@ -1,5 +1,5 @@
 import type { FacetCount, Facets } from './criteria.ts';
-import type { IndexedDoc } from './doc.ts';
+import type { DocColumns } from './columns.ts';
 import { mediaTypes } from '../store/index.ts';
 
 const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
@@ -32,29 +32,32 @@ const YEAR_BASE = 1900;
 
 /**
  * Counts, over every result (not only the page), how many carry each keyword, type, year, sector.
- * Keywords and sectors have dense numbers in the index, so counting is array increments; only the
- * counters a result touched are read back and reset, so a search with few results does not pay
- * for the 2,000 keywords it does not carry.
+ * Keywords and sectors have dense numbers in the index, so counting is array increments over the
+ * index's columns (by slot); only the counters a result touched are read back and reset, so a
+ * search with few results does not pay for the 2,000 keywords it does not carry.
  */
 export function createFacetCounter() {
   const keywords = new Counters();
   const sectors = new Counters();
   const types = new Counters();
   const years = new Counters();
-  return function countFacets(docs: IndexedDoc[], keywordLimit: number, names: { keywords: string[]; sectors: string[] }): Facets {
+  return function countFacets(slots: readonly number[], columns: DocColumns, keywordLimit: number, names: { keywords: string[]; sectors: string[] }): Facets {
     keywords.reset(names.keywords.length);
     sectors.reset(names.sectors.length);
     types.reset(mediaTypes.length);
     years.reset(400);
     // Years 1900–2299 by counter; anything stranger in a map.
     const otherYears = new Map<number, number>();
-    for (const doc of docs) {
-      for (const n of doc.keywordNums) keywords.add(n);
-      if (doc.sectorNum >= 0) sectors.add(doc.sectorNum);
-      types.add(doc.typeNum);
-      const y = doc.year - YEAR_BASE;
+    const { keywordStart, keywords: keywordNums, sector, type, year } = columns;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      for (let k = keywordStart[slot]!, end = keywordStart[slot + 1]!; k < end; k++) keywords.add(keywordNums[k]!);
+      const s = sector[slot]!;
+      if (s >= 0) sectors.add(s);
+      types.add(type[slot]!);
+      const y = year[slot]! - YEAR_BASE;
       if (y >= 0 && y < 400) years.add(y);
-      else otherYears.set(doc.year, (otherYears.get(doc.year) ?? 0) + 1);
+      else otherYears.set(year[slot]!, (otherYears.get(year[slot]!) ?? 0) + 1);
     }
     const yearList = fromCounters(years.values, years.touched, (n) => String(n + YEAR_BASE));
     for (const [y, count] of otherYears) yearList.push({ value: String(y), count });

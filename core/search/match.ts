@@ -75,11 +75,3 @@ export function matches(doc: IndexedDoc, p: PreparedCriteria, titleOf: KeywordTi
   }
   return matchesText(doc, p.text, titleOf);
 }
-
-/** Relevance: a term or phrase found in the title weighs ten times one found elsewhere. */
-export function score(doc: IndexedDoc, q: TextQuery): number {
-  let s = 0;
-  for (const term of q.terms) s += doc.title.includes(` ${term}`) ? 10 : 1;
-  for (const phrase of q.phrases) s += doc.title.includes(` ${phrase} `) ? 10 : 1;
-  return s;
-}

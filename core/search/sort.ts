@@ -1,9 +1,5 @@
 import type { SortKey, SortOrder } from './criteria.ts';
-import type { IndexedDoc } from './doc.ts';
-
-type Compare = (a: IndexedDoc, b: IndexedDoc) => number;
-
-const byIdDesc: Compare = (a, b) => Number(b.id) - Number(a.id);
+import type { DocColumns } from './columns.ts';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -39,40 +35,44 @@ export function naturalCompare(a: string, b: string): number {
   return a.length - i - (b.length - j);
 }
 
-function comparator(sort: SortKey, order: SortOrder): Compare {
+/** Compares two slots; `title` reads the document (title sorts only). */
+type CompareSlots = (a: number, b: number) => number;
+
+function comparator(sort: SortKey, order: SortOrder, columns: DocColumns, titleOf: (slot: number) => string): CompareSlots {
   const dir = order === 'asc' ? 1 : -1;
-  const primary: Compare =
+  const { date, views, score, idNum } = columns;
+  const primary: CompareSlots =
     sort === 'title'
-      ? (a, b) => naturalCompare(a.title, b.title) // folded words: case, accents and punctuation ignored
+      ? (a, b) => naturalCompare(titleOf(a), titleOf(b)) // folded words: case, accents and punctuation ignored
       : sort === 'popularity'
-        ? (a, b) => a.views - b.views
+        ? (a, b) => views[a]! - views[b]!
         : sort === 'relevance'
-          ? (a, b) => a.score - b.score || a.date - b.date
-          : (a, b) => a.date - b.date;
+          ? (a, b) => score[a]! - score[b]! || date[a]! - date[b]!
+          : (a, b) => date[a]! - date[b]!;
   // Ties: newest id first, whatever the order, so pages never overlap.
-  return (a, b) => dir * primary(a, b) || byIdDesc(a, b);
+  return (a, b) => dir * primary(a, b) || idNum[b]! - idNum[a]!;
 }
 
 /**
- * Sorts `docs` in place enough that the first `needed` are in final order. Large result sets
- * asked for an early page are cut down with a bounded selection instead of a full sort.
+ * Sorts `slots` in place enough that the first `needed` are in final order, reading the values
+ * from the index's columns. Large result sets asked for an early page are cut down with a bounded
+ * selection instead of a full sort. For relevance, `columns.score` must hold this search's scores.
  */
-/** For relevance, each document's `score` must have been set for this search. */
-export function sortDocs(docs: IndexedDoc[], sort: SortKey, order: SortOrder, needed: number): IndexedDoc[] {
-  const cmp = comparator(sort, order);
-  if (docs.length <= 2048 || needed * 8 > docs.length) return docs.sort(cmp);
+export function sortSlots(slots: number[], sort: SortKey, order: SortOrder, needed: number, columns: DocColumns, titleOf: (slot: number) => string): number[] {
+  const cmp = comparator(sort, order, columns, titleOf);
+  if (slots.length <= 2048 || needed * 8 > slots.length) return slots.sort(cmp);
   // Keep the best `needed` in a sorted buffer; most items lose against its last entry at once.
-  const top: IndexedDoc[] = [];
-  for (const doc of docs) {
-    if (top.length === needed && cmp(doc, top[needed - 1]!) >= 0) continue;
+  const top: number[] = [];
+  for (const slot of slots) {
+    if (top.length === needed && cmp(slot, top[needed - 1]!) >= 0) continue;
     let lo = 0;
     let hi = top.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (cmp(top[mid]!, doc) <= 0) lo = mid + 1;
+      if (cmp(top[mid]!, slot) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    top.splice(lo, 0, doc);
+    top.splice(lo, 0, slot);
     if (top.length > needed) top.pop();
   }
   return top;

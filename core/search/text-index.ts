@@ -1,17 +1,23 @@
 import { tokenize } from './fold.ts';
 import { joined } from './doc.ts';
 
-/**
- * The text half of the search index for documents numbered 0, 1, 2… in the order they were added:
- * every word of their titles and descriptions with the documents holding it (compressed rows:
- * word i's documents are `docs[offsets[i] … offsets[i + 1])`), and the searchable form of each
- * title and description, joined with "\n" (one string each crosses between threads in one copy).
- */
-export interface TextIndexPart {
-  count: number;
+/** Words with the documents holding each (compressed rows: word i's documents are `docs[offsets[i] … offsets[i + 1])`). */
+export interface PostingsPart {
   terms: string[];
   offsets: Int32Array;
   docs: Int32Array;
+}
+
+/**
+ * The text half of the search index for documents numbered 0, 1, 2… in the order they were added:
+ * every word of their titles and descriptions with the documents holding it, the title words alone
+ * (relevance), and the searchable form of each title and description, joined with "\n" (one string
+ * each crosses between threads in one copy).
+ */
+export interface TextIndexPart {
+  count: number;
+  words: PostingsPart;
+  titleWords: PostingsPart;
   titles: string;
   descriptions: string;
 }
@@ -19,6 +25,7 @@ export interface TextIndexPart {
 /** Builds a TextIndexPart one document at a time (in a worker at start, see preload.ts). */
 export class TextIndexBuilder {
   private postings = new Map<string, number[]>();
+  private titlePostings = new Map<string, number[]>();
   private titles: string[] = [];
   private descriptions: string[] = [];
 
@@ -26,28 +33,33 @@ export class TextIndexBuilder {
     const doc = this.titles.length;
     const titleWords = tokenize(title);
     const descriptionWords = tokenize(description);
-    for (const words of [titleWords, descriptionWords]) {
-      for (const word of words) {
-        const list = this.postings.get(word);
-        if (!list) this.postings.set(word, [doc]);
-        else if (list[list.length - 1] !== doc) list.push(doc);
-      }
-    }
+    for (const words of [titleWords, descriptionWords]) for (const word of words) addTo(this.postings, word, doc);
+    for (const word of titleWords) addTo(this.titlePostings, word, doc);
     this.titles.push(joined(titleWords));
     this.descriptions.push(joined(descriptionWords));
   }
 
   finish(): TextIndexPart {
-    const terms = [...this.postings.keys()];
-    const offsets = new Int32Array(terms.length + 1);
-    let total = 0;
-    terms.forEach((term, i) => {
-      offsets[i] = total;
-      total += this.postings.get(term)!.length;
-    });
-    offsets[terms.length] = total;
-    const docs = new Int32Array(total);
-    terms.forEach((term, i) => docs.set(this.postings.get(term)!, offsets[i]!));
-    return { count: this.titles.length, terms, offsets, docs, titles: this.titles.join('\n'), descriptions: this.descriptions.join('\n') };
+    return { count: this.titles.length, words: compress(this.postings), titleWords: compress(this.titlePostings), titles: this.titles.join('\n'), descriptions: this.descriptions.join('\n') };
   }
+}
+
+function addTo(postings: Map<string, number[]>, word: string, doc: number): void {
+  const list = postings.get(word);
+  if (!list) postings.set(word, [doc]);
+  else if (list[list.length - 1] !== doc) list.push(doc);
+}
+
+function compress(postings: Map<string, number[]>): PostingsPart {
+  const terms = [...postings.keys()];
+  const offsets = new Int32Array(terms.length + 1);
+  let total = 0;
+  terms.forEach((term, i) => {
+    offsets[i] = total;
+    total += postings.get(term)!.length;
+  });
+  offsets[terms.length] = total;
+  const docs = new Int32Array(total);
+  terms.forEach((term, i) => docs.set(postings.get(term)!, offsets[i]!));
+  return { terms, offsets, docs };
 }
