@@ -281,10 +281,10 @@ export class SearchIndex {
     const { score } = this.columns;
     const base = text.terms.length + text.phrases.length;
     for (const slot of found) score[slot] = base;
-    const seen = this.seen;
     for (const term of text.terms) {
       // Slots outside `found` get a score too; it is never read.
       const mark = this.nextGenerations(0);
+      const seen = this.seen;
       for (const word of this.terms.withPrefix(term)) {
         const list = this.titleWords.get(word);
         if (!list) continue;
