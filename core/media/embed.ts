@@ -4,15 +4,13 @@ import type { MediaService } from './service.ts';
 import { fileUrl, srcset, webSource } from './present.ts';
 import type { Media } from '../store/index.ts';
 import { escapeMarkup } from '../text/escape.ts';
-
-/** The size other sites get in the embed code (they may change it). */
-export const EMBED_SIZE = { width: 640, height: 360 } as const;
+import type { Size } from './embed-size.ts';
 
 /**
- * The code a visitor copies to show a published media on another site (at `size`, EMBED_SIZE
- * unless told), or undefined when the public address cannot be known (a Host header that is not a host name).
+ * The code that shows a published media on another site: the iframe of its embed page at `size`
+ * (embedFrameSize), or undefined when the public address cannot be known (a Host header that is not a host name).
  */
-export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undefined, size: { width: number; height: number } = EMBED_SIZE): string | undefined {
+export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undefined, size: Size): string | undefined {
   if (!origin) return undefined;
   return `<iframe src="${escapeMarkup(`${origin}/embed/${m.id}`)}" width="${size.width}" height="${size.height}" title="${escapeMarkup(m.title)}" loading="lazy" allowfullscreen></iframe>`;
 }

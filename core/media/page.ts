@@ -9,6 +9,7 @@ import type { StripItem } from './sector-strip.ts';
 import type { Media } from '../store/index.ts';
 import type { AuthorDirectory } from '../authors/directory.ts';
 import { embedCode } from './embed.ts';
+import { embedFrameSize } from './embed-size.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 import { createMarkdownRenderer } from '../text/markdown.ts';
 import { discoveryLinks } from '../oembed/index.ts';
@@ -110,7 +111,8 @@ export function createMediaPage(deps: {
         strip: sector && visibleStrip.length ? { sector: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined, items: visibleStrip } : undefined,
         keywords: kw.map((k) => (k.url && !seen.has(k.url) ? { ...k, url: undefined } : k)),
         canEdit: media.canEdit(req.user, m),
-        embed: embedCode(m, origin),
+        // Sized as the oEmbed answer without limits is, so the code copied here and a consumer's agree.
+        embed: embedCode(m, origin, embedFrameSize(m)),
         // The media display page decides what shows; the skeleton's download rules decide whether the link is offered.
         show: {
           ...site.mediaDisplay,

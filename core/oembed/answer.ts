@@ -1,19 +1,9 @@
 import type { Media } from '../store/index.ts';
-import { EMBED_SIZE, embedCode } from '../media/embed.ts';
+import { embedCode } from '../media/embed.ts';
+import { embedFrameSize, fits, sizeOf, type MaxSize } from '../media/embed-size.ts';
 import { fileUrl } from '../media/present.ts';
 import { escapeMarkup } from '../text/escape.ts';
 import { xmlSafe } from '../text/controls.ts';
-
-export interface Size {
-  width: number;
-  height: number;
-}
-
-/** A consumer's `maxwidth` and `maxheight`, each optional. */
-export interface MaxSize {
-  width?: number;
-  height?: number;
-}
 
 /** An oEmbed 1.0 response (oembed.com, section 2.3.4), in the spec's field names. */
 export interface OembedAnswer {
@@ -36,48 +26,14 @@ export interface OembedAnswer {
 /** How long consumers may keep an answer (seconds): cache_age, and the HTTP cache's lifetime of a public answer. */
 export const OEMBED_CACHE_SECONDS = 3600;
 
-/** The embed page's size when the media's own is not known: a player strip for audio, one line for a document's link. */
-export const STRIP_SIZE: Size = { width: 640, height: 120 };
-
 /** Image derivatives offered as a photo, the largest first. */
 const PHOTO_VARIANTS = ['large', 'medium', 'thumb'] as const;
-
-export function fits(size: Size, max: MaxSize): boolean {
-  return (max.width === undefined || size.width <= max.width) && (max.height === undefined || size.height <= max.height);
-}
-
-/** `size` shrunk (never enlarged) to fit inside `max`, keeping its aspect ratio. */
-export function fitInside(size: Size, max: MaxSize): Size {
-  const scale = Math.min(1, max.width === undefined ? 1 : max.width / size.width, max.height === undefined ? 1 : max.height / size.height);
-  if (scale === 1) return size;
-  // Rounding must not step over the limit the scale was taken from.
-  const width = Math.max(1, Math.min(max.width ?? Infinity, Math.round(size.width * scale)));
-  const height = Math.max(1, Math.min(max.height ?? Infinity, Math.round(size.height * scale)));
-  return { width, height };
-}
-
-function sizeOf(file: { width?: number; height?: number } | undefined): Size | undefined {
-  return file?.width && file.height ? { width: file.width, height: file.height } : undefined;
-}
-
-/** Under a document's preview on its embed page: the line of its link, and the page's margins. */
-export const CAPTION_HEIGHT = 48;
-
-/**
- * The embed page's natural size: a video's own frame when it is known; a document's preview (a
- * PDF's first page, its `medium` derivative) with its link below; else a default for its type.
- */
-function embedSize(m: Media): Size {
-  if (m.type === 'video') return sizeOf(m.original) ?? EMBED_SIZE;
-  const preview = m.type === 'document' ? sizeOf(m.variants.medium) : undefined;
-  if (preview) return { width: preview.width, height: preview.height + CAPTION_HEIGHT };
-  return STRIP_SIZE;
-}
 
 /**
  * What a consumer gets for a published media: a photo for an image (its largest derivative that
  * fits the consumer's limits), a video (audio too: oEmbed has no audio type) or rich (documents)
- * answer whose html is the iframe of `/embed/:id` fitted to the limits. An image none of whose
+ * answer whose html is the iframe of `/embed/:id` sized by embedFrameSize within the limits (with
+ * none, the media page's embed code). An image none of whose
  * derivatives fits is answered as a link (title, author, provider). The thumbnail is the `thumb`
  * derivative, left out when it does not fit either, as the spec asks.
  */
@@ -102,7 +58,7 @@ export function oembedAnswer(m: Media, o: { origin: string; providerName: string
     const size = sizeOf(m.variants[variant])!;
     return { type: 'photo', ...common, url: absolute(fileUrl(m, variant)), width: size.width, height: size.height, ...thumbnail };
   }
-  const size = fitInside(embedSize(m), o.max);
+  const size = embedFrameSize(m, o.max);
   return { type: m.type === 'document' ? 'rich' : 'video', ...common, html: embedCode(m, o.origin, size), width: size.width, height: size.height, ...thumbnail };
 }
 

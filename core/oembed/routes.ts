@@ -5,7 +5,8 @@ import type { RequestSite } from '../views/render.ts';
 import { publicOriginOr400 } from '../http/public-origin.ts';
 import { queryOf } from '../http/query-of.ts';
 import { mediaPageOf, urlParameter } from './subject.ts';
-import { OEMBED_CACHE_SECONDS, oembedAnswer, oembedXml, type MaxSize } from './answer.ts';
+import type { MaxSize } from '../media/embed-size.ts';
+import { OEMBED_CACHE_SECONDS, oembedAnswer, oembedXml } from './answer.ts';
 
 export interface OembedRoutesDeps {
   store: Store;

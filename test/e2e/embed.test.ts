@@ -62,7 +62,7 @@ test('a visitor copies the embed code from a media page; another site shows the 
   await page.goto(`${portal.base}/media/${mediaId}`);
   await page.getByText('Embed this media').click();
   embedCode = await page.getByLabel('Code to paste into another site').inputValue();
-  assert.match(embedCode, new RegExp(`^<iframe src="${portal.base}/embed/${mediaId}" width="640" height="360" title="Carnaval de Binche"`));
+  assert.match(embedCode, new RegExp(`^<iframe src="${portal.base}/embed/${mediaId}" width="640" height="475" title="Carnaval de Binche"`));
 
   const blog = await browser.newPage();
   await blog.goto(elsewhere.base);

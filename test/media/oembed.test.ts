@@ -132,34 +132,37 @@ test('maxwidth and maxheight pick the largest derivative that fits; when none do
   }
 });
 
-test('a video is the iframe of its embed page at the video’s size, fitted to the limits keeping the ratio', async () => {
+test('a video is the iframe of its embed page: the video at its size and its caption’s line, fitted to the limits keeping the video’s ratio', async () => {
   const a = await answer({ url: pageUrl(media.video) });
   assert.equal(a.type, 'video');
   assert.equal(a.author_name, 'Ada Lovelace');
   const frame = iframe(a.html);
-  assert.deepEqual(frame, { src: `${ORIGIN}/embed/${media.video.id}`, width: 160, height: 120, title: 'Mire' });
-  assert.deepEqual([a.width, a.height], [160, 120]);
+  assert.deepEqual(frame, { src: `${ORIGIN}/embed/${media.video.id}`, width: 160, height: 168, title: 'Mire' });
+  assert.deepEqual([a.width, a.height], [160, 168]);
   // The poster's thumbnail (never enlarged past the frame).
   assert.deepEqual([a.thumbnail_url, a.thumbnail_width, a.thumbnail_height], [`${ORIGIN}/files/${media.video.id}/thumb`, 160, 120]);
   const narrow = await answer({ url: pageUrl(media.video), maxwidth: '80' });
-  assert.deepEqual([narrow.width, narrow.height, iframe(narrow.html).width, iframe(narrow.html).height], [80, 60, 80, 60]);
+  assert.deepEqual([narrow.width, narrow.height, iframe(narrow.html).width, iframe(narrow.html).height], [80, 108, 80, 108]);
   assert.equal(narrow.thumbnail_url, undefined, 'a thumbnail wider than maxwidth is left out');
-  const low = await answer({ url: pageUrl(media.video), maxwidth: '1000', maxheight: '30' });
-  assert.deepEqual([low.width, low.height], [40, 30]);
+  const low = await answer({ url: pageUrl(media.video), maxwidth: '1000', maxheight: '100' });
+  assert.deepEqual([low.width, low.height], [69, 100]);
+  // Lower than the caption's line: the whole page is scaled down rather than the limit passed.
+  const tiny = await answer({ url: pageUrl(media.video), maxwidth: '1000', maxheight: '30' });
+  assert.deepEqual([tiny.width, tiny.height], [29, 30]);
   // The iframe's page is the media alone, and other sites may frame it.
   const embed = await request(t.app).get(new URL(frame.src).pathname).set({ Host: HOST, Accept: 'text/html' }).expect(200);
   assert.match(embed.text, /<video controls/);
   assert.match(String(embed.headers['content-security-policy']), /frame-ancestors \*/);
 });
 
-test('audio is a video answer with a player strip; a cover gives it a thumbnail', async () => {
+test('audio is a video answer with a player strip, narrowed but never lowered by maxwidth; a cover gives it a thumbnail', async () => {
   const a = await answer({ url: pageUrl(media.audio) });
   assert.equal(a.type, 'video');
   assert.deepEqual([a.width, a.height], [640, 120]);
   assert.equal(iframe(a.html).src, `${ORIGIN}/embed/${media.audio.id}`);
   assert.equal(a.thumbnail_url, undefined);
   const half = await answer({ url: pageUrl(media.audio), maxwidth: '320' });
-  assert.deepEqual([half.width, half.height], [320, 60]);
+  assert.deepEqual([half.width, half.height], [320, 120]);
   const covered = await answer({ url: pageUrl(media.covered) });
   assert.equal(covered.thumbnail_url, `${ORIGIN}/files/${media.covered.id}/thumb`);
   assert.deepEqual([covered.thumbnail_width, covered.thumbnail_height], [300, 300]);
@@ -168,21 +171,23 @@ test('audio is a video answer with a player strip; a cover gives it a thumbnail'
 test('a document is a rich answer: the iframe of its embed page', async () => {
   const a = await answer({ url: pageUrl(media.text), maxheight: '60' });
   assert.equal(a.type, 'rich');
-  assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.text.id}`, width: 320, height: 60, title: 'Notes' });
-  assert.deepEqual([a.width, a.height], [320, 60]);
+  assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.text.id}`, width: 640, height: 60, title: 'Notes' });
+  assert.deepEqual([a.width, a.height], [640, 60]);
   assert.equal(a.thumbnail_url, undefined);
 });
 
-test('a PDF with a preview is a rich answer sized to its preview and the link below it; its embed page shows the preview', async () => {
+test('a PDF with a preview is a rich answer sized to its preview (within 640 × 640 unless told) and the link below it; its embed page shows the preview', async () => {
   assert.equal(media.brochure.processing.state, 'done');
   assert.ok(media.brochure.variants.medium, 'the PDF has its preview');
   const a = await answer({ url: pageUrl(media.brochure) });
   assert.equal(a.type, 'rich');
-  assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.brochure.id}`, width: 800, height: 448, title: 'Programme &lt;2026&gt;' });
+  assert.deepEqual(iframe(a.html), { src: `${ORIGIN}/embed/${media.brochure.id}`, width: 640, height: 368, title: 'Programme &lt;2026&gt;' });
   assert.equal(a.thumbnail_url, `${ORIGIN}/files/${media.brochure.id}/thumb`);
-  // Fitted to a consumer's limits, keeping the ratio of preview and link together.
+  // Fitted to a consumer's limits keeping the preview's ratio, the link's line below it; a wider limit, up to the preview's own size.
   const small = await answer({ url: pageUrl(media.brochure), maxwidth: '400' });
-  assert.deepEqual([small.width, small.height], [400, 224]);
+  assert.deepEqual([small.width, small.height], [400, 248]);
+  const wide = await answer({ url: pageUrl(media.brochure), maxwidth: '1000' });
+  assert.deepEqual([wide.width, wide.height], [800, 448]);
   const page = await request(t.app).get(`/embed/${media.brochure.id}`).set({ Host: HOST, Accept: 'text/html' }).expect(200);
   assert.match(page.text, new RegExp(`<a href="/media/${media.brochure.id}/[^"]+" target="_blank" rel="noopener"><img src="/files/${media.brochure.id}/medium" alt="Programme &lt;2026&gt;"></a>`));
   await request(t.app).get(`/files/${media.brochure.id}/medium`).set('Host', HOST).expect(200).expect('Content-Type', /^image\//);
