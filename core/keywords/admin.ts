@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { KeywordInputError, TAGS_GROUP, type KeywordService } from './service.ts';
+import { KeywordInputError, TAGS_GROUP, type KeywordService, type KeywordWithGroup } from './service.ts';
+import { keywordFilter, listHref, listQuery, pageHolding, pageOf, readListView, sectionId, type ListView } from './admin-list.ts';
+import { pagination } from '../search/index.ts';
 import { findKeyword } from './slug.ts';
 import { doneNotice } from '../admin/done-notice.ts';
 import { highlightsShowGroup, highlightsShowKeyword, isDead, type HighlightsTarget } from '../site/highlights.ts';
@@ -41,13 +43,18 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
 
   const lang = (res: Response) => (res.locals.site as RequestSite).lang;
   const message = (res: Response, err: KeywordInputError) => deps.i18n.t(lang(res), `keywords.errors.${err.code}`, err.vars);
+  /** The list the admin was looking at, which the page's forms carry in their action's query. */
+  const viewOf = (req: Request) => readListView(req.query as Record<string, unknown>);
 
   async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Form; row?: RowProblem } = {}, status = 200) {
     const isAdmin = req.user?.role === 'admin';
+    const view = viewOf(req);
     const groups = await deps.keywords.groups();
     const all = await deps.keywords.list();
     const inNavigation = new Set(await deps.keywords.navigationGroups());
     const done = doneNotice(deps.i18n, lang(res), 'admin.keywords', req.query.done);
+    // After a change in a group's section, the notice stands in that section, where the redirect lands.
+    const doneIn = done && view.group && groups.some((g) => g.slug === view.group) ? view.group : undefined;
     const { row } = extra;
     /** The row's problem, when it is this one's and concerns a field. */
     const rowProblem = (kind: RowProblem['kind'], id: string) => (row && row.kind === kind && row.id === id && row.field ? row : undefined);
@@ -56,23 +63,50 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
       return p?.field === field ? p.message : undefined;
     };
     const rowTitle = row && (row.kind === 'keyword' ? all.find((k) => k.id === row.id)?.title : groups.find((g) => g.id === row.id)?.title);
+    // A refused keyword row is shown whatever the filter and the page asked: its group shows the page holding it.
+    const refused = row?.kind === 'keyword' && row.field ? all.find((k) => k.id === row.id) : undefined;
+    const matches = keywordFilter(view.q);
+    const listed = new Map<string, KeywordWithGroup[]>();
+    let matched = 0;
+    for (const k of all) {
+      const hit = matches(k);
+      if (hit) matched++;
+      if (!hit && k !== refused) continue;
+      const list = listed.get(k.groupId);
+      if (list) list.push(k);
+      else listed.set(k.groupId, [k]);
+    }
+    const filterQuery = listQuery({ q: view.q, page: 1 });
     await deps.render(
       req,
       res,
       ['admin-keywords'],
       {
         isAdminUser: isAdmin,
-        done,
+        done: doneIn ? undefined : done,
         errors: extra.errors ?? {},
         form: extra.form ?? {},
+        filter: { q: view.q, count: matched },
+        // The forms at the top keep the filter through their redirect.
+        filterQuery,
         // The summary at the top: a link to the field, in its row; or the message, when it concerns no field.
         rowSummary: row?.field && rowTitle !== undefined ? { text: deps.i18n.t(lang(res), `admin.keywords.problem.${row.kind}`, { title: rowTitle }), anchor: `${rowFields[row.kind][row.field]}-${row.id}` } : undefined,
         rowError: row && !(row.field && rowTitle !== undefined) ? { message: row.message } : undefined,
         creatableGroups: groups.filter((g) => isAdmin || g.slug === TAGS_GROUP).map((g) => ({ ...g, selected: g.id === (extra.form?.group ?? '') })),
         groups: groups.map((g) => {
           const typed = rowProblem('group', g.id)?.typed;
+          const inGroup = listed.get(g.id) ?? [];
+          const asked = refused?.groupId === g.id ? pageHolding(inGroup.indexOf(refused)) : view.group === g.slug ? view.page : 1;
+          const { items, page, pages } = pageOf(inGroup, asked);
+          const sectionView: ListView = { q: view.q, group: g.slug, page };
           return {
             ...g,
+            sectionId: sectionId(g.slug),
+            // Every form of the section posts this back, so its redirect (or refusal) shows this page again.
+            view: listQuery(sectionView),
+            done: g.slug === doneIn ? done : undefined,
+            pagination: pagination({ page, pages }, (n) => listHref({ ...sectionView, page: n })),
+            paginationLabel: deps.i18n.t(lang(res), 'admin.keywords.pages_label', { title: g.title }),
             inNavigation: inNavigation.has(g.slug),
             // What was typed in a refused row, else what is stored.
             titleValue: typed?.title ?? g.title,
@@ -81,20 +115,19 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
             titleError: problemOn('group', g.id, 'title'),
             multipleError: problemOn('group', g.id, 'multiple'),
             deletable: g.slug !== TAGS_GROUP,
-            keywords: all
-              .filter((k) => k.groupId === g.id)
-              .map((k) => {
-                const renameError = problemOn('keyword', k.id, 'title');
-                const mergeError = problemOn('keyword', k.id, 'target');
-                return {
-                  ...k,
-                  usage: deps.keywords.usage(k.id),
-                  renameValue: renameError ? row!.typed.title : k.title,
-                  renameError,
-                  mergeValue: mergeError ? row!.typed.target : '',
-                  mergeError,
-                };
-              }),
+            // Usage is counted for the rows shown only: each count reads the keyword's posting list.
+            keywords: items.map((k) => {
+              const renameError = problemOn('keyword', k.id, 'title');
+              const mergeError = problemOn('keyword', k.id, 'target');
+              return {
+                ...k,
+                usage: deps.keywords.usage(k.id),
+                renameValue: renameError ? row!.typed.title : k.title,
+                renameError,
+                mergeValue: mergeError ? row!.typed.target : '',
+                mergeError,
+              };
+            }),
           };
         }),
       },
@@ -126,7 +159,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
       if (!group) throw new KeywordInputError('group_not_found', 'group');
       if (req.user?.role !== 'admin' && group.slug !== TAGS_GROUP) throw new KeywordInputError('tags_only', 'group');
       await deps.keywords.create(group.id, form.title);
-      res.redirect(303, '/admin/keywords?done=created');
+      res.redirect(303, listHref(viewOf(req), 'created'));
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       await show(req, res, { form, errors: { [err.field]: message(res, err) } }, err.code === 'tags_only' ? 403 : 400);
@@ -138,7 +171,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const form = { groupTitle: str(b.title) };
     try {
       await deps.keywords.createGroup({ title: form.groupTitle, multiple: b.multiple === 'on', inNavigation: b.inNavigation === 'on' });
-      res.redirect(303, '/admin/keywords?done=group_created');
+      res.redirect(303, listHref(viewOf(req), 'group_created'));
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       await show(req, res, { form, errors: { groupTitle: message(res, err) } }, 400);
@@ -149,7 +182,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const b = body(req);
     try {
       await deps.keywords.updateGroup(param(req, 'id'), { title: b.title === undefined ? undefined : str(b.title), multiple: b.multiple === 'on', inNavigation: b.inNavigation === 'on' });
-      res.redirect(303, '/admin/keywords?done=group_saved');
+      res.redirect(303, listHref(viewOf(req), 'group_saved'));
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();
@@ -172,6 +205,9 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
         usage: await deps.keywords.groupUsage(group.id),
         highlights: highlightsShowGroup(await deps.highlights(), group),
         refusal: protectedGroup ? deps.i18n.t(lang(res), 'keywords.errors.group_protected', { title: group.title }) : undefined,
+        // The list the admin came from: posted with the form, and where Cancel leads.
+        view: listQuery(viewOf(req)),
+        back: listHref(viewOf(req)),
       },
       { title: deps.i18n.t(lang(res), 'admin.keywords.group_delete_title', { title: group.title }) },
     );
@@ -180,7 +216,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   router.post('/admin/keywords/groups/:id/delete', admin, async (req, res, next) => {
     try {
       const done = await withHighlights('group_deleted', () => deps.keywords.removeGroup(param(req, 'id')));
-      res.redirect(303, `/admin/keywords?done=${done}`);
+      // The group's section is gone: back to the top of the list, the filter kept.
+      res.redirect(303, listHref({ q: viewOf(req).q, page: 1 }, done));
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'group_not_found') return next();
@@ -193,7 +230,8 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     const keyword = await deps.keywords.get(param(req, 'id'));
     if (!keyword) return next();
     const highlights = highlightsShowKeyword(await deps.highlights(), keyword.id);
-    await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id), highlights }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
+    const view = viewOf(req);
+    await deps.render(req, res, ['admin-keyword-delete'], { keyword, count: deps.keywords.usage(keyword.id), highlights, view: listQuery(view), back: listHref(view) }, { title: deps.i18n.t(lang(res), 'admin.keywords.delete_title', { title: keyword.title }) });
   });
 
   /**
@@ -238,7 +276,7 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     if (!action) return next();
     try {
       const done = await withHighlights(doneKey[name]!, () => action(param(req, 'id'), body(req)));
-      res.redirect(303, `/admin/keywords?done=${done}`);
+      res.redirect(303, listHref(viewOf(req), done));
     } catch (err) {
       if (!(err instanceof KeywordInputError)) throw err;
       if (err.code === 'keyword_not_found' && err.field === 'keyword') return next();

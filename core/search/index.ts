@@ -8,6 +8,6 @@ export { dayStart } from './match.ts';
 export { parseSearchParams, searchHref, effectiveDefaultSort, DEFAULT_PER_PAGE, Q_MAX, views, type SearchQuery, type ParamError, type ParsedSearch, type Resolvers, type View } from './params.ts';
 export { createSearchRoutes } from './routes.ts';
 export { createMediaSearchApi, mediaSummary } from './api.ts';
-export { mediaCard, type MediaCard } from './view-model.ts';
+export { mediaCard, pagination, type MediaCard } from './view-model.ts';
 export { reindex } from './reindex.ts';
 export { askedPage, countPublished, countPublishedBy, pageOrLast } from './listing.ts';

@@ -109,7 +109,7 @@ export function chips(parsed: ParsedSearch, i18n: I18n, lang: Language) {
 }
 
 /** Previous/next and a window of page numbers around the current one. */
-export function pagination(result: SearchResult, hrefFor: (page: number) => string) {
+export function pagination(result: Pick<SearchResult, 'page' | 'pages'>, hrefFor: (page: number) => string) {
   if (result.pages <= 1) return undefined;
   const pages: Array<{ n: number; href: string; current: boolean }> = [];
   const first = Math.max(1, result.page - 3);

@@ -49,7 +49,8 @@ const snapshot = async () => JSON.stringify([await t.store.keywordGroups.list(),
 
 test('the keywords page offers to delete a group, except the tags group', async () => {
   const res = await page(admin, '/admin/keywords').expect(200);
-  assert.match(res.text, new RegExp(`<a href="${confirmPath(places.id)}" class="danger">Delete the group</a>`));
+  // The link carries the list it is on (the group's section, its page), where Cancel leads back.
+  assert.match(res.text, new RegExp(`<a href="${confirmPath(places.id)}\\?group&#x3D;lieux&amp;page&#x3D;1" class="danger">Delete the group</a>`));
   assert.doesNotMatch(res.text, new RegExp(confirmPath(tagsId)));
 });
 
