@@ -50,6 +50,25 @@ export class Postings {
     return true;
   }
 
+  /**
+   * Word postings: `slot`, or `~slot` (negative) when the word is in the document's title, which
+   * relevance weighs more. A document's title words must come before its other words, so its
+   * one entry is the title's when the word is in both. Readers take `entry < 0 ? ~entry : entry`.
+   */
+  addWord(key: string, slot: number, inTitle: boolean): boolean {
+    const entry = inTitle ? ~slot : slot;
+    const list = this.lists.get(key);
+    if (list) {
+      const last = list.data[list.length - 1];
+      if (last !== slot && last !== ~slot) list.push(entry);
+      return false;
+    }
+    const created = new PostingList();
+    created.push(entry);
+    this.lists.set(key, created);
+    return true;
+  }
+
   get(key: string): PostingList | undefined {
     return this.lists.get(key);
   }

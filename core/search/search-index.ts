@@ -27,9 +27,8 @@ export class SearchIndex {
   /** What sorting and facets read, by slot (see columns.ts). */
   private columns = new DocColumns();
   private slotOf = new Map<string, number>();
+  /** Title and description words; a title's entries are negative (see Postings.addWord). */
   private words = new Postings();
-  /** The title's words alone: a term found in the title weighs more (relevance). */
-  private titleWords = new Postings();
   private terms = new TermList();
   private byKeyword = new Postings();
   private byType = new Postings();
@@ -96,7 +95,6 @@ export class SearchIndex {
         for (let i = 0; i < terms.length; i++) postings.lists.set(terms[i]!, PostingList.over(docs.subarray(offsets[i], offsets[i + 1])));
       };
       lists(this.words, part.words);
-      lists(this.titleWords, part.titleWords);
       for (const term of part.words.terms) this.terms.add(term);
       const titles = part.titles.split('\n');
       const descriptions = part.descriptions.split('\n');
@@ -217,7 +215,6 @@ export class SearchIndex {
     this.columns = new DocColumns();
     this.slotOf = new Map();
     this.words = new Postings();
-    this.titleWords = new Postings();
     this.terms = new TermList();
     this.byKeyword = new Postings();
     this.byType = new Postings();
@@ -264,40 +261,51 @@ export class SearchIndex {
   }
 
   private addWords(slot: number, titleWords: readonly string[], descriptionWords: readonly string[]): void {
-    const { words, titleWords: inTitles, terms } = this;
-    for (const w of titleWords) {
-      if (words.add(w, slot)) terms.add(w);
-      inTitles.add(w, slot);
-    }
-    for (const w of descriptionWords) if (words.add(w, slot)) terms.add(w);
+    const { words, terms } = this;
+    for (const w of titleWords) if (words.addWord(w, slot, true)) terms.add(w);
+    for (const w of descriptionWords) if (words.addWord(w, slot, false)) terms.add(w);
   }
 
   /**
    * Relevance of each found slot into `columns.score`: a term or phrase found in the title weighs
-   * ten times one found elsewhere. Terms are looked up in the title postings, not in each title
-   * (reading 26,000 titles for one common word took 20 ms; their postings take a fraction of it).
+   * ten times one found elsewhere. A term's title hits are the negative entries of its words'
+   * postings: for a broad term, reading those lists in order beats reading every found title
+   * (26,000 titles for one common word took 20 ms); for a few results, their titles are cheaper.
    */
   private score(found: readonly number[], text: PreparedCriteria['text']): void {
     const { score } = this.columns;
     const base = text.terms.length + text.phrases.length;
     for (const slot of found) score[slot] = base;
+    const needles = text.phrases.map((phrase) => ` ${phrase} `);
     for (const term of text.terms) {
-      // Slots outside `found` get a score too; it is never read.
+      const lists: PostingList[] = [];
+      let entries = 0;
+      for (const word of this.terms.withPrefix(term)) {
+        const list = this.words.get(word);
+        if (list) {
+          lists.push(list);
+          entries += list.length;
+        }
+      }
+      if (entries > found.length * 8) {
+        needles.push(` ${term}`);
+        continue;
+      }
+      // Slots outside `found` may get a score too; it is never read.
       const mark = this.nextGenerations(0);
       const seen = this.seen;
-      for (const word of this.terms.withPrefix(term)) {
-        const list = this.titleWords.get(word);
-        if (!list) continue;
-        for (let i = 0; i < list.length; i++) {
-          const slot = list.data[i]!;
+      for (const { data, length } of lists) {
+        for (let i = 0; i < length; i++) {
+          const entry = data[i]!;
+          if (entry >= 0) continue;
+          const slot = ~entry;
           if (seen[slot] === mark) continue;
           seen[slot] = mark;
           score[slot] = score[slot]! + 9;
         }
       }
     }
-    if (!text.phrases.length) return;
-    const needles = text.phrases.map((phrase) => ` ${phrase} `);
+    if (!needles.length) return;
     for (const slot of found) {
       const { title } = this.docs[slot]!;
       for (const needle of needles) if (title.includes(needle)) score[slot] = score[slot]! + 9;
@@ -382,7 +390,8 @@ export class SearchIndex {
     const slots: number[] = [];
     for (const { data, length } of driver.lists) {
       for (let i = 0; i < length; i++) {
-        const slot = data[i]!;
+        const entry = data[i]!;
+        const slot = entry < 0 ? ~entry : entry; // a word in a title (see Postings.addWord)
         if (seen[slot] === base) continue;
         seen[slot] = base;
         slots.push(slot);
@@ -398,7 +407,8 @@ export class SearchIndex {
       if (!groupExact) exact = false;
       for (const { data, length } of lists) {
         for (let i = 0; i < length; i++) {
-          const slot = data[i]!;
+          const entry = data[i]!;
+          const slot = entry < 0 ? ~entry : entry;
           if (seen[slot] === level) seen[slot] = level + 1;
         }
       }

@@ -10,14 +10,13 @@ export interface PostingsPart {
 
 /**
  * The text half of the search index for documents numbered 0, 1, 2… in the order they were added:
- * every word of their titles and descriptions with the documents holding it, the title words alone
- * (relevance), and the searchable form of each title and description, joined with "\n" (one string
- * each crosses between threads in one copy).
+ * every word of their titles and descriptions with the documents holding it (`~doc` when the word
+ * is in the title, as Postings.addWord has it), and the searchable form of each title and
+ * description, joined with "\n" (one string each crosses between threads in one copy).
  */
 export interface TextIndexPart {
   count: number;
   words: PostingsPart;
-  titleWords: PostingsPart;
   titles: string;
   descriptions: string;
 }
@@ -25,7 +24,6 @@ export interface TextIndexPart {
 /** Builds a TextIndexPart one document at a time (in a worker at start, see preload.ts). */
 export class TextIndexBuilder {
   private postings = new Map<string, number[]>();
-  private titlePostings = new Map<string, number[]>();
   private titles: string[] = [];
   private descriptions: string[] = [];
 
@@ -33,21 +31,25 @@ export class TextIndexBuilder {
     const doc = this.titles.length;
     const titleWords = tokenize(title);
     const descriptionWords = tokenize(description);
-    for (const words of [titleWords, descriptionWords]) for (const word of words) addTo(this.postings, word, doc);
-    for (const word of titleWords) addTo(this.titlePostings, word, doc);
+    for (const word of titleWords) addTo(this.postings, word, ~doc);
+    for (const word of descriptionWords) addTo(this.postings, word, doc);
     this.titles.push(joined(titleWords));
     this.descriptions.push(joined(descriptionWords));
   }
 
   finish(): TextIndexPart {
-    return { count: this.titles.length, words: compress(this.postings), titleWords: compress(this.titlePostings), titles: this.titles.join('\n'), descriptions: this.descriptions.join('\n') };
+    return { count: this.titles.length, words: compress(this.postings), titles: this.titles.join('\n'), descriptions: this.descriptions.join('\n') };
   }
 }
 
-function addTo(postings: Map<string, number[]>, word: string, doc: number): void {
+/** `entry`: the document, or `~doc` for a title word (added before the description's). */
+function addTo(postings: Map<string, number[]>, word: string, entry: number): void {
   const list = postings.get(word);
-  if (!list) postings.set(word, [doc]);
-  else if (list[list.length - 1] !== doc) list.push(doc);
+  if (!list) postings.set(word, [entry]);
+  else {
+    const last = list[list.length - 1];
+    if (last !== entry && last !== ~entry) list.push(entry);
+  }
 }
 
 function compress(postings: Map<string, number[]>): PostingsPart {

@@ -209,3 +209,30 @@ test('sorting by title reads numbers as numbers: Élément 2 before Élément 10
   check(index, list, { sort: 'title' });
   check(index, list, { sort: 'title', order: 'desc' });
 });
+
+test('relevance puts title hits first, for a broad term (read from its postings) and for a few results (read from their titles)', () => {
+  // 200 media carry "port": 20 in the title, 180 in the description only; 5 of them carry k2.
+  const list = Array.from({ length: 200 }, (_, i) =>
+    media({
+      title: i % 10 === 0 ? `Le port ${i}` : `Vue ${i}`,
+      description: i % 10 === 0 ? 'Une vue' : 'Vue du port',
+      keywordIds: i % 40 === 0 || i % 40 === 1 || i % 40 === 2 ? ['k2'] : ['k1'],
+      createdAt: new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString(),
+    }),
+  );
+  const index = new SearchIndex({ keywordTitle: titleOf, facetLimit: 10 });
+  index.rebuild(list);
+  const inTitle = new Set(list.filter((m) => m.title.startsWith('Le port')).map((m) => m.id));
+  const broad = index.search(criteria({ q: 'por', sort: 'relevance', perPage: 30 }));
+  assert.equal(broad.total, 200);
+  assert.deepEqual(broad.ids.slice(0, 20).filter((id) => inTitle.has(id)).length, 20, 'the 20 title hits first');
+  assert.ok(!broad.ids.slice(20).some((id) => inTitle.has(id)));
+  // Within equal scores, newest first.
+  const dates = broad.ids.slice(0, 20).map((id) => list.find((m) => m.id === id)!.createdAt);
+  assert.deepEqual(dates, [...dates].sort().reverse());
+  // Few results (k2: 15 media, 5 with "port" in the title) against 200 postings entries.
+  const few = index.search(criteria({ q: 'port', keywordIds: ['k2'], sort: 'relevance', perPage: 30 }));
+  assert.equal(few.total, 15);
+  assert.equal(few.ids.slice(0, 5).filter((id) => inTitle.has(id)).length, 5);
+  assert.ok(!few.ids.slice(5).some((id) => inTitle.has(id)));
+});
