@@ -141,6 +141,12 @@ test('the criteria may ask for more or fewer keyword facets than the index retur
   assert.deepEqual(all.slice(0, 2), [{ value: 'kw0', count: 40 }, { value: 'kw1', count: 39 }]);
   assert.deepEqual(all.at(-1), { value: 'kw39', count: 1 });
   assert.deepEqual(keywords({ facetLimit: 2 }), all.slice(0, 2));
+  // Ties (every keyword once) are broken by value, whether all are sorted or only the first kept.
+  const once = new SearchIndex({ keywordTitle: () => undefined });
+  once.rebuild(Array.from({ length: 40 }, (_, i) => media({ title: `Once ${i}`, keywordIds: [`kw${(i * 7) % 40}`] })));
+  const onceAll = once.search(criteria({ perPage: 1, facetLimit: Infinity })).facets!.keywords;
+  assert.deepEqual(onceAll.slice(0, 3), [{ value: 'kw0', count: 1 }, { value: 'kw1', count: 1 }, { value: 'kw10', count: 1 }]);
+  assert.deepEqual(once.search(criteria({ perPage: 1, facetLimit: 5 })).facets!.keywords, onceAll.slice(0, 5));
 });
 
 test('pagination: last page partial, past the end empty, pages reported', () => {
