@@ -6,6 +6,8 @@ import { parseTextQuery, type TextQuery } from './text-query.ts';
 /** Criteria turned into cheap per-document checks. */
 export interface PreparedCriteria {
   text: TextQuery;
+  /** What the text query looks for in a searchable field, made once per search (not per document). */
+  needles: { terms: string[]; phrases: string[]; excluded: string[] };
   keywordIds: string[];
   kwMode: 'all' | 'any';
   types: Set<string> | null;
@@ -31,8 +33,10 @@ export function dayStart(day: string): number {
 export function prepare(c: SearchCriteria): PreparedCriteria {
   const from = c.from ? dayStart(c.from) : Number.NaN;
   const to = c.to ? dayStart(c.to) : Number.NaN;
+  const text = parseTextQuery(c.q);
   return {
-    text: parseTextQuery(c.q),
+    text,
+    needles: { terms: text.terms.map((t) => ` ${t}`), phrases: text.phrases.map((t) => ` ${t} `), excluded: text.excluded.map((t) => ` ${t} `) },
     keywordIds: [...new Set(c.keywordIds)],
     kwMode: c.kwMode,
     types: setOrNull(c.types),
@@ -54,10 +58,10 @@ function inDoc(doc: IndexedDoc, needle: string, titleOf: KeywordTitleOf): boolea
   return false;
 }
 
-export function matchesText(doc: IndexedDoc, q: TextQuery, titleOf: KeywordTitleOf): boolean {
-  for (const term of q.terms) if (!inDoc(doc, ` ${term}`, titleOf)) return false;
-  for (const phrase of q.phrases) if (!inDoc(doc, ` ${phrase} `, titleOf)) return false;
-  for (const word of q.excluded) if (inDoc(doc, ` ${word} `, titleOf)) return false;
+function matchesText(doc: IndexedDoc, needles: PreparedCriteria['needles'], titleOf: KeywordTitleOf): boolean {
+  for (const needle of needles.terms) if (!inDoc(doc, needle, titleOf)) return false;
+  for (const needle of needles.phrases) if (!inDoc(doc, needle, titleOf)) return false;
+  for (const needle of needles.excluded) if (inDoc(doc, needle, titleOf)) return false;
   return true;
 }
 
@@ -73,5 +77,5 @@ export function matches(doc: IndexedDoc, p: PreparedCriteria, titleOf: KeywordTi
       for (const k of p.keywordIds) if (!doc.keywordIds.includes(k)) return false;
     } else if (!p.keywordIds.some((k) => doc.keywordIds.includes(k))) return false;
   }
-  return matchesText(doc, p.text, titleOf);
+  return matchesText(doc, p.needles, titleOf);
 }
