@@ -34,10 +34,15 @@ export function foldLicence(licence: string): string {
  * repeats (the store's shared records, at start) is kept as it is: 100,000 copies were 16 MB.
  */
 function distinct(ids: readonly string[]): string[] {
-  if (Object.isFrozen(ids) && ids.every((id, i) => ids.indexOf(id) === i)) return ids as string[];
+  if (Object.isFrozen(ids) && !hasRepeats(ids)) return ids as string[];
   const out: string[] = [];
   for (const id of ids) if (!out.includes(id)) out.push(id);
   return out;
+}
+
+function hasRepeats(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) for (let j = 0; j < i; j++) if (ids[i] === ids[j]) return true;
+  return false;
 }
 
 /** A field's words in searchable form (the same as `searchable(text)`, from its words). */
