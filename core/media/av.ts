@@ -56,6 +56,17 @@ interface FfStream {
   color_space?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
+  /** A display matrix's `rotation` (FFmpeg 5+); older files and FFmpeg say it in `tags.rotate`. */
+  side_data_list?: Array<{ rotation?: number | string }>;
+}
+
+/**
+ * Whether players show the picture turned a quarter: a phone films portrait video as landscape
+ * frames with a rotation to apply. ffmpeg applies it when it makes the poster and the web version.
+ */
+function quarterTurned(stream: FfStream | undefined): boolean {
+  const rotation = Number(stream?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? stream?.tags?.rotate ?? 0);
+  return Number.isFinite(rotation) && Math.abs(Math.round(rotation)) % 180 === 90;
 }
 
 /** Metadata names that hold a place: QuickTime/MP4 ©xyz (`location`), Apple's ISO 6709 key, GPS tags. */
@@ -77,8 +88,9 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
   return {
     duration: num(json.format?.duration),
     bitrate: num(json.format?.bit_rate),
-    width: video?.width,
-    height: video?.height,
+    // As shown, not as stored: the media page, its embed code and oEmbed size the player by these.
+    width: quarterTurned(video) ? video?.height : video?.width,
+    height: quarterTurned(video) ? video?.width : video?.height,
     videoCodec: video?.codec_name,
     pixelFormat: video?.pix_fmt,
     audioCodec: audio?.codec_name,

@@ -173,3 +173,29 @@ test('asking again for a media whose processing waits in the queue (Retry clicke
     await t.close();
   }
 });
+
+test('a phone’s portrait video (landscape frames with a rotation to apply) is measured as shown: portrait', async () => {
+  const file = path.join(dir, 'portrait.mp4');
+  // clip.mp4 is 160×120; players turn this copy a quarter, as a phone's portrait video.
+  await ffmpeg(['-i', path.join(dir, 'clip.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file]);
+  const probed = await probeAv('ffprobe', file);
+  assert.deepEqual([probed.width, probed.height], [120, 160]);
+  assert.deepEqual([(await probeAv('ffprobe', path.join(dir, 'clip.mp4'))).width, (await probeAv('ffprobe', path.join(dir, 'clip.mp4'))).height], [160, 120], 'unturned: as stored');
+  const { t, agent, upload } = await appWith({});
+  try {
+    const video = await upload('portrait.mp4');
+    await t.app.kiosque.media.idle();
+    const v = (await t.store.media.get(video.id))!;
+    assert.equal(v.processing.state, 'done', v.processing.error);
+    assert.deepEqual([v.meta.width, v.meta.height], [120, 160]);
+    const poster = await request(t.app).get(`/files/${video.id}/poster`).buffer(true).parse(binary);
+    const pm = await sharp(poster.body as Buffer).metadata();
+    assert.deepEqual([pm.width, pm.height], [120, 160], 'the poster is upright too');
+    const page = await agent.get(`/media/${video.id}/${v.slug}`).set({ Host: 'kiosque.example', Accept: 'text/html' });
+    const frame = /&lt;iframe [^]*?width&#x3D;&quot;(\d+)&quot; height&#x3D;&quot;(\d+)&quot;/.exec(page.text);
+    assert.ok(frame, 'the page offers an embed code');
+    assert.ok(Number(frame[2]) > Number(frame[1]), `the embed code is portrait: ${frame[1]}×${frame[2]}`);
+  } finally {
+    await t.close();
+  }
+});
