@@ -252,7 +252,8 @@ test('only the container wrong (a phone’s H.264 + AAC in a MOV or MKV): the st
     const file = fileOf(t, web.file);
     const [original, made] = [await probeAv('ffprobe', path.join(dir, source)), await probeAv('ffprobe', file)];
     assert.deepEqual([made.videoCodec, made.audioCodec, made.pixelFormat, made.width, made.height], [original.videoCodec, original.audioCodec, original.pixelFormat, original.width, original.height], source);
-    assert.deepEqual([web.width, web.height], [160, 120]);
+    // The size as shown: the MOV, like a phone's, asks players to turn its 160×120 frames a quarter.
+    assert.deepEqual([web.width, web.height], source === 'phone.mov' ? [120, 160] : [160, 120], source);
     // A re-encoding, however good, never gives back the same packets.
     assert.equal(await packetsMd5(file, 'v'), await packetsMd5(path.join(dir, source), 'v'), `${source}: the picture is copied`);
     assert.equal(await packetsMd5(file, 'a'), await packetsMd5(path.join(dir, source), 'a'), `${source}: the sound is copied`);
