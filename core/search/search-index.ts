@@ -7,7 +7,6 @@ import { lowerBound, PostingList, Postings, TermList } from './postings.ts';
 import { sortSlots } from './sort.ts';
 import { DocColumns } from './columns.ts';
 import type { PreloadedText } from './preload.ts';
-import type { PostingsPart } from './text-index.ts';
 import { createFacetCounter } from './facets.ts';
 
 export interface SearchIndexOptions {
@@ -90,12 +89,12 @@ export class SearchIndex {
     for (const m of media) this.add(toIndexedDoc(m, noText).doc, null);
     const preloaded = await text;
     if (preloaded && sameRecords(media, preloaded.records)) {
+      const { terms, docs, offsets } = preloaded.part.words;
+      for (let i = 0; i < terms.length; i++) {
+        this.words.lists.set(terms[i]!, PostingList.over(docs.subarray(offsets[i], offsets[i + 1])));
+        this.terms.add(terms[i]!);
+      }
       const { part } = preloaded;
-      const lists = (postings: Postings, { terms, docs, offsets }: PostingsPart) => {
-        for (let i = 0; i < terms.length; i++) postings.lists.set(terms[i]!, PostingList.over(docs.subarray(offsets[i], offsets[i + 1])));
-      };
-      lists(this.words, part.words);
-      for (const term of part.words.terms) this.terms.add(term);
       const titles = part.titles.split('\n');
       const descriptions = part.descriptions.split('\n');
       for (let slot = 0; slot < media.length; slot++) {
