@@ -302,7 +302,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           try {
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, toneMap);
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { filter: toneMap });
           } catch (err) {
             if (!toneMap) throw err;
             logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
