@@ -37,7 +37,7 @@ export interface RunOptions {
 /**
  * Runs a tool (ffmpeg, ffprobe, pdftoppm) without a shell and without blocking the event loop;
  * resolves with what it printed on stdout and stderr. Under a memory cap, a tool that says it ran
- * out of memory fails with an OutOfMemoryError, even when it exited 0.
+ * out of memory (even if it then exits 0) or fails without a word fails with an OutOfMemoryError.
  */
 export function runTool(file: string, args: string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
   const { timeoutMs, signal, memoryCap } = options;
@@ -53,7 +53,9 @@ export function runTool(file: string, args: string[], options: RunOptions): Prom
       if (memoryCap && ranOutOfMemory(String(stderr), Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, String(stderr)));
       if (err) {
         const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
-        reject(new Error(detail || err.message));
+        // Killed by someone else than us, without a word: most often the kernel, out of memory.
+        const signal = (err as { signal?: string | null }).signal;
+        reject(new Error(detail || (signal ? `${name} was killed (${signal}), perhaps by the system for lack of memory` : err.message)));
       } else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
   });

@@ -31,7 +31,7 @@ export interface MediaTools {
   ffprobe: ToolStatus;
   /** Optional (poppler-utils): without it PDFs keep their placeholder. Not part of `ok`. */
   pdftoppm: ToolStatus;
-  /** util-linux's prlimit, from the PATH: caps the memory pdftoppm may take. Optional. */
+  /** util-linux's prlimit, from the PATH: caps the memory ffmpeg, ffprobe and pdftoppm may take. Optional. */
   prlimit: ToolStatus;
   /** ffmpeg and ffprobe both run: audio and video can be processed. */
   ok: boolean;
