@@ -4,6 +4,9 @@ import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
 import { findTools, type FfmpegFeatures, type MediaTools, type ToolStatus } from '../media/tools.ts';
 import { PDF_MEMORY_CAP } from '../media/pdf.ts';
+import { runTool } from '../media/av.ts';
+import { memoryCap, OutOfMemoryError } from '../media/memory-cap.ts';
+import type { Config } from '../config/index.ts';
 import { discoverThemes } from '../views/themes.ts';
 import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
 
@@ -152,14 +155,40 @@ const TOOL_ADVICE: Record<ToolStatus['name'], { versionArg: string; neededFor: s
   ffmpeg: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
   ffprobe: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
   pdftoppm: { versionArg: '-v', neededFor: 'optional: PDF previews need it (without it PDFs show a placeholder)', install: '`apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (macOS)' },
-  prlimit: { versionArg: '--version', neededFor: 'optional: it caps the memory pdftoppm may take on a hostile PDF', install: '`apt-get install util-linux` (Debian/Ubuntu)' },
+  prlimit: { versionArg: '--version', neededFor: 'optional: it caps the memory ffmpeg, ffprobe and pdftoppm may take on a hostile or broken file', install: '`apt-get install util-linux` (Debian/Ubuntu)' },
 };
 
-/** Where pdftoppm runs: whether its memory is capped (only worth saying when pdftoppm is there). */
-function memoryCapCheck(tools: MediaTools): Check[] {
-  if (!tools.pdftoppm.path) return [];
-  if (tools.prlimit.path) return [{ status: 'ok', label: `prlimit: ${tools.prlimit.path} — pdftoppm runs with at most ${PDF_MEMORY_CAP / 1024 / 1024} MB of memory` }];
-  return [{ status: 'warn', label: 'prlimit not found on the PATH: pdftoppm runs without a memory cap', detail: [`${TOOL_ADVICE.prlimit.neededFor}: install it with ${TOOL_ADVICE.prlimit.install}`] }];
+/**
+ * Whether the tools that parse uploads (those found) run under a memory cap, and whether ffmpeg
+ * and ffprobe start within theirs: a cap set too low fails every audio and video job.
+ */
+async function memoryCapChecks(tools: MediaTools, media: Pick<Config['media'], 'ffmpegMemoryMB' | 'ffprobeMemoryMB'>): Promise<Check[]> {
+  const capped = [
+    { tool: tools.ffmpeg, mb: media.ffmpegMemoryMB, setting: 'media.ffmpegMemoryMB' },
+    { tool: tools.ffprobe, mb: media.ffprobeMemoryMB, setting: 'media.ffprobeMemoryMB' },
+    { tool: tools.pdftoppm, mb: PDF_MEMORY_CAP / 1024 / 1024 },
+  ].filter((c) => c.tool.path);
+  if (!capped.length) return [];
+  const names = (list: typeof capped) => list.map((c) => c.tool.name).join(', ').replace(/, ([^,]+)$/, ' and $1');
+  if (!tools.prlimit.path) {
+    const exposed = capped.filter((c) => c.mb > 0);
+    if (!exposed.length) return [];
+    return [{ status: 'warn', label: `prlimit not found on the PATH: ${names(exposed)} run${exposed.length > 1 ? '' : 's'} without a memory cap`, detail: [`${TOOL_ADVICE.prlimit.neededFor}: install it with ${TOOL_ADVICE.prlimit.install}`] }];
+  }
+  const caps = capped.map((c) => (c.mb > 0 ? `${c.tool.name} at most ${c.mb} MB` : `${c.tool.name} none (${c.setting} is 0)`));
+  const checks: Check[] = [{ status: 'ok', label: `prlimit: ${tools.prlimit.path} — memory caps: ${caps.join(', ')}` }];
+  for (const c of capped) {
+    // pdftoppm's cap is fixed, and its tests show it starts within it.
+    const cap = c.setting ? memoryCap(tools.prlimit.path, c.mb, c.setting) : undefined;
+    if (!cap) continue;
+    try {
+      await runTool(c.tool.path!, ['-version'], { timeoutMs: 10_000, memoryCap: cap });
+    } catch (err) {
+      if (!(err instanceof OutOfMemoryError)) continue; // that it runs at all is the tool's own check
+      checks.push({ status: 'fail', label: `${c.tool.name} cannot start within ${c.mb} MB (${c.setting}): every audio and video job would fail`, detail: [`raise ${c.setting} (KIOSQUE_${c.tool.name.toUpperCase()}_MEMORY_MB), or set it to 0 for no cap`] });
+    }
+  }
+  return checks;
 }
 
 function toolCheck(key: string, tool: ToolStatus): Check {
@@ -220,7 +249,7 @@ function checkThemes(themesDir: string): Check[] {
 
 export const doctor: Command = {
   name: 'doctor',
-  summary: 'check the installation (Node.js, data folder, disk, ffmpeg and its encoders, pdftoppm, themes)',
+  summary: 'check the installation (Node.js, data folder, disk, ffmpeg and its encoders, pdftoppm, memory caps, themes)',
   help: `Usage: kiosque doctor
 
 Checks what Kiosque needs and says how to fix what is missing:
@@ -232,6 +261,8 @@ Checks what Kiosque needs and says how to fix what is missing:
     ffmpeg's libx264 and aac encoders (web versions of audio and video) and its
     zscale and tonemap filters (HDR video tone-mapped to SDR)
   - pdftoppm (poppler-utils, optional: PDF previews), the same way
+  - prlimit (util-linux): whether ffmpeg, ffprobe and pdftoppm run under a memory
+    cap, and whether ffmpeg and ffprobe start within theirs
   - the themes, and the broken ones with their error
 
 Exit code 0 when nothing failed (warnings allowed), 1 otherwise.
@@ -259,7 +290,7 @@ Options:
       const tools = await findTools(config, io.env.PATH ?? '');
       checks.push(toolCheck('ffmpegPath', tools.ffmpeg));
       if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(tools.ffmpeg.features));
-      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm), ...memoryCapCheck(tools));
+      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm), ...(await memoryCapChecks(tools, config.media)));
       checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
     }
     for (const c of checks) {

@@ -2,6 +2,25 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/**
+ * The lowest memory cap taken, in MB: less is a slip (megabytes typed for gigabytes, say), as
+ * Debian's ffmpeg and ffprobe need about 265 MB of address space just to load their libraries.
+ */
+const MIN_TOOL_MEMORY_MB = 64;
+const MAX_TOOL_MEMORY_MB = 1024 * 1024;
+/**
+ * An address-space cap for a media tool, in MB; 0 runs it without one. Unlike z.coerce, an empty
+ * environment variable is refused rather than read as 0, which would lift the cap unnoticed.
+ */
+const toolMemoryError = { error: `expected a whole number of megabytes: 0 (no cap) or from ${MIN_TOOL_MEMORY_MB} to ${MAX_TOOL_MEMORY_MB}` };
+const toolMemoryMB = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+  z
+    .number(toolMemoryError)
+    .int(toolMemoryError)
+    .refine((mb) => mb === 0 || (mb >= MIN_TOOL_MEMORY_MB && mb <= MAX_TOOL_MEMORY_MB), toolMemoryError),
+);
+
 export const configSchema = z.strictObject({
   port,
   host: z.string(),
@@ -33,6 +52,8 @@ export const configSchema = z.strictObject({
     ffmpegPath: z.string(),
     ffprobePath: z.string(),
     pdftoppmPath: z.string(),
+    ffmpegMemoryMB: toolMemoryMB,
+    ffprobeMemoryMB: toolMemoryMB,
     webVideoMaxWidth: z.coerce.number().int().min(160).max(8192),
     webVideoMaxKbps: z.coerce.number().int().min(100).max(1_000_000),
   }),
@@ -64,6 +85,8 @@ export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustPr
   KIOSQUE_FFMPEG: { key: 'media.ffmpegPath' },
   KIOSQUE_FFPROBE: { key: 'media.ffprobePath' },
   KIOSQUE_PDFTOPPM: { key: 'media.pdftoppmPath' },
+  KIOSQUE_FFMPEG_MEMORY_MB: { key: 'media.ffmpegMemoryMB' },
+  KIOSQUE_FFPROBE_MEMORY_MB: { key: 'media.ffprobeMemoryMB' },
   KIOSQUE_WEB_VIDEO_MAX_WIDTH: { key: 'media.webVideoMaxWidth' },
   KIOSQUE_WEB_VIDEO_MAX_KBPS: { key: 'media.webVideoMaxKbps' },
   KIOSQUE_THEMES_DIR: { key: 'themesDir' },

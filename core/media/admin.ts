@@ -9,6 +9,7 @@ import { MediaError, mediaProblemsOf } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
 import { needsProcessing, type MediaService } from './service.ts';
+import { FFMPEG_INSTALL, PDFTOPPM_INSTALL, type ToolStatus } from './tools.ts';
 import { settleBody, type createUpload } from './upload.ts';
 import { isLicence, licences } from '../settings/licences.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
@@ -84,6 +85,16 @@ function webVersion(m: Media, language: string) {
   return { kind: web.mime.startsWith('video/') ? 'video' : 'audio', width: web.width, height: web.height, size: formatSize(web.size, language) };
 }
 
+/**
+ * A tool that is missing, as the admin page words it (admin.media.tool_<problem>): not found at
+ * all, or found where it does not run, with what running it said (technical, shown as it is).
+ */
+function toolProblem(tool: ToolStatus, setting: string) {
+  if (tool.path) return undefined;
+  if (!tool.tried.length) return { problem: 'not_found', name: tool.name, setting };
+  return { problem: tool.source === 'config' ? 'broken_config' : 'broken_path', name: tool.name, setting, path: tool.tried.join(', '), detail: tool.error };
+}
+
 /** /admin/media: upload (many files), list with processing state and retry, edit, replace, delete. */
 export function createMediaAdmin(deps: {
   media: MediaService;
@@ -102,6 +113,11 @@ export function createMediaAdmin(deps: {
   const lang = (res: Response): Language => (res.locals.site as RequestSite).lang;
   const t = (res: Response, key: string, vars?: Record<string, unknown>) => i18n.t(lang(res), key, vars);
   const errorText = (res: Response, err: MediaError) => t(res, `media.errors.${err.code}`, err.vars);
+  /** A media's processing state in words: "failed (web version): the reason". */
+  const stateText = (res: Response, p: Media['processing']) => {
+    const state = `${t(res, `admin.media.state_${p.state}`)}${p.step ? ` (${t(res, 'admin.media.web_version.step')})` : ''}`;
+    return p.error ? t(res, 'admin.media.state_reason', { state, reason: p.error }) : state;
+  };
 
   interface ListExtra {
     results?: FileResult[];
@@ -165,8 +181,7 @@ export function createMediaAdmin(deps: {
       size: formatSize(m.original.size, lang(res)),
       thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined,
       state: m.processing.state,
-      step: m.processing.step,
-      error: m.processing.error,
+      stateText: stateText(res, m.processing),
       canEdit: media.canEdit(req.user, m),
       picked: picked.has(m.id),
       retry: media.canEdit(req.user, m) && needsProcessing(m) && m.processing.state !== 'processing',
@@ -196,8 +211,8 @@ export function createMediaAdmin(deps: {
           statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === filter.status })),
           sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === filter.sectorId })),
         },
-        tools: tools.ok ? undefined : { ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, help: tools.help },
-        pdfTools: tools.pdftoppm.path ? undefined : { error: tools.pdftoppm.error, help: tools.pdfHelp },
+        tools: tools.ok ? undefined : { ...FFMPEG_INSTALL, missing: [toolProblem(tools.ffmpeg, 'media.ffmpegPath'), toolProblem(tools.ffprobe, 'media.ffprobePath')].filter(Boolean) },
+        pdfTools: tools.pdftoppm.path ? undefined : { ...PDFTOPPM_INSTALL, missing: [toolProblem(tools.pdftoppm, 'media.pdftoppmPath')] },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
         upload: {
           statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === chosen.status })),
@@ -319,7 +334,7 @@ export function createMediaAdmin(deps: {
       res,
       ['admin-media-edit'],
       {
-        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), state: m.processing.state, step: m.processing.step, error: m.processing.error, web: webVersion(m, lang(res)) },
+        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), state: m.processing.state, stateText: stateText(res, m.processing), web: webVersion(m, lang(res)) },
         form,
         sectors: sectors.map((s) => ({ ...s, selected: s.id === form.sectorId })),
         keywords,

@@ -1,6 +1,7 @@
 import { stripControls } from '../text/controls.ts';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { OutOfMemoryError, ranOutOfMemory, underCap, type MemoryCap } from './memory-cap.ts';
 
 export interface AvProbe {
   duration?: number;
@@ -24,26 +25,43 @@ export interface AvProbe {
   title?: string;
 }
 
+export interface RunOptions {
+  /** Past this the process is killed (SIGKILL: ffmpeg would otherwise finish the file it writes). */
+  timeoutMs: number;
+  /** Aborting it kills the process the same way (a media replaced or deleted meanwhile). */
+  signal?: AbortSignal;
+  /** Run under util-linux's prlimit with this address-space cap. */
+  memoryCap?: MemoryCap;
+}
+
 /**
- * Runs ffmpeg or ffprobe without blocking the event loop. Past `timeoutMs`, or when `signal`
- * aborts, the process is killed (SIGKILL: ffmpeg would otherwise finish the file it writes).
+ * Runs a tool (ffmpeg, ffprobe, pdftoppm) without a shell and without blocking the event loop;
+ * resolves with what it printed on stdout and stderr. Under a memory cap, a tool that says it ran
+ * out of memory (even if it then exits 0) or fails without a word fails with an OutOfMemoryError.
  */
-/** Runs a tool without a shell; resolves with what it printed on stdout and stderr. */
-export function runTool(file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ stdout: string; stderr: string }> {
+export function runTool(file: string, args: string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
+  const { timeoutMs, signal, memoryCap } = options;
+  const name = path.basename(file);
+  const [command, commandArgs] = underCap(file, args, memoryCap);
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         const e = err as Error & { killed?: boolean; code?: unknown };
         if (e.name === 'AbortError') return reject(err);
-        if (e.killed) return reject(new Error(`${path.basename(file)} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
+        if (e.killed) return reject(new Error(`${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
+      }
+      if (memoryCap && ranOutOfMemory(String(stderr), Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, String(stderr)));
+      if (err) {
         const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
-        reject(new Error(detail || err.message));
+        // Killed by someone else than us, without a word: most often the kernel, out of memory.
+        const signal = (err as { signal?: string | null }).signal;
+        reject(new Error(detail || (signal ? `${name} was killed (${signal}), perhaps by the system for lack of memory` : err.message)));
       } else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
   });
 }
 
-export const exec = async (file: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> => (await runTool(file, args, timeoutMs, signal)).stdout;
+export const exec = async (file: string, args: string[], options: RunOptions): Promise<string> => (await runTool(file, args, options)).stdout;
 
 interface FfStream {
   codec_type?: string;
@@ -73,8 +91,8 @@ function quarterTurned(stream: FfStream | undefined): boolean {
 const LOCATION_TAG = /location|iso6709|gps|xyz/i;
 
 /** ffprobe's view of an audio or video file. */
-export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
-  const json = JSON.parse(await exec(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 60_000)) as {
+export async function probeAv(ffprobe: string, file: string, memoryCap?: MemoryCap): Promise<AvProbe> {
+  const json = JSON.parse(await exec(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { timeoutMs: 60_000, memoryCap })) as {
     format?: { duration?: string; bit_rate?: string; tags?: Record<string, string> };
     streams?: FfStream[];
   };
@@ -108,19 +126,21 @@ export async function probeAv(ffprobe: string, file: string): Promise<AvProbe> {
  * A copy of an audio or video file without its metadata (a phone's location among it): the streams
  * are copied as they are, nothing is re-encoded, so it takes about as long as copying the file.
  */
-export async function copyWithoutMetadata(ffmpeg: string, file: string, out: string): Promise<void> {
-  const run = (maps: string[]) => exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', '-i', file, ...maps, '-c', 'copy', '-map_metadata', '-1', '-map_metadata:s', '-1', out], 600_000);
+export async function copyWithoutMetadata(ffmpeg: string, file: string, out: string, memoryCap?: MemoryCap): Promise<void> {
+  const run = (maps: string[]) => exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', '-i', file, ...maps, '-c', 'copy', '-map_metadata', '-1', '-map_metadata:s', '-1', out], { timeoutMs: 600_000, memoryCap });
   try {
     await run(['-map', '0']);
-  } catch {
+  } catch (err) {
+    if (err instanceof OutOfMemoryError) throw err;
     // A data track the container cannot take again (a phone's own metadata track): picture and sound only.
     await run(['-map', '0:v?', '-map', '0:a?']);
   }
 }
 
 /** One frame as JPEG: at `at` seconds for a video, the cover for audio. `filter` (tone mapping an HDR frame) goes through `-vf`. */
-export async function extractPoster(ffmpeg: string, file: string, out: string, at: number, filter?: string): Promise<void> {
+export async function extractPoster(ffmpeg: string, file: string, out: string, at: number, options: { filter?: string; memoryCap?: MemoryCap } = {}): Promise<void> {
+  const { filter, memoryCap } = options;
   const seek = at > 0 ? ['-ss', at.toFixed(2)] : [];
   const vf = filter ? ['-vf', filter] : [];
-  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', ...vf, '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], 120_000);
+  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', ...vf, '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], { timeoutMs: 120_000, memoryCap });
 }

@@ -1,6 +1,7 @@
 import { access, rm } from 'node:fs/promises';
 import type { Media } from '../store/index.ts';
 import { runTool } from './av.ts';
+import { capMB, OutOfMemoryError, type MemoryCap } from './memory-cap.ts';
 
 /** PDFs are the documents that get a preview (their first page); text and office files keep the placeholder. */
 export const isPdf = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'document' && m.original.mime === 'application/pdf';
@@ -20,9 +21,6 @@ const RENDER_TIMEOUT_MS = 60_000;
  */
 export const PDF_MEMORY_CAP = 512 * 1024 * 1024;
 
-/** pdftoppm's words when an allocation fails: it may still exit 0, with a broken image. */
-const OUT_OF_MEMORY = /out of memory|bad_alloc|cannot allocate/i;
-
 /**
  * Page 1 of a PDF as a PNG (`<outPrefix>.png`), its longer side `scaleTo` pixels (capped at
  * PDF_RENDER_MAX), with poppler's pdftoppm run without a shell. A PDF it cannot open (encrypted
@@ -32,29 +30,23 @@ export async function renderFirstPage(
   pdftoppm: string,
   file: string,
   outPrefix: string,
-  opts: { scaleTo: number; timeoutMs?: number; signal?: AbortSignal; /** Run under util-linux's prlimit with this address-space cap. */ memoryCap?: { prlimit: string; bytes: number } },
+  opts: { scaleTo: number; timeoutMs?: number; signal?: AbortSignal; /** Run under util-linux's prlimit with this address-space cap. */ memoryCap?: MemoryCap },
 ): Promise<string> {
   const scaleTo = Math.max(1, Math.min(PDF_RENDER_MAX, Math.round(opts.scaleTo)));
   const out = `${outPrefix}.png`;
   // -singlefile: no page number in the output's name. The file's path is absolute (never read as an option).
   const args = ['-f', '1', '-l', '1', '-singlefile', '-scale-to', String(scaleTo), '-png', file, outPrefix];
   const { memoryCap } = opts;
-  const [command, commandArgs] = memoryCap ? [memoryCap.prlimit, [`--as=${memoryCap.bytes}`, '--', pdftoppm, ...args]] : [pdftoppm, args];
-  const tooBig = () => new Error(`the PDF's first page needs more memory than a preview may take (${Math.round((memoryCap?.bytes ?? 0) / 1024 / 1024)} MB), so it has no preview`);
-  let stderr: string;
   try {
-    ({ stderr } = await runTool(command, commandArgs, opts.timeoutMs ?? RENDER_TIMEOUT_MS, opts.signal));
+    // Under the cap, pdftoppm may say "Out of memory" and still exit 0 with a broken image: runTool fails it.
+    await runTool(pdftoppm, args, { timeoutMs: opts.timeoutMs ?? RENDER_TIMEOUT_MS, signal: opts.signal, memoryCap });
   } catch (err) {
     await rm(out, { force: true });
     if ((err as Error).name === 'AbortError') throw err;
+    if (err instanceof OutOfMemoryError) throw new Error(`the PDF's first page needs more memory than a preview may take (${capMB(err.cap)} MB), so it has no preview`, { cause: err });
     const said = (err as Error).message;
-    if (memoryCap && OUT_OF_MEMORY.test(said)) throw tooBig();
     if (/incorrect password/i.test(said)) throw new Error('the PDF is encrypted: it needs a password to be opened, so it has no preview', { cause: err });
     throw new Error(`pdftoppm could not render the PDF's first page: ${said}`, { cause: err });
-  }
-  if (memoryCap && OUT_OF_MEMORY.test(stderr)) {
-    await rm(out, { force: true });
-    throw tooBig();
   }
   // A PDF with no page exits in error; anything else that leaves no image is no preview either.
   if (!(await access(out).then(() => true, () => false))) throw new Error("pdftoppm made no image of the PDF's first page");

@@ -17,6 +17,7 @@ import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionF
 import { isPdf, PDF_MEMORY_CAP, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
+import { memoryCap, type MemoryCap } from './memory-cap.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
 import type { MediaFields } from './fields.ts';
 
@@ -184,6 +185,11 @@ export function createMediaService(deps: MediaServiceDeps) {
   const webLimits: WebLimits = { maxWidth: deps.config.media.webVideoMaxWidth, maxBitrate: deps.config.media.webVideoMaxKbps * 1000 };
   /** Each ffmpeg encoding gets its share of the cores, as sharp does: `workers` of them may run at once. */
   const encoderThreads = Math.max(1, Math.floor(os.availableParallelism() / workers));
+  /** The address-space caps ffmpeg and ffprobe run under, where prlimit is there to enforce them (0 in the config: none). */
+  const avMemoryCaps = (found: MediaTools) => ({
+    ffmpeg: memoryCap(found.prlimit.path, deps.config.media.ffmpegMemoryMB, 'media.ffmpegMemoryMB'),
+    ffprobe: memoryCap(found.prlimit.path, deps.config.media.ffprobeMemoryMB, 'media.ffprobeMemoryMB'),
+  });
   /** Background jobs running, by media id: replacing or deleting the media stops its ffmpeg or pdftoppm. */
   const running = new Map<string, AbortController>();
   const now = () => new Date().toISOString();
@@ -251,9 +257,9 @@ export function createMediaService(deps: MediaServiceDeps) {
    * `ffprobe` (an HDR video now tone-mapped when encoded), one made without tone mapping, which
    * still says HDR, is made again.
    */
-  async function reusable(web: StoredFile, duration: number | undefined, ffprobe: string | undefined): Promise<boolean> {
+  async function reusable(web: StoredFile, duration: number | undefined, ffprobe: string | undefined, memoryCap?: MemoryCap): Promise<boolean> {
     if (!webVersionFits(web, webLimits, duration) || !(await exists(abs(web.file)))) return false;
-    return !ffprobe || !hdrTransfer(await probeAv(ffprobe, abs(web.file)));
+    return !ffprobe || !hdrTransfer(await probeAv(ffprobe, abs(web.file), memoryCap));
   }
 
   /** One media's background job: a PDF's preview, or audio and video's probe, poster and web version. */
@@ -275,21 +281,22 @@ export function createMediaService(deps: MediaServiceDeps) {
       try {
         const found = await tools();
         if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
-        let probe = await probeAv(found.ffprobe.path, abs(originalFile));
+        const caps = avMemoryCaps(found);
+        let probe = await probeAv(found.ffprobe.path, abs(originalFile), caps.ffprobe);
         const settings = await readMediaSettings(store);
         // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
         if (probe.hasLocation && settings.stripLocation) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}) to remove the location from the file; install it with: apt-get install ffmpeg`);
           const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
           try {
-            await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean);
+            await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean, caps.ffmpeg);
             if (!(await current())) return;
             await rename(clean, abs(originalFile));
           } finally {
             await rm(clean, { force: true });
           }
           // The title the file gave stays a suggestion for the media's title.
-          probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile))), title: probe.title };
+          probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
         }
         const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
@@ -302,11 +309,11 @@ export function createMediaService(deps: MediaServiceDeps) {
           if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           try {
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, toneMap);
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
           } catch (err) {
             if (!toneMap) throw err;
             logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at);
+            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { memoryCap: caps.ffmpeg });
           }
           variants = await posterVariants(m, frame, settings);
         }
@@ -317,7 +324,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
-        const kept = !playable && previous && (await reusable(previous, probe.duration, toneMap && method === 'encode' ? found.ffprobe.path : undefined)) ? previous : undefined;
+        const kept = !playable && previous && (await reusable(previous, probe.duration, toneMap && method === 'encode' ? found.ffprobe.path : undefined, caps.ffprobe)) ? previous : undefined;
         if (previous && !kept) await rm(abs(previous.file), { force: true });
         const makeWeb = !playable && !kept;
         const title = before.title === titleFromName(before.original.name) && probe.title ? probe.title : before.title;
@@ -335,7 +342,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         step = 'web';
         if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
         logger.info({ mediaId: id, reasons, method }, 'making a web version');
-        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, toneMap, signal: abort.signal, logger: logger.child({ mediaId: id }) });
+        const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, toneMap, signal: abort.signal, logger: logger.child({ mediaId: id }), memoryCaps: caps });
         logger.info({ mediaId: id, ...how }, 'web version made');
         const after = await current();
         if (!after) return;

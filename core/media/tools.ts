@@ -31,7 +31,7 @@ export interface MediaTools {
   ffprobe: ToolStatus;
   /** Optional (poppler-utils): without it PDFs keep their placeholder. Not part of `ok`. */
   pdftoppm: ToolStatus;
-  /** util-linux's prlimit, from the PATH: caps the memory pdftoppm may take. Optional. */
+  /** util-linux's prlimit, from the PATH: caps the memory ffmpeg, ffprobe and pdftoppm may take. Optional. */
   prlimit: ToolStatus;
   /** ffmpeg and ffprobe both run: audio and video can be processed. */
   ok: boolean;
@@ -41,8 +41,11 @@ export interface MediaTools {
   pdfHelp?: string;
 }
 
-export const INSTALL_HINT = 'apt-get install ffmpeg (Debian/Ubuntu), or set media.ffmpegPath / media.ffprobePath (KIOSQUE_FFMPEG / KIOSQUE_FFPROBE)';
-export const PDF_INSTALL_HINT = 'apt-get install poppler-utils (Debian/Ubuntu), or set media.pdftoppmPath (KIOSQUE_PDFTOPPM)';
+/** How to get the tools: the Debian/Ubuntu command, or the settings naming where they are (the admin page words the rest). */
+export const FFMPEG_INSTALL = { command: 'apt-get install ffmpeg', settings: 'media.ffmpegPath / media.ffprobePath (KIOSQUE_FFMPEG / KIOSQUE_FFPROBE)' };
+export const PDFTOPPM_INSTALL = { command: 'apt-get install poppler-utils', settings: 'media.pdftoppmPath (KIOSQUE_PDFTOPPM)' };
+export const INSTALL_HINT = `${FFMPEG_INSTALL.command} (Debian/Ubuntu), or set ${FFMPEG_INSTALL.settings}`;
+export const PDF_INSTALL_HINT = `${PDFTOPPM_INSTALL.command} (Debian/Ubuntu), or set ${PDFTOPPM_INSTALL.settings}`;
 
 /** How each tool tells its version: ffmpeg and ffprobe on stdout, pdftoppm on stderr. */
 const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v', prlimit: '--version' };

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StoredFile } from '../store/index.ts';
 import { exec, probeAv, type AvProbe } from './av.ts';
+import type { MemoryCap } from './memory-cap.ts';
 
 /** The variant name of the version browsers play, served at `/files/:id/web`. */
 export const WEB_VARIANT = 'web';
@@ -177,6 +178,8 @@ export interface MakeWebOptions {
   toneMap?: string;
   signal?: AbortSignal;
   logger: Logger;
+  /** Address-space caps for ffmpeg and for ffprobe (which checks what ffmpeg made). */
+  memoryCaps?: { ffmpeg?: MemoryCap; ffprobe?: MemoryCap };
 }
 
 /**
@@ -197,7 +200,8 @@ export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string },
     let done: (typeof attempts)[number] | undefined;
     for (const [i, attempt] of attempts.entries()) {
       try {
-        await exec(tools.ffmpeg, webVersionArgs(input, tmp, { kind: output.kind, method: attempt.method, limits: options.limits, threads: options.threads, toneMap: attempt.toneMap }), webTimeoutMs(options.duration), options.signal);
+        const args = webVersionArgs(input, tmp, { kind: output.kind, method: attempt.method, limits: options.limits, threads: options.threads, toneMap: attempt.toneMap });
+        await exec(tools.ffmpeg, args, { timeoutMs: webTimeoutMs(options.duration), signal: options.signal, memoryCap: options.memoryCaps?.ffmpeg });
         done = attempt;
         break;
       } catch (err) {
@@ -206,7 +210,7 @@ export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string },
         options.logger.warn({ method: attempt.method, toneMap: Boolean(attempt.toneMap), reason: (err as Error).message.slice(0, 300) }, next.fallback);
       }
     }
-    const made = await probeAv(tools.ffprobe, tmp);
+    const made = await probeAv(tools.ffprobe, tmp, options.memoryCaps?.ffprobe);
     if (output.kind === 'video' && made.videoCodec !== 'h264') throw new Error(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`);
     const { size } = await stat(tmp);
     await rename(tmp, final);

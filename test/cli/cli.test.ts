@@ -146,7 +146,7 @@ test('a data folder held by a running server: user:add says to stop it first, do
   assert.match(doctor.stdout, new RegExp(`locked by a running server \\(pid ${process.pid}\\)`));
 });
 
-test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths and themes', async (t) => {
+test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths, their memory caps and themes', async (t) => {
   const dir = await dataDir(t);
   const ok = await cli(['doctor'], { dataDir: dir });
   assert.equal(ok.code, 0, ok.stdout);
@@ -160,17 +160,23 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths 
   assert.match(ok.stdout, /\[ ok \] ffmpeg filters zscale and tonemap: HDR video \(HLG, PQ\) is tone-mapped to SDR in web versions and posters/);
   assert.match(ok.stdout, /\[ ok \] ffprobe: \/usr\/bin\/ffprobe \(from the PATH\) — ffprobe version/);
   assert.match(ok.stdout, /\[ ok \] pdftoppm: \/usr\/bin\/pdftoppm \(from the PATH\) — pdftoppm version/);
-  assert.match(ok.stdout, /\[ ok \] prlimit: \/usr\/bin\/prlimit — pdftoppm runs with at most 512 MB of memory/);
+  assert.match(ok.stdout, /\[ ok \] prlimit: \/usr\/bin\/prlimit — memory caps: ffmpeg at most \d+ MB, ffprobe at most \d+ MB, pdftoppm at most 512 MB/);
+  assert.doesNotMatch(ok.stdout, /cannot start within/, 'the default caps let ffmpeg and ffprobe start');
   assert.match(ok.stdout, /themes in .*themes: default/);
 
-  const [broken, missing, uncapped] = await Promise.all([
+  const [broken, missing, uncapped, tooLow] = await Promise.all([
     cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/nonexistent/ffmpeg' } }),
     cli(['doctor'], { dataDir: path.join(dir, 'later'), env: { PATH: '/nonexistent' } }),
-    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_PDFTOPPM: '/usr/bin/pdftoppm', PATH: '/nonexistent' } }),
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/usr/bin/ffmpeg', KIOSQUE_FFPROBE: '/usr/bin/ffprobe', KIOSQUE_PDFTOPPM: '/usr/bin/pdftoppm', KIOSQUE_FFPROBE_MEMORY_MB: '0', PATH: '/nonexistent' } }),
+    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG_MEMORY_MB: '100', KIOSQUE_FFPROBE_MEMORY_MB: '0' } }),
   ]);
-  assert.match(uncapped.stdout, /\[warn\] prlimit not found on the PATH: pdftoppm runs without a memory cap/);
+  assert.match(uncapped.stdout, /\[warn\] prlimit not found on the PATH: ffmpeg and pdftoppm run without a memory cap/, 'ffprobe has none to apply');
   assert.match(uncapped.stdout, /apt-get install util-linux/);
-  assert.doesNotMatch(missing.stdout, /prlimit/, 'nothing to say about prlimit without pdftoppm');
+  assert.match(tooLow.stdout, /\[ ok \] prlimit: \/usr\/bin\/prlimit — memory caps: ffmpeg at most 100 MB, ffprobe none \(media\.ffprobeMemoryMB is 0\), pdftoppm at most 512 MB/);
+  assert.match(tooLow.stdout, /\[FAIL\] ffmpeg cannot start within 100 MB \(media\.ffmpegMemoryMB\): every audio and video job would fail/);
+  assert.match(tooLow.stdout, /raise media\.ffmpegMemoryMB \(KIOSQUE_FFMPEG_MEMORY_MB\), or set it to 0 for no cap/);
+  assert.equal(tooLow.code, 1);
+  assert.doesNotMatch(missing.stdout, /prlimit/, 'nothing to say about prlimit without ffmpeg, ffprobe or pdftoppm');
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /\[FAIL\] ffmpeg at \/nonexistent\/ffmpeg \(from config media\.ffmpegPath\) does not run/);
   assert.match(broken.stdout, /tried: \/nonexistent\/ffmpeg -version/);

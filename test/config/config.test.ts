@@ -63,6 +63,25 @@ test('a short KIOSQUE_SESSION_SECRET is refused', () => {
   assert.match(msg, /at least 32 characters/);
 });
 
+test('the memory caps of ffmpeg and ffprobe are whole megabytes, 0 for none; anything else is refused saying what is expected', async (t) => {
+  const defaults = loadConfig({ configDir, env: {} }).media;
+  assert.ok(defaults.ffmpegMemoryMB >= 1024 && defaults.ffprobeMemoryMB >= 256, 'capped by default');
+  const set = loadConfig({ configDir, env: { KIOSQUE_FFMPEG_MEMORY_MB: '3072', KIOSQUE_FFPROBE_MEMORY_MB: '0' } }).media;
+  assert.deepEqual([set.ffmpegMemoryMB, set.ffprobeMemoryMB], [3072, 0]);
+  const expected = 'expected a whole number of megabytes: 0 (no cap) or from 64 to 1048576';
+  // Words, negative, fractional, below what any ffmpeg loads in (a slip for gigabytes), absurdly large, and empty (not "no cap").
+  for (const value of ['lots', '-1', '1.5', '4', '2000000', '']) {
+    const msg = refusal({ KIOSQUE_FFMPEG_MEMORY_MB: value });
+    assert.ok(msg.includes(`media.ffmpegMemoryMB = ${JSON.stringify(value)} (from environment variable KIOSQUE_FFMPEG_MEMORY_MB): ${expected}`), msg);
+  }
+  assert.ok(refusal({ KIOSQUE_FFPROBE_MEMORY_MB: '2G' }).includes(`media.ffprobeMemoryMB = "2G" (from environment variable KIOSQUE_FFPROBE_MEMORY_MB): ${expected}`));
+  const dir = await tempDir('kiosque-config-');
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await cp(configDir, dir, { recursive: true });
+  await writeFile(path.join(dir, 'staging.json'), JSON.stringify({ media: { ffprobeMemoryMB: true } }));
+  assert.ok(refusal({ NODE_ENV: 'staging' }, dir).includes(`media.ffprobeMemoryMB = true (from config files): ${expected}`));
+});
+
 test('an unknown key in <NODE_ENV>.json is refused, naming it', async (t) => {
   const dir = await tempDir('kiosque-config-');
   t.after(() => rm(dir, { recursive: true, force: true }));

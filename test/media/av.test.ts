@@ -115,6 +115,30 @@ test('without ffprobe, uploads still work, processing fails with the reason, the
   }
 });
 
+test('the missing-tools notice says, in the admin’s language, which tool is missing and why, the system’s own words escaped', async () => {
+  // Not on the PATH at all: the app finds its tools on the PATH of the process when it first needs them.
+  const savedPath = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  const { t, agent } = await appWith({ ffprobePath: '/nonexistent/<b>ffprobe' });
+  try {
+    const en = await agent.get('/admin/media').set('Accept', 'text/html').expect(200);
+    const notice = /<div class="warning" role="status">[\s\S]*?<\/div>/.exec(en.text)![0];
+    assert.match(notice, /<li>ffmpeg was not found: media\.ffmpegPath is empty and there is no ffmpeg on the PATH\.<\/li>/);
+    assert.match(notice, /<li>ffprobe cannot be run from \/nonexistent\/&lt;b&gt;ffprobe, the path media\.ffprobePath gives\. What the system said: <code>\/nonexistent\/&lt;b&gt;ffprobe: .*ENOENT<\/code><\/li>/);
+    assert.match(notice, /To install them on Debian or Ubuntu: <code>apt-get install ffmpeg<\/code>/);
+    assert.match(notice, /If they are installed elsewhere, give their paths: <code>media\.ffmpegPath \/ media\.ffprobePath \(KIOSQUE_FFMPEG \/ KIOSQUE_FFPROBE\)<\/code>/);
+    assert.doesNotMatch(notice, /<b>|<li>(ffmpeg|ffprobe): /, 'no raw markup, no bare "tool: error" lines');
+    const fr = await agent.get('/admin/media?lang=fr').set('Accept', 'text/html').set('Accept-Language', 'fr').expect(200);
+    assert.match(fr.text, /<li>ffmpeg est introuvable\u00a0: media\.ffmpegPath est vide et le PATH ne contient aucun ffmpeg\.<\/li>/);
+    assert.match(fr.text, /<li>ffprobe ne peut pas être lancé depuis \/nonexistent\/&lt;b&gt;ffprobe, le chemin que donne media\.ffprobePath\. Réponse du système\u00a0: <code>/);
+    assert.match(fr.text, /Pour les installer sous Debian ou Ubuntu\u00a0: <code>apt-get install ffmpeg<\/code>/);
+    assert.match(fr.text, /S’ils sont installés ailleurs, indiquer leurs chemins\u00a0: <code>/);
+  } finally {
+    process.env.PATH = savedPath;
+    await t.close();
+  }
+});
+
 test('a title from the file’s own tags loses its control characters (they would break the RSS feeds)', async () => {
   const file = path.join(dir, 'tagged.mp3');
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=660:duration=1', '-metadata', 'title=Podcast\u0001 Épisode\u000b 1', '-c:a', 'libmp3lame', '-b:a', '64k', file]);

@@ -220,11 +220,13 @@ test('without pdftoppm a PDF works as before (placeholder, not a failure) and /a
     assert.equal((await request(t.app).get(`/files/${up.id}/original`)).status, 200);
     const admin = await agent.get('/admin/media').set('Accept', 'text/html').expect(200);
     assert.match(admin.text, /class="warning pdf-tools"/);
-    assert.match(admin.text, /pdftoppm: \/nonexistent\/pdftoppm: .*ENOENT/);
+    assert.match(admin.text, /<li>pdftoppm cannot be run from \/nonexistent\/pdftoppm, the path media\.pdftoppmPath gives\. What the system said: <code>\/nonexistent\/pdftoppm: .*ENOENT<\/code><\/li>/);
     assert.match(admin.text, /apt-get install poppler-utils/);
     assert.doesNotMatch(admin.text, /need ffmpeg and ffprobe/, 'ffmpeg is there: its own notice stays away');
     const fr = await agent.get('/admin/media?lang=fr').set('Accept', 'text/html').set('Accept-Language', 'fr').expect(200);
     assert.match(fr.text, /leur aperçu \(une image de la première page/);
+    assert.match(fr.text, /<li>pdftoppm ne peut pas être lancé depuis \/nonexistent\/pdftoppm, le chemin que donne media\.pdftoppmPath\. Réponse du système\u00a0: <code>/);
+    assert.match(fr.text, /Pour l’installer sous Debian ou Ubuntu\u00a0: <code>apt-get install poppler-utils<\/code>/);
   } finally {
     await t.close();
   }
