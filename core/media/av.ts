@@ -103,12 +103,13 @@ export async function probeAv(ffprobe: string, file: string, memoryCap?: MemoryC
   const num = (v: string | undefined) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined);
   const tags = json.format?.tags ?? {};
   const title = tags.title ?? tags.TITLE;
+  const turned = quarterTurned(video);
   return {
     duration: num(json.format?.duration),
     bitrate: num(json.format?.bit_rate),
     // As shown, not as stored: the media page, its embed code and oEmbed size the player by these.
-    width: quarterTurned(video) ? video?.height : video?.width,
-    height: quarterTurned(video) ? video?.width : video?.height,
+    width: turned ? video?.height : video?.width,
+    height: turned ? video?.width : video?.height,
     videoCodec: video?.codec_name,
     pixelFormat: video?.pix_fmt,
     audioCodec: audio?.codec_name,

@@ -89,12 +89,12 @@ export class SearchIndex {
     for (const m of media) this.add(toIndexedDoc(m, noText).doc, null);
     const preloaded = await text;
     if (preloaded && sameRecords(media, preloaded.records)) {
-      const { terms, docs, offsets } = preloaded.part.words;
-      for (let i = 0; i < terms.length; i++) {
-        this.words.lists.set(terms[i]!, PostingList.over(docs.subarray(offsets[i], offsets[i + 1])));
-        this.terms.add(terms[i]!);
-      }
       const { part } = preloaded;
+      for (let i = 0; i < part.terms.length; i++) {
+        const term = part.terms[i]!;
+        this.words.lists.set(term, PostingList.over(part.docs.subarray(part.offsets[i], part.offsets[i + 1])));
+        this.terms.add(term);
+      }
       const titles = part.titles.split('\n');
       const descriptions = part.descriptions.split('\n');
       for (let slot = 0; slot < media.length; slot++) {

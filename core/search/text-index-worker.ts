@@ -12,5 +12,5 @@ parentPort!.on('message', (message: TextWorkerMessage) => {
     return;
   }
   const part = builder.finish();
-  parentPort!.postMessage(part, [part.words.offsets.buffer as ArrayBuffer, part.words.docs.buffer as ArrayBuffer]);
+  parentPort!.postMessage(part, [part.offsets.buffer as ArrayBuffer, part.docs.buffer as ArrayBuffer]);
 });
