@@ -21,7 +21,7 @@ export function createMediaPage(deps: {
   render: RenderPage;
   views?: Pick<ViewCounter, 'record'>;
   /** Other media of the sector, as the skeleton's navigation thumbnails (count, box) ask. */
-  strip?: (m: Media, options: { count: number; box: number }) => Promise<StripItem[]>;
+  strip?: (m: Media, options: { count: number; box: number; user: { id: string; role: string } | null }) => Promise<StripItem[]>;
   /**
    * Whether the visitor could open a path (the access gate's rules). Links to sectors, keywords and
    * other media they could not open are left out, so a public media of a private site names nothing
@@ -53,7 +53,7 @@ export function createMediaPage(deps: {
       m.sectorId ? media.store.sectors.get(m.sectorId).then((s) => (s && (s.visible || staff) ? s : undefined)) : undefined,
       m.keywordIds.length ? media.store.keywords.list() : [],
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
-      deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox }) ?? [],
+      deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox, user: req.user ? { id: req.user.id, role: req.user.role } : null }) ?? [],
     ]);
     const strip = sector ? neighbours : [];
     const kw = keywords

@@ -53,7 +53,7 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   const router = Router() as Router & { media: MediaService; files: Router };
   router.files = createFileRoutes({ media });
   const { search } = deps;
-  const strip = search ? (m: Media, options: { count: number; box: number }) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
+  const strip = search ? (m: Media, options: Parameters<typeof sectorStrip>[2]) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
   router.use(createEmbedRoutes({ media, render: deps.render }));
   router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee, baseUrl: deps.config.baseUrl, authors: deps.authors }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));

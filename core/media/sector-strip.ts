@@ -1,5 +1,5 @@
 import type { Media, Store } from '../store/index.ts';
-import { criteria, type SearchService } from '../search/index.ts';
+import { criteria, type SearchContext, type SearchService } from '../search/index.ts';
 
 /** One small thumbnail of the media page's navigation strip. */
 export interface StripItem {
@@ -20,12 +20,14 @@ export function fitInBox(width: number, height: number, box: number): { width: n
 
 /**
  * The skeleton's "navigation thumbnails": the newest published media of the same sector as `m`
- * (itself left out), `count` of them at most, read from the search index (no scan of the store).
+ * (itself left out), `count` of them at most, read from the search index (no scan of the store)
+ * through the plugins' search filters (source `media`).
  * A media without a sector, or a count of 0, has none.
  */
-export async function sectorStrip(deps: { store: Store; search: SearchService }, m: Media, options: { count: number; box: number }): Promise<StripItem[]> {
+export async function sectorStrip(deps: { store: Store; search: SearchService }, m: Media, options: { count: number; box: number; user: SearchContext['user'] }): Promise<StripItem[]> {
   if (!m.sectorId || options.count <= 0) return [];
-  const result = deps.search.index.search(criteria({ sectorIds: [m.sectorId], statuses: ['published'], sort: 'date', order: 'desc', perPage: options.count + 1, facets: false }));
+  const context: SearchContext = { user: options.user, source: 'media' };
+  const result = await deps.search.search(criteria({ sectorIds: [m.sectorId], statuses: ['published'], sort: 'date', order: 'desc', perPage: options.count + 1, facets: false }), context);
   const ids = result.ids.filter((id) => id !== m.id).slice(0, options.count);
   const found = await deps.store.media.getMany(ids);
   return found

@@ -7,7 +7,7 @@ import type { SearchPreload } from './preload.ts';
 /** Who is asking: plugins' `search.query` / `search.results` filters get it as their second argument. */
 export interface SearchContext {
   user: { id: string; role: string } | null;
-  /** `page` (/search), `api` (/api/v1/media), `keyword` (/keywords/…), `author` (/authors/…), `feed`, `sitemap`, `admin`. */
+  /** `page` (/search), `api` (/api/v1/media, /api/v1/sectors), `home`, `sector` (/sectors/…), `media` (a media page's sector strip), `keyword` (/keywords/…), `author` (/authors/…), `feed`, `sitemap`. */
   source: string;
 }
 

@@ -2,7 +2,8 @@ import { createMarkdownRenderer } from '../text/markdown.ts';
 import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
 import { resolveHighlights } from './highlights.ts';
-import { criteria, mediaCard, type MediaCard, type SearchCriteria, type SearchService } from '../search/index.ts';
+import { criteria, mediaCard, type MediaCard, type SearchContext, type SearchCriteria, type SearchService } from '../search/index.ts';
+import { countPublishedBy } from '../search/listing.ts';
 
 /** A media item as the `media-card` partial needs it. */
 export type CardMedia = MediaCard;
@@ -25,15 +26,20 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
   // The homepage has its own <h1>: the editorial's headings start one level below.
   const editorial = createMarkdownRenderer({ headingOffset: 1 });
   const { store } = deps;
-  /** Published media by the search index (posting lists, no scan of the store), loaded in order. */
-  async function find(partial: Partial<SearchCriteria>, count: number): Promise<Media[]> {
-    const result = deps.search.index.search(criteria({ sort: 'date', perPage: Math.max(count, 6), facets: false, ...partial, statuses: ['published'] }));
+  /**
+   * Published media by the search index (posting lists, no scan of the store), loaded in order,
+   * through the plugins' search filters like every other listing: a plugin that hides media from
+   * searches hides them from the homepage's blocks too.
+   */
+  async function find(partial: Partial<SearchCriteria>, count: number, context: SearchContext): Promise<Media[]> {
+    const result = await deps.search.search(criteria({ sort: 'date', perPage: Math.max(count, 6), facets: false, ...partial, statuses: ['published'] }), context);
     const found = await store.media.getMany(result.ids.slice(0, count));
     return found.filter((m): m is Media => !!m && m.status === 'published');
   }
 
-  return async (settings: HomepageSettings, context: { description: string; highlightsDefaultTitle: string }): Promise<HomeBlock[]> => {
+  return async (settings: HomepageSettings, context: { description: string; highlightsDefaultTitle: string; user: SearchContext['user'] }): Promise<HomeBlock[]> => {
     const n = settings.itemsPerBlock;
+    const searchContext: SearchContext = { user: context.user, source: 'home' };
     let sectors: Sector[] | undefined;
     const sectorList = async () => (sectors ??= (await store.sectors.list()).sort((a, b) => a.order - b.order));
     let kw: { groups: KeywordGroup[]; keywords: Keyword[] } | undefined;
@@ -55,7 +61,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           break;
         }
         case 'latest':
-          blocks.push({ kind, items: (await find({}, settings.latestCount)).map(card) });
+          blocks.push({ kind, items: (await find({}, settings.latestCount, searchContext)).map(card) });
           break;
         case 'highlights': {
           let chosen: Media[] = [];
@@ -65,10 +71,10 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           const lists = settings.highlightsSource === 'sector' ? { sectors: await sectorList(), groups: [], keywords: [] } : { sectors: [], ...(await keywordLists()) };
           const { sector, keyword: target } = resolveHighlights(settings, lists);
           if (sector?.visible) {
-            chosen = await find({ ...sort, sectorIds: [sector.id] }, n);
+            chosen = await find({ ...sort, sectorIds: [sector.id] }, n, searchContext);
             href = `/sectors/${sector.slug}`;
           } else if (target) {
-            chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n);
+            chosen = await find({ ...sort, keywordIds: [target.keyword.id] }, n, searchContext);
             href = `/keywords/${target.group.slug}/${target.keyword.slug}`;
           }
           if (chosen.length) blocks.push({ kind, title: settings.highlightsTitle || context.highlightsDefaultTitle, href, items: chosen.map(card) });
@@ -76,10 +82,10 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
         }
         case 'tagCloud': {
           const { groups, keywords } = await keywordLists();
-          const facets = deps.search.index.search(criteria({ perPage: 6, facets: true, statuses: ['published'] })).facets?.keywords ?? [];
-          const counts = new Map(facets.map((f) => [f.value, f.count]));
           const groupOf = new Map(groups.map((g) => [g.id, g]));
-          const top = keywords.filter((k) => (counts.get(k.id) ?? 0) > 0 && groupOf.has(k.groupId)).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
+          // Every keyword's count (not the search's top 30 facets, fewer than the cloud shows).
+          const counts = await countPublishedBy(deps.search, 'keywords', keywords.filter((k) => groupOf.has(k.groupId)).map((k) => k.id), searchContext);
+          const top = keywords.filter((k) => counts.has(k.id)).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
           // Weights 1 to 5 on a log scale: the most used keyword is 5.
           const max = Math.max(1, ...top.map((k) => counts.get(k.id)!));
           const tags = top
@@ -94,7 +100,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
         case 'sectors': {
           const out = [];
           for (const s of (await sectorList()).filter((x) => x.visible)) {
-            const items = (await find({ sectorIds: [s.id] }, n)).map(card);
+            const items = (await find({ sectorIds: [s.id] }, n, searchContext)).map(card);
             if (items.length) out.push({ title: s.title, href: `/sectors/${s.slug}`, items });
           }
           if (out.length) blocks.push({ kind, sectors: out });

@@ -14,7 +14,7 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
 
   router.get('/', async (req, res) => {
     const site = res.locals.site as RequestSite;
-    const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights') });
+    const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights'), user: req.user ? { id: req.user.id, role: req.user.role } : null });
     await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) });
   });
 

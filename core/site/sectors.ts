@@ -12,7 +12,7 @@ export const SECTOR_PAGE_SIZE = 24;
 /**
  * /sectors/:slug: a visible sector and its published media, in the sector's display and sort
  * (title A→Z, date and popularity newest/most first), paginated; the media come from the search
- * index's posting lists, so the page never scans every media record.
+ * index's posting lists, so the page never scans every media record, through the plugins' search filters.
  */
 export function createSectorPages(deps: { store: Store; sectors: SectorService; search: SearchService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
@@ -23,8 +23,8 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
     // One address per sector: another case or a former slug redirects to it, with the query kept.
     if (req.params.slug !== sector.slug) return res.redirect(301, `/sectors/${sector.slug}${queryOf(req.originalUrl)}`);
     const sort = sector.defaultSort ?? 'date';
-    const find = (page: number) =>
-      deps.search.index.search(criteria({ sectorIds: [sector.id], statuses: ['published'], sort, order: defaultOrder(sort), page, perPage: SECTOR_PAGE_SIZE, facets: false }));
+    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'sector' };
+    const find = (page: number) => deps.search.search(criteria({ sectorIds: [sector.id], statuses: ['published'], sort, order: defaultOrder(sort), page, perPage: SECTOR_PAGE_SIZE, facets: false }), context);
     const result = await pageOrLast(find, askedPage(req.query.page));
     const { page, pages } = result;
     const found = await deps.store.media.getMany(result.ids);
