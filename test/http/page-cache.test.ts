@@ -231,3 +231,72 @@ test('pages of a class evict only each other: a flood of queries leaves the othe
   const stats = cache.stats();
   assert.deepEqual(stats.byClass, { search: { entries: 2, bytes: stats.byClass.search!.bytes }, pages: { entries: 1, bytes: '<p>home</p>'.length } });
 });
+
+test('visitors opening a page while it is being rendered wait for that render and share it: one render, not one each', async () => {
+  let renders = 0;
+  // Registered before the bump, so its hook version is part of the token the pages are kept under.
+  const undo = t.app.kiosque.hooks.filter('page.context', async (context, meta) => {
+    if ((meta as { template: string }).template === 'home') {
+      renders++;
+      // A render long enough for the other requests to arrive while it runs (a homepage at 100,000 media takes tens of ms).
+      await new Promise((resolve) => setTimeout(resolve, 80));
+    }
+    return context;
+  }, { owner: 'test' });
+  try {
+    t.app.kiosque.pageCache.bump();
+    const before = t.app.kiosque.pageCache.stats();
+    const all = await Promise.all(Array.from({ length: 5 }, () => page('/?together').expect(200)));
+    assert.equal(renders, 1, 'rendered once for five visitors');
+    assert.deepEqual(all.map((r) => r.headers['x-page-cache']).sort(), ['miss', 'shared', 'shared', 'shared', 'shared']);
+    for (const r of all) {
+      assert.equal(r.text, all[0]!.text);
+      assert.equal(r.headers['etag'], all[0]!.headers['etag']);
+      assert.match(r.headers['content-type'] ?? '', /^text\/html; charset=utf-8/);
+      assert.ok(r.headers['content-security-policy'], 'a shared page still carries the security headers');
+    }
+    const after = t.app.kiosque.pageCache.stats();
+    assert.equal(after.shared - before.shared, 4);
+    assert.equal(after.misses - before.misses, 1);
+    assert.equal((await page('/?together').expect(200)).headers['x-page-cache'], 'hit', 'and it was kept');
+  } finally {
+    undo();
+  }
+});
+
+test('a render that keeps nothing, or began before an invalidation, sends its waiters on to render their own page', async () => {
+  const cache = createPageCache({ enabled: true, sessionCookie: 'sid', versions: () => '' });
+  const app = express();
+  app.use((req, res, next) => {
+    req.cookies = {};
+    res.locals.site = { lang: 'en', theme: 'default', skeleton: { visitorsMayChooseLanguage: false } };
+    next();
+  });
+  app.use(cache.middleware);
+  let n = 0;
+  let onRender: () => void = () => {};
+  app.get('/slow', async (req, res) => {
+    const mine = ++n;
+    onRender();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The first render sets a cookie when asked: such a page is never kept, nor shared.
+    if (mine === 1 && req.query.cookie) res.cookie('pref', 'x');
+    res.type('html').send(`<p>render ${mine}</p>`);
+  });
+  const get = (p: string) => request(app).get(p).set('Accept', 'text/html').set('Host', 'kiosque.test').expect(200);
+
+  const withCookie = await Promise.all([get('/slow?cookie=1'), new Promise((r) => setTimeout(r, 15)).then(() => get('/slow?cookie=1'))]);
+  assert.equal(n, 2, 'the waiter rendered its own page');
+  assert.deepEqual(withCookie.map((r) => r.text), ['<p>render 1</p>', '<p>render 2</p>']);
+  assert.deepEqual(withCookie.map((r) => r.headers['x-page-cache']), ['miss', 'miss']);
+  assert.equal(([] as string[]).concat(withCookie[1]!.headers['set-cookie'] ?? []).length, 0, "the first visitor's cookie went to nobody else");
+
+  n = 0;
+  onRender = () => {
+    // An edit lands while the first render runs (after the second request started waiting).
+    if (n === 1) setTimeout(() => cache.bump(), 30);
+  };
+  const bumped = await Promise.all([get('/slow?bump'), new Promise((r) => setTimeout(r, 15)).then(() => get('/slow?bump'))]);
+  assert.deepEqual(bumped.map((r) => r.text), ['<p>render 1</p>', '<p>render 2</p>'], 'the waiter did not get the page from before the edit');
+  assert.equal(cache.stats().shared, 0);
+});
