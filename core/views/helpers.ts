@@ -16,7 +16,8 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
   const formatWith = (format: Intl.DateTimeFormat) =>
     memoize((key: string) => {
       const d = new Date(key[0] === 'n' ? Number(key.slice(1)) : key.slice(1));
-      return Number.isNaN(d.getTime()) ? '' : format.format(d);
+      // No-break spaces: a date never wraps between its day, month and year (a card's narrow column).
+      return Number.isNaN(d.getTime()) ? '' : format.format(d).replace(/ /g, '\u00a0');
     }, 10_000);
   const formatDate = { fr: formatWith(dateFormats.fr), en: formatWith(dateFormats.en) };
   const helpers: Record<string, HelperDelegate> = {

@@ -36,7 +36,7 @@ const card = async () => /<article class="media-card[\s\S]*?<\/article>/.exec((a
 test('media lists follow the display settings: type, date and views shown or hidden', async () => {
   const before = await card();
   assert.match(before, /<span class="card-type">Video<\/span>/);
-  assert.match(before, /<time class="card-date" datetime="2025-03-01T10:00:00.000Z">1 Mar 2025<\/time>/);
+  assert.match(before, /<time class="card-date" datetime="2025-03-01T10:00:00.000Z">1\u00a0Mar\u00a02025<\/time>/);
   assert.doesNotMatch(before, /card-views/);
 
   const res = await save({ showType: undefined, showViews: 'on' });

@@ -12,7 +12,14 @@ const render = (template: string, context: Record<string, unknown>) => Handlebar
 
 test('date formats a date, a timestamp or a year in the page language, the same on every call', () => {
   const at = '2024-05-03T10:00:00.000Z';
-  const expected = { en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }), fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' }) };
+  // Intl's medium date, with no-break spaces so that it never wraps.
+  const medium = (locale: string) => {
+    const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    return { format: (d: Date) => format.format(d).replace(/ /g, '\u00a0') };
+  };
+  const expected = { en: medium('en-GB'), fr: medium('fr-FR') };
+  assert.equal(render('{{date at}}', { lang: 'fr', at }), '3\u00a0mai\u00a02024');
+  assert.equal(render('{{date at}}', { lang: 'en', at }), '3\u00a0May\u00a02024');
   for (let round = 0; round < 2; round++) {
     assert.equal(render('{{date at}}', { lang: 'en', at }), expected.en.format(new Date(at)));
     assert.equal(render('{{date at}}', { lang: 'fr', at }), Handlebars.Utils.escapeExpression(expected.fr.format(new Date(at))));
