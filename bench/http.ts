@@ -47,6 +47,13 @@ export interface HttpRoute {
    * the page cache never answers: what rendering a query costs. For reference, no target.
    */
   everyUrlNew?: boolean;
+  /**
+   * While the app is measured, an editor saves a media item (its description, through the media
+   * service, as the edit form does) every this many ms: each save drops the page cache, so the
+   * next visitors wait for a page rendered again. For reference, no target: what editors' work
+   * costs visitors.
+   */
+  editEveryMs?: number;
 }
 
 /** A browser's Accept for a page, and for an <img>. */
@@ -64,6 +71,8 @@ export const httpRoutes: HttpRoute[] = [
   { name: 'search', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45 },
   { name: 'search, a new query every request', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45, renderAlone: true, everyUrlNew: true },
   { name: 'thumbnail', path: (c) => `/files/${c.mediaId}/thumb`, baseline: 'static', target: 0.8, accept: IMAGE_ACCEPT },
+  // Last: its edits change media descriptions in the data folder (nothing the routes above search for).
+  { name: 'homepage while an editor saves twice a second', path: () => '/', baseline: 'html', target: 0.8, editEveryMs: 500 },
 ];
 
 export const p99TargetMs = 25;
@@ -79,6 +88,7 @@ interface ServedRoute {
   /** X-Page-Cache of a second request: shows whether anonymous visitors get the cached page. */
   pageCache?: string;
   everyUrlNew?: boolean;
+  editEveryMs?: number;
 }
 
 interface Measure {
@@ -91,6 +101,8 @@ interface Measure {
   errors: number;
   /** Of the app's requests in the measured run, the share the page cache answered (app measures only). */
   pageCacheHitShare?: number;
+  /** Saves made by the editor during the measured run (routes with `editEveryMs`). */
+  edits?: number;
 }
 
 export interface HttpRouteResult {
@@ -182,6 +194,30 @@ async function serve(dataDir: string): Promise<void> {
     const u = process.cpuUsage();
     res.json({ micros: u.user + u.system });
   });
+  // The editor of the routes with `editEveryMs`: saves a published media item's description every
+  // `every` ms through the media service (validation, store, search index, page cache invalidation).
+  let editor: { timer: NodeJS.Timeout; edits: number } | undefined;
+  const editable = (await store.media.list()).slice(0, 200).filter((m) => m.status === 'published' && m.id !== ctx.mediaId).map((m) => m.id);
+  baseline.get('/__editor/start', (req, res) => {
+    const every = Number(req.query.every);
+    let busy = false;
+    const state = { edits: 0, timer: setInterval(() => {
+      if (busy || !editable.length) return;
+      busy = true;
+      const id = editable[state.edits % editable.length]!;
+      app.kiosque.media.update(id, { description: `Edited by the benchmark's editor (${new Date().toISOString()}).` }).then(
+        () => void (state.edits++, (busy = false)),
+        () => void (busy = false),
+      );
+    }, every) };
+    editor = state;
+    res.json({ started: true });
+  });
+  baseline.get('/__editor/stop', (_req, res) => {
+    if (editor) clearInterval(editor.timer);
+    res.json({ edits: editor?.edits ?? 0 });
+    editor = undefined;
+  });
   // The app's page cache counters: the parent reads them around a run to say how many requests it answered.
   baseline.get('/__page-cache', (_req, res) => {
     res.json(app.kiosque.pageCache.stats());
@@ -193,7 +229,7 @@ async function serve(dataDir: string): Promise<void> {
     const p = route.path(ctx);
     const accept = route.accept ?? PAGE_ACCEPT;
     const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept }, redirect: 'manual' });
-    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew };
+    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs };
     if (res.status === 200) {
       const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept } });
       await again.arrayBuffer();
@@ -228,7 +264,7 @@ async function serve(dataDir: string): Promise<void> {
 
 let urlsAsked = 0;
 
-async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string }): Promise<Measure> {
+async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string } }): Promise<Measure> {
   const everyUrlNew = app?.everyUrlNew ?? false;
   // A browser's User-Agent: media page views are counted (and de-duplicated) for browsers only.
   const headers = { accept, 'accept-language': 'en', 'user-agent': BROWSER_UA };
@@ -237,13 +273,16 @@ async function measure(url: string, seconds: number, cpuUrl: string, accept: str
   const requests = everyUrlNew ? [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: `${pathname}${search ? `${search}&` : '?'}_=${++urlsAsked}` }) }] : undefined;
   await autocannon({ url, connections: 10, duration: Math.max(0.5, seconds / 3), headers, requests }); // warm-up
   const pageCache = async () => (app ? ((await (await fetch(app.pageCacheUrl)).json()) as { hits: number; misses: number }) : undefined);
+  const editor = app?.editor;
+  if (editor) await (await fetch(`${editor.base}/__editor/start?every=${editor.every}`)).arrayBuffer();
   const cacheBefore = await pageCache();
   const cpuBefore = await cpu();
   const r = await autocannon({ url, connections: 10, duration: seconds, headers, requests });
   const cpuMicrosPerRequest = (await cpu()) - cpuBefore;
   const cacheAfter = await pageCache();
+  const edits = editor ? ((await (await fetch(`${editor.base}/__editor/stop`)).json()) as { edits: number }).edits : undefined;
   const total = r.requests.total || 1;
-  const measured: Measure = { rps: r.requests.average, cpuMicrosPerRequest: cpuMicrosPerRequest / total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const measured: Measure = { rps: r.requests.average, cpuMicrosPerRequest: cpuMicrosPerRequest / total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, ...(edits === undefined ? {} : { edits }) };
   if (cacheBefore && cacheAfter) {
     const hits = cacheAfter.hits - cacheBefore.hits;
     measured.pageCacheHitShare = hits / (hits + cacheAfter.misses - cacheBefore.misses || 1);
@@ -280,6 +319,7 @@ function medianMeasure(ms: Measure[]): Measure {
     non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
     errors: ms.reduce((n, m) => n + m.errors, 0),
     ...(ms[0]?.pageCacheHitShare === undefined ? {} : { pageCacheHitShare: median(ms.map((m) => m.pageCacheHitShare ?? 0)) }),
+    ...(ms[0]?.edits === undefined ? {} : { edits: median(ms.map((m) => m.edits ?? 0)) }),
   };
 }
 
@@ -307,7 +347,8 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
           bases.push(await measure(`http://127.0.0.1:${info.basePort}${served.baselinePath}`, options.seconds, cpuUrl, served.accept));
           if (served.renderAlonePath) alone.push(await measure(`http://127.0.0.1:${info.basePort}${served.renderAlonePath}`, options.seconds, cpuUrl, served.accept));
           const pageCacheUrl = `http://127.0.0.1:${info.basePort}/__page-cache`;
-          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl }));
+          const editor = served.editEveryMs ? { every: served.editEveryMs, base: `http://127.0.0.1:${info.basePort}` } : undefined;
+          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor }));
         }
         if (alone.length) {
           result.renderAlone = medianMeasure(alone);
@@ -355,14 +396,17 @@ function httpRow(size: string, r: HttpRouteResult): Row {
   const route = httpRoutes.find((x) => x.name === r.name);
   const target = route?.everyUrlNew
     ? `for reference: what a query costs when no page cache answers (#8's ${r.target} × was set for rendering per request)`
-    : `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
+    : route?.editEveryMs
+      ? `for reference: what editors' saves cost visitors (each save empties the page cache)`
+      : `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
   if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
   const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
   const share = r.app.pageCacheHitShare;
   const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache}${share === undefined ? '' : `, answered ${Math.round(share * 100)} % of the run`})` : '';
-  const value = `${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
+  const edits = r.app.edits === undefined ? '' : `${r.app.edits} saves during the run; `;
+  const value = `${edits}${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
   const met = (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures;
-  return { size, measure, value, target, ok: route?.everyUrlNew ? (failures ? false : null) : met };
+  return { size, measure, value, target, ok: route?.everyUrlNew || route?.editEveryMs ? (failures ? false : null) : met };
 }
 
 if (isMain(import.meta.url)) {
