@@ -19,6 +19,7 @@ import { createQueue, type WorkQueue } from './queue.ts';
 import { findTools, type MediaTools } from './tools.ts';
 import { memoryCap, type MemoryCap } from './memory-cap.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
+import { createContentIndex } from './content-index.ts';
 import type { MediaFields } from './fields.ts';
 
 export interface Actor {
@@ -101,6 +102,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     return full;
   };
   const background = new Set<Promise<unknown>>();
+  const contents = createContentIndex(store);
 
   async function variantSpecs(settings: MediaSettings, info: { type: string; mime: string }, names: readonly string[] = imageVariantNames): Promise<VariantSpec[]> {
     const boxes = settings.boxes as Record<string, number>;
@@ -374,10 +376,9 @@ export function createMediaService(deps: MediaServiceDeps) {
     canSee,
     canEdit,
 
-    /** Another media whose original had the same content when uploaded (an upload made twice), if any. */
+    /** Another media whose original had the same content when uploaded (an upload made twice), if any: the oldest. */
     async sameContentAs(m: Media): Promise<Media | undefined> {
-      for (const other of await store.media.list()) if (other.id !== m.id && other.original.sha256 === m.original.sha256) return other;
-      return undefined;
+      return (await contents.holders(m.original.sha256)).find((other) => other.id !== m.id);
     },
 
     /** Turns an uploaded temp file into a media item. Throws MediaError (nothing stored) on bad input. */

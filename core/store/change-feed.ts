@@ -3,7 +3,11 @@ import type { Store } from './types.ts';
 /** Which repository changed: what a cache of rendered content needs to know. */
 export type ChangedArea = 'media' | 'sectors' | 'keywordGroups' | 'keywords' | 'settings' | 'plugins' | 'users';
 
-export type StoreChangeListener = (area: ChangedArea) => void;
+/**
+ * `ids`: the records the write named (the id a create assigned, if it succeeded; the id of an
+ * update or delete; updateMany's ids; the key of a setting), for caches kept per record.
+ */
+export type StoreChangeListener = (area: ChangedArea, ids: readonly string[]) => void;
 
 /** The methods that change what visitors can see (sessions are deliberately absent). */
 const writers: Record<ChangedArea, readonly string[]> = {
@@ -15,6 +19,16 @@ const writers: Record<ChangedArea, readonly string[]> = {
   plugins: ['update'],
   users: ['create', 'update', 'delete'],
 };
+
+function writtenIds(method: string, args: unknown[], result: unknown): readonly string[] {
+  if (method === 'create') {
+    const id = (result as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? [id] : [];
+  }
+  const first = args[0];
+  if (typeof first === 'string') return [first];
+  return Array.isArray(first) ? first.filter((id): id is string => typeof id === 'string') : [];
+}
 
 const listenersByStore = new WeakMap<Store, Set<StoreChangeListener>>();
 
@@ -37,12 +51,15 @@ export function onStoreChange(store: Store, listener: StoreChangeListener): () =
         const original = repo[name];
         if (typeof original !== 'function') continue;
         repo[name] = async (...args: unknown[]) => {
+          let result: unknown;
           try {
-            return await original.apply(repo, args);
+            result = await original.apply(repo, args);
+            return result;
           } finally {
+            const ids = writtenIds(name, args, result);
             for (const l of set) {
               try {
-                l(area);
+                l(area, ids);
               } catch {
                 // a listener's failure must not turn a successful write into an error
               }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { openLowdbStore, onStoreChange, type ChangedArea } from '../../core/store/index.ts';
 import { tempDir } from '../helpers/app.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
 
 test('every content write is reported once it settles; sessions are not', async () => {
   const dataDir = await tempDir('kiosque-feed-');
@@ -26,6 +27,40 @@ test('every content write is reported once it settles; sessions are not', async 
     assert.equal(seen.length, 4, 'an unsubscribed listener hears nothing');
     assert.deepEqual(alsoSeen.at(-1), 'keywords');
     stopOther();
+  } finally {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('each report names the records the write touched: the id a create assigned, the id or ids written, the setting key', async () => {
+  const dataDir = await tempDir('kiosque-feed-');
+  const store = await openLowdbStore({ dataDir });
+  try {
+    const seen: Array<[ChangedArea, readonly string[]]> = [];
+    const stop = onStoreChange(store, (area, ids) => seen.push([area, [...ids]]));
+    const a = await store.media.create(mediaRecord({ title: 'Un' }));
+    const b = await store.media.create(mediaRecord({ title: 'Deux' }));
+    await store.media.update(a.id, { title: 'Premier' });
+    await store.media.updateMany([a.id, b.id, '999'], () => ({ views: 1 }));
+    await store.media.delete(b.id);
+    await store.media.update('999', { title: 'nobody' });
+    await store.settings.set('skeleton', { siteName: 'Kiosque' });
+    await assert.rejects(store.users.create({ username: 'same', displayName: 'A', role: 'member', passwordHash: 'x', disabled: false }).then(() => store.users.create({ username: 'SAME', displayName: 'B', role: 'member', passwordHash: 'x', disabled: false })));
+    const user = (await store.users.getByUsername('same'))!;
+    assert.notEqual(a.id, b.id);
+    assert.deepEqual(seen, [
+      ['media', [a.id]],
+      ['media', [b.id]],
+      ['media', [a.id]],
+      ['media', [a.id, b.id, '999']],
+      ['media', [b.id]],
+      ['media', ['999']],
+      ['settings', ['skeleton']],
+      ['users', [user.id]],
+      ['users', []],
+    ]);
+    stop();
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
