@@ -98,7 +98,7 @@ export interface Runtime {
   views: ViewCounter;
   /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
   pageCache: PageCache;
-  /** Stops background work; the store is the caller's to close. */
+  /** Stops background work and the app's listening to the store; the store is the caller's to close. */
   close(): Promise<void>;
 }
 
@@ -133,9 +133,23 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
   ];
 }
 
-/** Builds a Kiosque app on the given config and store, with no global state. */
+/**
+ * Builds a Kiosque app on the given config and store, with no global state. What it subscribes to
+ * on the store ends with `close()`, or at once if building fails: a host may build app after app on one store.
+ */
 export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
+  const closing = new AbortController();
+  try {
+    return await buildApp(deps, closing);
+  } catch (err) {
+    closing.abort();
+    throw err;
+  }
+}
+
+async function buildApp(deps: AppDeps, closing: AbortController): Promise<KiosqueApp> {
   const { config, store, logger } = deps;
+  const { signal } = closing;
   const rootDir = deps.rootDir ?? ROOT_DIR;
   const themesDir = path.resolve(rootDir, config.themesDir);
   const cache = process.env.NODE_ENV !== 'development';
@@ -146,7 +160,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
   const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
-  const keywords = createKeywordService({ store, search });
+  const keywords = createKeywordService({ store, search, signal });
   await keywords.ensureTagsGroup();
 
   // Scripted installs: create the first admin from the environment when no user exists.
@@ -190,7 +204,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // Plugin settings pages appear in the menu only while their plugin is enabled.
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const sectors = createSectorService(store, { search });
-  const navigation = createNavigation({ store, sectors });
+  const navigation = createNavigation({ store, sectors, signal });
   // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
   const canSee = createAccessCheck({ hooks });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });
@@ -209,10 +223,10 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   });
   // Read on every request by the site context, and by every /search and keyword page (validating
   // the stored settings is not free either): kept until the settings change, handed out synchronously.
-  const currentSkeleton = cachedRead(store, ['settings'], () => readSkeleton(store));
-  const currentMediaDisplay = cachedRead(store, ['settings'], () => readMediaDisplay(store));
-  const currentSearchSettings = cachedRead(store, ['settings'], () => readSearchSettings(store));
-  const stopWatchingStore = onStoreChange(store, () => pageCache.bump());
+  const currentSkeleton = cachedRead(store, ['settings'], () => readSkeleton(store), { signal });
+  const currentMediaDisplay = cachedRead(store, ['settings'], () => readMediaDisplay(store), { signal });
+  const currentSearchSettings = cachedRead(store, ['settings'], () => readSearchSettings(store), { signal });
+  onStoreChange(store, () => pageCache.bump(), { signal });
   // Who has an author page: the page, its feed, the sitemap and media pages' links ask the same.
   const authors = createAuthorDirectory({ store, search, mediaDisplay: currentMediaDisplay });
   const errors = createErrorHandlers({ render, i18n, logger });
@@ -272,7 +286,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee, authors });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee, authors, signal });
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
@@ -284,7 +298,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   // The search page and API first: the public pages that are rendered on every request (the others
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
-  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings }), createMediaSearchApi({ store, search, i18n, resolveKeyword }));
+  app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings, signal }), createMediaSearchApi({ store, search, i18n, resolveKeyword, signal }));
   app.use(createAuthRoutes({ config, users, passport, render, i18n }));
   app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
@@ -294,7 +308,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
   const highlights = () => readHighlights(store);
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
-  app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl }));
+  app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl, signal }));
   app.use(createOembedRoutes({ store, i18n, baseUrl: config.baseUrl, canSee }));
   app.use(createSectorPages({ store, sectors, search, render, i18n }), createSectorsApi({ sectors, search }));
   app.use(createAuthorPages({ store, authors, search, render, i18n }));
@@ -337,7 +351,7 @@ export async function createApp(deps: AppDeps): Promise<KiosqueApp> {
     pageCache,
     async close() {
       await views.close();
-      stopWatchingStore();
+      closing.abort();
       plugins.close();
       await mediaRoutes.media.idle();
     },

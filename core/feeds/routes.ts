@@ -24,6 +24,8 @@ export interface FeedRoutesDeps {
   i18n: I18n;
   /** The configured public address (config `baseUrl`); '' to take it from the request. */
   baseUrl: string;
+  /** Aborted when the app closes: its cached reads stop listening to the store. */
+  signal: AbortSignal;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface FeedRoutesDeps {
  */
 export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
-  const lookups = cachedLookups(deps.store);
+  const lookups = cachedLookups(deps.store, deps.signal);
 
   async function send(req: Request, res: Response, channel: Omit<Channel, 'lang' | 'self' | 'link'> & { path: string }, partial: Partial<SearchCriteria>) {
     const site = res.locals.site as RequestSite;

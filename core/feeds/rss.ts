@@ -47,8 +47,9 @@ function enclosure(m: Media, options: FeedItemOptions): { url: string; type: str
  * HTML kept as text, line breaks kept), with the site's links made absolute for the reader.
  * Every text goes through xmlSafe: a record saved before control characters were refused at
  * input must not make the whole feed unreadable.
- * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s;
- * an empty feed has none (the feed library then says "now"), rather than a made-up 1970.
+ * `lastBuildDate` is the newest item's date, so an unchanged feed keeps its ETag and readers get 304s.
+ * An empty feed has no date to give: it leaves the element out (RSS 2.0 makes it optional) rather
+ * than say "now", which changed the feed on every request, or a made-up 1970.
  */
 export function rssDocument(channel: Channel, media: Media[], options: FeedItemOptions): string {
   const dateOf = (m: Media) => new Date(m.publishedAt ?? m.createdAt);
@@ -77,5 +78,7 @@ export function rssDocument(channel: Channel, media: Media[], options: FeedItemO
       category: options.categories(m).map((name) => ({ name: xmlSafe(name) })),
     });
   }
-  return feed.rss2();
+  const xml = feed.rss2();
+  // Without `updated`, the feed library writes the current time: the channel's only lastBuildDate goes.
+  return media.length ? xml : xml.replace(/\n[ \t]*<lastBuildDate>[^<]*<\/lastBuildDate>/, '');
 }

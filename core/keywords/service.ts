@@ -78,11 +78,12 @@ function cleanTitle(raw: string, of: 'keyword' | 'group' = 'keyword'): string {
   return title;
 }
 
-export function createKeywordService(deps: { store: Store; search: SearchService }): KeywordService {
-  const { store, search } = deps;
+/** `signal`: aborted when the app closes, so the service's cached reads stop listening to the store. */
+export function createKeywordService(deps: { store: Store; search: SearchService; signal: AbortSignal }): KeywordService {
+  const { store, search, signal } = deps;
   // `group/slug` → keyword, for every search and keyword page: kept until keywords or groups change.
   // Former addresses included (keywordAddresses).
-  const byRef = cachedRead(store, ['keywords', 'keywordGroups'], async () => keywordAddresses(await store.keywordGroups.list(), await store.keywords.list()));
+  const byRef = cachedRead(store, ['keywords', 'keywordGroups'], async () => keywordAddresses(await store.keywordGroups.list(), await store.keywords.list()), { signal });
 
   // Every keyword, folded title beside it, in list order: kept until keywords change. Copying and
   // sorting 2,000 keywords out of the store took a third of the keywords admin page, and ran on
@@ -91,6 +92,7 @@ export function createKeywordService(deps: { store: Store; search: SearchService
     (await store.keywords.list())
       .map((k) => ({ k: Object.freeze({ ...k, ...(k.formerSlugs ? { formerSlugs: Object.freeze(k.formerSlugs.map((f) => Object.freeze({ ...f }))) as FormerKeywordSlug[] } : {}) }), title: fold(k.title) }))
       .sort((a, b) => titleOrder.compare(a.title, b.title)),
+    { signal },
   );
 
   async function withGroups(list: Keyword[]): Promise<KeywordWithGroup[]> {

@@ -21,7 +21,7 @@ const byAge = (a: Media, b: Media) => a.id.length - b.id.length || (a.id < b.id 
  * drops those that no longer hold the hash (deleted media, replaced files), so deletions cost the
  * feed nothing and a write still settling never names a media that is gone.
  */
-export function createContentIndex(store: Store): ContentIndex {
+export function createContentIndex(store: Store, options: { signal?: AbortSignal } = {}): ContentIndex {
   /** hash → id, or ids when several media hold the same content (a plain string spares an array per media). */
   let byHash: Map<string, string | string[]> | null = null;
   let started = false;
@@ -34,7 +34,7 @@ export function createContentIndex(store: Store): ContentIndex {
     // Until the first lookup, there is nothing to keep current: the build reads the store as it is then.
     if (area !== 'media' || !started) return;
     for (const id of ids) written.add(id);
-  });
+  }, { signal: options.signal });
 
   function add(index: Map<string, string | string[]>, hash: string, id: string) {
     const held = index.get(hash);

@@ -9,10 +9,13 @@ import type { Size } from './embed-size.ts';
 /**
  * The code that shows a published media on another site: the iframe of its embed page at `size`
  * (embedFrameSize), or undefined when the public address cannot be known (a Host header that is not a host name).
+ * Borderless: browsers draw a 2-px inset border around a frame, which a site's `box-sizing: border-box`
+ * takes out of the size, cutting the embed page. `frameborder="0"` because WordPress keeps only it
+ * of an oEmbed answer's iframe (it drops `style`), `style="border:0"` for the CSS that validators ask for.
  */
 export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undefined, size: Size): string | undefined {
   if (!origin) return undefined;
-  return `<iframe src="${escapeMarkup(`${origin}/embed/${m.id}`)}" width="${size.width}" height="${size.height}" title="${escapeMarkup(m.title)}" loading="lazy" allowfullscreen></iframe>`;
+  return `<iframe src="${escapeMarkup(`${origin}/embed/${m.id}`)}" width="${size.width}" height="${size.height}" title="${escapeMarkup(m.title)}" frameborder="0" style="border:0" loading="lazy" allowfullscreen></iframe>`;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface MediaRoutesDeps {
   canSee?: (req: Request, path: string) => boolean | Promise<boolean>;
   /** Who has an author page: media pages link their author's name to it. */
   authors?: Pick<AuthorDirectory, 'byId'>;
+  /** Aborted when the app closes (the media service's store listeners end). */
+  signal?: AbortSignal;
 }
 
 /**

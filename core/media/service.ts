@@ -34,6 +34,8 @@ export interface MediaServiceDeps {
   hooks: Hooks;
   /** The search index (core/search), told of every create, edit and delete. */
   search?: { upsert(media: Media): void; remove(id: string): void };
+  /** Aborted when the app closes: the service stops listening to the store. */
+  signal?: AbortSignal;
 }
 
 /** What the `media.accept` filter receives and may turn into a refusal. */
@@ -102,7 +104,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     return full;
   };
   const background = new Set<Promise<unknown>>();
-  const contents = createContentIndex(store);
+  const contents = createContentIndex(store, { signal: deps.signal });
 
   async function variantSpecs(settings: MediaSettings, info: { type: string; mime: string }, names: readonly string[] = imageVariantNames): Promise<VariantSpec[]> {
     const boxes = settings.boxes as Record<string, number>;

@@ -32,9 +32,16 @@ export function mediaSummary(m: Media, keywordRef: (id: string) => string | unde
  * GET /api/v1/media: the search as JSON, `{ items, total, page, per_page, pages, facets }`.
  * Only GET on the collection lives here; uploads and edits are the media module's router.
  */
-export function createMediaSearchApi(deps: { store: Store; search: SearchService; i18n: I18n; resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined> }): Router {
+export function createMediaSearchApi(deps: {
+  store: Store;
+  search: SearchService;
+  i18n: I18n;
+  resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined>;
+  /** Aborted when the app closes: its cached reads stop listening to the store. */
+  signal: AbortSignal;
+}): Router {
   const router = Router();
-  const lookupsNow = cachedLookups(deps.store);
+  const lookupsNow = cachedLookups(deps.store, deps.signal);
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword);
 
   router.get('/api/v1/media', async (req, res) => {

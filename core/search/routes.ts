@@ -20,6 +20,8 @@ export interface SearchRoutesDeps {
   resolveKeyword: (ref: string) => Promise<ResolvedKeyword | undefined>;
   /** The search config page's settings (shared, read-only); by default read from the store on every request. */
   settings?: () => SearchSettings | Promise<SearchSettings>;
+  /** Aborted when the app closes: its cached reads stop listening to the store. */
+  signal: AbortSignal;
 }
 
 /** The form fields under “More criteria”. */
@@ -30,9 +32,9 @@ export const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?
 /** GET /search: the advanced search page, every criterion in the query string. */
 export function createSearchRoutes(deps: SearchRoutesDeps): Router {
   const router = Router();
-  const lookupsNow = cachedLookups(deps.store);
+  const lookupsNow = cachedLookups(deps.store, deps.signal);
   const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
-  const sectorsNow = cachedRead(deps.store, ['sectors'], () => deps.store.sectors.list());
+  const sectorsNow = cachedRead(deps.store, ['sectors'], () => deps.store.sectors.list(), { signal: deps.signal });
   const resolvers = storeResolvers(deps.store, deps.resolveKeyword, sectorsNow);
   // The form's fixed choices with their labels, translated once per language (core's strings do not change while running).
   const labelsByLang = new Map<string, ReturnType<typeof buildLabels>>();

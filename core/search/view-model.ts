@@ -39,9 +39,9 @@ interface Lookup {
   sector(id: string): Sector | undefined;
 }
 
-/** `lookups(store)` kept until keywords, groups or sectors change: one per router, not per request. */
-export function cachedLookups(store: Store): () => Lookup | Promise<Lookup> {
-  return cachedRead(store, ['keywords', 'keywordGroups', 'sectors'], () => lookups(store));
+/** `lookups(store)` kept until keywords, groups or sectors change (or `signal` ends it): one per router, not per request. */
+export function cachedLookups(store: Store, signal: AbortSignal): () => Lookup | Promise<Lookup> {
+  return cachedRead(store, ['keywords', 'keywordGroups', 'sectors'], () => lookups(store), { signal });
 }
 
 export async function lookups(store: Store): Promise<Lookup> {

@@ -9,9 +9,10 @@ export const NAV_KEYWORDS_PER_GROUP = 30;
 /**
  * The main navigation: visible sectors in order, then each keyword group the skeleton page picked,
  * with its keywords. Built once per choice of groups and kept (frozen, shared by every page) until
- * sectors, keywords or groups change: every page's layout shows it.
+ * sectors, keywords or groups change: every page's layout shows it. It stops listening to the
+ * store when `signal` is aborted (the app closed).
  */
-export function createNavigation(deps: { store: Store; sectors: SectorService }) {
+export function createNavigation(deps: { store: Store; sectors: SectorService; signal: AbortSignal }) {
   async function build(groupSlugs: readonly string[]): Promise<readonly NavItem[]> {
     const items: NavItem[] = (await deps.sectors.list()).filter((s) => s.visible).map((s) => ({ href: `/sectors/${s.slug}`, label: s.title }));
     if (groupSlugs.length) {
@@ -31,9 +32,13 @@ export function createNavigation(deps: { store: Store; sectors: SectorService })
   }
 
   let built = new Map<string, Promise<readonly NavItem[]>>();
-  onStoreChange(deps.store, (area) => {
-    if (area === 'sectors' || area === 'keywords' || area === 'keywordGroups') built = new Map();
-  });
+  onStoreChange(
+    deps.store,
+    (area) => {
+      if (area === 'sectors' || area === 'keywords' || area === 'keywordGroups') built = new Map();
+    },
+    { signal: deps.signal },
+  );
   return (skeleton: SkeletonSettings): Promise<readonly NavItem[]> => {
     const key = skeleton.navigationKeywordGroups.join('\n');
     let found = built.get(key);

@@ -33,13 +33,37 @@ function writtenIds(method: string, args: unknown[], result: unknown): readonly 
 const listenersByStore = new WeakMap<Store, Set<StoreChangeListener>>();
 
 /**
+ * The unsubscribe functions waiting for each signal: one abort listener per signal, however many
+ * subscriptions it ends (an app has a dozen; Node warns past ten listeners on one signal).
+ */
+const stopsBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+function stopOnAbort(signal: AbortSignal, stop: () => void): () => void {
+  let stops = stopsBySignal.get(signal);
+  if (!stops) {
+    const set = new Set<() => void>();
+    stops = set;
+    stopsBySignal.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const s of set) s();
+      set.clear();
+    }, { once: true });
+  }
+  stops.add(stop);
+  const waiting = stops;
+  return () => void waiting.delete(stop);
+}
+
+/**
  * Calls `listener` after every write to a content repository of `store`, whoever makes it: routes,
  * plugins, the CLI or a test holding the store. The first subscription wraps the store's write
  * methods in place (once per store object, whatever the backend); the listener runs when the write
  * settles, successful or not, so nothing rendered before the write outlives it.
- * Returns the unsubscribe function.
+ * Returns the unsubscribe function; aborting `signal` (an app closing) unsubscribes too.
  */
-export function onStoreChange(store: Store, listener: StoreChangeListener): () => void {
+export function onStoreChange(store: Store, listener: StoreChangeListener, options: { signal?: AbortSignal } = {}): () => void {
+  const { signal } = options;
+  if (signal?.aborted) return () => {};
   let listeners = listenersByStore.get(store);
   if (!listeners) {
     const set = new Set<StoreChangeListener>();
@@ -69,6 +93,18 @@ export function onStoreChange(store: Store, listener: StoreChangeListener): () =
       }
     }
   }
-  listeners.add(listener);
-  return () => void listeners.delete(listener);
+  const subscribed = listeners;
+  subscribed.add(listener);
+  const unsubscribe = () => void subscribed.delete(listener);
+  if (!signal) return unsubscribe;
+  const forget = stopOnAbort(signal, unsubscribe);
+  return () => {
+    unsubscribe();
+    forget();
+  };
+}
+
+/** How many listeners `store` has: an app that closed must leave none of its own behind. */
+export function storeListenerCount(store: Store): number {
+  return listenersByStore.get(store)?.size ?? 0;
 }

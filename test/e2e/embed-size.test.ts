@@ -10,7 +10,11 @@ import { ffmpeg, jpegWithGps, mp3, pdf, png } from '../helpers/media.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 import { CAPTION_HEIGHT } from '../../core/media/embed-size.ts';
 
-/** The embed code a visitor copies, pasted into another site: the embed page fills its frame, whatever the media. */
+/**
+ * The embed code a visitor copies, pasted into another site: the embed page fills its frame, whatever the media.
+ * That site's stylesheet starts as most do, with `box-sizing: border-box` everywhere: a border the
+ * frame drew would then come out of its size and cut the page inside.
+ */
 
 const files = {
   landscape: 'landscape.jpg',
@@ -62,7 +66,7 @@ before(async () => {
   await t.app.kiosque.media.idle();
   portal = await serve(t.app);
   const other = express();
-  other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><h1>My blog</h1>${pasted}`));
+  other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><style>*, *::before, *::after { box-sizing: border-box }</style><h1>My blog</h1>${pasted}`));
   elsewhere = await serve(other);
   browser = await launchChromium();
 });
@@ -84,6 +88,7 @@ async function framed(key: Key) {
   await page.frameLocator('iframe').locator('figcaption a').waitFor();
   const frame = (await (await page.locator('iframe').elementHandle())!.contentFrame())!;
   await frame.waitForLoadState('load');
+  const border = await page.locator('iframe').evaluate((el) => getComputedStyle(el).borderWidth);
   await frame.locator(shown[key].selector).waitFor();
   // Sizes settle once the media has loaded its metadata or pixels.
   await frame.waitForFunction((selector) => {
@@ -99,11 +104,12 @@ async function framed(key: Key) {
     return { scrollWidth: scrolling.scrollWidth, scrollHeight: scrolling.scrollHeight, clientWidth: scrolling.clientWidth, clientHeight: scrolling.clientHeight, media: media!, caption: caption! };
   }, shown[key].selector);
   await page.close();
-  return { width: width!, height: height!, ...measured };
+  return { width: width!, height: height!, border, ...measured };
 }
 
 function assertFits(key: Key, m: Awaited<ReturnType<typeof framed>>) {
   const label = `${key}: ${JSON.stringify(m)}`;
+  assert.equal(m.border, '0px', `the frame draws no border, ${label}`);
   assert.deepEqual([m.clientWidth, m.clientHeight], [m.width, m.height], label);
   assert.ok(m.scrollHeight <= m.clientHeight && m.scrollWidth <= m.clientWidth, `no scrollbars, ${label}`);
   for (const part of [m.media, m.caption]) {
@@ -116,7 +122,7 @@ function assertFits(key: Key, m: Awaited<ReturnType<typeof framed>>) {
   }
 }
 
-test('the embed code’s frame fits its media: no scrollbars, nothing cut off, the picture filling what the caption leaves', async () => {
+test('the embed code’s frame fits its media: no border, no scrollbars, nothing cut off, the picture filling what the caption leaves', async () => {
   const sizes: Partial<Record<Key, [number, number]>> = {};
   for (const key of Object.keys(files) as Key[]) {
     const m = await framed(key);

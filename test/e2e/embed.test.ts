@@ -93,4 +93,5 @@ test('another site’s page fetches oEmbed answers from the browser and shows th
   await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${portal.base}/media/${documentId}/notes`)}`);
   await page.frameLocator('#embed iframe').getByRole('link', { name: 'See “Notes” on Kiosque' }).waitFor();
   assert.equal(await page.title(), 'rich 640x120');
+  assert.equal(await page.locator('#embed iframe').evaluate((el) => getComputedStyle(el).borderWidth), '0px', 'the answer’s frame draws no border');
 });

@@ -126,7 +126,7 @@ async function pageCode(id: string): Promise<{ raw: string; code: string; page: 
 }
 
 function iframeSize(code: string): [number, number] {
-  const m = /^<iframe src="[^"]+" width="(\d+)" height="(\d+)" title="[^"]*" loading="lazy" allowfullscreen><\/iframe>$/.exec(code);
+  const m = /^<iframe src="[^"]+" width="(\d+)" height="(\d+)" title="[^"]*" frameborder="0" style="border:0" loading="lazy" allowfullscreen><\/iframe>$/.exec(code);
   assert.ok(m, `an iframe: ${code}`);
   return [Number(m[1]), Number(m[2])];
 }
@@ -173,7 +173,7 @@ test('the embed code is the oEmbed answer’s html for audio, video and document
 
 test('the embed code stays escaped: the title once in the iframe, twice in the page', async () => {
   const { raw, code, page } = await pageCode(ids.landscape);
-  assert.equal(code, `<iframe src="http://${HOST}/embed/${ids.landscape}" width="640" height="475" title="Le &quot;bal&quot; &lt;masqué&gt; &amp; co" loading="lazy" allowfullscreen></iframe>`);
+  assert.equal(code, `<iframe src="http://${HOST}/embed/${ids.landscape}" width="640" height="475" title="Le &quot;bal&quot; &lt;masqué&gt; &amp; co" frameborder="0" style="border:0" loading="lazy" allowfullscreen></iframe>`);
   assert.doesNotMatch(raw, /[<>"]/);
   assert.doesNotMatch(page.text, /<iframe/, 'the code is text in the page, never markup');
 });

@@ -62,7 +62,7 @@ test('the media page offers the embed code: absolute, the title escaped, one cac
   // A forged Host gets its own copy; it never reaches visitors of the real one.
   assert.match(code(await page('evil.example'))!, /src&#x3D;&quot;http:\/\/evil\.example\/embed\//);
   const real = code(await page('kiosque.example'));
-  assert.equal(real, `&lt;iframe src&#x3D;&quot;http://kiosque.example/embed/${published.id}&quot; width&#x3D;&quot;640&quot; height&#x3D;&quot;432&quot; title&#x3D;&quot;Le &amp;quot;bal&amp;quot; &amp;lt;masqué&amp;gt; &amp;amp; co&quot; loading&#x3D;&quot;lazy&quot; allowfullscreen&gt;&lt;/iframe&gt;`);
+  assert.equal(real, `&lt;iframe src&#x3D;&quot;http://kiosque.example/embed/${published.id}&quot; width&#x3D;&quot;640&quot; height&#x3D;&quot;432&quot; title&#x3D;&quot;Le &amp;quot;bal&amp;quot; &amp;lt;masqué&amp;gt; &amp;amp; co&quot; frameborder&#x3D;&quot;0&quot; style&#x3D;&quot;border:0&quot; loading&#x3D;&quot;lazy&quot; allowfullscreen&gt;&lt;/iframe&gt;`);
   assert.equal(code(await page('kiosque.example')), real, 'the cached copy for this host');
   const editor = await signIn(t, 'eddie');
   assert.doesNotMatch((await editor.get(`/media/${draft}`).redirects(1).set(html).expect(200)).text, /embed-code/, 'a draft has no embed code');

@@ -41,7 +41,7 @@ function assertError(res: request.Response, status: number, code: string) {
 
 /** An iframe's attributes, from the html field. */
 function iframe(html: unknown) {
-  const m = /^<iframe src="([^"]+)" width="(\d+)" height="(\d+)" title="([^"]*)" loading="lazy" allowfullscreen><\/iframe>$/.exec(String(html));
+  const m = /^<iframe src="([^"]+)" width="(\d+)" height="(\d+)" title="([^"]*)" frameborder="0" style="border:0" loading="lazy" allowfullscreen><\/iframe>$/.exec(String(html));
   assert.ok(m, `an iframe: ${String(html)}`);
   return { src: m[1]!, width: Number(m[2]), height: Number(m[3]), title: m[4]! };
 }

@@ -17,7 +17,7 @@ test('audio and video are video answers, documents rich ones, each framed at its
   assert.deepEqual([audio.type, audio.width, audio.height], ['video', 640, 120]);
   const doc = oembedAnswer(media({ type: 'document' }), options);
   assert.deepEqual([doc.type, doc.width, doc.height], ['rich', 640, 120]);
-  assert.equal(doc.html, '<iframe src="https://k.test/embed/4" width="640" height="120" title="Clip" loading="lazy" allowfullscreen></iframe>');
+  assert.equal(doc.html, '<iframe src="https://k.test/embed/4" width="640" height="120" title="Clip" frameborder="0" style="border:0" loading="lazy" allowfullscreen></iframe>');
 });
 
 test('an image without derivatives of known size is a link, never a photo without dimensions', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { openLowdbStore, onStoreChange, type ChangedArea } from '../../core/store/index.ts';
+import { openLowdbStore, onStoreChange, storeListenerCount, type ChangedArea } from '../../core/store/index.ts';
 import { tempDir } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 
@@ -64,5 +64,43 @@ test('each report names the records the write touched: the id a create assigned,
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('aborting a signal unsubscribes every listener given it, on every store; an aborted signal subscribes nothing', async () => {
+  const dirs = [await tempDir('kiosque-feed-'), await tempDir('kiosque-feed-')];
+  const [one, two] = [await openLowdbStore({ dataDir: dirs[0]! }), await openLowdbStore({ dataDir: dirs[1]! })];
+  try {
+    const closing = new AbortController();
+    const seen: string[] = [];
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    // More than the ten listeners Node allows on one signal before it warns: they share one.
+    for (let i = 0; i < 12; i++) onStoreChange(one, (area) => seen.push(`one:${area}`), { signal: closing.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings, []);
+    onStoreChange(two, (area) => seen.push(`two:${area}`), { signal: closing.signal });
+    const stopEarly = onStoreChange(two, (area) => seen.push(`early:${area}`), { signal: closing.signal });
+    const kept = onStoreChange(two, (area) => seen.push(`kept:${area}`));
+    stopEarly();
+    assert.deepEqual([storeListenerCount(one), storeListenerCount(two)], [12, 2]);
+    await two.settings.set('skeleton', {});
+    assert.deepEqual(seen, ['two:settings', 'kept:settings']);
+
+    closing.abort();
+    assert.deepEqual([storeListenerCount(one), storeListenerCount(two)], [0, 1]);
+    await one.settings.set('skeleton', {});
+    await two.settings.set('skeleton', {});
+    assert.deepEqual(seen.slice(2), ['kept:settings'], 'only the listener without the signal still hears');
+
+    onStoreChange(one, (area) => seen.push(`late:${area}`), { signal: closing.signal });
+    assert.equal(storeListenerCount(one), 0, 'an aborted signal subscribes nothing');
+    kept();
+    assert.equal(storeListenerCount(two), 0);
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 });

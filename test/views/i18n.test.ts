@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
 import { LANG_COOKIE } from '../../core/http/context.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -82,4 +83,55 @@ test('the language links keep the page and its query, drop any lang parameter, a
   const other = await home(request(t.app), '//evil.example/nowhere?x=1');
   assert.equal(links(other.text).length, 2);
   for (const [, href] of links(other.text)) assert.match(href!, /^\/nowhere\?x=1&lang=(en|fr)$/);
+});
+
+test('a visitor who chose French with ?lang=fr pages through every listing in French: the cookie carries it, not the page links', async (tc) => {
+  const s = await makeApp();
+  tc.after(() => s.close());
+  const ada = await addUser(s, 'ada', 'admin');
+  const photos = await s.store.sectors.create({ slug: 'photos', title: 'Photos', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
+  const kws = s.app.kiosque.keywords;
+  const masques = await kws.create((await kws.group('tags'))!.id, 'Masques');
+  // More than the admin list's 50 per page; the public lists show 24.
+  for (let i = 0; i < 51; i++) {
+    await s.store.media.create(mediaRecord({ slug: `m${i}`, title: `Masque ${i}`, sectorId: photos.id, keywordIds: [masques.id], authorId: ada.id, publishedAt: new Date(Date.UTC(2025, 0, i + 1)).toISOString() }));
+  }
+  await s.app.kiosque.search.reindex();
+
+  // One Host, so the page cache (keyed by it) serves the second visitor what the first one got.
+  const get = (agent: ReturnType<typeof request.agent> | ReturnType<typeof request>, url: string) => agent.get(url).set({ Accept: 'text/html', 'Accept-Language': 'en', Host: 'kiosque.example' }).expect(200);
+  const inLang = (res: request.Response, lang: 'en' | 'fr', page: number, url: string) => {
+    assert.equal(res.headers['content-language'], lang, url);
+    assert.match(res.text, new RegExp(`<html lang="${lang}">`), url);
+    assert.match(res.text, lang === 'fr' ? new RegExp(`Page ${page} sur \\d`) : new RegExp(`Page ${page} of \\d`), url);
+  };
+  const nextOf = (res: request.Response, url: string) => {
+    const m = /<a (?:rel="next" href="([^"]+)"|href="([^"]+)" rel="next")>/.exec(res.text);
+    assert.ok(m, `a next link on ${url}`);
+    const href = (m[1] ?? m[2]!).replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const next = new URL(href, `http://kiosque.example${url}`);
+    return next.pathname + next.search;
+  };
+  const listings = ['/sectors/photos', '/keywords/tags/masques', '/authors/ada', '/search?type=image'];
+  for (const listing of listings) {
+    const chosen = `${listing}${listing.includes('?') ? '&' : '?'}lang=fr`;
+    // Someone else's visit first: the page the chooser gets comes from the page cache, and must still set the cookie.
+    await get(request(s.app), chosen);
+    const visitor = request.agent(s.app);
+    const first = await get(visitor, chosen);
+    assert.equal(first.headers['x-page-cache'], 'hit', chosen);
+    inLang(first, 'fr', 1, chosen);
+    const second = nextOf(first, chosen);
+    inLang(await get(visitor, second), 'fr', 2, second);
+    // The same page 2 for a visitor who chose nothing is in their browser's language, not the cached French.
+    inLang(await get(request(s.app), second), 'en', 2, second);
+    inLang(await get(visitor, second), 'fr', 2, second);
+  }
+
+  // The admin's lists too: a signed-in admin who switched keeps French on the next page.
+  const admin = await signIn(s, 'ada');
+  const list = await get(admin, '/admin/media?lang=fr');
+  inLang(list, 'fr', 1, '/admin/media');
+  const next = nextOf(list, '/admin/media');
+  inLang(await get(admin, next), 'fr', 2, next);
 });
