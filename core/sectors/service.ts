@@ -91,10 +91,6 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
     }
   }
 
-  async function mediaCount(sectorId: string): Promise<number> {
-    return (await store.media.list()).filter((m) => m.sectorId === sectorId).length;
-  }
-
   return {
     list: sorted,
     async bySlug(slug: string): Promise<Sector | undefined> {
@@ -139,7 +135,6 @@ export function createSectorService(store: Store, deps: { search?: Pick<SearchSe
       [all[i], all[j]] = [all[j]!, all[i]!];
       for (const [k, s] of all.entries()) if (s.order !== k + 1) await store.sectors.update(s.id, { order: k + 1 });
     },
-    mediaCount,
     /**
      * Deletes a sector. While media belong to it the deletion is refused, unless `moveTo` names
      * another sector: then the media move there first.
