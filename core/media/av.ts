@@ -2,6 +2,7 @@ import { stripControls } from '../text/controls.ts';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { OutOfMemoryError, ranOutOfMemory, underCap, type MemoryCap } from './memory-cap.ts';
+import { ProcessingError } from './failure.ts';
 
 export interface AvProbe {
   duration?: number;
@@ -36,8 +37,9 @@ export interface RunOptions {
 
 /**
  * Runs a tool (ffmpeg, ffprobe, pdftoppm) without a shell and without blocking the event loop;
- * resolves with what it printed on stdout and stderr. Under a memory cap, a tool that says it ran
- * out of memory (even if it then exits 0) or fails without a word fails with an OutOfMemoryError.
+ * resolves with what it printed on stdout and stderr. Failures are ProcessingErrors with their
+ * reason (core/media/failure.ts). Under a memory cap, a tool that says it ran out of memory (even
+ * if it then exits 0) or fails without a word fails with an OutOfMemoryError.
  */
 export function runTool(file: string, args: string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
   const { timeoutMs, signal, memoryCap } = options;
@@ -45,18 +47,23 @@ export function runTool(file: string, args: string[], options: RunOptions): Prom
   const [command, commandArgs] = underCap(file, args, memoryCap);
   return new Promise((resolve, reject) => {
     execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const said = String(stderr);
       if (err) {
-        const e = err as Error & { killed?: boolean; code?: unknown };
+        const e = err as Error & { killed?: boolean };
         if (e.name === 'AbortError') return reject(err);
-        if (e.killed) return reject(new Error(`${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
+        if (e.killed) {
+          const seconds = Math.round(timeoutMs / 1000);
+          return reject(new ProcessingError(`${name} took longer than ${seconds} s and was stopped`, { code: 'timeout', vars: { tool: name, seconds } }, { output: said, cause: err }));
+        }
       }
-      if (memoryCap && ranOutOfMemory(String(stderr), Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, String(stderr)));
+      if (memoryCap && ranOutOfMemory(said, Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, said));
       if (err) {
-        const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
+        const detail = said.trim().split('\n').slice(-2).join(' ').slice(0, 300);
         // Killed by someone else than us, without a word: most often the kernel, out of memory.
         const signal = (err as { signal?: string | null }).signal;
-        reject(new Error(detail || (signal ? `${name} was killed (${signal}), perhaps by the system for lack of memory` : err.message)));
-      } else resolve({ stdout: String(stdout), stderr: String(stderr) });
+        if (!detail && signal) reject(new ProcessingError(`${name} was killed (${signal}), perhaps by the system for lack of memory`, { code: 'killed', vars: { tool: name, signal } }, { cause: err }));
+        else reject(new ProcessingError(detail || err.message, { code: 'tool_failed', vars: { tool: name } }, { output: said || err.message, cause: err }));
+      } else resolve({ stdout: String(stdout), stderr: said });
     });
   });
 }

@@ -99,11 +99,14 @@ test('without ffprobe, uploads still work, processing fails with the reason, the
     assert.equal(v.processing.state, 'failed');
     assert.match(v.processing.error ?? '', /\/nonexistent\/ffprobe/);
     assert.match(v.processing.error ?? '', /apt-get install ffmpeg/);
+    assert.deepEqual(v.processing.reason, { code: 'tool_missing', vars: { tool: 'ffprobe' } });
+    assert.match(v.processing.output ?? '', /\/nonexistent\/ffprobe: .*ENOENT/, 'what running it said');
     assert.equal((await request(t.app).get(`/files/${video.id}/original`)).status, 200, 'plays from the original');
     const admin = await agent.get('/admin/media').set('Accept', 'text/html');
     assert.match(admin.text, /need ffmpeg and ffprobe, which are missing/);
     assert.match(admin.text, /apt-get install ffmpeg/);
     assert.match(admin.text, new RegExp(`action="/admin/media/${video.id}/retry"`));
+    assert.match(admin.text, /<td class="state-failed">failed: ffprobe is missing or does not run; install ffmpeg \(on Debian or Ubuntu: apt-get install ffmpeg\) <code class="tool-output">\/nonexistent\/ffprobe: /);
     const retry = await agent.post(`/admin/media/${video.id}/retry`).type('form').send({ _csrf: token });
     assert.equal(retry.status, 303);
     await t.app.kiosque.media.idle();

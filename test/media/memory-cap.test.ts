@@ -99,16 +99,18 @@ test('a job that needs more memory than the cap set in the config fails with tha
     const m = (await t.store.media.get(up.id))!;
     assert.equal(m.processing.state, 'failed');
     assert.equal(m.processing.error, `the file needs more memory than ffmpeg may take (${SMALL_CAP_MB} MB, set by media.ffmpegMemoryMB)`);
+    assert.deepEqual(m.processing.reason, { code: 'memory_cap', vars: { tool: 'ffmpeg', mb: SMALL_CAP_MB, setting: 'media.ffmpegMemoryMB' } });
+    assert.match(m.processing.output ?? '', /cannot allocate memory|get_buffer\(\) failed|error allocating|malloc of size \d+ failed/i, 'what ffmpeg said, for diagnosis');
     assert.deepEqual(await folderOf(up.id), ['original.mp4'], 'no frame, poster or partial web version left behind');
     assert.equal(m.variants.web, undefined);
     assert.ok(t.logs.some((l) => l.msg === 'media processing failed' && l.mediaId === up.id && l.level === 40), 'logged as a warning');
 
     const admin = await agent.get('/admin/media').set(html).expect(200);
     const row = new RegExp(`<tr data-media="${up.id}">[\\s\\S]*?</tr>`).exec(admin.text)![0];
-    assert.match(row, new RegExp(`<td class="state-failed">failed: the file needs more memory than ffmpeg may take \\(${SMALL_CAP_MB} MB, set by media\\.ffmpegMemoryMB\\)</td>`));
+    assert.match(row, new RegExp(`<td class="state-failed">failed: the file needs more memory than ffmpeg may take \\(${SMALL_CAP_MB} MB, set by media\\.ffmpegMemoryMB\\) <code class="tool-output">[^<]+</code></td>`));
     assert.match(row, new RegExp(`action="/admin/media/${up.id}/retry"`));
     const fr = await agent.get('/admin/media?lang=fr').set(html).set('Accept-Language', 'fr').expect(200);
-    assert.match(fr.text, /<td class="state-failed">échec\u00a0: the file needs more memory/, 'French typography around the reason');
+    assert.match(fr.text, new RegExp(`<td class="state-failed">échec\u00a0: le fichier demande plus de mémoire que ffmpeg ne peut en prendre \\(${SMALL_CAP_MB}\u00a0Mo, fixée par media\\.ffmpegMemoryMB\\) <code`), 'in French, with its typography');
     // The server carries on.
     await request(t.app).get('/').set(html).expect(200);
   } finally {
@@ -124,6 +126,7 @@ test('an ffprobe cap it cannot even start within fails the job with that reason'
     const m = (await t.store.media.get(up.id))!;
     assert.equal(m.processing.state, 'failed');
     assert.equal(m.processing.error, 'ffprobe cannot start within its memory cap (64 MB, set by media.ffprobeMemoryMB): raise the cap');
+    assert.deepEqual(m.processing.reason, { code: 'memory_cap_start', vars: { tool: 'ffprobe', mb: 64, setting: 'media.ffprobeMemoryMB' } });
     assert.deepEqual(await folderOf(up.id), ['original.mp4']);
   } finally {
     await t.close();
@@ -134,16 +137,16 @@ test('an ffmpeg killed without a word (as the kernel kills a process out of memo
   const killed = path.join(dir, 'ffmpeg-killed');
   await writeFile(killed, '#!/bin/sh\n[ "$1" = "-v" ] && kill -KILL $$\nexec /usr/bin/ffmpeg "$@"\n');
   await chmod(killed, 0o755);
-  for (const [mb, reason] of [
-    [0, 'ffmpeg-killed was killed (SIGKILL), perhaps by the system for lack of memory'],
-    [1024, 'ffmpeg-killed stopped without saying why, most likely for lack of memory: the file needs more than it may take (1024 MB, set by media.ffmpegMemoryMB)'],
+  for (const [mb, reason, code] of [
+    [0, 'ffmpeg-killed was killed (SIGKILL), perhaps by the system for lack of memory', { code: 'killed', vars: { tool: 'ffmpeg-killed', signal: 'SIGKILL' } }],
+    [1024, 'ffmpeg-killed stopped without saying why, most likely for lack of memory: the file needs more than it may take (1024 MB, set by media.ffmpegMemoryMB)', { code: 'memory_silent', vars: { tool: 'ffmpeg-killed', mb: 1024, setting: 'media.ffmpegMemoryMB' } }],
   ] as const) {
     const { t, upload, folderOf } = await appWith({ ffmpegPath: killed, ffmpegMemoryMB: mb });
     try {
       const up = await upload('clip.mp4');
       await t.app.kiosque.media.idle();
       const m = (await t.store.media.get(up.id))!;
-      assert.deepEqual([m.processing.state, m.processing.error], ['failed', reason]);
+      assert.deepEqual([m.processing.state, m.processing.error, m.processing.reason], ['failed', reason, code]);
       assert.deepEqual(await folderOf(up.id), ['original.mp4']);
     } finally {
       await t.close();
