@@ -35,6 +35,27 @@ export interface RunOptions {
   memoryCap?: MemoryCap;
 }
 
+/** How much of a tool's stdout, and of its stderr, runTool keeps; a tool that prints more is stopped. */
+export const TOOL_OUTPUT_MAX = 8 * 1024 * 1024;
+
+/**
+ * Why Node stopped a tool it ran, if it did: it printed more than `maxBuffer` on stdout or stderr,
+ * or it ran past its timeout. Node kills the tool in both cases, and both leave `killed` set in
+ * some versions, so the overflow is told apart by its code first.
+ */
+export function stoppedReason(err: Error, tool: string, limits: { timeoutMs: number; maxBuffer: number }, stderr = ''): ProcessingError | undefined {
+  const e = err as Error & { killed?: boolean; code?: unknown };
+  if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    const mb = Math.round(limits.maxBuffer / 1024 / 1024);
+    return new ProcessingError(`${tool} printed more than ${mb} MB, more than is read from it, and was stopped`, { code: 'output_too_large', vars: { tool, mb } }, { output: stderr, cause: err });
+  }
+  if (e.killed) {
+    const seconds = Math.round(limits.timeoutMs / 1000);
+    return new ProcessingError(`${tool} took longer than ${seconds} s and was stopped`, { code: 'timeout', vars: { tool, seconds } }, { output: stderr, cause: err });
+  }
+  return undefined;
+}
+
 /**
  * Runs a tool (ffmpeg, ffprobe, pdftoppm) without a shell and without blocking the event loop;
  * resolves with what it printed on stdout and stderr. Failures are ProcessingErrors with their
@@ -46,15 +67,12 @@ export function runTool(file: string, args: string[], options: RunOptions): Prom
   const name = path.basename(file);
   const [command, commandArgs] = underCap(file, args, memoryCap);
   return new Promise((resolve, reject) => {
-    execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: TOOL_OUTPUT_MAX }, (err, stdout, stderr) => {
       const said = String(stderr);
       if (err) {
-        const e = err as Error & { killed?: boolean };
-        if (e.name === 'AbortError') return reject(err);
-        if (e.killed) {
-          const seconds = Math.round(timeoutMs / 1000);
-          return reject(new ProcessingError(`${name} took longer than ${seconds} s and was stopped`, { code: 'timeout', vars: { tool: name, seconds } }, { output: said, cause: err }));
-        }
+        if (err.name === 'AbortError') return reject(err);
+        const stopped = stoppedReason(err, name, { timeoutMs, maxBuffer: TOOL_OUTPUT_MAX }, said);
+        if (stopped) return reject(stopped);
       }
       if (memoryCap && ranOutOfMemory(said, Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, said));
       if (err) {

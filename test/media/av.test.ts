@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
-import { probeAv } from '../../core/media/av.ts';
+import { probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
+import { ProcessingError } from '../../core/media/failure.ts';
+import { memoryCap } from '../../core/media/memory-cap.ts';
 
 let dir: string;
 before(async () => {
@@ -225,4 +227,32 @@ test('a phone’s portrait video (landscape frames with a rotation to apply) is 
   } finally {
     await t.close();
   }
+});
+
+test('a tool that prints more than runTool reads is stopped and says so: neither a timeout nor, under a cap, lack of memory', async () => {
+  const { prlimit } = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
+  const cap = memoryCap(prlimit.path, 6144, 'media.ffmpegMemoryMB');
+  assert.ok(cap, 'prlimit is installed (util-linux)');
+  // Raw frames on stdout (230 MB for these ten seconds), as a tool writing its output to a pipe would.
+  const flood = ['-v', 'error', '-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=25:duration=10', '-f', 'rawvideo', '-'];
+  for (const memory of [undefined, cap]) {
+    const started = Date.now();
+    const err = await runTool('/usr/bin/ffmpeg', flood, { timeoutMs: 60_000, memoryCap: memory }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ProcessingError, String(err));
+    assert.deepEqual(err.reason, { code: 'output_too_large', vars: { tool: 'ffmpeg', mb: TOOL_OUTPUT_MAX / 1024 / 1024 } });
+    assert.equal(err.message, 'ffmpeg printed more than 8 MB, more than is read from it, and was stopped');
+    assert.ok(Date.now() - started < 30_000, 'stopped at once, long before its timeout');
+  }
+  // A line of its log per frame, tens of megabytes of them on stderr: its last lines are kept.
+  const chatty = ['-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=1000:duration=100', '-vf', 'showinfo', '-f', 'null', '-'];
+  const err = await runTool('/usr/bin/ffmpeg', chatty, { timeoutMs: 60_000, memoryCap: cap }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.equal(err.reason.code, 'output_too_large');
+  assert.match(err.output ?? '', /Parsed_showinfo_0 .* n: *\d+/);
+});
+
+test('a tool that runs past its time is stopped and says so, with its time', async () => {
+  const err = await runTool('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=duration=600', '-f', 'null', '-'], { timeoutMs: 1000 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.deepEqual([err.reason, err.message], [{ code: 'timeout', vars: { tool: 'ffmpeg', seconds: 1 } }, 'ffmpeg took longer than 1 s and was stopped']);
 });
