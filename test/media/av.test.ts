@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
-import { probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
+import { extractPoster, probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
 import { ProcessingError } from '../../core/media/failure.ts';
 import { memoryCap } from '../../core/media/memory-cap.ts';
 
@@ -255,4 +255,12 @@ test('a tool that runs past its time is stopped and says so, with its time', asy
   const err = await runTool('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=duration=600', '-f', 'null', '-'], { timeoutMs: 1000 }).then(() => undefined, (e: unknown) => e);
   assert.ok(err instanceof ProcessingError, String(err));
   assert.deepEqual([err.reason, err.message], [{ code: 'timeout', vars: { tool: 'ffmpeg', seconds: 1 } }, 'ffmpeg took longer than 1 s and was stopped']);
+});
+
+test('a poster asked past the last frame fails saying there was no frame (ffmpeg itself ends well, writing nothing)', async () => {
+  const out = path.join(dir, 'no-frame.jpg');
+  const err = await extractPoster('/usr/bin/ffmpeg', path.join(dir, 'clip.mp4'), out, 100).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.deepEqual(err.reason, { code: 'no_frame', vars: { tool: 'ffmpeg' } });
+  await assert.rejects(stat(out), { code: 'ENOENT' });
 });
