@@ -1,4 +1,5 @@
 import { regenerateAll } from '../media/regenerate.ts';
+import { describeFailure } from '../media/failure.ts';
 import { mediaTypes, type MediaType } from '../store/index.ts';
 import { cliMediaService } from './media-context.ts';
 import { createProgressBar } from './progress.ts';
@@ -41,7 +42,12 @@ Exit codes: 0 all rebuilt, 1 some failed (listed with the reason), 2 usage error
       const summary = await regenerateAll({ media, types, onProgress: (p) => bar.update(p) });
       bar.end();
       await media.idle();
-      for (const f of summary.failed) print(io.stdout, i18n.t(lang, 'cli.regenerate.failed', { id: f.id, reason: f.message }));
+      for (const f of summary.failed) {
+        const failure = f.processing && describeFailure(i18n, lang, f.processing);
+        print(io.stdout, i18n.t(lang, 'cli.regenerate.failed', { id: f.id, reason: failure?.text ?? f.message }));
+        // What the tool said, under it, as it said it.
+        if (failure?.output) print(io.stdout, failure.output.replace(/^/gm, '      '));
+      }
       const tools = summary.withoutPreview ? await media.tools() : undefined;
       if (tools?.pdfHelp) print(io.stdout, i18n.t(lang, 'pdf_preview.regenerate_missing', { count: summary.withoutPreview, help: tools.pdfHelp }));
       print(io.stdout, i18n.t(lang, 'cli.regenerate.summary', { total: summary.total, regenerated: summary.regenerated, failed: summary.failed.length, seconds: summary.seconds.toFixed(1) }));

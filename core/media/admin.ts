@@ -8,6 +8,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { MediaError, mediaProblemsOf } from './errors.ts';
 import { parseMediaFields } from './fields.ts';
 import { fileUrl, formatSize } from './present.ts';
+import { describeFailure } from './failure.ts';
 import { needsProcessing, type MediaService } from './service.ts';
 import { FFMPEG_INSTALL, PDFTOPPM_INSTALL, type ToolStatus } from './tools.ts';
 import { settleBody, type createUpload } from './upload.ts';
@@ -113,10 +114,11 @@ export function createMediaAdmin(deps: {
   const lang = (res: Response): Language => (res.locals.site as RequestSite).lang;
   const t = (res: Response, key: string, vars?: Record<string, unknown>) => i18n.t(lang(res), key, vars);
   const errorText = (res: Response, err: MediaError) => t(res, `media.errors.${err.code}`, err.vars);
-  /** A media's processing state in words: "failed (web version): the reason". */
-  const stateText = (res: Response, p: Media['processing']) => {
+  /** A media's processing state in words ("failed (web version): the reason", in the admin's language) and, after a failure, what the tool said. */
+  const processingState = (res: Response, p: Media['processing']) => {
     const state = `${t(res, `admin.media.state_${p.state}`)}${p.step ? ` (${t(res, 'admin.media.web_version.step')})` : ''}`;
-    return p.error ? t(res, 'admin.media.state_reason', { state, reason: p.error }) : state;
+    const failure = describeFailure(i18n, lang(res), p);
+    return { state: p.state, stateText: failure ? t(res, 'admin.media.state_reason', { state, reason: failure.text }) : state, stateOutput: failure?.output };
   };
 
   interface ListExtra {
@@ -180,8 +182,7 @@ export function createMediaAdmin(deps: {
       status: m.status,
       size: formatSize(m.original.size, lang(res)),
       thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined,
-      state: m.processing.state,
-      stateText: stateText(res, m.processing),
+      ...processingState(res, m.processing),
       canEdit: media.canEdit(req.user, m),
       picked: picked.has(m.id),
       retry: media.canEdit(req.user, m) && needsProcessing(m) && m.processing.state !== 'processing',
@@ -334,7 +335,7 @@ export function createMediaAdmin(deps: {
       res,
       ['admin-media-edit'],
       {
-        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), state: m.processing.state, stateText: stateText(res, m.processing), web: webVersion(m, lang(res)) },
+        media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), ...processingState(res, m.processing), web: webVersion(m, lang(res)) },
         form,
         sectors: sectors.map((s) => ({ ...s, selected: s.id === form.sectorId })),
         keywords,

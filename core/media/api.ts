@@ -7,6 +7,8 @@ import { parseMediaFields } from './fields.ts';
 import { mediaJson, publicMediaJson } from './present.ts';
 import { settleBody } from './upload.ts';
 import type { MediaService } from './service.ts';
+import { describeFailure } from './failure.ts';
+import type { Media } from '../store/index.ts';
 
 type Upload = Request['files'];
 
@@ -21,6 +23,13 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
   const { media } = deps;
   const staff = requireRole('admin', 'editor');
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+  const langOf = (res: Response) => (res.locals.site as RequestSite | undefined)?.lang ?? 'en';
+  /** The whole record, for whoever may edit it: a failure is also said in their language (`processing.message`). */
+  const editorJson = (res: Response, m: Media) => {
+    const json = mediaJson(m);
+    const failure = describeFailure(deps.i18n, langOf(res), m.processing);
+    return failure ? { ...json, processing: { ...json.processing, message: failure.text } } : json;
+  };
 
   router.post('/api/v1/media', staff, ...deps.upload, async (req, res) => {
     const files = uploaded(req);
@@ -30,14 +39,14 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     const created = await media.create(files[0]!.path, files[0]!.originalname, fields, req.user!);
     // The file was already in the library: made all the same (a copy may be meant), and said so.
     const same = await media.sameContentAs(created);
-    res.status(201).location(`/api/v1/media/${created.id}`).json({ ...mediaJson(created), ...(same ? { sameContentAs: same.id } : {}) });
+    res.status(201).location(`/api/v1/media/${created.id}`).json({ ...editorJson(res, created), ...(same ? { sameContentAs: same.id } : {}) });
   });
 
   router.get('/api/v1/media/:id', async (req, res, next) => {
     const m = /^\d{1,15}$/.test(req.params.id) ? await media.store.media.get(req.params.id) : undefined;
     if (!m || !media.canSee(req.user, m)) return next();
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.json(media.canEdit(req.user, m) ? mediaJson(m) : publicMediaJson(m));
+    res.json(media.canEdit(req.user, m) ? editorJson(res, m) : publicMediaJson(m));
   });
 
   const editable = async (req: Request, _res: Response, next: NextFunction) => {
@@ -66,7 +75,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     if (files[0]) await media.replace(id, files[0].path, files[0].originalname, req.user!);
     const updated = await media.update(id, fields);
     if (!updated) throw new MediaError('not_found', 404);
-    res.json(mediaJson(updated));
+    res.json(editorJson(res, updated));
   });
 
   router.delete('/api/v1/media/:id', staff, editable, async (req, res) => {
@@ -77,7 +86,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
   router.use('/api/v1/media', async (err: unknown, req: Request, res: Response, next: NextFunction) => {
     await settleBody(req, res);
     if (!(err instanceof MediaError)) return next(err);
-    const lang = (res.locals.site as RequestSite | undefined)?.lang ?? 'en';
+    const lang = langOf(res);
     const describe = (e: MediaError) => ({ code: e.code, message: deps.i18n.t(lang, `media.errors.${e.code}`, e.vars), ...(e.field ? { field: e.field } : {}) });
     // `error` is the first problem (the documented shape); `errors` lists every one, several when several fields were refused.
     res.status(err.status).json({ error: describe(err), errors: mediaProblemsOf(err).map(describe) });

@@ -1,7 +1,9 @@
 import { stripControls } from '../text/controls.ts';
 import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { OutOfMemoryError, ranOutOfMemory, underCap, type MemoryCap } from './memory-cap.ts';
+import { ProcessingError } from './failure.ts';
 
 export interface AvProbe {
   duration?: number;
@@ -34,29 +36,53 @@ export interface RunOptions {
   memoryCap?: MemoryCap;
 }
 
+/** How much of a tool's stdout, and of its stderr, runTool keeps; a tool that prints more is stopped. */
+export const TOOL_OUTPUT_MAX = 8 * 1024 * 1024;
+
+/**
+ * Why Node stopped a tool it ran, if it did: it printed more than `maxBuffer` on stdout or stderr,
+ * or it ran past its timeout. Node kills the tool in both cases, and both leave `killed` set in
+ * some versions, so the overflow is told apart by its code first.
+ */
+export function stoppedReason(err: Error, tool: string, limits: { timeoutMs: number; maxBuffer: number }, stderr = ''): ProcessingError | undefined {
+  const e = err as Error & { killed?: boolean; code?: unknown };
+  if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    const mb = Math.round(limits.maxBuffer / 1024 / 1024);
+    return new ProcessingError(`${tool} printed more than ${mb} MB, more than is read from it, and was stopped`, { code: 'output_too_large', vars: { tool, mb } }, { output: stderr, cause: err });
+  }
+  if (e.killed) {
+    const seconds = Math.round(limits.timeoutMs / 1000);
+    return new ProcessingError(`${tool} took longer than ${seconds} s and was stopped`, { code: 'timeout', vars: { tool, seconds } }, { output: stderr, cause: err });
+  }
+  return undefined;
+}
+
 /**
  * Runs a tool (ffmpeg, ffprobe, pdftoppm) without a shell and without blocking the event loop;
- * resolves with what it printed on stdout and stderr. Under a memory cap, a tool that says it ran
- * out of memory (even if it then exits 0) or fails without a word fails with an OutOfMemoryError.
+ * resolves with what it printed on stdout and stderr. Failures are ProcessingErrors with their
+ * reason (core/media/failure.ts). Under a memory cap, a tool that says it ran out of memory (even
+ * if it then exits 0) or fails without a word fails with an OutOfMemoryError.
  */
 export function runTool(file: string, args: string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
   const { timeoutMs, signal, memoryCap } = options;
   const name = path.basename(file);
   const [command, commandArgs] = underCap(file, args, memoryCap);
   return new Promise((resolve, reject) => {
-    execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(command, commandArgs, { timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: TOOL_OUTPUT_MAX }, (err, stdout, stderr) => {
+      const said = String(stderr);
       if (err) {
-        const e = err as Error & { killed?: boolean; code?: unknown };
-        if (e.name === 'AbortError') return reject(err);
-        if (e.killed) return reject(new Error(`${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
+        if (err.name === 'AbortError') return reject(err);
+        const stopped = stoppedReason(err, name, { timeoutMs, maxBuffer: TOOL_OUTPUT_MAX }, said);
+        if (stopped) return reject(stopped);
       }
-      if (memoryCap && ranOutOfMemory(String(stderr), Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, String(stderr)));
+      if (memoryCap && ranOutOfMemory(said, Boolean(err))) return reject(new OutOfMemoryError(name, memoryCap, said));
       if (err) {
-        const detail = String(stderr).trim().split('\n').slice(-2).join(' ').slice(0, 300);
+        const detail = said.trim().split('\n').slice(-2).join(' ').slice(0, 300);
         // Killed by someone else than us, without a word: most often the kernel, out of memory.
         const signal = (err as { signal?: string | null }).signal;
-        reject(new Error(detail || (signal ? `${name} was killed (${signal}), perhaps by the system for lack of memory` : err.message)));
-      } else resolve({ stdout: String(stdout), stderr: String(stderr) });
+        if (!detail && signal) reject(new ProcessingError(`${name} was killed (${signal}), perhaps by the system for lack of memory`, { code: 'killed', vars: { tool: name, signal } }, { cause: err }));
+        else reject(new ProcessingError(detail || err.message, { code: 'tool_failed', vars: { tool: name } }, { output: said || err.message, cause: err }));
+      } else resolve({ stdout: String(stdout), stderr: said });
     });
   });
 }
@@ -138,10 +164,19 @@ export async function copyWithoutMetadata(ffmpeg: string, file: string, out: str
   }
 }
 
-/** One frame as JPEG: at `at` seconds for a video, the cover for audio. `filter` (tone mapping an HDR frame) goes through `-vf`. */
+/**
+ * One frame as JPEG: at `at` seconds for a video, the cover for audio. `filter` (tone mapping an HDR
+ * frame) goes through `-vf`. The decoder, the filters and the JPEG encoder get one thread each:
+ * ffmpeg otherwise gives each about one per core (up to 16), every decoding thread holding frames of
+ * its own, which saved no time for one frame while a 4K HDR poster tone-mapped with 16 of each
+ * needed 3.5 GB of address space instead of 0.8 GB (README, Media).
+ */
 export async function extractPoster(ffmpeg: string, file: string, out: string, at: number, options: { filter?: string; memoryCap?: MemoryCap } = {}): Promise<void> {
   const { filter, memoryCap } = options;
   const seek = at > 0 ? ['-ss', at.toFixed(2)] : [];
   const vf = filter ? ['-vf', filter] : [];
-  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', ...seek, '-i', file, '-map', '0:v:0', ...vf, '-frames:v', '1', '-q:v', '3', '-f', 'image2', out], { timeoutMs: 120_000, memoryCap });
+  // -threads before -i is the decoder's, after it the encoder's.
+  await exec(ffmpeg, ['-v', 'error', '-nostdin', '-y', '-filter_threads', '1', '-threads', '1', ...seek, '-i', file, '-map', '0:v:0', ...vf, '-frames:v', '1', '-q:v', '3', '-threads', '1', '-f', 'image2', out], { timeoutMs: 120_000, memoryCap });
+  // A seek past the last frame (a duration the file got wrong) ends well with nothing written.
+  if (!(await access(out).then(() => true, () => false))) throw new ProcessingError(`${path.basename(ffmpeg)} found no frame to take the poster from`, { code: 'no_frame', vars: { tool: path.basename(ffmpeg) } });
 }

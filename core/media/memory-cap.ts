@@ -1,3 +1,5 @@
+import { ProcessingError } from './failure.ts';
+
 /**
  * An address-space cap (RLIMIT_AS) on a tool that parses what uploaders send (ffmpeg, ffprobe,
  * pdftoppm), enforced by util-linux's prlimit: past it the tool's allocations fail and it exits
@@ -45,19 +47,22 @@ const OUT_OF_MEMORY = /out of memory|bad_alloc|cannot allocate|malloc of size \d
 export const ranOutOfMemory = (stderr: string, failed: boolean) => OUT_OF_MEMORY.test(stderr) || (failed && stderr.trim() === '');
 
 /** A tool that ran out of the memory its cap allows (it may still have exited 0, leaving a broken output). */
-export class OutOfMemoryError extends Error {
+export class OutOfMemoryError extends ProcessingError {
   readonly tool: string;
   readonly cap: MemoryCap;
   constructor(tool: string, cap: MemoryCap, stderr: string) {
-    const limit = `${capMB(cap)} MB${cap.setting ? `, set by ${cap.setting}` : ''}`;
-    super(
-      // Not even the tool's own libraries fit: no file would get through, whatever it holds.
-      /error while loading shared libraries/i.test(stderr)
-        ? `${tool} cannot start within its memory cap (${limit}): raise the cap`
-        : stderr.trim() === ''
-          ? `${tool} stopped without saying why, most likely for lack of memory: the file needs more than it may take (${limit})`
-          : `the file needs more memory than ${tool} may take (${limit})`,
-    );
+    const mb = capMB(cap);
+    const limit = `${mb} MB${cap.setting ? `, set by ${cap.setting}` : ''}`;
+    const vars = { tool, mb, ...(cap.setting ? { setting: cap.setting } : {}) };
+    // Not even the tool's own libraries fit: no file would get through, whatever it holds.
+    const [message, code] = /error while loading shared libraries/i.test(stderr)
+      ? [`${tool} cannot start within its memory cap (${limit}): raise the cap`, 'memory_cap_start' as const]
+      : stderr.trim() === ''
+        ? [`${tool} stopped without saying why, most likely for lack of memory: the file needs more than it may take (${limit})`, 'memory_silent' as const]
+        : [`the file needs more memory than ${tool} may take (${limit})`, 'memory_cap' as const];
+    // The lines that say so, rather than the last ones ("Error reinitializing filters!").
+    const saying = stderr.split('\n').filter((line) => OUT_OF_MEMORY.test(line));
+    super(message, { code, vars }, { output: saying.length ? saying.join('\n') : stderr });
     this.name = 'OutOfMemoryError';
     this.tool = tool;
     this.cap = cap;

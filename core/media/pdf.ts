@@ -2,6 +2,7 @@ import { access, rm } from 'node:fs/promises';
 import type { Media } from '../store/index.ts';
 import { runTool } from './av.ts';
 import { capMB, OutOfMemoryError, type MemoryCap } from './memory-cap.ts';
+import { ProcessingError, restated } from './failure.ts';
 
 /** PDFs are the documents that get a preview (their first page); text and office files keep the placeholder. */
 export const isPdf = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'document' && m.original.mime === 'application/pdf';
@@ -24,7 +25,7 @@ export const PDF_MEMORY_CAP = 512 * 1024 * 1024;
 /**
  * Page 1 of a PDF as a PNG (`<outPrefix>.png`), its longer side `scaleTo` pixels (capped at
  * PDF_RENDER_MAX), with poppler's pdftoppm run without a shell. A PDF it cannot open (encrypted
- * with a password, broken) rejects with a message an admin can read.
+ * with a password, broken) rejects with a ProcessingError saying so.
  */
 export async function renderFirstPage(
   pdftoppm: string,
@@ -43,12 +44,13 @@ export async function renderFirstPage(
   } catch (err) {
     await rm(out, { force: true });
     if ((err as Error).name === 'AbortError') throw err;
-    if (err instanceof OutOfMemoryError) throw new Error(`the PDF's first page needs more memory than a preview may take (${capMB(err.cap)} MB), so it has no preview`, { cause: err });
-    const said = (err as Error).message;
-    if (/incorrect password/i.test(said)) throw new Error('the PDF is encrypted: it needs a password to be opened, so it has no preview', { cause: err });
-    throw new Error(`pdftoppm could not render the PDF's first page: ${said}`, { cause: err });
+    if (err instanceof OutOfMemoryError) throw restated(err, `the PDF's first page needs more memory than a preview may take (${capMB(err.cap)} MB), so it has no preview`, { code: 'pdf_memory', vars: { mb: capMB(err.cap) } });
+    // Stopped (too long, too talkative, killed) says more than "could not render".
+    if (!(err instanceof ProcessingError) || err.reason.code !== 'tool_failed') throw err;
+    if (/incorrect password/i.test(err.output ?? err.message)) throw restated(err, 'the PDF is encrypted: it needs a password to be opened, so it has no preview', { code: 'pdf_encrypted', vars: {} });
+    throw restated(err, `pdftoppm could not render the PDF's first page: ${err.message}`, { code: 'pdf_unreadable', vars: {} });
   }
   // A PDF with no page exits in error; anything else that leaves no image is no preview either.
-  if (!(await access(out).then(() => true, () => false))) throw new Error("pdftoppm made no image of the PDF's first page");
+  if (!(await access(out).then(() => true, () => false))) throw new ProcessingError("pdftoppm made no image of the PDF's first page", { code: 'pdf_no_image', vars: {} });
   return out;
 }

@@ -30,13 +30,13 @@ export function mediaJson(m: Media) {
 
 /**
  * The record as anyone who may see it (but not edit it) gets it from the API: no internal user id,
- * no processing error (it names server paths and tools), no hash of the file as uploaded (before
- * its metadata, GPS included, was removed, so it would identify that original).
+ * no processing failure (its message, reason and tool output name server paths and tools), no hash
+ * of the file as uploaded (before its metadata, GPS included, was removed, so it would identify that original).
  */
 export function publicMediaJson(m: Media) {
   const { authorId: _author, ...json } = mediaJson(m);
   const { sha256: _hash, ...original } = json.original;
-  const { error: _error, ...processing } = json.processing;
+  const { error: _error, reason: _reason, output: _output, ...processing } = json.processing;
   return { ...json, original, processing };
 }
 

@@ -1,4 +1,4 @@
-import type { MediaType } from '../store/index.ts';
+import type { Media, MediaType } from '../store/index.ts';
 import { isPdf } from './pdf.ts';
 import { needsProcessing, type MediaService } from './service.ts';
 
@@ -13,7 +13,8 @@ export interface RegenerateProgress {
 export interface RegenerateSummary {
   total: number;
   regenerated: number;
-  failed: Array<{ id: string; message: string }>;
+  /** `processing`: the media's failure as stored (its reason, to be worded in the reader's language); absent when the rebuild itself threw. */
+  failed: Array<{ id: string; message: string; processing?: Media['processing'] }>;
   /** PDFs that came out with no preview and no failure: pdftoppm is missing. */
   withoutPreview: number;
   seconds: number;
@@ -40,7 +41,7 @@ export async function regenerateAll(deps: { media: MediaService; types?: MediaTy
       try {
         // Images go through the same bounded queue as uploads; audio/video queue themselves.
         const updated = m.type === 'image' ? await deps.media.imageQueue.run(() => deps.media.regenerate(m.id)) : await deps.media.regenerate(m.id);
-        if (updated?.processing.state === 'failed') summary.failed.push({ id: m.id, message: updated.processing.error ?? 'failed' });
+        if (updated?.processing.state === 'failed') summary.failed.push({ id: m.id, message: updated.processing.error ?? 'failed', processing: updated.processing });
         else summary.regenerated++;
         if (updated && isPdf(updated) && updated.processing.state === 'done' && !updated.variants.thumb) summary.withoutPreview++;
       } catch (err) {

@@ -16,7 +16,8 @@ import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
 import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { isPdf, PDF_MEMORY_CAP, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
-import { findTools, type MediaTools } from './tools.ts';
+import { findTools, type MediaTools, type ToolStatus } from './tools.ts';
+import { failureOf, ProcessingError, restated } from './failure.ts';
 import { memoryCap, type MemoryCap } from './memory-cap.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
 import { createContentIndex } from './content-index.ts';
@@ -56,6 +57,12 @@ export interface AcceptInfo {
 export const canSee = (user: Actor | null | undefined, m: Media) =>
   m.status === 'published' || (!!user && (user.role === 'admin' || user.role === 'editor' || user.id === m.authorId));
 export const canEdit = (user: Actor | null | undefined, m: Media) => !!user && (user.role === 'admin' || (user.role === 'editor' && m.authorId === user.id));
+
+/** ffmpeg or ffprobe missing (or not running) when a job needs it: `location` when it was to remove a file's location. */
+function missingTool(tool: ToolStatus, purpose?: 'location'): ProcessingError {
+  const why = purpose ? ' to remove the location from the file' : '';
+  return new ProcessingError(`${tool.name} is not available (${tool.error ?? 'not found'})${why}; install it with: apt-get install ffmpeg`, { code: purpose ? 'tool_missing_location' : 'tool_missing', vars: { tool: tool.name } }, { output: tool.error });
+}
 
 /** What goes through the background queue (state, Retry): audio and video (probe, poster, web version), PDFs (preview). */
 export const needsProcessing = (m: { type: Media['type']; original: Pick<Media['original'], 'mime'> }) => m.type === 'audio' || m.type === 'video' || isPdf(m);
@@ -247,12 +254,22 @@ export function createMediaService(deps: MediaServiceDeps) {
       await changed(await store.media.update(id, { variants, processing: { state: 'done', attempts, updatedAt: now() } }));
     } catch (err) {
       if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
-      const reason = (err as Error).message.slice(0, 500);
-      logger.warn({ mediaId: id, reason }, 'PDF preview failed');
-      if (await currentOf(m)) await store.media.update(id, { processing: { state: 'failed', error: reason, attempts, updatedAt: now() } });
+      const failure = failureOf(err);
+      logger.warn({ mediaId: id, reason: failure.error, code: failure.reason.code }, 'PDF preview failed');
+      if (await currentOf(m)) await store.media.update(id, { processing: { state: 'failed', ...failure, attempts, updatedAt: now() } });
     } finally {
       await rm(`${page}.png`, { force: true });
       if (running.get(id) === abort) running.delete(id);
+    }
+  }
+
+  /** ffprobe failing on the original (not stopped, not out of memory) could not read it: damaged, or a format it does not know. */
+  async function probeOriginal(ffprobe: string, file: string, memoryCap?: MemoryCap) {
+    try {
+      return await probeAv(ffprobe, file, memoryCap);
+    } catch (err) {
+      if (!(err instanceof ProcessingError) || err.reason.code !== 'tool_failed') throw err;
+      throw restated(err, `ffprobe could not read the file: ${err.message}`, { code: 'unreadable', vars: err.reason.vars });
     }
   }
 
@@ -284,13 +301,13 @@ export function createMediaService(deps: MediaServiceDeps) {
       let step: 'web' | undefined;
       try {
         const found = await tools();
-        if (!found.ffprobe.path) throw new Error(`ffprobe is not available (${found.ffprobe.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+        if (!found.ffprobe.path) throw missingTool(found.ffprobe);
         const caps = avMemoryCaps(found);
-        let probe = await probeAv(found.ffprobe.path, abs(originalFile), caps.ffprobe);
+        let probe = await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe);
         const settings = await readMediaSettings(store);
         // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
         if (probe.hasLocation && settings.stripLocation) {
-          if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}) to remove the location from the file; install it with: apt-get install ffmpeg`);
+          if (!found.ffmpeg.path) throw missingTool(found.ffmpeg, 'location');
           const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
           try {
             await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean, caps.ffmpeg);
@@ -300,7 +317,7 @@ export function createMediaService(deps: MediaServiceDeps) {
             await rm(clean, { force: true });
           }
           // The title the file gave stays a suggestion for the media's title.
-          probe = { ...(await probeAv(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
+          probe = { ...(await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
         }
         const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
@@ -310,7 +327,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (transfer && !canToneMap) logger.warn({ mediaId: id, transfer }, 'HDR video converted without tone mapping (this ffmpeg lacks the zscale or tonemap filter; see kiosque doctor): its poster and web version look washed out');
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
-          if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+          if (!found.ffmpeg.path) throw missingTool(found.ffmpeg);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           try {
             await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
@@ -344,7 +361,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         );
         if (!makeWeb) return;
         step = 'web';
-        if (!found.ffmpeg.path) throw new Error(`ffmpeg is not available (${found.ffmpeg.error ?? 'not found'}); install it with: apt-get install ffmpeg`);
+        if (!found.ffmpeg.path) throw missingTool(found.ffmpeg);
         logger.info({ mediaId: id, reasons, method }, 'making a web version');
         const { file: web, ...how } = await makeWebVersion({ ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe.path }, abs(originalFile), abs(folderOf(m)), { hasVideo, method: method ?? 'encode', duration: probe.duration, limits: webLimits, threads: encoderThreads, toneMap, signal: abort.signal, logger: logger.child({ mediaId: id }), memoryCaps: caps });
         logger.info({ mediaId: id, ...how }, 'web version made');
@@ -353,9 +370,9 @@ export function createMediaService(deps: MediaServiceDeps) {
         await changed(await store.media.update(id, { variants: { ...after.variants, [WEB_VARIANT]: { ...web, file: path.join(folderOf(m), web.file) } }, processing: { state: 'done', attempts, updatedAt: now() } }));
       } catch (err) {
         if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
-        const reason = (err as Error).message.slice(0, 500);
-        logger.warn({ mediaId: id, step, reason }, 'media processing failed');
-        if (await current()) await store.media.update(id, { processing: { state: 'failed', step, error: reason, attempts, updatedAt: now() } });
+        const failure = failureOf(err);
+        logger.warn({ mediaId: id, step, reason: failure.error, code: failure.reason.code }, 'media processing failed');
+        if (await current()) await store.media.update(id, { processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
       } finally {
         await rm(frame, { force: true });
         if (running.get(id) === abort) running.delete(id);
@@ -482,7 +499,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     async retry(id: string): Promise<boolean> {
       const m = await store.media.get(id);
       if (!m || !needsProcessing(m)) return false;
-      await store.media.update(id, { processing: { ...m.processing, state: 'waiting', step: undefined, error: undefined, updatedAt: new Date().toISOString() } });
+      await store.media.update(id, { processing: { ...m.processing, state: 'waiting', step: undefined, error: undefined, reason: undefined, output: undefined, updatedAt: new Date().toISOString() } });
       schedule(id);
       return true;
     },

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
+import { stoppedReason } from './av.ts';
 
 export type ToolName = 'ffmpeg' | 'ffprobe' | 'pdftoppm' | 'prlimit';
 
@@ -50,11 +51,16 @@ export const PDF_INSTALL_HINT = `${PDFTOPPM_INSTALL.command} (Debian/Ubuntu), or
 /** How each tool tells its version: ffmpeg and ffprobe on stdout, pdftoppm on stderr. */
 const VERSION_ARG: Record<ToolName, string> = { ffmpeg: '-version', ffprobe: '-version', pdftoppm: '-v', prlimit: '--version' };
 
+const RUN_LIMITS = { timeoutMs: 10_000, maxBuffer: 4 * 1024 * 1024 };
+
 /** Runs a tool; resolves with its stdout (or, when that is empty, its stderr: pdftoppm -v). */
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { timeout: RUN_LIMITS.timeoutMs, maxBuffer: RUN_LIMITS.maxBuffer }, (err, stdout, stderr) => {
       if (!err) return resolve(String(stdout).trim() ? String(stdout) : String(stderr));
+      // A tool that hangs or floods says so, rather than "Command failed".
+      const stopped = stoppedReason(err, path.basename(file), RUN_LIMITS);
+      if (stopped) return reject(stopped);
       // What the binary said on stderr (a missing library, say) is the useful part of the error.
       const said = String(stderr || '').trim().split('\n')[0];
       reject(new Error(said ? `${err.message.split('\n')[0]} (${said})` : err.message.split('\n')[0]));

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { StoredFile } from '../store/index.ts';
 import { exec, probeAv, type AvProbe } from './av.ts';
 import type { MemoryCap } from './memory-cap.ts';
+import { ProcessingError } from './failure.ts';
 
 /** The variant name of the version browsers play, served at `/files/:id/web`. */
 export const WEB_VARIANT = 'web';
@@ -211,7 +212,7 @@ export async function makeWebVersion(tools: { ffmpeg: string; ffprobe: string },
       }
     }
     const made = await probeAv(tools.ffprobe, tmp, options.memoryCaps?.ffprobe);
-    if (output.kind === 'video' && made.videoCodec !== 'h264') throw new Error(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`);
+    if (output.kind === 'video' && made.videoCodec !== 'h264') throw new ProcessingError(`the web version came out as ${made.videoCodec ?? 'no video'}, not H.264`, { code: 'web_codec', vars: { codec: made.videoCodec ?? '?' } });
     const { size } = await stat(tmp);
     await rename(tmp, final);
     return { method: done!.method, toneMapped: Boolean(done!.toneMap && done!.method === 'encode'), file: { file: output.file, mime: output.mime, size, ...(made.width && made.height ? { width: made.width, height: made.height } : {}) } };

@@ -114,6 +114,12 @@ export interface StoredFile {
   height?: number;
 }
 
+/** Why processing failed: a stable code (`processing_failure.<code>` in the dictionaries) and the values its sentence names. */
+export interface ProcessingReason {
+  code: string;
+  vars: Record<string, string | number>;
+}
+
 export interface Media {
   /** Decimal digits, assigned by the store, never reused: `/media/:id` URLs stay valid. */
   id: string;
@@ -136,8 +142,12 @@ export interface Media {
   variants: Record<string, StoredFile>;
   /** What probing found: width, height, duration (s), codecs, bitrate, orientation… */
   meta: Record<string, unknown>;
-  /** `step: 'web'` while (or because) making the web version failed, after the probe and the poster. */
-  processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; step?: 'web'; error?: string; attempts: number; updatedAt?: string };
+  /**
+   * `step: 'web'` while (or because) making the web version failed, after the probe and the poster.
+   * A failure keeps `error` (English; records from before `reason` have only it), its `reason` and
+   * the end of what the tool printed (`output`): see core/media/failure.ts.
+   */
+  processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; step?: 'web'; error?: string; reason?: ProcessingReason; output?: string; attempts: number; updatedAt?: string };
 }
 
 export interface Sector {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { openLowdbStore } from '../../core/store/index.ts';
 import { tempDir } from '../helpers/app.ts';
 import { cli } from '../helpers/cli.ts';
-import { pdf, png } from '../helpers/media.ts';
+import { ffmpeg, pdf, png } from '../helpers/media.ts';
 
 const GOOD = 'a long enough password';
 
@@ -142,4 +142,21 @@ test('media:regenerate makes the previews of PDFs added while pdftoppm was missi
   assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', 320, 160]);
   assert.ok(m.variants.poster && m.variants.medium);
   await store.close();
+});
+
+test('media:regenerate words a media’s processing failure in the terminal’s language, what the tool said under it', async (t) => {
+  const { dataDir } = await setup(t);
+  const folder = await tempDir('kiosque-cli-cut-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  // An MP4 cut before its index: ffprobe cannot read it.
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(folder, 'whole.mp4')]);
+  await writeFile(path.join(folder, 'cut.mp4'), (await readFile(path.join(folder, 'whole.mp4'))).subarray(0, 5000));
+  await rm(path.join(folder, 'whole.mp4'));
+  assert.equal((await cli(['import', folder], { dataDir })).code, 0);
+
+  const fr = await cli(['media:regenerate', '--type', 'video'], { dataDir, env: { LANG: 'fr_FR.UTF-8' } });
+  assert.equal(fr.code, 1, fr.stderr);
+  assert.match(fr.stdout, /^ {2}échec du média n°\u00a01\u00a0: ffprobe n’a pas pu lire le fichier\u00a0: il est abîmé, ou dans un format qu’il ne connaît pas\n {6}.*moov atom not found/m);
+  const en = await cli(['media:regenerate', '--type', 'video'], { dataDir });
+  assert.match(en.stdout, /^ {2}failed media #1: ffprobe could not read the file: it is damaged, or in a format it does not know\n {6}.*moov atom not found/m);
 });

@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
-import { probeAv } from '../../core/media/av.ts';
+import { extractPoster, probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
+import { ProcessingError } from '../../core/media/failure.ts';
+import { memoryCap } from '../../core/media/memory-cap.ts';
 
 let dir: string;
 before(async () => {
@@ -99,11 +101,14 @@ test('without ffprobe, uploads still work, processing fails with the reason, the
     assert.equal(v.processing.state, 'failed');
     assert.match(v.processing.error ?? '', /\/nonexistent\/ffprobe/);
     assert.match(v.processing.error ?? '', /apt-get install ffmpeg/);
+    assert.deepEqual(v.processing.reason, { code: 'tool_missing', vars: { tool: 'ffprobe' } });
+    assert.match(v.processing.output ?? '', /\/nonexistent\/ffprobe: .*ENOENT/, 'what running it said');
     assert.equal((await request(t.app).get(`/files/${video.id}/original`)).status, 200, 'plays from the original');
     const admin = await agent.get('/admin/media').set('Accept', 'text/html');
     assert.match(admin.text, /need ffmpeg and ffprobe, which are missing/);
     assert.match(admin.text, /apt-get install ffmpeg/);
     assert.match(admin.text, new RegExp(`action="/admin/media/${video.id}/retry"`));
+    assert.match(admin.text, /<td class="state-failed">failed: ffprobe is missing or does not run; install ffmpeg \(on Debian or Ubuntu: apt-get install ffmpeg\) <code class="tool-output">\/nonexistent\/ffprobe: /);
     const retry = await agent.post(`/admin/media/${video.id}/retry`).type('form').send({ _csrf: token });
     assert.equal(retry.status, 303);
     await t.app.kiosque.media.idle();
@@ -222,4 +227,40 @@ test('a phone’s portrait video (landscape frames with a rotation to apply) is 
   } finally {
     await t.close();
   }
+});
+
+test('a tool that prints more than runTool reads is stopped and says so: neither a timeout nor, under a cap, lack of memory', async () => {
+  const { prlimit } = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
+  const cap = memoryCap(prlimit.path, 6144, 'media.ffmpegMemoryMB');
+  assert.ok(cap, 'prlimit is installed (util-linux)');
+  // Raw frames on stdout (230 MB for these ten seconds), as a tool writing its output to a pipe would.
+  const flood = ['-v', 'error', '-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=25:duration=10', '-f', 'rawvideo', '-'];
+  for (const memory of [undefined, cap]) {
+    const started = Date.now();
+    const err = await runTool('/usr/bin/ffmpeg', flood, { timeoutMs: 60_000, memoryCap: memory }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ProcessingError, String(err));
+    assert.deepEqual(err.reason, { code: 'output_too_large', vars: { tool: 'ffmpeg', mb: TOOL_OUTPUT_MAX / 1024 / 1024 } });
+    assert.equal(err.message, 'ffmpeg printed more than 8 MB, more than is read from it, and was stopped');
+    assert.ok(Date.now() - started < 30_000, 'stopped at once, long before its timeout');
+  }
+  // A line of its log per frame, tens of megabytes of them on stderr: its last lines are kept.
+  const chatty = ['-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=1000:duration=100', '-vf', 'showinfo', '-f', 'null', '-'];
+  const err = await runTool('/usr/bin/ffmpeg', chatty, { timeoutMs: 60_000, memoryCap: cap }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.equal(err.reason.code, 'output_too_large');
+  assert.match(err.output ?? '', /Parsed_showinfo_0 .* n: *\d+/);
+});
+
+test('a tool that runs past its time is stopped and says so, with its time', async () => {
+  const err = await runTool('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=duration=600', '-f', 'null', '-'], { timeoutMs: 1000 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.deepEqual([err.reason, err.message], [{ code: 'timeout', vars: { tool: 'ffmpeg', seconds: 1 } }, 'ffmpeg took longer than 1 s and was stopped']);
+});
+
+test('a poster asked past the last frame fails saying there was no frame (ffmpeg itself ends well, writing nothing)', async () => {
+  const out = path.join(dir, 'no-frame.jpg');
+  const err = await extractPoster('/usr/bin/ffmpeg', path.join(dir, 'clip.mp4'), out, 100).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ProcessingError, String(err));
+  assert.deepEqual(err.reason, { code: 'no_frame', vars: { tool: 'ffmpeg' } });
+  await assert.rejects(stat(out), { code: 'ENOENT' });
 });

@@ -6,7 +6,8 @@ import request from 'supertest';
 import pino from 'pino';
 import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { ffmpeg, mp4 } from '../helpers/media.ts';
-import { runTool } from '../../core/media/av.ts';
+import { extractPoster, runTool } from '../../core/media/av.ts';
+import sharp from 'sharp';
 import { memoryCap, underCap } from '../../core/media/memory-cap.ts';
 import { makeWebVersion } from '../../core/media/web-version.ts';
 import { findTools } from '../../core/media/tools.ts';
@@ -18,9 +19,10 @@ import { findTools } from '../../core/media/tools.ts';
 const html = { Accept: 'text/html' };
 /**
  * Enough for Debian's ffmpeg to start (it needs about 280 MB of address space just to load its
- * libraries), far from enough for a 4K frame's poster or web version (700 MB and more).
+ * libraries) and for a 4K frame's poster (380 MB, taken on one thread), far from enough for its web
+ * version (700 MB and more).
  */
-const SMALL_CAP_MB = 400;
+const SMALL_CAP_MB = 450;
 const MB = 1024 * 1024;
 let dir: string;
 
@@ -91,24 +93,28 @@ test('0 runs the tool without a cap', async () => {
   }
 });
 
-test('a job that needs more memory than the cap set in the config fails with that reason, leaves no output, and offers Retry', async () => {
+test('a job that needs more memory than the cap set in the config fails with that reason, leaves no partial output, and offers Retry', async () => {
   const { t, agent, upload, folderOf } = await appWith({ ffmpegMemoryMB: SMALL_CAP_MB });
   try {
     const up = await upload('uhd.mp4');
     await t.app.kiosque.media.idle();
     const m = (await t.store.media.get(up.id))!;
-    assert.equal(m.processing.state, 'failed');
+    // The poster fits (one thread); the web version does not.
+    assert.deepEqual([m.processing.state, m.processing.step], ['failed', 'web']);
     assert.equal(m.processing.error, `the file needs more memory than ffmpeg may take (${SMALL_CAP_MB} MB, set by media.ffmpegMemoryMB)`);
-    assert.deepEqual(await folderOf(up.id), ['original.mp4'], 'no frame, poster or partial web version left behind');
+    assert.deepEqual(m.processing.reason, { code: 'memory_cap', vars: { tool: 'ffmpeg', mb: SMALL_CAP_MB, setting: 'media.ffmpegMemoryMB' } });
+    assert.match(m.processing.output ?? '', /cannot allocate memory|get_buffer\(\) failed|error allocating|malloc of size \d+ failed/i, 'what ffmpeg said, for diagnosis');
+    assert.deepEqual((await folderOf(up.id)).filter((f) => !/^(original|poster|medium|thumb)\./.test(f)), [], 'no frame or partial web version left behind');
     assert.equal(m.variants.web, undefined);
+    assert.ok(m.variants.poster);
     assert.ok(t.logs.some((l) => l.msg === 'media processing failed' && l.mediaId === up.id && l.level === 40), 'logged as a warning');
 
     const admin = await agent.get('/admin/media').set(html).expect(200);
     const row = new RegExp(`<tr data-media="${up.id}">[\\s\\S]*?</tr>`).exec(admin.text)![0];
-    assert.match(row, new RegExp(`<td class="state-failed">failed: the file needs more memory than ffmpeg may take \\(${SMALL_CAP_MB} MB, set by media\\.ffmpegMemoryMB\\)</td>`));
+    assert.match(row, new RegExp(`<td class="state-failed">failed \\(web version\\): the file needs more memory than ffmpeg may take \\(${SMALL_CAP_MB} MB, set by media\\.ffmpegMemoryMB\\) <code class="tool-output">[^<]+</code></td>`));
     assert.match(row, new RegExp(`action="/admin/media/${up.id}/retry"`));
     const fr = await agent.get('/admin/media?lang=fr').set(html).set('Accept-Language', 'fr').expect(200);
-    assert.match(fr.text, /<td class="state-failed">échec\u00a0: the file needs more memory/, 'French typography around the reason');
+    assert.match(fr.text, new RegExp(`<td class="state-failed">échec \\(version web\\)\u00a0: le fichier demande plus de mémoire que ffmpeg ne peut en prendre \\(${SMALL_CAP_MB}\u00a0Mo, fixée par media\\.ffmpegMemoryMB\\) <code`), 'in French, with its typography');
     // The server carries on.
     await request(t.app).get('/').set(html).expect(200);
   } finally {
@@ -124,6 +130,7 @@ test('an ffprobe cap it cannot even start within fails the job with that reason'
     const m = (await t.store.media.get(up.id))!;
     assert.equal(m.processing.state, 'failed');
     assert.equal(m.processing.error, 'ffprobe cannot start within its memory cap (64 MB, set by media.ffprobeMemoryMB): raise the cap');
+    assert.deepEqual(m.processing.reason, { code: 'memory_cap_start', vars: { tool: 'ffprobe', mb: 64, setting: 'media.ffprobeMemoryMB' } });
     assert.deepEqual(await folderOf(up.id), ['original.mp4']);
   } finally {
     await t.close();
@@ -134,16 +141,16 @@ test('an ffmpeg killed without a word (as the kernel kills a process out of memo
   const killed = path.join(dir, 'ffmpeg-killed');
   await writeFile(killed, '#!/bin/sh\n[ "$1" = "-v" ] && kill -KILL $$\nexec /usr/bin/ffmpeg "$@"\n');
   await chmod(killed, 0o755);
-  for (const [mb, reason] of [
-    [0, 'ffmpeg-killed was killed (SIGKILL), perhaps by the system for lack of memory'],
-    [1024, 'ffmpeg-killed stopped without saying why, most likely for lack of memory: the file needs more than it may take (1024 MB, set by media.ffmpegMemoryMB)'],
+  for (const [mb, reason, code] of [
+    [0, 'ffmpeg-killed was killed (SIGKILL), perhaps by the system for lack of memory', { code: 'killed', vars: { tool: 'ffmpeg-killed', signal: 'SIGKILL' } }],
+    [1024, 'ffmpeg-killed stopped without saying why, most likely for lack of memory: the file needs more than it may take (1024 MB, set by media.ffmpegMemoryMB)', { code: 'memory_silent', vars: { tool: 'ffmpeg-killed', mb: 1024, setting: 'media.ffmpegMemoryMB' } }],
   ] as const) {
     const { t, upload, folderOf } = await appWith({ ffmpegPath: killed, ffmpegMemoryMB: mb });
     try {
       const up = await upload('clip.mp4');
       await t.app.kiosque.media.idle();
       const m = (await t.store.media.get(up.id))!;
-      assert.deepEqual([m.processing.state, m.processing.error], ['failed', reason]);
+      assert.deepEqual([m.processing.state, m.processing.error, m.processing.reason], ['failed', reason, code]);
       assert.deepEqual(await folderOf(up.id), ['original.mp4']);
     } finally {
       await t.close();
@@ -174,4 +181,15 @@ test('a web version that runs out of memory leaves no partial file', async () =>
     { message: `the file needs more memory than ffmpeg may take (${SMALL_CAP_MB} MB, set by media.ffmpegMemoryMB)` },
   );
   assert.deepEqual(await readdir(out), []);
+});
+
+test('a poster is taken on one thread per stage: a 4K frame within 512 MB (727 MB with ffmpeg’s own threads on two cores, 1200 MB with 16), whole', async () => {
+  const tools = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
+  const out = path.join(dir, 'uhd-poster.jpg');
+  await extractPoster('/usr/bin/ffmpeg', path.join(dir, 'uhd.mp4'), out, 0.1, { memoryCap: memoryCap(tools.prlimit.path, 512, 'media.ffmpegMemoryMB') });
+  const meta = await sharp(out).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 3840, 2160]);
+  // testsrc2's colour bars and moving shapes, not a flat or black frame.
+  const { channels } = await sharp(out).stats();
+  assert.ok(channels.every((c) => c.stdev > 30), `a picture: ${channels.map((c) => c.stdev.toFixed(0)).join(', ')}`);
 });

@@ -9,6 +9,7 @@ import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../hel
 import { binary, encryptedPdf, pdf } from '../helpers/media.ts';
 import { isPdf, renderFirstPage, PDF_MEMORY_CAP, PDF_RENDER_MAX } from '../../core/media/pdf.ts';
 import { findTools } from '../../core/media/tools.ts';
+import { ProcessingError } from '../../core/media/failure.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
 // PDF previews: page 1 rendered by poppler's pdftoppm in the processing queue, then made into the
@@ -68,7 +69,7 @@ test('under prlimit, pdftoppm gets a memory cap: a page that needs more is refus
   // "Out of memory" and may still exit 0 with a broken image, which must not pass for a preview).
   await assert.rejects(
     renderFirstPage(tools.pdftoppm.path, file, path.join(out, 'small'), { scaleTo: PDF_RENDER_MAX, memoryCap: { prlimit: tools.prlimit.path, bytes: 20 * 1024 * 1024 } }),
-    /the PDF's first page needs more memory than a preview may take \(20 MB\)/,
+    (err: unknown) => err instanceof ProcessingError && /the PDF's first page needs more memory than a preview may take \(20 MB\)/.test(err.message) && err.reason.code === 'pdf_memory' && err.reason.vars.mb === 20,
   );
   assert.deepEqual(await readdir(out), [], 'no broken image left behind');
   const page = await renderFirstPage(tools.pdftoppm.path, file, path.join(out, 'page'), { scaleTo: PDF_RENDER_MAX, memoryCap: { prlimit: tools.prlimit.path, bytes: PDF_MEMORY_CAP } });
@@ -92,8 +93,8 @@ test('renderFirstPage renders page 1 with pdftoppm, its longer side at the asked
   const huge = await renderFirstPage(tools.pdftoppm.path, path.join(dir, 'brochure.pdf'), path.join(out, 'huge'), { scaleTo: 100_000 });
   assert.equal((await sharp(huge).metadata()).width, PDF_RENDER_MAX, 'the size asked is capped');
 
-  await assert.rejects(renderFirstPage(tools.pdftoppm.path, path.join(dir, 'locked.pdf'), path.join(out, 'locked'), { scaleTo: 100 }), /the PDF is encrypted/);
-  await assert.rejects(renderFirstPage(tools.pdftoppm.path, path.join(dir, 'broken.pdf'), path.join(out, 'broken'), { scaleTo: 100 }), /pdftoppm could not render the PDF's first page: .+/);
+  await assert.rejects(renderFirstPage(tools.pdftoppm.path, path.join(dir, 'locked.pdf'), path.join(out, 'locked'), { scaleTo: 100 }), (err: unknown) => err instanceof ProcessingError && /the PDF is encrypted/.test(err.message) && err.reason.code === 'pdf_encrypted' && /Incorrect password/i.test(err.output ?? ''));
+  await assert.rejects(renderFirstPage(tools.pdftoppm.path, path.join(dir, 'broken.pdf'), path.join(out, 'broken'), { scaleTo: 100 }), (err: unknown) => err instanceof ProcessingError && /pdftoppm could not render the PDF's first page: .+/.test(err.message) && err.reason.code === 'pdf_unreadable' && Boolean(err.output));
   assert.deepEqual((await readdir(out)).sort(), ['huge.png', 'page.png'], 'nothing left by the failures');
   assert.equal(isPdf({ type: 'document', original: { mime: 'application/pdf' } }), true);
   assert.equal(isPdf({ type: 'document', original: { mime: 'text/plain' } }), false);
@@ -195,7 +196,11 @@ test('an encrypted or broken PDF has no preview: failed with the reason (logged,
     assert.match(search.text, new RegExp(`<a href="/media/${locked.id}">\\s*<span class="no-thumb">`));
 
     const admin = await agent.get('/admin/media').set('Accept', 'text/html').expect(200);
-    assert.match(admin.text, /encrypted: it needs a password to be opened, so it has no preview/);
+    assert.match(admin.text, /encrypted: it needs a password to be opened, so it has no preview <code class="tool-output">[^<]*Incorrect password/);
+    assert.deepEqual([l.processing.reason, b.processing.reason], [{ code: 'pdf_encrypted', vars: {} }, { code: 'pdf_unreadable', vars: {} }]);
+    const french = await agent.get('/admin/media').set({ Accept: 'text/html', 'Accept-Language': 'fr' }).expect(200);
+    assert.match(french.text, /échec\u00a0: le PDF est chiffré\u00a0: il faut un mot de passe pour l’ouvrir, il n’a donc pas d’aperçu <code/);
+    assert.match(french.text, /échec\u00a0: pdftoppm n’a pas pu rendre la première page du PDF <code/);
     assert.match(admin.text, new RegExp(`action="/admin/media/${locked.id}/retry"`));
     assert.match(admin.text, new RegExp(`action="/admin/media/${broken.id}/retry"`));
     assert.doesNotMatch(admin.text, /class="warning pdf-tools"/, 'pdftoppm is there');

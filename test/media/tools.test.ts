@@ -53,3 +53,14 @@ test('not configured and not on the PATH: no path, no source, an error', async (
     assert.match(tool.error!, /not found on the PATH/);
   }
 });
+
+test('a binary that floods its output when asked its version is stopped, and the error says so', async (t) => {
+  const dir = await tempDir('kiosque-tools-');
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const flooding = path.join(dir, 'ffmpeg-flood');
+  await writeFile(flooding, '#!/bin/sh\nexec yes "ffmpeg version 0 (again and again)"\n');
+  await chmod(flooding, 0o755);
+  const tools = await findTools(media(flooding, '/usr/bin/ffprobe'), '');
+  assert.equal(tools.ffmpeg.path, null);
+  assert.equal(tools.ffmpeg.error, `${flooding}: ffmpeg-flood printed more than 4 MB, more than is read from it, and was stopped`);
+});

@@ -6,7 +6,10 @@ import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
 import { binary, ffmpeg, firstFrameLuma } from '../helpers/media.ts';
-import { probeAv } from '../../core/media/av.ts';
+import { extractPoster, probeAv } from '../../core/media/av.ts';
+import { findTools } from '../../core/media/tools.ts';
+import { memoryCap } from '../../core/media/memory-cap.ts';
+import { toneMapFilter } from '../../core/media/web-version.ts';
 import type { Media } from '../../core/store/index.ts';
 
 let dir: string;
@@ -21,6 +24,8 @@ before(async () => {
   await hdrClip(path.join(dir, 'pq.mp4'), 'smpte2084', ['-c:v', 'libx264', '-preset', 'ultrafast']);
   // What an iPhone films: 10-bit HEVC, HLG, in a MOV.
   await hdrClip(path.join(dir, 'hlg.mov'), 'arib-std-b67', ['-c:v', 'libx265', '-x265-params', 'log-level=error']);
+  // The same grey in 4K, 10-bit HEVC PQ: the heaviest poster there is, tone-mapped at full size in 32-bit floats.
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x808080:size=3840x2160:rate=5:duration=1', '-vf', 'format=yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', path.join(dir, 'pq-4k.mp4')]);
   // An ffmpeg without zimg: the real one, but zscale is neither listed nor usable.
   const wrapper = path.join(dir, 'ffmpeg-no-zscale');
   await writeFile(wrapper, `#!/bin/sh\ncase "$*" in *-filters*) /usr/bin/ffmpeg "$@" | grep -v ' zscale '; exit 0;; *zscale*) echo "No such filter: 'zscale'" >&2; exit 1;; esac\nexec /usr/bin/ffmpeg "$@"\n`);
@@ -152,4 +157,17 @@ test('tone mapping that fails leaves a plain web version and poster rather than 
   } finally {
     await t.close();
   }
+});
+
+test('a 4K HDR poster is tone-mapped within 1024 MB (one thread per stage; it needed 1307 MB on two cores, 3.5 GB with 16 threads) and comes out right', async () => {
+  const tools = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });
+  const file = path.join(dir, 'pq-4k.mp4');
+  const probe = await probeAv('ffprobe', file);
+  assert.deepEqual([probe.width, probe.height, probe.videoCodec, probe.colorTransfer], [3840, 2160, 'hevc', 'smpte2084']);
+  const out = path.join(dir, 'pq-4k-poster.jpg');
+  await extractPoster('/usr/bin/ffmpeg', file, out, 0.1, { filter: toneMapFilter({ ...probe, colorTransfer: 'smpte2084' }), memoryCap: memoryCap(tools.prlimit.path, 1024, 'media.ffmpegMemoryMB') });
+  const meta = await sharp(out).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 3840, 2160]);
+  const brightness = (await sharp(out).stats()).channels[0]!.mean;
+  assert.ok(brightness >= PLAIN_POSTER + 12 && brightness <= 220, `tone-mapped poster ${brightness}, not the plain conversion's ${PLAIN_POSTER}`);
 });

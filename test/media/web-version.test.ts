@@ -441,10 +441,10 @@ test('a failed web version shows in /admin/media with its step and the reason; t
 
     const admin = await agent.get('/admin/media').set(html).expect(200);
     const row = new RegExp(`<tr data-media="${mov.id}">[\\s\\S]*?</tr>`).exec(admin.text)![0];
-    assert.match(row, /<td class="state-failed">failed \(web version\): Unknown encoder &#x27;libx264&#x27;<\/td>/);
+    assert.match(row, /<td class="state-failed">failed \(web version\): ffmpeg-no-x264 stopped on an error <code class="tool-output">Unknown encoder &#x27;libx264&#x27;<\/code><\/td>/);
     assert.match(row, new RegExp(`action="/admin/media/${mov.id}/retry"`));
     const edit = await agent.get(`/admin/media/${mov.id}`).set(html).expect(200);
-    assert.match(edit.text, /· failed \(web version\): Unknown encoder/);
+    assert.match(edit.text, /· failed \(web version\): ffmpeg-no-x264 stopped on an error <code class="tool-output">Unknown encoder/);
 
     // Meanwhile the page plays the original, and an anonymous visitor's copy of it is cached.
     const pagePath = `/media/${mov.id}/${failed.slug}`;
