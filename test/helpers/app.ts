@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { loadConfig, type Config } from '../../core/config/index.ts';
 import { createLogger } from '../../core/logger/index.ts';
-import { openLowdbStore, type Store, type Role } from '../../core/store/index.ts';
+import { openLowdbStore, type Media, type Store, type Role } from '../../core/store/index.ts';
 import { createApp, ROOT_DIR, type KiosqueApp } from '../../core/app.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -77,4 +78,21 @@ export async function signIn(t: TestApp, username: string, password = PASSWORD) 
 export async function tokenOf(agent: ReturnType<typeof request.agent>, pagePath = '/'): Promise<string> {
   const page = await agent.get(pagePath).set('Accept', 'text/html');
   return csrfFrom(page.text);
+}
+
+/**
+ * An app with an admin (alice) signed in through the login form, who uploads files of `dir` through
+ * the API as published media (201 asserted): the set-up of the tests that run the media processing.
+ */
+export async function appWithUploads(dir: string, options: Parameters<typeof makeApp>[0] = {}) {
+  const t = await makeApp(options);
+  if (!(await t.store.users.getByUsername('alice'))) await addUser(t, 'alice', 'admin');
+  const agent = await signIn(t, 'alice');
+  const token = await tokenOf(agent);
+  const upload = async (file: string): Promise<Media> => {
+    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
+    assert.equal(res.status, 201, res.text);
+    return res.body as Media;
+  };
+  return { t, agent, token, upload };
 }

@@ -4,7 +4,7 @@ import request from 'supertest';
 import express from 'express';
 import { makeApp, addUser, signIn, type TestApp } from '../helpers/app.ts';
 import { sampleMedia } from '../helpers/media.ts';
-import { createPageCache } from '../../core/http/page-cache.ts';
+import { createPageCache, type PageCache } from '../../core/http/page-cache.ts';
 
 let t: TestApp;
 let denyAnonymous = false;
@@ -24,6 +24,18 @@ after(() => t.close());
 // header (port included) is part of the cache key.
 const page = (path = '/', host = 'kiosque.test') => request(t.app).get(path).set('Accept', 'text/html').set('Host', host);
 const cookiesOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+
+/** An app with only the page cache in front of its routes, as an anonymous English visitor meets it. */
+function cacheOnlyApp(cache: PageCache) {
+  const app = express();
+  app.use((req, res, next) => {
+    req.cookies = {};
+    res.locals.site = { lang: 'en', theme: 'default', skeleton: { visitorsMayChooseLanguage: false } };
+    next();
+  });
+  app.use(cache.middleware);
+  return app;
+}
 
 test('a second anonymous request is served from the cache with the same HTML and headers', async () => {
   t.app.kiosque.pageCache.bump();
@@ -203,13 +215,7 @@ test("a signed-in user's search page is private and never kept", async () => {
 
 test('pages of a class evict only each other: a flood of queries leaves the other pages cached', async () => {
   const cache = createPageCache({ enabled: true, sessionCookie: 'sid', maxEntries: 10, classes: { search: { maxEntries: 2, maxBytes: 1024 * 1024 } }, versions: () => '' });
-  const app = express();
-  app.use((req, res, next) => {
-    req.cookies = {};
-    res.locals.site = { lang: 'en', theme: 'default', skeleton: { visitorsMayChooseLanguage: false } };
-    next();
-  });
-  app.use(cache.middleware);
+  const app = cacheOnlyApp(cache);
   app.get('/', (_req, res) => void res.type('html').send('<p>home</p>'));
   app.get('/search', (req, res) => {
     res.locals.pageCacheClass = 'search';
@@ -266,13 +272,7 @@ test('visitors opening a page while it is being rendered wait for that render an
 
 test('a render that keeps nothing, or began before an invalidation, sends its waiters on to render their own page', async () => {
   const cache = createPageCache({ enabled: true, sessionCookie: 'sid', versions: () => '' });
-  const app = express();
-  app.use((req, res, next) => {
-    req.cookies = {};
-    res.locals.site = { lang: 'en', theme: 'default', skeleton: { visitorsMayChooseLanguage: false } };
-    next();
-  });
-  app.use(cache.middleware);
+  const app = cacheOnlyApp(cache);
   let n = 0;
   let onRender: () => void = () => {};
   app.get('/slow', async (req, res) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stat, writeFile } from 'node:fs/promises';
 import request from 'supertest';
 import sharp from 'sharp';
-import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
+import { appWithUploads, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
 import { extractPoster, probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
@@ -22,18 +22,7 @@ before(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libvpx', '-b:v', '100k', path.join(dir, 'clip.webm')]);
 });
 
-async function appWith(media: Record<string, unknown>) {
-  const t = await makeApp({ overrides: { media: { maxUploadMB: 50, processingConcurrency: 1, ffmpegPath: '', ffprobePath: '', ...media } } });
-  await addUser(t, 'alice', 'admin');
-  const agent = await signIn(t, 'alice');
-  const token = await tokenOf(agent);
-  const upload = async (file: string) => {
-    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
-    assert.equal(res.status, 201, res.text);
-    return res.body as { id: string; type: string; processing: { state: string } };
-  };
-  return { t, agent, token, upload };
-}
+const appWith = (media: Record<string, unknown>) => appWithUploads(dir, { overrides: { media: { maxUploadMB: 50, processingConcurrency: 1, ffmpegPath: '', ffprobePath: '', ...media } } });
 
 test('findTools finds ffmpeg and ffprobe on PATH and says what failed for a bad configured path', async () => {
   const found = await findTools({ media: { ffmpegPath: '', ffprobePath: '' } });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
+import { appWithUploads, tempDir } from '../helpers/app.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { describeFailure, failureOf, OUTPUT_SHOWN, ProcessingError } from '../../core/media/failure.ts';
@@ -27,18 +27,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function appWith(media: Record<string, unknown> = {}) {
-  const t = await makeApp({ overrides: { media: { processingConcurrency: 1, ...media } } });
-  await addUser(t, 'alice', 'admin');
-  const agent = await signIn(t, 'alice');
-  const token = await tokenOf(agent);
-  const upload = async (file: string) => {
-    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
-    assert.equal(res.status, 201, res.text);
-    return res.body as Media;
-  };
-  return { t, agent, upload };
-}
+const appWith = (media: Record<string, unknown> = {}) => appWithUploads(dir, { overrides: { media: { processingConcurrency: 1, ...media } } });
 
 const rowOf = (page: string, id: string) => new RegExp(`<tr data-media="${id}">[\\s\\S]*?</tr>`).exec(page)![0];
 const stateCell = (page: string, id: string) => /<td class="state-\w+">[\s\S]*?<\/td>/.exec(rowOf(page, id))![0];

@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import request from 'supertest';
 import pino from 'pino';
-import { makeApp, addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
+import { appWithUploads, tempDir } from '../helpers/app.ts';
 import { ffmpeg, mp4 } from '../helpers/media.ts';
 import { extractPoster, runTool } from '../../core/media/av.ts';
 import sharp from 'sharp';
@@ -44,17 +44,9 @@ async function recording(tool: 'ffmpeg' | 'ffprobe'): Promise<{ path: string; li
 }
 
 async function appWith(media: Record<string, unknown> = {}) {
-  const t = await makeApp({ overrides: { media: { processingConcurrency: 1, ...media } } });
-  await addUser(t, 'alice', 'admin');
-  const agent = await signIn(t, 'alice');
-  const token = await tokenOf(agent);
-  const upload = async (file: string) => {
-    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
-    assert.equal(res.status, 201, res.text);
-    return res.body as { id: string };
-  };
-  const folderOf = async (id: string) => readdir(path.join(t.dataDir, 'files', path.dirname((await t.store.media.get(id))!.original.file)));
-  return { t, agent, token, upload, folderOf };
+  const app = await appWithUploads(dir, { overrides: { media: { processingConcurrency: 1, ...media } } });
+  const folderOf = async (id: string) => readdir(path.join(app.t.dataDir, 'files', path.dirname((await app.t.store.media.get(id))!.original.file)));
+  return { ...app, folderOf };
 }
 
 test('under the default caps, ffmpeg and ffprobe run under prlimit, and a 4K video gets its poster and web version', async () => {

@@ -4,13 +4,12 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import sharp from 'sharp';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { appWithUploads, tempDir, type TestApp } from '../helpers/app.ts';
 import { binary, ffmpeg, firstFrameLuma } from '../helpers/media.ts';
 import { extractPoster, probeAv } from '../../core/media/av.ts';
 import { findTools } from '../../core/media/tools.ts';
 import { memoryCap } from '../../core/media/memory-cap.ts';
 import { toneMapFilter } from '../../core/media/web-version.ts';
-import type { Media } from '../../core/store/index.ts';
 
 let dir: string;
 
@@ -37,18 +36,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function appWith(media: Record<string, unknown> = {}, dataDir?: string) {
-  const t = await makeApp({ dataDir, overrides: { media: { processingConcurrency: 2, ...media } } });
-  if (!(await t.store.users.getByUsername('alice'))) await addUser(t, 'alice', 'admin');
-  const agent = await signIn(t, 'alice');
-  const token = await tokenOf(agent);
-  const upload = async (file: string) => {
-    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('status', 'published').attach('file', path.join(dir, file));
-    assert.equal(res.status, 201, res.text);
-    return res.body as Media;
-  };
-  return { t, agent, token, upload };
-}
+const appWith = (media: Record<string, unknown> = {}, dataDir?: string) => appWithUploads(dir, { dataDir, overrides: { media: { processingConcurrency: 2, ...media } } });
 
 const fileOf = (t: TestApp, rel: string) => path.join(t.dataDir, 'files', rel);
 
