@@ -11,6 +11,7 @@ import { downloadDecision } from '../media/serve.ts';
 import { queryOf } from '../http/query-of.ts';
 import { publicOriginOr400 } from '../http/public-origin.ts';
 import { rssDocument, type Channel } from './rss.ts';
+import { searchContextOf } from '../search/request-context.ts';
 
 /** How many media a feed carries: the newest published ones. */
 export const FEED_SIZE = 20;
@@ -43,7 +44,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     if (!base) return;
     const absolute = (path: string) => `${base}${path}`;
     // Whoever asks, a feed lists what anybody may read: published media only.
-    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'feed' };
+    const context = searchContextOf(req, 'feed');
     const result = await deps.search.search(criteria({ sort: 'date', order: 'desc', perPage: FEED_SIZE, facets: false, ...partial, statuses: ['published'] }), context);
     const media = (await deps.store.media.getMany(result.ids)).filter((m): m is Media => !!m && m.status === 'published');
     const lookup = await lookups();

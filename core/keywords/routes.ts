@@ -8,6 +8,7 @@ import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import { askedPage, countPublishedBy, pageOrLast } from '../search/listing.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
+import { searchContextOf } from '../search/request-context.ts';
 
 const PER_PAGE = 24;
 
@@ -38,7 +39,7 @@ export function createKeywordRoutes(deps: {
     if (!group) return next();
     if (group.slug !== req.params.group) return res.redirect(301, `/keywords/${group.slug}${queryOf(req.originalUrl)}`);
     const { lang } = res.locals.site as RequestSite;
-    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
+    const context = searchContextOf(req, 'keyword');
     const inGroup = await deps.keywords.list({ groupId: group.id });
     const counts = await countPublishedBy(deps.search, 'keywords', inGroup.map((k) => k.id), context);
     const keywords = inGroup.filter((k) => counts.has(k.id)).map((k) => ({ title: k.title, href: `/keywords/${k.ref}`, count: counts.get(k.id)! }));
@@ -55,7 +56,7 @@ export function createKeywordRoutes(deps: {
     if (!keyword) return next();
     if (keyword.ref !== asked) return res.redirect(301, `/keywords/${keyword.ref}${queryOf(req.originalUrl)}`);
     const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), perPage: PER_PAGE, facets: false });
-    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'keyword' };
+    const context = searchContextOf(req, 'keyword');
     const result = await pageOrLast((page) => deps.search.search({ ...c, page }, context), askedPage(req.query.page));
     const base = `/keywords/${keyword.ref}`;
     await deps.render(

@@ -13,6 +13,7 @@ import { embedFrameSize } from './embed-size.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 import { createMarkdownRenderer } from '../text/markdown.ts';
 import { discoveryLinks } from '../oembed/index.ts';
+import { searchUser } from '../search/request-context.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -53,7 +54,7 @@ export function createMediaPage(deps: {
       m.sectorId ? media.store.sectors.get(m.sectorId).then((s) => (s && (s.visible || staff) ? s : undefined)) : undefined,
       m.keywordIds.length ? media.store.keywords.list() : [],
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
-      deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox, user: req.user ? { id: req.user.id, role: req.user.role } : null }) ?? [],
+      deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox, user: searchUser(req) }) ?? [],
     ]);
     const strip = sector ? neighbours : [];
     const kw = keywords

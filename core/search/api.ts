@@ -7,6 +7,7 @@ import { storeResolvers } from './resolvers.ts';
 import type { SearchService } from './service.ts';
 import { cachedLookups, facetView, loadMedia } from './view-model.ts';
 import { isStaff } from './routes.ts';
+import { searchContextOf } from './request-context.ts';
 
 /** The JSON face of a media item in search results. */
 export function mediaSummary(m: Media, keywordRef: (id: string) => string | undefined, sectorSlug: (id: string) => string | undefined) {
@@ -54,7 +55,7 @@ export function createMediaSearchApi(deps: {
       res.status(400).json({ error: { code: first.code, message: t(`search.errors.${first.code}`, first.vars), field: first.field } });
       return;
     }
-    const result = await deps.search.search(parsed.criteria, { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'api' });
+    const result = await deps.search.search(parsed.criteria, searchContextOf(req, 'api'));
     const lookup = await lookupsNow();
     // A hidden sector is not named to visitors, as on the media page.
     const sectorSlug = (id: string) => {

@@ -11,3 +11,4 @@ export { createMediaSearchApi, mediaSummary } from './api.ts';
 export { mediaCard, pagination, type MediaCard } from './view-model.ts';
 export { reindex } from './reindex.ts';
 export { askedPage, countPublished, countPublishedBy, pageOrLast } from './listing.ts';
+export { searchContextOf, searchUser } from './request-context.ts';

@@ -10,6 +10,7 @@ import { parseSearchParams, searchHref, views, type ResolvedKeyword, type Search
 import { storeResolvers } from './resolvers.ts';
 import type { SearchService } from './service.ts';
 import { chips, facetView, loadMedia, cachedLookups, mediaCard, pagination } from './view-model.ts';
+import { searchContextOf } from './request-context.ts';
 
 export interface SearchRoutesDeps {
   store: Store;
@@ -75,7 +76,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     let notice: string | undefined;
     if (parsed.matchesNothing) result = { ids: [], total: 0, page: 1, perPage: query.per_page, pages: 1 };
     else if (parsed.hasCriteria) {
-      const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'page' };
+      const context = searchContextOf(req, 'page');
       result = await deps.search.search(parsed.criteria, context);
       if (result.total > 0 && result.page > result.pages) {
         notice = t('search.errors.page_past_end', { page: result.page, pages: result.pages });

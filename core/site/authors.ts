@@ -7,6 +7,7 @@ import { criteria, type SearchService } from '../search/index.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import { askedPage, pageOrLast } from '../search/listing.ts';
 import { queryOf } from '../http/query-of.ts';
+import { searchContextOf } from '../search/request-context.ts';
 
 export const AUTHOR_PAGE_SIZE = 24;
 
@@ -21,7 +22,7 @@ export function createAuthorPages(deps: { store: Store; authors: AuthorDirectory
     if (!author) return next();
     // One address per author: another case of the username redirects to it, with the query kept.
     if (req.params.username !== author.username) return res.redirect(301, `${author.href}${queryOf(req.originalUrl)}`);
-    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'author' };
+    const context = searchContextOf(req, 'author');
     const find = (page: number) =>
       deps.search.search(criteria({ authorIds: [author.id], statuses: ['published'], sort: 'date', order: 'desc', page, perPage: AUTHOR_PAGE_SIZE, facets: false }), context);
     const result = await pageOrLast(find, askedPage(req.query.page));

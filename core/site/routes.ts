@@ -7,6 +7,7 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import { readHomepage } from '../settings/homepage.ts';
 import { createHomeBlocks } from './home-blocks.ts';
 import type { SearchService } from '../search/index.ts';
+import { searchUser } from '../search/request-context.ts';
 
 export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler; /** The configured public address, for the sitemap line of robots.txt. */ baseUrl?: string }): Router {
   const router = Router();
@@ -14,7 +15,7 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
 
   router.get('/', async (req, res) => {
     const site = res.locals.site as RequestSite;
-    const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights'), user: req.user ? { id: req.user.id, role: req.user.role } : null });
+    const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights'), user: searchUser(req) });
     await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) });
   });
 

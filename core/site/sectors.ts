@@ -6,6 +6,7 @@ import type { SectorService } from '../sectors/service.ts';
 import { criteria, defaultOrder, mediaCard, type SearchService } from '../search/index.ts';
 import { askedPage, pageOrLast } from '../search/listing.ts';
 import { queryOf } from '../http/query-of.ts';
+import { searchContextOf } from '../search/request-context.ts';
 
 export const SECTOR_PAGE_SIZE = 24;
 
@@ -23,7 +24,7 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
     // One address per sector: another case or a former slug redirects to it, with the query kept.
     if (req.params.slug !== sector.slug) return res.redirect(301, `/sectors/${sector.slug}${queryOf(req.originalUrl)}`);
     const sort = sector.defaultSort ?? 'date';
-    const context = { user: req.user ? { id: req.user.id, role: req.user.role } : null, source: 'sector' };
+    const context = searchContextOf(req, 'sector');
     const find = (page: number) => deps.search.search(criteria({ sectorIds: [sector.id], statuses: ['published'], sort, order: defaultOrder(sort), page, perPage: SECTOR_PAGE_SIZE, facets: false }), context);
     const result = await pageOrLast(find, askedPage(req.query.page));
     const { page, pages } = result;
