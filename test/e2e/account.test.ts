@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, addUser, PASSWORD } from '../helpers/app.ts';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
+import { addUser, PASSWORD } from '../helpers/app.ts';
+import { browserSite, signInThroughForm } from '../helpers/browser.ts';
 
-test('in a browser: a member changes their password from “My account”, signs out, and signs in with the new one', async (t) => {
-  const app = await makeApp();
-  await addUser(app, 'mia', 'member');
-  const server = await serve(app.app);
-  const base = server.base;
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-    await app.close();
-  });
+const site = browserSite((t) => addUser(t, 'mia', 'member'));
+
+test('in a browser: a member changes their password from “My account”, signs out, and signs in with the new one', async () => {
+  const { base, browser } = site;
   const page = await browser.newPage({ locale: 'en-GB' });
   const password = 'a password chosen in the browser';
 

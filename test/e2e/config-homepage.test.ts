@@ -1,32 +1,18 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
-import { makeApp, addUser, type TestApp } from '../helpers/app.ts';
+import { browserSite, signInThroughForm } from '../helpers/browser.ts';
+import { addUser } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
-
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   await t.store.media.create(mediaRecord({ title: 'Carnaval de Binche', slug: 'carnaval' }));
   // Records made straight in the store: the search index (which the homepage reads) learns of them by a rebuild.
   await t.app.kiosque.search.reindex();
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 test('an admin renames the site and reorders the homepage blocks from the admin, and the public homepage follows', async () => {
+  const { base, browser } = site;
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/admin/config/skeleton`);
   await signInThroughForm(page, 'alice');

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import express from 'express';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { browserSite, serve } from '../helpers/browser.ts';
+import { addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { ffmpeg, jpegWithGps, mp3, pdf, png } from '../helpers/media.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 import { CAPTION_HEIGHT } from '../../core/media/embed-size.ts';
@@ -37,15 +36,11 @@ const shown: Record<Key, { selector: string; picture: boolean }> = {
   text: { selector: 'figcaption', picture: false },
 };
 
-let t: TestApp;
-let portal: Awaited<ReturnType<typeof serve>>;
 let elsewhere: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 const ids = {} as Record<Key, string>;
 let pasted = '';
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   const admin = await signIn(t, 'alice');
   const token = await tokenOf(admin);
@@ -64,23 +59,18 @@ before(async () => {
     ids[key as Key] = String(res.body.id);
   }
   await t.app.kiosque.media.idle();
-  portal = await serve(t.app);
+});
+before(async () => {
   const other = express();
   other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><style>*, *::before, *::after { box-sizing: border-box }</style><h1>My blog</h1>${pasted}`));
   elsewhere = await serve(other);
-  browser = await launchChromium();
 });
-after(async () => {
-  await browser?.close();
-  await elsewhere?.close();
-  await portal?.close();
-  await t?.close();
-});
+after(() => elsewhere?.close());
 
 /** Copies the embed code from the media page, pastes it into the other site, and measures the framed page. */
 async function framed(key: Key) {
-  const page = await browser.newPage({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
-  await page.goto(`${portal.base}/media/${ids[key]}`);
+  const page = await site.browser.newPage({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${site.base}/media/${ids[key]}`);
   await page.getByText('Embed this media').click();
   pasted = await page.getByLabel('Code to paste into another site').inputValue();
   const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(pasted)!.map(Number);
@@ -139,7 +129,7 @@ test('the embed code’s frame fits its media: no border, no scrollbars, nothing
 });
 
 test('with the nuit theme the embed page fits its frame too', async (tc) => {
-  tc.after(() => t.store.settings.set('skeleton', { ...skeletonDefaults }));
-  await t.store.settings.set('skeleton', { ...skeletonDefaults, theme: 'nuit' });
+  tc.after(() => site.t.store.settings.set('skeleton', { ...skeletonDefaults }));
+  await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme: 'nuit' });
   for (const key of ['portrait', 'audio'] as const) assertFits(key, await framed(key));
 });

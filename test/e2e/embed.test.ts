@@ -3,21 +3,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import express from 'express';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { browserSite, serve } from '../helpers/browser.ts';
+import { addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
-let t: TestApp;
-let portal: Awaited<ReturnType<typeof serve>>;
 let elsewhere: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let mediaId: string;
 let documentId: string;
 let embedCode = '';
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   const admin = await signIn(t, 'alice');
   const photo = path.join(await tempDir('kiosque-e2e-'), 'Carnaval.jpg');
@@ -28,7 +23,8 @@ before(async () => {
   await writeFile(notes, 'Des notes.\n');
   documentId = String((await admin.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(admin)).field('status', 'published').field('title', 'Notes').attach('file', notes).expect(201)).body.id);
   await t.app.kiosque.media.idle();
-  portal = await serve(t.app);
+});
+before(async () => {
   // Another site (another origin: another port) that pastes the embed code into its page.
   const other = express();
   other.get('/', (_req, res) => res.type('html').send(`<!doctype html><title>Blog</title><h1>My blog</h1>${embedCode}`));
@@ -36,7 +32,7 @@ before(async () => {
   other.get('/consumer', (req, res) => {
     const page = JSON.stringify(String(req.query.page));
     res.type('html').send(`<!doctype html><title>Consumer</title><h1>Forum</h1><div id="embed"></div><script>
-fetch(${JSON.stringify(`${portal.base}/oembed?url=`)} + encodeURIComponent(${page}))
+fetch(${JSON.stringify(`${site.base}/oembed?url=`)} + encodeURIComponent(${page}))
   .then((r) => r.json())
   .then((a) => {
     const box = document.getElementById('embed');
@@ -48,23 +44,17 @@ fetch(${JSON.stringify(`${portal.base}/oembed?url=`)} + encodeURIComponent(${pag
 </script>`);
   });
   elsewhere = await serve(other);
-  browser = await launchChromium();
 });
-after(async () => {
-  await browser?.close();
-  await elsewhere?.close();
-  await portal?.close();
-  await t.close();
-});
+after(() => elsewhere?.close());
 
 test('a visitor copies the embed code from a media page; another site shows the media with it, and the page itself still refuses frames', async () => {
-  const page = await browser.newPage({ locale: 'en-GB' });
-  await page.goto(`${portal.base}/media/${mediaId}`);
+  const page = await site.browser.newPage({ locale: 'en-GB' });
+  await page.goto(`${site.base}/media/${mediaId}`);
   await page.getByText('Embed this media').click();
   embedCode = await page.getByLabel('Code to paste into another site').inputValue();
-  assert.match(embedCode, new RegExp(`^<iframe src="${portal.base}/embed/${mediaId}" width="640" height="475" title="Carnaval de Binche"`));
+  assert.match(embedCode, new RegExp(`^<iframe src="${site.base}/embed/${mediaId}" width="640" height="475" title="Carnaval de Binche"`));
 
-  const blog = await browser.newPage();
+  const blog = await site.browser.newPage();
   await blog.goto(elsewhere.base);
   const frame = blog.frameLocator('iframe');
   await frame.getByRole('link', { name: 'See “Carnaval de Binche” on Kiosque' }).waitFor();
@@ -72,7 +62,7 @@ test('a visitor copies the embed code from a media page; another site shows the 
   assert.equal(loaded, true, 'the image shows inside the frame');
 
   // The media page itself in a frame elsewhere is blocked by its frame-ancestors 'none'.
-  embedCode = `<iframe src="${portal.base}/media/${mediaId}" width="640" height="360"></iframe>`;
+  embedCode = `<iframe src="${site.base}/media/${mediaId}" width="640" height="360"></iframe>`;
   // 'load' waits for the frame too, whether it shows the page or Chromium's blocked-frame error.
   await blog.goto(elsewhere.base, { waitUntil: 'load' });
   const framed = blog.frames().find((f) => f.url().includes(`/media/${mediaId}`));
@@ -81,8 +71,8 @@ test('a visitor copies the embed code from a media page; another site shows the 
 });
 
 test('another site’s page fetches oEmbed answers from the browser and shows the media: a photo, and a document’s frame', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${portal.base}/media/${mediaId}`)}`);
+  const page = await site.browser.newPage();
+  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${site.base}/media/${mediaId}`)}`);
   const img = page.locator('#embed img');
   await img.waitFor();
   await page.waitForFunction(() => document.querySelector<HTMLImageElement>('#embed img')?.complete);
@@ -90,7 +80,7 @@ test('another site’s page fetches oEmbed answers from the browser and shows th
   assert.equal(await img.getAttribute('alt'), 'Carnaval de Binche');
   assert.ok((await img.evaluate((el: HTMLImageElement) => el.naturalWidth)) > 0, 'the image loads on the other site');
 
-  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${portal.base}/media/${documentId}/notes`)}`);
+  await page.goto(`${elsewhere.base}/consumer?page=${encodeURIComponent(`${site.base}/media/${documentId}/notes`)}`);
   await page.frameLocator('#embed iframe').getByRole('link', { name: 'See “Notes” on Kiosque' }).waitFor();
   assert.equal(await page.title(), 'rich 640x120');
   assert.equal(await page.locator('#embed iframe').evaluate((el) => getComputedStyle(el).borderWidth), '0px', 'the answer’s frame draws no border');

@@ -1,20 +1,13 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { browserSite, signInAt, signInThroughForm } from '../helpers/browser.ts';
+import { addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
 let mediaId: string;
-
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   await addUser(t, 'mia', 'member');
   const admin = await signIn(t, 'alice');
@@ -24,22 +17,13 @@ before(async () => {
   assert.equal(res.status, 201, res.text);
   mediaId = String(res.body.id);
   await t.app.kiosque.media.idle();
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 test('with the intranet enabled from the admin, a visitor opening a media page signs in and lands on it', async () => {
+  const { t, base, browser } = site;
   const adminContext = await browser.newContext({ locale: 'en-GB' });
   const admin = await adminContext.newPage();
-  await admin.goto(`${base}/login?return=/admin/plugins`);
-  await signInThroughForm(admin, 'alice');
-  await admin.waitForURL(`${base}/admin/plugins`);
+  await signInAt(admin, base, '/admin/plugins', 'alice');
   await admin.getByRole('button', { name: 'Enable Intranet' }).click();
   await admin.waitForURL(`${base}/admin/plugins?done=enabled`);
   await adminContext.close();

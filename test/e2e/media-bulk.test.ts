@@ -1,20 +1,13 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { browserSite, signInAt } from '../helpers/browser.ts';
+import { addUser, signIn, tokenOf, tempDir } from '../helpers/app.ts';
 import { png } from '../helpers/media.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
 const ids = new Map<string, string>();
-
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   const file = path.join(await tempDir('kiosque-e2e-bulk-'), 'image.png');
   await png(file, 120, 80, false);
@@ -26,21 +19,12 @@ before(async () => {
     assert.equal(res.status, 201, res.text);
     ids.set(title, (res.body as { id: string }).id);
   }
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 test('an admin selects two media on a filtered page, publishes them, and comes back to the same filtered page with a notice', async () => {
+  const { t, browser, base } = site;
   const page = await browser.newPage({ locale: 'en-GB' });
-  await page.goto(`${base}/login?return=${encodeURIComponent('/admin/media?q=zanzibar&status=draft')}`);
-  await signInThroughForm(page, 'alice');
-  await page.waitForURL(`${base}/admin/media?q=zanzibar&status=draft`);
+  await signInAt(page, base, '/admin/media?q=zanzibar&status=draft', 'alice');
   assert.equal(await page.locator('tr[data-media]').count(), 3);
 
   await page.getByLabel('Select “Zanzibar plage”').check();

@@ -1,37 +1,20 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
-import { makeApp, addUser, tempDir, type TestApp } from '../helpers/app.ts';
+import { browserSite, signInAt } from '../helpers/browser.ts';
+import { addUser, tempDir } from '../helpers/app.ts';
 import { jpegWithGps } from '../helpers/media.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
 let photo: string;
-
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   photo = path.join(await tempDir('kiosque-e2e-'), 'Marché aux fleurs.jpg');
   await jpegWithGps(photo, 1200, 800, 1);
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 test('an admin uploads an image from /admin/media and sees it on its media page', async () => {
-  const page = await browser.newPage({ locale: 'en-GB' });
-  await page.goto(`${base}/login?return=/admin/media`);
-  await signInThroughForm(page, 'alice');
-  await page.waitForURL(`${base}/admin/media`);
+  const page = await site.browser.newPage({ locale: 'en-GB' });
+  await signInAt(page, site.base, '/admin/media', 'alice');
   await page.getByLabel(/^Files/).setInputFiles(photo);
   // The page also has the library's filter form, with its own Status.
   await page.getByRole('form', { name: 'Add media' }).getByLabel('Status').selectOption('published');

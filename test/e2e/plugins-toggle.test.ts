@@ -1,28 +1,12 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve, signInThroughForm } from '../helpers/browser.ts';
-import { makeApp, addUser, type TestApp } from '../helpers/app.ts';
+import { browserSite, signInThroughForm } from '../helpers/browser.ts';
+import { addUser } from '../helpers/app.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
-
-before(async () => {
-  t = await makeApp();
-  await addUser(t, 'alice', 'admin');
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
-});
+const site = browserSite((t) => addUser(t, 'alice', 'admin'));
 
 test('an admin enables hello from /admin/plugins, its settings link appears in the menu, and goes when disabled', async () => {
+  const { base, browser } = site;
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/admin/plugins`);
   assert.match(new URL(page.url()).pathname, /^\/login/);

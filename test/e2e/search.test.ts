@@ -1,17 +1,9 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { browserSite } from '../helpers/browser.ts';
 import { mediaInput } from '../search/fixtures.ts';
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-let base: string;
-
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   const kws = t.app.kiosque.keywords;
   const tags = (await kws.group('tags'))!.id;
   const ete = await kws.create(tags, 'Été');
@@ -19,17 +11,10 @@ before(async () => {
   for (const [title, keywordIds] of [['Plage au soleil', [ete.id]], ['Carnaval', [masques.id, ete.id]], ['Hiver', []]] as const) {
     t.app.kiosque.search.upsert(await t.store.media.create(mediaInput({ title, keywordIds: [...keywordIds] })));
   }
-  server = await serve(t.app);
-  base = server.base;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.close();
 });
 
 test('search by a keyword typed without accents, by a tag, then remove a chip', async () => {
+  const { base, browser } = site;
   const page = await browser.newPage({ locale: 'en-GB' });
   await page.goto(`${base}/`);
   // The header box: "ete" finds the media tagged "Été".

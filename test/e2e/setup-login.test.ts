@@ -1,18 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp } from '../helpers/app.ts';
-import { launchChromium, serve } from '../helpers/browser.ts';
+import { browserSite } from '../helpers/browser.ts';
 
-test('in a browser: create the first admin through /setup, sign out, sign in again', async (t) => {
-  const app = await makeApp();
-  const server = await serve(app.app);
-  const base = server.base;
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-    await app.close();
-  });
+// No user yet: the first visit leads to the setup page.
+const site = browserSite();
+
+test('in a browser: create the first admin through /setup, sign out, sign in again', async () => {
+  const { t, base, browser } = site;
   const page = await browser.newPage();
   const password = 'a browser-made password';
 
@@ -21,7 +15,7 @@ test('in a browser: create the first admin through /setup, sign out, sign in aga
   assert.equal(new URL(page.url()).pathname, '/setup');
   assert.match(await page.getByRole('alert').innerText(), /open the setup link/);
 
-  await page.goto(`${base}/setup?token=${app.app.kiosque.setup.token}`);
+  await page.goto(`${base}/setup?token=${t.app.kiosque.setup.token}`);
   await page.getByLabel('Username').fill('Chief');
   await page.getByLabel('Password (at least 10 characters)').fill(password);
   await page.getByLabel('Password again').fill(password);
