@@ -17,6 +17,8 @@ import { openLowdbStore, type Store } from '../core/store/index.ts';
 import { createApp, ROOT_DIR } from '../core/app.ts';
 import { BENCH_DIR, isMain, renderTable, round, type Row } from './lib/index.ts';
 import { writeThumbnails } from './lib/media-data.ts';
+import { startEncoding, type EncodePriority, type EncodingRun } from './lib/encoder.ts';
+import { findTools } from '../core/media/tools.ts';
 
 /** What a route needs to know about the data folder to build its URL. */
 export interface RouteContext {
@@ -54,6 +56,12 @@ export interface HttpRoute {
    * costs visitors.
    */
   editEveryMs?: number;
+  /**
+   * While the app is measured, a video is encoded on every core (1080p H.264, as a web version is
+   * made): `lowered` as the app runs its media tools, below the server's CPU priority; `server` the
+   * same encoding at the server's priority, what it cost visitors before. For reference, no target.
+   */
+  encodeDuring?: EncodePriority;
 }
 
 /** A browser's Accept for a page, and for an <img>. */
@@ -71,6 +79,8 @@ export const httpRoutes: HttpRoute[] = [
   { name: 'search', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45 },
   { name: 'search, a new query every request', path: (c) => `/search${c.search}`, baseline: 'html', target: 0.45, renderAlone: true, everyUrlNew: true },
   { name: 'thumbnail', path: (c) => `/files/${c.mediaId}/thumb`, baseline: 'static', target: 0.8, accept: IMAGE_ACCEPT },
+  { name: 'homepage while a video is encoded', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'lowered' },
+  { name: 'homepage while a video is encoded at the server’s priority', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'server' },
   // Last: its edits change media descriptions in the data folder (nothing the routes above search for).
   { name: 'homepage while an editor saves twice a second', path: () => '/', baseline: 'html', target: 0.8, editEveryMs: 500 },
 ];
@@ -89,6 +99,7 @@ interface ServedRoute {
   pageCache?: string;
   everyUrlNew?: boolean;
   editEveryMs?: number;
+  encodeDuring?: EncodePriority;
 }
 
 interface Measure {
@@ -103,6 +114,10 @@ interface Measure {
   pageCacheHitShare?: number;
   /** Saves made by the editor during the measured run (routes with `editEveryMs`). */
   edits?: number;
+  /** Frames per second the background encoding made during the measured run (routes with `encodeDuring`). */
+  encodedFps?: number;
+  /** Why the background encoding stopped early, if it did. */
+  encodeError?: string;
 }
 
 export interface HttpRouteResult {
@@ -218,6 +233,19 @@ async function serve(dataDir: string): Promise<void> {
     res.json({ edits: editor?.edits ?? 0 });
     editor = undefined;
   });
+  // The encoder of the routes with `encodeDuring`: one encoding from start to stop.
+  const ffmpeg = (await findTools(config)).ffmpeg.path;
+  let encoding: { stop(): Promise<EncodingRun> } | undefined;
+  baseline.get('/__encoder/start', async (req, res) => {
+    if (!ffmpeg) return void res.status(503).json({ error: 'ffmpeg not found' });
+    encoding = await startEncoding(ffmpeg, req.query.priority === 'server' ? 'server' : 'lowered');
+    res.json({ started: true });
+  });
+  baseline.get('/__encoder/stop', async (_req, res) => {
+    const run = encoding ? await encoding.stop() : { frames: 0, seconds: 0, error: 'not started' };
+    encoding = undefined;
+    res.json(run);
+  });
   // The app's page cache counters: the parent reads them around a run to say how many requests it answered.
   baseline.get('/__page-cache', (_req, res) => {
     res.json(app.kiosque.pageCache.stats());
@@ -229,7 +257,7 @@ async function serve(dataDir: string): Promise<void> {
     const p = route.path(ctx);
     const accept = route.accept ?? PAGE_ACCEPT;
     const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept }, redirect: 'manual' });
-    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs };
+    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs, encodeDuring: route.encodeDuring };
     if (res.status === 200) {
       const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept } });
       await again.arrayBuffer();
@@ -264,7 +292,7 @@ async function serve(dataDir: string): Promise<void> {
 
 let urlsAsked = 0;
 
-async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string } }): Promise<Measure> {
+async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string }; encoder?: { priority: EncodePriority; base: string } }): Promise<Measure> {
   const everyUrlNew = app?.everyUrlNew ?? false;
   // A browser's User-Agent: media page views are counted (and de-duplicated) for browsers only.
   const headers = { accept, 'accept-language': 'en', 'user-agent': BROWSER_UA };
@@ -275,14 +303,26 @@ async function measure(url: string, seconds: number, cpuUrl: string, accept: str
   const pageCache = async () => (app ? ((await (await fetch(app.pageCacheUrl)).json()) as { hits: number; misses: number }) : undefined);
   const editor = app?.editor;
   if (editor) await (await fetch(`${editor.base}/__editor/start?every=${editor.every}`)).arrayBuffer();
+  const encoder = app?.encoder;
+  if (encoder) await (await fetch(`${encoder.base}/__encoder/start?priority=${encoder.priority}`)).arrayBuffer();
   const cacheBefore = await pageCache();
   const cpuBefore = await cpu();
   const r = await autocannon({ url, connections: 10, duration: seconds, headers, requests });
   const cpuMicrosPerRequest = (await cpu()) - cpuBefore;
   const cacheAfter = await pageCache();
   const edits = editor ? ((await (await fetch(`${editor.base}/__editor/stop`)).json()) as { edits: number }).edits : undefined;
+  const encoded = encoder ? ((await (await fetch(`${encoder.base}/__encoder/stop`)).json()) as EncodingRun) : undefined;
   const total = r.requests.total || 1;
-  const measured: Measure = { rps: r.requests.average, cpuMicrosPerRequest: cpuMicrosPerRequest / total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, ...(edits === undefined ? {} : { edits }) };
+  const measured: Measure = {
+    rps: r.requests.average,
+    cpuMicrosPerRequest: cpuMicrosPerRequest / total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    ...(edits === undefined ? {} : { edits }),
+    ...(encoded ? { encodedFps: encoded.frames / (encoded.seconds || 1), ...(encoded.error ? { encodeError: encoded.error } : {}) } : {}),
+  };
   if (cacheBefore && cacheAfter) {
     const hits = cacheAfter.hits - cacheBefore.hits;
     measured.pageCacheHitShare = hits / (hits + cacheAfter.misses - cacheBefore.misses || 1);
@@ -320,6 +360,8 @@ function medianMeasure(ms: Measure[]): Measure {
     errors: ms.reduce((n, m) => n + m.errors, 0),
     ...(ms[0]?.pageCacheHitShare === undefined ? {} : { pageCacheHitShare: median(ms.map((m) => m.pageCacheHitShare ?? 0)) }),
     ...(ms[0]?.edits === undefined ? {} : { edits: median(ms.map((m) => m.edits ?? 0)) }),
+    ...(ms[0]?.encodedFps === undefined ? {} : { encodedFps: median(ms.map((m) => m.encodedFps ?? 0)) }),
+    ...(ms.find((m) => m.encodeError) ? { encodeError: ms.find((m) => m.encodeError)!.encodeError } : {}),
   };
 }
 
@@ -348,7 +390,8 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
           if (served.renderAlonePath) alone.push(await measure(`http://127.0.0.1:${info.basePort}${served.renderAlonePath}`, options.seconds, cpuUrl, served.accept));
           const pageCacheUrl = `http://127.0.0.1:${info.basePort}/__page-cache`;
           const editor = served.editEveryMs ? { every: served.editEveryMs, base: `http://127.0.0.1:${info.basePort}` } : undefined;
-          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor }));
+          const encoder = served.encodeDuring ? { priority: served.encodeDuring, base: `http://127.0.0.1:${info.basePort}` } : undefined;
+          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor, encoder }));
         }
         if (alone.length) {
           result.renderAlone = medianMeasure(alone);
@@ -398,15 +441,19 @@ function httpRow(size: string, r: HttpRouteResult): Row {
     ? `for reference: what a query costs when no page cache answers (#8's ${r.target} × was set for rendering per request)`
     : route?.editEveryMs
       ? `for reference: what editors' saves cost visitors (each save empties the page cache)`
-      : `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
+      : route?.encodeDuring
+        ? `for reference: what a video's encoding costs visitors (${route.encodeDuring === 'lowered' ? 'media tools below the server’s CPU priority' : 'the same encoding at the server’s priority'})`
+        : `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
   if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
   const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
   const share = r.app.pageCacheHitShare;
   const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache}${share === undefined ? '' : `, answered ${Math.round(share * 100)} % of the run`})` : '';
   const edits = r.app.edits === undefined ? '' : `${r.app.edits} saves during the run; `;
-  const value = `${edits}${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
+  const encoded = r.app.encodedFps === undefined ? '' : r.app.encodeError ? `the encoding failed: ${r.app.encodeError}; ` : `encoding at ${round(r.app.encodedFps, 1)} frames/s meanwhile; `;
+  const value = `${edits}${encoded}${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
   const met = (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures;
-  return { size, measure, value, target, ok: route?.everyUrlNew || route?.editEveryMs ? (failures ? false : null) : met };
+  const reference = route?.everyUrlNew || route?.editEveryMs || route?.encodeDuring;
+  return { size, measure, value, target, ok: reference ? (failures || r.app.encodeError ? false : null) : met };
 }
 
 if (isMain(import.meta.url)) {

@@ -1,13 +1,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
-import { stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import request from 'supertest';
 import sharp from 'sharp';
 import { appWithUploads, tempDir } from '../helpers/app.ts';
 import { binary, ffmpeg, mp3, mp4, png } from '../helpers/media.ts';
 import { findTools } from '../../core/media/tools.ts';
-import { extractPoster, probeAv, runTool, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
+import { extractPoster, probeAv, runTool, TOOL_NICENESS, TOOL_OUTPUT_MAX } from '../../core/media/av.ts';
 import { ProcessingError } from '../../core/media/failure.ts';
 import { memoryCap } from '../../core/media/memory-cap.ts';
 
@@ -238,6 +239,27 @@ test('a tool that prints more than runTool reads is stopped and says so: neither
   assert.ok(err instanceof ProcessingError, String(err));
   assert.equal(err.reason.code, 'output_too_large');
   assert.match(err.output ?? '', /Parsed_showinfo_0 .* n: *\d+/);
+});
+
+/** A process's fields after its name in /proc/<pid>/stat: [state, ppid, …]; its nice value is the 17th. */
+async function procStat(file: string): Promise<string[] | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text?.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+test('media tools run at a lower CPU priority than the server, with every thread they start', async () => {
+  // A multi-threaded encoding kept to its input's pace (-re), so that it is still running when looked at.
+  const encoding = runTool('/usr/bin/ffmpeg', ['-v', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-threads', '4', '-f', 'null', '-'], { timeoutMs: 60_000 });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const niceness: number[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const fields = await procStat(`/proc/${pid}/stat`);
+    if (fields?.[1] !== String(process.pid) || !(await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).startsWith('ffmpeg')) continue;
+    for (const task of await readdir(`/proc/${pid}/task`)) niceness.push(Number((await procStat(`/proc/${pid}/task/${task}/stat`))?.[16]));
+  }
+  await encoding;
+  assert.ok(niceness.length > 1, `the encoding's threads were found: ${niceness.length}`);
+  assert.deepEqual([...new Set(niceness)], [Math.min(19, os.getPriority() + TOOL_NICENESS)]);
 });
 
 test('a tool that runs past its time is stopped and says so, with its time', async () => {
