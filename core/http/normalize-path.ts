@@ -1,8 +1,11 @@
 /**
- * The path the access gate decides on: percent-decoded once, backslashes read as slashes, `;params`
- * dropped from each segment, empty and `.` segments removed, `..` resolved, lower-cased, no
- * trailing slash. Express matches routes case-insensitively and ignores a trailing slash, so the
- * gate must see every spelling of a path as the same path. Returns null for undecodable input.
+ * The path the access gate decides on: split into segments at the slashes as sent, each segment
+ * percent-decoded once, `;params` dropped from each segment, empty and `.` segments removed, `..`
+ * resolved, lower-cased, no trailing slash. Express matches routes case-insensitively and ignores a
+ * trailing slash, so the gate must see every spelling of a path as the same path. Returns null for
+ * undecodable input, and for a backslash or an escaped slash: Express reads neither as a separator
+ * (`/media/1/..%2F..%2Flogin` is a media page to it), so the gate must not either, and no address
+ * of the site holds one.
  */
 // Already normal: lower-case segments of plain characters, none empty, `.` or `..`, no trailing slash.
 const plainPathRe = /^(?:\/(?!\.\.?(?:\/|$))[a-z0-9._~-]+)*$/;
@@ -15,16 +18,16 @@ export function normalizePath(rawPath: string): string | null {
 
 /** normalizePath without the shortcut for plain paths (exported for the test that checks the two agree). */
 export function normalizeAnyPath(rawPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return null;
-  }
-  // eslint-disable-next-line no-control-regex -- control characters in a path are refused
-  if (/[\u0000-\u001f\u007f]/.test(decoded)) return null;
   const segments: string[] = [];
-  for (const part of decoded.replace(/\\/g, '/').split('/')) {
+  for (const raw of rawPath.split('/')) {
+    let part: string;
+    try {
+      part = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    // eslint-disable-next-line no-control-regex -- control characters are refused, and so is a separator inside a segment (above)
+    if (/[\u0000-\u001f\u007f/\\]/.test(part)) return null;
     const seg = part.split(';')[0]!;
     if (seg === '' || seg === '.') continue;
     if (seg === '..') segments.pop();

@@ -7,7 +7,7 @@ import type { RequestSite } from '../views/render.ts';
  * What is cached: GET/HEAD requests that accept HTML, carry no session cookie (so no user and no
  * per-visitor state), and got a 200 HTML body sent with `res.send` that set no cookie of its own,
  * did not say `Cache-Control: no-store|private`, and issued no CSRF token (`res.locals.noPageCache`).
- * The key is language + theme + Host header + path and query as sent.
+ * The key is language + theme + scheme + Host header + path and query as sent.
  *
  * A route may file its page under a class (`res.locals.pageCacheClass`) with its own budget: search
  * results, one page per query anyone can invent, then evict only each other and never the homepage.
@@ -139,8 +139,9 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     res.setHeader('Vary', site?.skeleton.visitorsMayChooseLanguage ? 'Cookie, Accept-Language' : 'Cookie');
     if (!options.enabled || !site || req.user || !isAnonymous(req, options.sessionCookie) || req.originalUrl.length > 1024) return next();
 
-    // The host too: pages may carry absolute links made from it (the media page's embed code).
-    const key = `${site.lang}\n${site.theme}\n${req.headers.host ?? ''}\n${req.originalUrl}`;
+    // The scheme and host too: pages may carry absolute links made from them (the media page's
+    // embed code); behind a trusted proxy the scheme comes from X-Forwarded-Proto.
+    const key = `${site.lang}\n${site.theme}\n${req.protocol}://${req.headers.host ?? ''}\n${req.originalUrl}`;
     const current = token();
     const found = find(key);
     if (found && found.entry.token === current) {

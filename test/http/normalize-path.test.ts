@@ -25,3 +25,12 @@ test('plain paths come back as they are; the others are normalised', () => {
   assert.equal(normalizePath('/%61dmin'), '/admin');
   assert.equal(normalizePath(''), '/');
 });
+
+test('a backslash or an escaped slash makes a path unreadable: the router does not split on them', () => {
+  for (const p of ['/media/1/..%2F..%2Flogin', '/media/1/..%2f..%2fassets%2fx', '/media/1/..\\..\\login', '/media/1/..%5C..%5Clogin', '/a%2Fb', '/a\\b']) {
+    assert.equal(normalizePath(p), null, p);
+  }
+  // Escapes of anything else are still read.
+  assert.equal(normalizePath('/media/1/%2e%2e/%2e%2e/x'), '/x');
+  assert.equal(normalizePath('/%4Dedia/1;x'), '/media/1');
+});

@@ -61,6 +61,20 @@ test('each Host has its own copy: a forged Host never fills the page that visito
   assert.equal((await page('/?hosts', 'kiosque.test:8080').expect(200)).headers['x-page-cache'], 'miss', 'the port is part of the host');
 });
 
+test('the scheme is part of the key too: behind a trusted proxy, a page made for http never answers https', async () => {
+  // Pages write absolute links from the scheme and host (the media page's embed code and oEmbed links).
+  const cache = createPageCache({ enabled: true, sessionCookie: 'sid', versions: () => '' });
+  const app = cacheOnlyApp(cache);
+  app.set('trust proxy', true);
+  app.get('/', (req, res) => void res.type('html').send(`<p>${req.protocol}://${req.get('host')}/embed/1</p>`));
+  const get = (proto: string) => request(app).get('/').set('Accept', 'text/html').set('Host', 'kiosque.test').set('X-Forwarded-Proto', proto).expect(200);
+  assert.equal((await get('http')).text, '<p>http://kiosque.test/embed/1</p>');
+  const secure = await get('https');
+  assert.equal(secure.text, '<p>https://kiosque.test/embed/1</p>');
+  assert.equal(secure.headers['x-page-cache'], 'miss');
+  assert.equal((await get('https')).headers['x-page-cache'], 'hit');
+});
+
 test('a cache hit sends every header the miss sent, with the same values', async () => {
   t.app.kiosque.pageCache.bump();
   const miss = await page('/?headers').set('Accept-Language', 'fr').expect(200);

@@ -16,8 +16,7 @@ test('a media page address names its media and its origin, on the gate-normalise
   assert.deepEqual(mediaPageOf('https://S.TEST:443/Media/12/Some-Slug/?x=1#y'), { origin: 'https://s.test', id: '12' });
   assert.deepEqual(mediaPageOf('http://s.test:8080/embed/7'), { origin: 'http://s.test:8080', id: '7' });
   assert.deepEqual(mediaPageOf('http://s.test/sectors/x/../../media/3'), { origin: 'http://s.test', id: '3' });
-  assert.deepEqual(mediaPageOf('http://s.test/media/3/..%2F4'), { origin: 'http://s.test', id: '4' });
-  for (const url of ['/media/1', 's.test/media/1', 'ftp://s.test/media/1', 'javascript:alert(1)', 'http://s.test/', 'http://s.test/files/1/thumb', 'http://s.test/media/1/a/b', 'http://s.test/embed/1/x', 'http://s.test/media/x', 'http://s.test/media/1%00', `http://s.test/media/${'9'.repeat(16)}`]) {
+  for (const url of ['/media/1', 's.test/media/1', 'ftp://s.test/media/1', 'javascript:alert(1)', 'http://s.test/', 'http://s.test/files/1/thumb', 'http://s.test/media/1/a/b', 'http://s.test/embed/1/x', 'http://s.test/media/x', 'http://s.test/media/1%00', 'http://s.test/media/3/..%2F4', `http://s.test/media/${'9'.repeat(16)}`]) {
     assert.equal(mediaPageOf(url), null, url);
   }
 });

@@ -180,6 +180,31 @@ test('path variants of a private page all lead to the login form or 401, never t
   }
 });
 
+test('a slash escaped or a backslash inside a segment does not reach a page as an open path', async () => {
+  // Express reads `..%2F..%2Flogin` as the media page's slug, which answers with a redirect naming the media.
+  const { createServer, request: raw } = await import('node:http');
+  const server = createServer(t.app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  try {
+    for (const p of [`/media/${mediaId}/..%2F..%2Flogin`, `/media/${mediaId}/..%2f..%2fassets%2fx`, `/media/${mediaId}/..%5C..%5Crobots.txt`, `/media/${mediaId}/..\\..\\login`]) {
+      const res = await new Promise<{ status: number; location: string; body: string }>((resolve, reject) => {
+        const req = raw({ host: '127.0.0.1', port, path: p, headers: { Accept: 'text/html' } }, (r) => {
+          let body = '';
+          r.on('data', (c) => (body += c));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, location: String(r.headers.location ?? ''), body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(res.status, 400, `${p}: ${res.status} ${res.location}`);
+      assert.ok(!/zanzibar/i.test(res.location + res.body), `${p}: names the media`);
+    }
+  } finally {
+    server.close();
+  }
+});
+
 test('a conditional request with an ETag captured while signed in gets no 304 and no content', async () => {
   assert.ok(etag && etag !== 'undefined');
   const res = await anon().get(`/files/${mediaId}/thumb`).set('If-None-Match', etag).buffer(true).parse(binary);
