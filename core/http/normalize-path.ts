@@ -1,11 +1,13 @@
 /**
  * The path the access gate decides on: split into segments at the slashes as sent, each segment
- * percent-decoded once, `;params` dropped from each segment, empty and `.` segments removed, `..`
- * resolved, lower-cased, no trailing slash. Express matches routes case-insensitively and ignores a
- * trailing slash, so the gate must see every spelling of a path as the same path. Returns null for
- * undecodable input, and for a backslash or an escaped slash: Express reads neither as a separator
- * (`/media/1/..%2F..%2Flogin` is a media page to it), so the gate must not either, and no address
- * of the site holds one.
+ * percent-decoded once, `;params` dropped from each segment, empty segments removed, lower-cased,
+ * no trailing slash. Express matches routes case-insensitively and ignores a trailing slash, so the
+ * gate must see every spelling of a path as the same path. Returns null (the gate answers 400) for
+ * undecodable input, for a backslash or an escaped slash, and for a `.` or `..` segment, escaped or
+ * not: Express reads none of them as the gate would (`/media/1/..%2F..%2Flogin` is a media page to
+ * it, and so would `/plugins/x/../../login` be to a plugin's wildcard route, while resolving the dots
+ * gives the open `/login`), browsers resolve dot segments before they send a URL, and no address of
+ * the site holds any of them.
  */
 // Already normal: lower-case segments of plain characters, none empty, `.` or `..`, no trailing slash.
 const plainPathRe = /^(?:\/(?!\.\.?(?:\/|$))[a-z0-9._~-]+)*$/;
@@ -29,9 +31,8 @@ export function normalizeAnyPath(rawPath: string): string | null {
     // eslint-disable-next-line no-control-regex -- control characters are refused, and so is a separator inside a segment (above)
     if (/[\u0000-\u001f\u007f/\\]/.test(part)) return null;
     const seg = part.split(';')[0]!;
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') segments.pop();
-    else segments.push(seg);
+    if (seg === '.' || seg === '..') return null;
+    if (seg !== '') segments.push(seg);
   }
   return `/${segments.join('/')}`.toLowerCase();
 }

@@ -20,10 +20,18 @@ test('the shortcut for plain paths gives what the full normalisation gives, on r
 test('plain paths come back as they are; the others are normalised', () => {
   assert.equal(normalizePath('/media/12/un-titre'), '/media/12/un-titre');
   assert.equal(normalizePath('/.well-known/x'), '/.well-known/x');
-  assert.equal(normalizePath('/a/./b/../c/'), '/a/c');
+  assert.equal(normalizePath('//a///b/'), '/a/b');
   assert.equal(normalizePath('/Admin'), '/admin');
   assert.equal(normalizePath('/%61dmin'), '/admin');
   assert.equal(normalizePath(''), '/');
+});
+
+test('a dot segment, escaped or not, makes a path unreadable: the router does not resolve it, browsers never send one', () => {
+  for (const p of ['/plugins/x/../../login', '/media/1/%2e%2e/%2e%2e/login', '/a/./b', '/assets/%2E/style.css', '/login/..', '/..;x/media']) {
+    assert.equal(normalizePath(p), null, p);
+  }
+  // Dots inside a name are names.
+  assert.equal(normalizePath('/.well-known/x.y/...'), '/.well-known/x.y/...');
 });
 
 test('a backslash or an escaped slash makes a path unreadable: the router does not split on them', () => {
@@ -31,6 +39,6 @@ test('a backslash or an escaped slash makes a path unreadable: the router does n
     assert.equal(normalizePath(p), null, p);
   }
   // Escapes of anything else are still read.
-  assert.equal(normalizePath('/media/1/%2e%2e/%2e%2e/x'), '/x');
+  assert.equal(normalizePath('/%4Dedia/%31'), '/media/1');
   assert.equal(normalizePath('/%4Dedia/1;x'), '/media/1');
 });

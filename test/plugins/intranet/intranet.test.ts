@@ -334,7 +334,8 @@ test('extra public paths are matched on the normalised path, never as substrings
   assert.notEqual((await page(`/media//${mediaId}/./${media.slug}`)).status, 302);
   assert.equal((await page(`${canonical}-2`)).status, 302);
   assert.equal((await page(`/media/${draftId}?x=${canonical}`)).status, 302);
-  assert.equal((await page(`${canonical}/../../${draftId}`)).status, 302);
+  // Dot segments are refused outright: never resolved onto the draft, nor read as the public path.
+  assert.equal((await page(`${canonical}/../../${draftId}`)).status, 400);
   assert.equal((await page('/plugins/hello')).status, 302, '/x/* covers what is under /x/, not /x itself');
   assert.equal((await saveSettings({})).status, 303);
   assert.equal((await page(canonical)).status, 302);
