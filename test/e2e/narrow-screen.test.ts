@@ -8,10 +8,12 @@ import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
 /** A phone's width: the public pages must fit it whatever their titles, in both themes, without scrolling sideways. */
 const PHONE = { width: 360, height: 740 };
+const LONG_WORD = 'Anticonstitutionnellement'.repeat(6);
 
 let t: TestApp;
 let site: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
+let longId = '';
 
 before(async () => {
   t = await makeApp();
@@ -20,7 +22,10 @@ before(async () => {
   await sector('enregistrements', 'Enregistrements sonores', 1);
   await sector('videos', 'Vidéos', 2);
   await sector('archives', 'Archives', 3);
-  await t.store.media.create(mediaRecord({ slug: 'court', title: 'Court', sectorId: photos.id }));
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const kw = await t.store.keywords.create({ groupId: tags.id, slug: 'long', title: LONG_WORD, description: '' });
+  longId = (await t.store.media.create(mediaRecord({ slug: 'long', title: `${LONG_WORD} 🎉`, description: LONG_WORD, sectorId: photos.id, keywordIds: [kw.id] }))).id;
+  await t.store.media.create(mediaRecord({ slug: 'court', title: 'Court', sectorId: photos.id, keywordIds: [kw.id] }));
   await t.app.kiosque.search.reindex();
   site = await serve(t.app);
   browser = await launchChromium();
@@ -51,5 +56,12 @@ for (const theme of ['default', 'nuit']) {
     await t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
     const widths = await overflowOf(['/sectors/archives', '/search']);
     assert.deepEqual(widths, { '/sectors/archives': 0, '/search': 0 });
+  });
+
+  test(`${theme} theme: a title of one very long word breaks on a phone instead of widening the page`, async () => {
+    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
+    const paths = ['/', '/sectors/photographies', `/media/${longId}`, '/keywords/tags/long', '/search?q=court'];
+    const widths = await overflowOf(paths);
+    assert.deepEqual(widths, Object.fromEntries(paths.map((p) => [p, 0])));
   });
 }
