@@ -18,12 +18,19 @@ export function wantsJson(req: Request): boolean {
   return !accept.includes('text/html') && accept.includes('application/json');
 }
 
+/** Statuses the dictionaries have a title and a message for (`errors.title_<status>`, `errors.http_<status>`). */
+const worded = [400, 401, 403, 404, 405, 413, 429, 500];
+
+/** The status whose words a page takes: its own, else a client error's are a bad request's (415, 416…) and a server error's a failure's. */
+function wordedStatus(status: number): number {
+  return worded.includes(status) ? status : status < 500 ? 400 : 500;
+}
+
 function messageKey(status: number, err?: HttpishError): string {
   if (err?.code === 'EBADCSRFTOKEN') return 'errors.csrf';
   if (err?.type === 'entity.too.large') return 'errors.too_large';
   if (err?.type === 'entity.parse.failed') return 'errors.bad_body';
-  if ([400, 401, 403, 404, 405, 413, 429].includes(status)) return `errors.http_${status}`;
-  return 'errors.http_500';
+  return `errors.http_${wordedStatus(status)}`;
 }
 
 export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logger: Logger }) {
@@ -40,7 +47,7 @@ export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logg
     }
     try {
       // The reference helps an administrator find a failure in the log; a missing page or a refusal has nothing there to find.
-      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${status}`) });
+      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${wordedStatus(status)}`) });
     } catch (renderErr) {
       deps.logger.error({ err: renderErr, reqId: req.id }, 'error page failed to render');
       if (!res.headersSent) res.status(status).type('text/plain').send(`${message} (${req.id})`);

@@ -50,6 +50,8 @@ interface Entry {
   length: number;
   etag: string | undefined;
   type: string;
+  /** The route's own Cache-Control (search pages say no-cache), sent again with every hit. */
+  cacheControl: string | undefined;
   token: string;
 }
 
@@ -122,6 +124,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     res.locals.pageCacheHit = true;
     res.setHeader('X-Page-Cache', how);
     res.setHeader('Content-Type', entry.type);
+    // One the gate set for this visitor (private) stays: never widened.
+    if (entry.cacheControl && !res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', entry.cacheControl);
     if (entry.etag) res.setHeader('ETag', entry.etag);
     if (req.fresh) {
       res.statusCode = 304;
@@ -195,7 +199,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         const etagFn = req.app.get('etag fn') as ((body: Buffer) => string) | undefined;
         const encoded = Buffer.from(body, 'utf8');
         const etag = etagFn?.(encoded);
-        const entry: Entry = { body: encoded, length: encoded.length, etag, type, token: current };
+        const entry: Entry = { body: encoded, length: encoded.length, etag, type, cacheControl: cacheControl || undefined, token: current };
         const className = String(res.locals.pageCacheClass ?? PAGES);
         remember(key, className, entry);
         // Waiters get the page even when its class keeps no copy (an unknown class): it was rendered for the same key.

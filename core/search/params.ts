@@ -114,7 +114,8 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   let q = one(raw.q);
   if (q.length > Q_MAX) {
     err('q', 'q_too_long', { max: Q_MAX });
-    q = q.slice(0, Q_MAX);
+    // Whole characters only: a cut inside an emoji's surrogate pair would leave half of it (U+FFFD on the page and in links).
+    q = q.slice(0, Q_MAX).replace(/[\uD800-\uDBFF]$/, '');
   }
 
   const keywords: ResolvedKeyword[] = [];

@@ -60,7 +60,8 @@ export function createSitemapRoutes(deps: SitemapDeps): Router {
     const groups = new Map((await deps.store.keywordGroups.list()).map((g) => [g.id, g]));
     const keywords = (await deps.store.keywords.list()).filter((k) => groups.has(k.groupId));
     const counts = await countPublishedBy(deps.search, 'keywords', keywords.map((k) => k.id), { user: null, source: 'sitemap' });
-    const keywordPages = keywords.filter((k) => counts.has(k.id)).map((k) => `/keywords/${groups.get(k.groupId)!.slug}/${k.slug}`);
+    // Keyword slugs keep letters of every script (`москва`): a <loc> must be ASCII, percent-encoded.
+    const keywordPages = keywords.filter((k) => counts.has(k.id)).map((k) => `/keywords/${encodeURIComponent(groups.get(k.groupId)!.slug)}/${encodeURIComponent(k.slug)}`);
     const authorPages = (await deps.authors.list()).map((a) => a.href);
     send(res, urlset([{ loc: `${origin}/` }, ...sectors.map((s) => ({ loc: `${origin}/sectors/${s.slug}` })), ...[...keywordPages, ...authorPages].map((p) => ({ loc: origin + p }))]));
   });

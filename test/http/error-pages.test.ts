@@ -41,3 +41,21 @@ test('a form too large for the server says so, and how to get back what was type
     assert.match(res.text, text);
   }
 });
+
+test('a refusal with a status the dictionaries do not name (415, 416) gets the bad-request page, never a raw key nor “went wrong on our side”', async () => {
+  for (const [lang, title, text] of [['en', 'Bad request', 'The request could not be understood.'], ['fr', 'Requête incorrecte', 'La requête n’a pas pu être comprise.']] as const) {
+    // A form in a character set the server does not read; a byte range past the end of a file.
+    const charset = await request(t.app).post('/login').set('Accept', 'text/html').set('Cookie', `kiosque_lang=${lang}`).set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon').send('username=a');
+    const range = await page('/assets/style.css', lang).set('Range', 'bytes=999999-');
+    for (const [res, status] of [[charset, 415], [range, 416]] as const) {
+      assert.equal(res.status, status);
+      assert.match(res.text, new RegExp(`<title>${title} · `), `${status} in ${lang}`);
+      assert.match(res.text, new RegExp(`<h1>${title}</h1>`), `${status} in ${lang}`);
+      assert.ok(res.text.includes(text), `${status} in ${lang}`);
+      assert.doesNotMatch(res.text, /errors\.|on our side|de notre côté/, `${status} in ${lang}`);
+    }
+  }
+  const api = await request(t.app).post('/api/v1/media').set('Content-Type', 'application/json; charset=klingon').send('{}');
+  assert.equal(api.status, 415);
+  assert.equal(api.body.error.code, 'http_400');
+});

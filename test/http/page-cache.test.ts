@@ -205,6 +205,18 @@ test('search pages are kept per query for visitors, and a new media shows at onc
   assert.equal(t.app.kiosque.pageCache.stats().byClass.search?.entries, 1);
 });
 
+test('a search page served from the cache says no-cache as its render did: shared caches ask again for every query', async () => {
+  t.app.kiosque.pageCache.bump();
+  const miss = await page('/search?q=goeland').expect(200);
+  const hit = await page('/search?q=goeland').expect(200);
+  assert.equal(miss.headers['x-page-cache'], 'miss');
+  assert.equal(hit.headers['x-page-cache'], 'hit');
+  assert.equal(hit.headers['cache-control'], 'no-cache');
+  const perResponse = new Set(['date', 'x-request-id', 'x-page-cache']);
+  const keep = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !perResponse.has(k)));
+  assert.deepEqual(keep(hit.headers), keep(miss.headers));
+});
+
 test('a search page rendered before the index caught up with a store write is not served after it did', async () => {
   const q = '/search?q=grebe';
   const m = await t.store.media.create(published('Grèbe huppé'));

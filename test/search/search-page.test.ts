@@ -208,3 +208,13 @@ test('the less-used criteria sit under “More criteria”, open when one of the
   const fr = await html('/search?lang=fr', 'fr').expect(200);
   assert.match(fr.text, /Plus de critères/);
 });
+
+test('words cut at the longest search text never split a character in two: no � in the box, the chip or the links', async () => {
+  // 500 UTF-16 units end in the middle of the emoji: cutting there left half of it, shown and sent as U+FFFD.
+  const q = `photo -${'z'.repeat(492)}🎉`;
+  const res = await html(`/search?q=${encodeURIComponent(q)}`).expect(200);
+  assert.match(res.text, /The search text is too long/);
+  assert.match(res.text, /class="results-count">Media \(14\)/);
+  assert.ok(!res.text.includes('\uFFFD') && !res.text.includes('%EF%BF%BD'), 'no replacement character');
+  assert.ok(res.text.includes(`value="photo -${'z'.repeat(492)}"`), 'the box keeps what fits, whole characters only');
+});

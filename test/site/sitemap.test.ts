@@ -86,3 +86,20 @@ test('a Host header that is not a host name gets a 400; with the intranet on, cr
   for (const path of ['/sitemap.xml', '/sitemap-pages.xml', '/sitemap-media-1.xml']) assert.equal((await request(closed.app).get(path)).status, 401, path);
   assert.equal((await request(closed.app).get('/robots.txt')).text, 'User-agent: *\nDisallow: /\n');
 });
+
+test('a keyword whose address is not in Latin letters is listed percent-encoded, as the protocol asks of every <loc>', async (tc) => {
+  const cities = await t.store.keywordGroups.create({ slug: 'города', title: 'Города', multiple: true, inNavigation: false, order: 1 });
+  const moscow = await t.store.keywords.create({ groupId: cities.id, slug: 'москва', title: 'Москва', description: '' });
+  const shown = await t.store.media.create(mediaRecord({ slug: 'kremlin', title: 'Kremlin', keywordIds: [moscow.id] }));
+  tc.after(async () => {
+    await t.store.media.delete(shown.id);
+    await t.store.keywords.delete(moscow.id);
+    await t.store.keywordGroups.delete(cities.id);
+    await t.app.kiosque.search.reindex();
+  });
+  await t.app.kiosque.search.reindex();
+  const listed = locs((await request(t.app).get('/sitemap-pages.xml').set(HOST).expect(200)).text);
+  assert.ok(listed.includes('http://kiosque.example/keywords/%D0%B3%D0%BE%D1%80%D0%BE%D0%B4%D0%B0/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0'), listed.join('\n'));
+  // The address listed is the keyword's page.
+  await request(t.app).get(new URL(listed.find((l) => l.includes('/keywords/%D0'))!).pathname).set(HOST).expect(200);
+});
