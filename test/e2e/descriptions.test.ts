@@ -1,8 +1,6 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { browserSite } from '../helpers/browser.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 import { homepageDefaults } from '../../core/settings/homepage.ts';
@@ -10,31 +8,20 @@ import { homepageDefaults } from '../../core/settings/homepage.ts';
 /** Descriptions typed in a text area keep their lines on the public pages, as the footer's text does. */
 const TYPED = 'Première ligne.\nSeconde ligne.';
 
-let t: TestApp;
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: TYPED, order: 0, visible: true, display: 'grid', defaultSort: 'date' });
   const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
   const kw = await t.store.keywords.create({ groupId: tags.id, slug: 'lettres', title: 'Lettres', description: TYPED });
   await t.store.media.create(mediaRecord({ slug: 'lettre', title: 'Lettre', keywordIds: [kw.id] }));
   await t.app.kiosque.search.reindex();
   await t.store.settings.set('homepage', { ...homepageDefaults, blocks: ['description', 'latest'] });
-  site = await serve(t.app);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await t?.close();
 });
 
 for (const theme of ['default', 'nuit']) {
   test(`${theme} theme: the site’s, a sector’s and a keyword’s descriptions show their typed line breaks`, async () => {
-    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme, description: TYPED });
-    const page = await browser.newPage();
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme, description: TYPED });
+    const page = await site.browser.newPage();
     try {
       const shown: Record<string, string> = {};
       for (const path of ['/', '/sectors/archives', '/keywords/tags/lettres']) {

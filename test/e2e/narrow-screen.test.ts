@@ -1,8 +1,6 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { browserSite } from '../helpers/browser.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -10,13 +8,9 @@ import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 const PHONE = { width: 360, height: 740 };
 const LONG_WORD = 'Anticonstitutionnellement'.repeat(6);
 
-let t: TestApp;
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let longId = '';
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   const sector = async (slug: string, title: string, order: number) => t.store.sectors.create({ slug, title, description: '', order, visible: true, display: 'grid', defaultSort: 'date' });
   const photos = await sector('photographies', 'Photographies', 0);
   await sector('enregistrements', 'Enregistrements sonores', 1);
@@ -27,18 +21,11 @@ before(async () => {
   longId = (await t.store.media.create(mediaRecord({ slug: 'long', title: `${LONG_WORD} 🎉`, description: LONG_WORD, sectorId: photos.id, keywordIds: [kw.id] }))).id;
   await t.store.media.create(mediaRecord({ slug: 'court', title: 'Court', sectorId: photos.id, keywordIds: [kw.id] }));
   await t.app.kiosque.search.reindex();
-  site = await serve(t.app);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await t?.close();
 });
 
 /** How much wider than the screen each page is (0 when it fits). */
 async function overflowOf(paths: string[]): Promise<Record<string, number>> {
-  const page = await browser.newPage({ viewport: PHONE });
+  const page = await site.browser.newPage({ viewport: PHONE });
   const out: Record<string, number> = {};
   try {
     for (const p of paths) {
@@ -53,13 +40,13 @@ async function overflowOf(paths: string[]): Promise<Record<string, number>> {
 
 for (const theme of ['default', 'nuit']) {
   test(`${theme} theme: the navigation of four sectors wraps on a phone rather than running off the screen`, async () => {
-    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
     const widths = await overflowOf(['/sectors/archives', '/search']);
     assert.deepEqual(widths, { '/sectors/archives': 0, '/search': 0 });
   });
 
   test(`${theme} theme: a title of one very long word breaks on a phone instead of widening the page`, async () => {
-    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
     const paths = ['/', '/sectors/photographies', `/media/${longId}`, '/keywords/tags/long', '/search?q=court'];
     const widths = await overflowOf(paths);
     assert.deepEqual(widths, Object.fromEntries(paths.map((p) => [p, 0])));

@@ -1,8 +1,7 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import type { Page } from 'playwright-core';
+import { browserSite } from '../helpers/browser.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -12,24 +11,13 @@ import { skeletonDefaults } from '../../core/settings/skeleton.ts';
  */
 const TITLE = 'مرحبا بالعالم، 2026!';
 
-let t: TestApp;
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let mediaPath = '';
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   const sector = await t.store.sectors.create({ slug: 'monde', title: 'Monde', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
   const m = await t.store.media.create(mediaRecord({ slug: 'media', title: TITLE, sectorId: sector.id }));
   await t.app.kiosque.search.reindex();
   mediaPath = `/media/${m.id}/media`;
-  site = await serve(t.app);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await t?.close();
 });
 
 /** Where the first and the last character of an element's text are drawn (their left edges). Sent as source: see theme-contrast.test.ts. */
@@ -46,8 +34,8 @@ async function edges(page: Page, selector: string): Promise<{ first: number; las
 
 for (const theme of ['default', 'nuit']) {
   test(`${theme} theme: an Arabic title reads right to left on the media page and on its card`, async () => {
-    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
-    const page = await browser.newPage();
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme });
+    const page = await site.browser.newPage();
     try {
       await page.goto(site.base + mediaPath);
       const heading = await edges(page, 'h1');

@@ -1,8 +1,7 @@
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serve } from '../helpers/browser.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import type { Page } from 'playwright-core';
+import { browserSite } from '../helpers/browser.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -12,26 +11,15 @@ import { skeletonDefaults } from '../../core/settings/skeleton.ts';
  * WCAG's 4.5:1 between the text and what is behind it.
  */
 
-let t: TestApp;
-let site: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let mediaPath = '';
 
-before(async () => {
-  t = await makeApp();
+const site = browserSite(async (t) => {
   const sector = await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: '', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
   // Records without derivatives: the strip shows their titles in place of thumbnails.
   const first = await t.store.media.create(mediaRecord({ slug: 'lettre', title: 'Lettre', sectorId: sector.id }));
   await t.store.media.create(mediaRecord({ slug: 'carnet', title: 'Carnet', sectorId: sector.id }));
   await t.app.kiosque.search.reindex();
   mediaPath = `/media/${first.id}/lettre`;
-  site = await serve(t.app);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await t?.close();
 });
 
 /**
@@ -59,8 +47,8 @@ async function contrastOf(page: Page, selector: string): Promise<number> {
 
 for (const theme of ['default', 'nuit']) {
   test(`${theme} theme: errors, notices, the focused skip link and titles in the media strip are readable`, async () => {
-    await t.store.settings.set('skeleton', { ...skeletonDefaults, theme, navThumbnailCount: 6 });
-    const page = await browser.newPage();
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme, navThumbnailCount: 6 });
+    const page = await site.browser.newPage();
     try {
       const ratios: Record<string, number> = {};
       await page.goto(`${site.base}/search?from=2020-13-45&to=x`);
