@@ -2,7 +2,7 @@
  * Kiosque's public plugin API: the only core module a plugin may import.
  * Everything else reaches a plugin through the context its `register()` receives.
  */
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 import type { FilterName, ActionName } from './hooks.ts';
@@ -123,6 +123,12 @@ export interface PluginContext {
     add(strings: Partial<Record<Language, Record<string, unknown>>>): void;
     /** `key` is relative to the plugin (`greeting` reads `plugin.<id>.greeting`). */
     t(lang: Language, key: string, vars?: Record<string, unknown>): string;
+    /**
+     * The language core's pages speak to the visitor of `req`, a request to one of the plugin's
+     * routes: `?lang=`, else their remembered choice, else their browser's (while the skeleton lets
+     * visitors choose), else the site's.
+     */
+    languageOf(req: Request): Language;
   };
   /** Reports a problem the admin should see on the plugins page (null clears it). */
   health(problem: string | null): void;

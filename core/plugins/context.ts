@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
-import type { I18n } from '../i18n/index.ts';
+import type { I18n, Language } from '../i18n/index.ts';
 import type { Hooks, FilterFn, ActionFn } from './hooks.ts';
 import type { Slots } from '../views/slots.ts';
 import type { PluginContext, SettingValues } from './api.ts';
@@ -115,6 +115,8 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
         record(deps.i18n.add(`plugin.${id}`, strings as Parameters<I18n['add']>[1]));
       },
       t: (lang, key, vars) => deps.i18n.t(lang, `plugin.${id}.${key}`, vars),
+      // The site context middleware chose it before any plugin route runs (res.locals.site).
+      languageOf: (req) => (req.res?.locals.site as { lang?: Language } | undefined)?.lang ?? 'en',
     },
     health: (problem) => deps.setHealth(problem),
     log,

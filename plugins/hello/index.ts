@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { definePlugin, matchesPathPattern, type Language } from '../../core/plugins/api.ts';
+import { definePlugin, matchesPathPattern } from '../../core/plugins/api.ts';
 
 interface HelloSettings {
   [key: string]: unknown;
@@ -20,7 +20,7 @@ export default definePlugin({
     // A greeting page at /plugins/hello/ (plain text: nothing the admin typed is ever sent as HTML).
     ctx.router.get('/', (req, res) => {
       const s = ctx.settings.get<HelloSettings>();
-      const lang: Language = req.query.lang === 'fr' ? 'fr' : 'en';
+      const lang = ctx.i18n.languageOf(req);
       const lines = Array.from({ length: s.repeat }, () => `${s.greeting}!`);
       res.type('text/plain').send([ctx.i18n.t(lang, 'page_title'), ...lines, s.note].filter(Boolean).join('\n'));
     });

@@ -85,6 +85,14 @@ test('invalid settings: 400, every field error shown, the input kept, nothing sa
   assert.equal((await request(t.app).get('/plugins/hello/')).text, 'Hello\nHello!');
 });
 
+test('the plugin’s page speaks the visitor’s language however they chose it (core’s negotiation, through ctx.i18n.languageOf)', async () => {
+  assert.equal((await request(t.app).get('/plugins/hello/').set('Accept-Language', 'fr-FR,fr;q=0.9')).text.split('\n')[0], 'Bonjour');
+  const visitor = request.agent(t.app);
+  await visitor.get('/?lang=fr').set('Accept', 'text/html');
+  assert.equal((await visitor.get('/plugins/hello/').set('Accept-Language', 'en')).text.split('\n')[0], 'Bonjour', 'the remembered choice wins over the browser’s');
+  assert.equal((await request(t.app).get('/plugins/hello/').set('Accept-Language', 'en')).text.split('\n')[0], 'Hello');
+});
+
 test('errors come in French for a French admin', async () => {
   const token = await tokenOf(admin, '/admin/plugins/hello/settings');
   const res = await admin.post('/admin/plugins/hello/settings?lang=fr').type('form').send({ _csrf: token, greeting: '', tone: 'warm', colour: '#000000' }).set('Accept', 'text/html');
