@@ -204,7 +204,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   // Plugin settings pages appear in the menu only while their plugin is enabled.
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const sectors = createSectorService(store, { search });
-  const navigation = createNavigation({ store, sectors, signal });
+  const navigation = createNavigation({ store, sectors, search, hooksVersion: () => hooks.version, signal });
   // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
   const canSee = createAccessCheck({ hooks });
   const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });

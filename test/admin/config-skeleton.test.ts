@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
 import { ROOT_DIR } from '../../core/app.ts';
 import { decodeHtml as decode, settingsFormValues } from '../helpers/settings-form.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
 
 const html = { Accept: 'text/html' };
 const PAGE = '/admin/config/skeleton';
@@ -153,7 +154,8 @@ test('theme switch takes effect at once; a broken theme is refused with its erro
 
 test('the keyword groups picked for the navigation show there with their keywords', async () => {
   const group = await t.store.keywordGroups.create({ slug: 'lieux', title: 'Lieux', multiple: true, inNavigation: false, order: 0 });
-  await t.store.keywords.create({ groupId: group.id, slug: 'lyon', title: 'Lyon', description: '' });
+  const lyon = await t.store.keywords.create({ groupId: group.id, slug: 'lyon', title: 'Lyon', description: '' });
+  t.app.kiosque.search.upsert(await t.store.media.create(mediaRecord({ slug: 'fourviere', title: 'Fourvière', keywordIds: [lyon.id] })));
   assert.doesNotMatch((await request(t.app).get('/').set(html)).text, /Lieux/);
   assert.equal((await save({ navigationKeywordGroups: ['lieux'] })).status, 303);
   const home = await request(t.app).get('/').set(html);

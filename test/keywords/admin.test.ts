@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, type TestApp } from '../helpers/app.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
 import { mediaInput } from '../search/fixtures.ts';
 
 let t: TestApp;
@@ -94,7 +95,9 @@ test('group options are saved from the form', async () => {
 
 test('"Show in navigation" on the keywords page and the skeleton page\'s navigation groups are one setting', async () => {
   const g = await t.app.kiosque.keywords.createGroup({ title: 'Époques', multiple: true });
-  await t.app.kiosque.keywords.create(g.id, 'Moyen Âge');
+  const moyenAge = await t.app.kiosque.keywords.create(g.id, 'Moyen Âge');
+  // The navigation names keywords that published media carry.
+  t.app.kiosque.search.upsert(await t.store.media.create(mediaRecord({ slug: 'chateau', title: 'Château fort', keywordIds: [moyenAge.id] })));
   const skeletonGroups = async () => ((await t.store.settings.get<Record<string, unknown>>('skeleton'))?.navigationKeywordGroups ?? []) as string[];
   const nav = async () => (await request(t.app).get('/').set('Accept', 'text/html').expect(200)).text;
   const box = async () => new RegExp(`id="group-nav-${g.id}" name="inNavigation" checked`).test((await page(admin).expect(200)).text);
