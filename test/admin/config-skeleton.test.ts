@@ -117,6 +117,17 @@ test('invalid input is re-shown with messages in the admin’s language and noth
   assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before);
 });
 
+test('a site name of spaces only is refused as an empty one, and nothing is saved', async () => {
+  const before = JSON.stringify(await t.store.settings.get('skeleton'));
+  const res = await save({ siteName: '   ', slogan: 'kept input' }, admin, '?lang=fr');
+  assert.equal(res.status, 400);
+  assert.match(res.text, /id="skeleton-siteName"[^>]*aria-invalid="true"/);
+  assert.match(res.text, /<p class="field-error" id="skeleton-siteName-error"[^>]*>Ce champ est obligatoire\.<\/p>/);
+  assert.match(res.text, /name="slogan" value="kept input"/);
+  await admin.get('/?lang=en').set(html);
+  assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before);
+});
+
 test('a choice that must have a value cannot be emptied; an empty one saved before is read as the default', async () => {
   const before = JSON.stringify(await t.store.settings.get('skeleton'));
   for (const key of ['language', 'searchBoxPosition', 'defaultLicence', 'theme']) {
