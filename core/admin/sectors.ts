@@ -34,17 +34,28 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
     const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
     const done = doneNotice(deps.i18n, lang(res), 'admin.sectors', req.query.done);
     const highlights = await deps.highlights();
+    // A refused deletion is about the row's "move its media to" select: its message stands beside it, linked from the top.
+    const refused = extra.deleteError && list.find((s) => s.id === extra.deleteError!.id && (counts.get(s.id) ?? 0) > 0);
     await deps.render(
       req,
       res,
       ['admin-config-sectors'],
       {
         // Deleting goes without a confirmation page: the row of the sector the homepage highlights show says so beside its button.
-        sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id), inHighlights: highlightsShowSector(highlights, s.id) })),
+        sectors: list.map((s, i) => ({
+          ...s,
+          count: counts.get(s.id) ?? 0,
+          first: i === 0,
+          last: i === list.length - 1,
+          others: list.filter((o) => o.id !== s.id),
+          inHighlights: highlightsShowSector(highlights, s.id),
+          deleteError: s === refused ? extra.deleteError!.message : undefined,
+        })),
         form: extra.form ?? { visible: true, display: 'grid', defaultSort: 'date' },
         errors: extra.errors ?? {},
         errorCount: Object.keys(extra.errors ?? {}).length,
-        deleteError: extra.deleteError,
+        deleteSummary: refused ? { text: deps.i18n.t(lang(res), 'admin.sectors.problem', { title: refused.title }), anchor: `move-${refused.id}` } : undefined,
+        deleteError: refused ? undefined : extra.deleteError,
         sorts: sectorSorts,
         done,
       },

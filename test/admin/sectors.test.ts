@@ -157,6 +157,26 @@ test('a sector holding media cannot be deleted unless its media move to another 
   assert.equal(await t.store.sectors.get(emptyOne.id), undefined);
 });
 
+test('a refused deletion shows its message beside the row’s “move its media to” select, linked from the top', async () => {
+  await create({ title: 'Crowded' });
+  const crowded = (await t.store.sectors.list()).find((s) => s.title === 'Crowded')!;
+  await addMedia({ title: 'In crowded', sectorId: crowded.id });
+  const token = await tokenOf(admin, '/admin/config/sectors');
+  try {
+    for (const moveTo of [undefined, crowded.id]) {
+      const res = await admin.post(`/admin/config/sectors/${crowded.id}/delete?lang=fr`).type('form').set(html).send({ _csrf: token, ...(moveTo ? { moveTo } : {}) });
+      assert.equal(res.status, 400);
+      assert.match(res.text, new RegExp(`<select id="move-${crowded.id}" name="moveTo" aria-invalid="true" aria-describedby="move-${crowded.id}-error">`));
+      assert.match(res.text, new RegExp(`<p class="field-error" id="move-${crowded.id}-error">(Ce secteur contient encore 1 média|Choisissez un autre secteur existant)`));
+      assert.match(res.text, new RegExp(`<a href="#move-${crowded.id}">1 problème\u00a0: voir le secteur «\u00a0Crowded\u00a0»\\.</a>`));
+      assert.equal((res.text.match(/aria-invalid="true"/g) ?? []).length, 1, 'only that row is marked');
+    }
+  } finally {
+    await admin.get('/?lang=en').set(html);
+  }
+  assert.ok(await t.store.sectors.get(crowded.id));
+});
+
 test('the sector page lists only its published media, escaped', async () => {
   await create({ title: 'Gallery' });
   const gallery = (await t.store.sectors.list()).find((s) => s.title === 'Gallery')!;
