@@ -221,6 +221,26 @@ test('an empty selection, an unknown action, a missing or removed sector, ids th
   assert.deepEqual(await snapshot(), before);
 });
 
+test('a missing action or sector is said beside its select, linked from the top; a bad selection stands at the top', async () => {
+  const id = await upload(alice, 'Galet');
+  const before = await get(id);
+  const noAction = await bulk(alice, { ids: [id] }, 'fr');
+  assert.equal(noAction.status, 400);
+  assert.match(noAction.text, /<p class="error" role="alert"><a href="#bulk-action">Certains champs sont à corriger \(1\)\. Rien n’a été enregistré\.<\/a><\/p>/);
+  assert.match(noAction.text, /<select id="bulk-action" name="action" aria-invalid="true" aria-describedby="bulk-action-error">/);
+  assert.match(noAction.text, /<p class="field-error" id="bulk-action-error">Choisissez une action dans la liste\. Rien n’a été modifié\.<\/p>/);
+  const noSector = await bulk(alice, { action: 'move', ids: [id] });
+  assert.equal(noSector.status, 400);
+  assert.match(noSector.text, /<a href="#bulk-sector">Some fields need correcting \(1\)/);
+  assert.match(noSector.text, /<select id="bulk-sector" name="sector" aria-invalid="true" aria-describedby="bulk-sector-error">/);
+  assert.match(noSector.text, /<p class="field-error" id="bulk-sector-error">Choose the sector to move the media to/);
+  assert.doesNotMatch(noSector.text, /id="bulk-action"[^>]*aria-invalid/);
+  const empty = await bulk(alice, { action: 'publish' });
+  assert.match(empty.text, /<p class="error" role="alert">Select at least one media/);
+  assert.doesNotMatch(empty.text, /aria-invalid/);
+  assert.deepEqual(await get(id), before);
+});
+
 test('the bulk form needs its CSRF token', async () => {
   const id = await upload(alice, 'Lagune');
   const noToken = await alice.post('/admin/media/bulk').type('form').set('Accept', 'text/html').send({ action: 'publish', ids: id });
