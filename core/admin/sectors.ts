@@ -99,7 +99,9 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
     }
   });
 
-  router.post(`${BASE}/:id/move`, async (req, res) => {
+  router.post(`${BASE}/:id/move`, async (req, res, next) => {
+    // A sector deleted meanwhile (another tab) is a 404, as for its edit and delete forms, not an order "changed".
+    if (!(await deps.sectors.list()).some((s) => s.id === req.params.id)) return next();
     const dir = (req.body as Record<string, unknown> | undefined)?.direction;
     if (dir !== 'up' && dir !== 'down') return res.redirect(303, BASE);
     await deps.sectors.move(req.params.id, dir === 'up' ? -1 : 1);

@@ -120,6 +120,10 @@ test('reordering changes the navigation order', async () => {
   assert.equal(after[1]!.id, first!.id);
   const home = (await request(t.app).get('/').set(html)).text;
   assert.ok(home.indexOf(`/sectors/${second!.slug}"`) < home.indexOf(`/sectors/${first!.slug}"`));
+  // A sector deleted in another tab is not found, rather than announced as moved.
+  const orders = JSON.stringify((await t.store.sectors.list()).map((s) => [s.id, s.order]));
+  await admin.post('/admin/config/sectors/no-such-sector/move').type('form').set(html).send({ _csrf: token, direction: 'up' }).expect(404);
+  assert.equal(JSON.stringify((await t.store.sectors.list()).map((s) => [s.id, s.order])), orders);
 });
 
 test('a sector holding media cannot be deleted unless its media move to another sector', async () => {
