@@ -5,6 +5,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { SectorInputError, sectorSorts, type SectorInput, type SectorService } from '../sectors/service.ts';
 import type { Sector } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
+import { queryOf } from '../http/query-of.ts';
 import { highlightsShowSector, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 const BASE = '/admin/config/sectors';
@@ -98,6 +99,9 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
       await showEdit(req, res, sector, form, messages(res, err), 400);
     }
   });
+
+  // A refused deletion is shown at the address it was posted to: its language links and a reload by address come back to the list.
+  router.get([`${BASE}/:id/move`, `${BASE}/:id/delete`], (req, res) => res.redirect(303, `${BASE}${queryOf(req.originalUrl)}`));
 
   router.post(`${BASE}/:id/move`, async (req, res, next) => {
     // A sector deleted meanwhile (another tab) is a 404, as for its edit and delete forms, not an order "changed".

@@ -6,6 +6,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
+import { queryOf } from '../http/query-of.ts';
 
 /** A refused row form: `field` is the row's field it concerns (none for disabling or deleting the last admin), `typed` what it sent. */
 interface RowProblem {
@@ -85,6 +86,10 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     enable: (id) => deps.users.setDisabled(id, false),
     delete: (id) => deps.users.remove(id),
   };
+
+  // A refused row form is shown at the address it was posted to: its language links and a reload
+  // by address come back to the list (with ?lang= kept) rather than to a 404.
+  router.get('/admin/users/:id/:action', (req, res, next) => (Object.hasOwn(actions, req.params.action) ? res.redirect(303, `/admin/users${queryOf(req.originalUrl)}`) : next()));
 
   router.post('/admin/users/:id/:action', async (req, res, next) => {
     // Own actions only: 'constructor' or 'toString' in the URL is not one.

@@ -14,6 +14,7 @@ import { FFMPEG_INSTALL, PDFTOPPM_INSTALL, type ToolStatus } from './tools.ts';
 import { settleBody, type createUpload } from './upload.ts';
 import { isLicence, licences } from '../settings/licences.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
+import { queryOf } from '../http/query-of.ts';
 import type { Logger } from 'pino';
 import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
 
@@ -373,6 +374,12 @@ export function createMediaAdmin(deps: {
       { status, title: t(res, 'admin.media.edit_title', { title: m.title }) },
     );
   }
+
+  // A refused form is shown at the address it was posted to: its language links and a reload by
+  // address come back to the page it was on (with ?lang= kept) rather than to a 404.
+  router.get('/admin/media/bulk', (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
+  router.get('/admin/media/:id/replace', (req, res) => res.redirect(303, `${LIST}/${encodeURIComponent(String(req.params.id))}${queryOf(req.originalUrl)}`));
+  router.get(['/admin/media/:id/retry', '/admin/media/:id/delete'], (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
 
   router.get('/admin/media/:id', async (req, res) => showEdit(req, res, await editable(req)));
 

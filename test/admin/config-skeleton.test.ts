@@ -247,6 +247,11 @@ test('logo: an image is resized into the logo box and served; a non-image is ref
   const text = await admin.post(`${PAGE}/logo`).set(html).field('_csrf', await tokenOf(admin, PAGE)).attach('logo', Buffer.from('<svg onload="alert(1)"></svg> not a png'), { filename: 'logo.png', contentType: 'image/png' });
   assert.equal(text.status, 400);
   assert.match(text.text, /This file is not an image Kiosque can use as a logo/);
+  // Its address, opened by the page's language link or a reload, leads back to the page.
+  for (const address of [`${PAGE}/logo`, `${PAGE}/logo/delete`]) {
+    const back = await admin.get(`${address}?lang=en`).set(html);
+    assert.deepEqual([back.status, back.headers.location], [303, `${PAGE}?lang=en`], address);
+  }
   // Beside the file field, which says so to screen readers.
   assert.match(text.text, /<input type="file" id="logo-file" name="logo" [^>]*aria-describedby="logo-help logo-file-error" aria-invalid="true">\s*<p class="help" id="logo-help">[^<]*<\/p>\s*<p class="field-error" id="logo-file-error" role="alert">This file is not an image/);
   const noToken = await admin.post(`${PAGE}/logo`).set(html).attach('logo', png, 'logo.png');

@@ -281,3 +281,12 @@ test('a title another sector has, whatever its case and accents, is refused on c
   // Titles that differ by more than case and accents are other sectors.
   assert.equal((await create({ title: 'Photographies anciennes' })).status, 303);
 });
+
+test('a refused deletion’s address, opened by its language link or a reload, leads back to the list with the query kept', async () => {
+  const [sector] = await t.store.sectors.list();
+  for (const action of ['delete', 'move']) {
+    const res = await admin.get(`/admin/config/sectors/${sector!.id}/${action}?lang=en`).set(html);
+    assert.equal(res.status, 303, action);
+    assert.equal(res.headers.location, '/admin/config/sectors?lang=en');
+  }
+});

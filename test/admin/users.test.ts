@@ -204,3 +204,16 @@ test('members and editors get 403 on /admin/users; a form without CSRF token cha
   assert.equal(await t.store.users.getByUsername('sneaky'), undefined);
   assert.equal((await request(t.app).get('/admin/users').set('Accept', 'text/html')).status, 302);
 });
+
+test('a refused row form’s address, opened by its language link or a reload, leads back to the list with the query kept', async () => {
+  const id = await idOf('alice');
+  const refused = await post(`/admin/users/${id}/password`, { password: 'short' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, new RegExp(`<a href="/admin/users/${id}/password\\?lang&#x3D;fr" hreflang="fr"`), 'the language link names the form’s address');
+  for (const action of ['password', 'role', 'disable', 'enable', 'delete']) {
+    const res = await admin.get(`/admin/users/${id}/${action}?lang=en`).set('Accept', 'text/html');
+    assert.equal(res.status, 303, action);
+    assert.equal(res.headers.location, '/admin/users?lang=en');
+  }
+  await admin.get(`/admin/users/${id}/frobnicate`).set('Accept', 'text/html').expect(404);
+});

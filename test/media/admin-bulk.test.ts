@@ -316,3 +316,22 @@ test('emptying the last page of a filtered list comes back to the page before it
   assert.match(back.text, /Page 1 of 1/);
   assert.equal([...back.text.matchAll(/<tr data-media="(\d+)"/g)].length, 50);
 });
+
+test('a refused form’s address, opened by its language link or a reload, leads back to its page with the query kept', async () => {
+  const id = await upload(alice, 'Adresse');
+  const refused = await bulk(alice, { ids: [id] });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, /<a href="\/admin\/media\/bulk\?lang&#x3D;fr" hreflang="fr"/, 'the language link names the form’s address');
+  const cases: Array<[string, string]> = [
+    ['/admin/media/bulk?lang=en', '/admin/media?lang=en'],
+    [`/admin/media/${id}/replace?lang=en`, `/admin/media/${id}?lang=en`],
+    [`/admin/media/${id}/retry?lang=en`, '/admin/media?lang=en'],
+    [`/admin/media/${id}/delete?lang=en`, '/admin/media?lang=en'],
+  ];
+  for (const [from, to] of cases) {
+    const res = await alice.get(from).set('Accept', 'text/html');
+    assert.equal(res.status, 303, from);
+    assert.equal(res.headers.location, to, from);
+  }
+  assert.ok(await get(id), 'a GET deletes nothing');
+});
