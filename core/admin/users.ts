@@ -99,7 +99,9 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.
       if (req.params.action === 'password' && req.params.id === req.user?.id) await new Promise<void>((resolve, reject) => req.login(publicUser(changed as Parameters<typeof publicUser>[0]), (err) => (err ? reject(err as Error) : resolve())));
-      res.redirect(303, `/admin/users?done=${req.params.action}`);
+      // An admin who made themselves an editor or a member may no longer open this page: their account page says what happened.
+      const demotedSelf = req.params.action === 'role' && req.params.id === req.user?.id && (changed as { role?: string }).role !== 'admin';
+      res.redirect(303, demotedSelf ? '/account?done=role' : `/admin/users?done=${req.params.action}`);
     } catch (err) {
       if (!(err instanceof UserInputError)) throw err;
       if (err.code === 'user_not_found') return next();

@@ -190,6 +190,22 @@ test('a refused row form shows its message beside its field in that row, linked 
   assert.doesNotMatch(disable.text, /aria-invalid/);
 });
 
+test('an admin who makes themselves an editor lands on their account page, which says so, not on a page they may no longer open', async () => {
+  await addUser(t, 'otto', 'admin');
+  await addUser(t, 'olga', 'admin');
+  const otto = await signIn(t, 'otto');
+  const token = await tokenOf(otto, '/admin/users');
+  const res = await otto.post(`/admin/users/${await idOf('otto')}/role`).type('form').set('Accept', 'text/html').send({ _csrf: token, role: 'editor' });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.location, '/account?done=role');
+  const account = await otto.get(res.headers.location).set('Accept', 'text/html').expect(200);
+  assert.match(account.text, /<p class="notice" role="status">Your role was changed: the administration of accounts is for administrators only\.<\/p>/);
+  assert.equal((await t.store.users.getByUsername('otto'))?.role, 'editor');
+  // Changing someone else's role still comes back to the list.
+  const other = await post(`/admin/users/${await idOf('olga')}/role`, { role: 'member' });
+  assert.equal(other.headers.location, '/admin/users?done=role');
+});
+
 test('members and editors get 403 on /admin/users; a form without CSRF token changes nothing', async () => {
   await addUser(t, 'mia', 'member');
   const mia = await signIn(t, 'mia');
