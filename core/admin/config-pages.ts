@@ -72,6 +72,12 @@ export function createHomepagePage(deps: Deps): ConfigPage {
     if (values.highlightsSource === 'sector') return sectorAt(await deps.store.sectors.list(), target) ? undefined : { code: 'unknown_sector', value: target };
     return keywordAt(await deps.store.keywordGroups.list(), await deps.store.keywords.list(), target) ? undefined : { code: 'unknown_keyword', value: target };
   }
+  /** The featured media ids in `values` whose media does not exist (now, or any more). */
+  async function goneMedia(values: SettingValues): Promise<string[]> {
+    const gone: string[] = [];
+    for (const id of values.featuredMedia as string[]) if (!/^\d+$/.test(id) || !(await deps.store.media.get(id))) gone.push(id);
+    return gone;
+  }
   return createConfigPage(deps, {
     name: 'homepage',
     settingsKey: 'homepage',
@@ -82,7 +88,10 @@ export function createHomepagePage(deps: Deps): ConfigPage {
       const add = (key: string, code: string, vars: Record<string, string | number> = {}) => (errors[key] ??= []).push({ key: E('homepage', code), vars });
       // Unknown or repeated blocks are refused by the field itself (an ordered choice).
       const blocks = values.blocks as string[];
-      for (const id of values.featuredMedia as string[]) if (!/^\d+$/.test(id) || !(await deps.store.media.get(id))) add('featuredMedia', 'unknown_media', { value: id });
+      const saved = await readHomepage(deps.store);
+      // A media deleted since it was featured is a warning, as a highlights target gone since (below):
+      // only an id typed now must name a media.
+      for (const id of await goneMedia(values)) if (!saved.featuredMedia.includes(id)) add('featuredMedia', 'unknown_media', { value: id });
       const target = String(values.highlightsTarget).trim();
       if (target === '') {
         if (blocks.includes('highlights')) add('highlightsTarget', 'target_required');
@@ -91,15 +100,18 @@ export function createHomepagePage(deps: Deps): ConfigPage {
         // A target typed now must lead somewhere. One saved when it did, whose sector or keyword has
         // gone since, is shown as a warning but does not block saving the page's other fields: the
         // admin did not touch it, and refusing would hold every other change hostage to it.
-        const saved = await readHomepage(deps.store);
         const unchanged = saved.highlightsSource === values.highlightsSource && saved.highlightsTarget.trim() === target;
         if (dead && !unchanged) add('highlightsTarget', dead.code, { value: dead.value });
       }
       return errors;
     },
     async warnings(values): Promise<FieldErrors> {
+      const warnings: FieldErrors = {};
       const dead = await deadTarget(values);
-      return dead ? { highlightsTarget: [{ key: `admin.config.homepage.warnings.gone_${dead.code === 'unknown_sector' ? 'sector' : 'keyword'}`, vars: { value: dead.value } }] } : {};
+      if (dead) warnings.highlightsTarget = [{ key: `admin.config.homepage.warnings.gone_${dead.code === 'unknown_sector' ? 'sector' : 'keyword'}`, vars: { value: dead.value } }];
+      const gone = await goneMedia(values);
+      if (gone.length) warnings.featuredMedia = gone.map((value) => ({ key: 'admin.config.homepage.warnings.gone_media', vars: { value } }));
+      return warnings;
     },
   });
 }

@@ -11,6 +11,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { logoVersion, readSkeleton } from '../settings/skeleton.ts';
 import type { ConfigPage } from './config-page.ts';
 import { createUpload, MediaError, settleBody } from '../media/index.ts';
+import { queryOf } from '../http/query-of.ts';
 
 export const LOGO_PATH = '/admin/config/skeleton/logo';
 export const LOGO_MAX_MB = 5;
@@ -118,6 +119,9 @@ export function createLogoRoutes(deps: { store: Store; i18n: I18n; filesDir: str
     if (!(err instanceof MediaError) || req.method !== 'POST') return next(err);
     void refuse(req, res, err.code === 'too_large' ? 'logo_too_large' : 'logo_missing', err.status === 413 ? 413 : 400);
   });
+
+  // A refused logo is shown at the address it was posted to: its language links and a reload by address come back to the page.
+  router.get([LOGO_PATH, `${LOGO_PATH}/delete`], (req, res) => res.redirect(303, `${deps.page.path}${queryOf(req.originalUrl)}`));
 
   router.post(`${LOGO_PATH}/delete`, async (_req, res) => {
     const skeleton = await readSkeleton(deps.store);

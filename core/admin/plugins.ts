@@ -5,6 +5,7 @@ import type { PluginManager, ToggleResult } from '../plugins/manager.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { describeForm, parseSettings, type FieldErrors, type FormInput } from '../settings/form.ts';
 import { PLUGIN_ID } from '../plugins/manifest.ts';
+import { queryOf } from '../http/query-of.ts';
 
 /** /admin/plugins: the list with toggles, and each enabled plugin's settings page. Admins only. */
 export function createPluginsAdmin(deps: { plugins: PluginManager; render: RenderPage; i18n: I18n }): Router {
@@ -49,6 +50,9 @@ export function createPluginsAdmin(deps: { plugins: PluginManager; render: Rende
   }
 
   router.get('/admin/plugins', (req, res) => showList(req, res));
+
+  // A refused toggle is shown at the address it was posted to: its language links and a reload by address come back to the list.
+  router.get('/admin/plugins/:id/:action', (req, res, next) => (req.params.action === 'enable' || req.params.action === 'disable' ? res.redirect(303, `/admin/plugins${queryOf(req.originalUrl)}`) : next()));
 
   router.post('/admin/plugins/:id/:action', async (req, res, next) => {
     const { id, action } = req.params;

@@ -5,6 +5,7 @@ import { requireRole } from '../auth/require-role.ts';
 import { SectorInputError, sectorSorts, type SectorInput, type SectorService } from '../sectors/service.ts';
 import type { Sector } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
+import { queryOf } from '../http/query-of.ts';
 import { highlightsShowSector, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 const BASE = '/admin/config/sectors';
@@ -34,17 +35,28 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
     const [list, counts] = [await deps.sectors.list(), await deps.sectors.counts()];
     const done = doneNotice(deps.i18n, lang(res), 'admin.sectors', req.query.done);
     const highlights = await deps.highlights();
+    // A refused deletion is about the row's "move its media to" select: its message stands beside it, linked from the top.
+    const refused = extra.deleteError && list.find((s) => s.id === extra.deleteError!.id && (counts.get(s.id) ?? 0) > 0);
     await deps.render(
       req,
       res,
       ['admin-config-sectors'],
       {
         // Deleting goes without a confirmation page: the row of the sector the homepage highlights show says so beside its button.
-        sectors: list.map((s, i) => ({ ...s, count: counts.get(s.id) ?? 0, first: i === 0, last: i === list.length - 1, others: list.filter((o) => o.id !== s.id), inHighlights: highlightsShowSector(highlights, s.id) })),
+        sectors: list.map((s, i) => ({
+          ...s,
+          count: counts.get(s.id) ?? 0,
+          first: i === 0,
+          last: i === list.length - 1,
+          others: list.filter((o) => o.id !== s.id),
+          inHighlights: highlightsShowSector(highlights, s.id),
+          deleteError: s === refused ? extra.deleteError!.message : undefined,
+        })),
         form: extra.form ?? { visible: true, display: 'grid', defaultSort: 'date' },
         errors: extra.errors ?? {},
         errorCount: Object.keys(extra.errors ?? {}).length,
-        deleteError: extra.deleteError,
+        deleteSummary: refused ? { text: deps.i18n.t(lang(res), 'admin.sectors.problem', { title: refused.title }), anchor: `move-${refused.id}` } : undefined,
+        deleteError: refused ? undefined : extra.deleteError,
         sorts: sectorSorts,
         done,
       },
@@ -88,7 +100,12 @@ export function createSectorsAdmin(deps: { sectors: SectorService; render: Rende
     }
   });
 
-  router.post(`${BASE}/:id/move`, async (req, res) => {
+  // A refused deletion is shown at the address it was posted to: its language links and a reload by address come back to the list.
+  router.get([`${BASE}/:id/move`, `${BASE}/:id/delete`], (req, res) => res.redirect(303, `${BASE}${queryOf(req.originalUrl)}`));
+
+  router.post(`${BASE}/:id/move`, async (req, res, next) => {
+    // A sector deleted meanwhile (another tab) is a 404, as for its edit and delete forms, not an order "changed".
+    if (!(await deps.sectors.list()).some((s) => s.id === req.params.id)) return next();
     const dir = (req.body as Record<string, unknown> | undefined)?.direction;
     if (dir !== 'up' && dir !== 'down') return res.redirect(303, BASE);
     await deps.sectors.move(req.params.id, dir === 'up' ? -1 : 1);

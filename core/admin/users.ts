@@ -6,17 +6,57 @@ import { requireRole } from '../auth/require-role.ts';
 import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
+import { queryOf } from '../http/query-of.ts';
+
+/** A refused row form: `field` is the row's field it concerns (none for disabling or deleting the last admin), `typed` what it sent. */
+interface RowProblem {
+  id: string;
+  field?: 'role' | 'password';
+  typed: string;
+  message: string;
+}
+
+/** The row field each action's form has. */
+const actionFields: Record<string, RowProblem['field']> = { role: 'role', password: 'password' };
 
 /** /admin/users: create, change role, reset password, disable/enable, delete. Admins only. */
 export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
 
-  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Record<string, string>; rowError?: { id: string; message: string } } = {}, status = 200) {
+  async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Record<string, string>; row?: RowProblem } = {}, status = 200) {
     const site = res.locals.site as RequestSite;
-    const list = (await deps.store.users.list()).map((u) => ({ ...publicUser(u), isSelf: u.id === req.user?.id }));
+    const { row } = extra;
+    const list = (await deps.store.users.list()).map((u) => {
+      const problem = row?.id === u.id && row.field ? row : undefined;
+      return {
+        ...publicUser(u),
+        isSelf: u.id === req.user?.id,
+        roleError: problem?.field === 'role' ? problem.message : undefined,
+        passwordError: problem?.field === 'password' ? problem.message : undefined,
+        // The role as chosen in a refused row (when it is one of the roles), else the stored one.
+        roleShown: problem?.field === 'role' && (roles as readonly string[]).includes(problem.typed) ? problem.typed : u.role,
+      };
+    });
+    const rowUser = row && list.find((u) => u.id === row.id);
     const done = doneNotice(deps.i18n, site.lang, 'admin.users', req.query.done);
-    await deps.render(req, res, ['admin-users'], { users: list, roles, done, displayNameMax: DISPLAY_NAME_MAX_LENGTH, form: extra.form ?? { role: 'editor' }, errors: extra.errors ?? {}, rowError: extra.rowError }, { status, title: deps.i18n.t(site.lang, 'admin.users.title') });
+    await deps.render(
+      req,
+      res,
+      ['admin-users'],
+      {
+        users: list,
+        roles,
+        done,
+        displayNameMax: DISPLAY_NAME_MAX_LENGTH,
+        form: extra.form ?? { role: 'editor' },
+        errors: extra.errors ?? {},
+        // A refused row form: its message stands beside its field, linked from the top; without a field (the last admin disabled or deleted), at the top.
+        rowSummary: row?.field && rowUser ? { text: deps.i18n.t(site.lang, 'admin.users.problem', { username: rowUser.username }), anchor: `${row.field}-${row.id}` } : undefined,
+        rowError: row && !(row.field && rowUser) ? { message: row.message } : undefined,
+      },
+      { status, title: deps.i18n.t(site.lang, 'admin.users.title') },
+    );
   }
 
   function message(res: Response, err: UserInputError): string {
@@ -47,6 +87,10 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     delete: (id) => deps.users.remove(id),
   };
 
+  // A refused row form is shown at the address it was posted to: its language links and a reload
+  // by address come back to the list (with ?lang= kept) rather than to a 404.
+  router.get('/admin/users/:id/:action', (req, res, next) => (Object.hasOwn(actions, req.params.action) ? res.redirect(303, `/admin/users${queryOf(req.originalUrl)}`) : next()));
+
   router.post('/admin/users/:id/:action', async (req, res, next) => {
     // Own actions only: 'constructor' or 'toString' in the URL is not one.
     const action = Object.hasOwn(actions, req.params.action) ? actions[req.params.action] : undefined;
@@ -55,11 +99,15 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.
       if (req.params.action === 'password' && req.params.id === req.user?.id) await new Promise<void>((resolve, reject) => req.login(publicUser(changed as Parameters<typeof publicUser>[0]), (err) => (err ? reject(err as Error) : resolve())));
-      res.redirect(303, `/admin/users?done=${req.params.action}`);
+      // An admin who made themselves an editor or a member may no longer open this page: their account page says what happened.
+      const demotedSelf = req.params.action === 'role' && req.params.id === req.user?.id && (changed as { role?: string }).role !== 'admin';
+      res.redirect(303, demotedSelf ? '/account?done=role' : `/admin/users?done=${req.params.action}`);
     } catch (err) {
       if (!(err instanceof UserInputError)) throw err;
       if (err.code === 'user_not_found') return next();
-      await show(req, res, { rowError: { id: req.params.id, message: message(res, err) } }, 400);
+      const field = Object.hasOwn(actionFields, req.params.action) ? actionFields[req.params.action] : undefined;
+      const sent = ((req.body ?? {}) as Record<string, unknown>).role;
+      await show(req, res, { row: { id: req.params.id, field, typed: field === 'role' && typeof sent === 'string' ? sent : '', message: message(res, err) } }, 400);
     }
   });
 

@@ -7,6 +7,7 @@ import { keywordFilter, listHref, listQuery, pageHolding, pageOf, readListView, 
 import { pagination } from '../search/index.ts';
 import { findKeyword } from './slug.ts';
 import { doneNotice } from '../admin/done-notice.ts';
+import { queryOf } from '../http/query-of.ts';
 import { highlightsShowGroup, highlightsShowKeyword, isDead, type HighlightsTarget } from '../site/highlights.ts';
 
 type Form = Record<string, string>;
@@ -151,6 +152,10 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
   }
 
   router.get('/admin/keywords', (req, res) => show(req, res));
+  // A refused form is shown at the address it was posted to: its language links and a reload by
+  // address come back to the list, on the page and filter the form carried (and ?lang=), not to a 404.
+  const backToList = (req: Request, res: Response) => res.redirect(303, `/admin/keywords${queryOf(req.originalUrl)}`);
+  router.get(['/admin/keywords/groups', '/admin/keywords/groups/:id'], backToList);
 
   router.post('/admin/keywords', async (req, res) => {
     const form = { group: str(body(req).group), title: str(body(req).title) };
@@ -268,6 +273,9 @@ export function createKeywordsAdmin(deps: { keywords: KeywordService; render: Re
     delete: (id) => deps.keywords.remove(id),
   };
   const doneKey: Record<string, string> = { rename: 'renamed', merge: 'merged', delete: 'deleted' };
+
+  // Not …/delete: that address is the confirmation page (declared above), a 404 for a keyword that is not there.
+  router.get('/admin/keywords/:id/:action', (req, res, next) => (['rename', 'merge'].includes(param(req, 'action')) ? backToList(req, res) : next()));
 
   router.post('/admin/keywords/:id/:action', admin, async (req, res, next) => {
     const name = param(req, 'action');

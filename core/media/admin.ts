@@ -14,6 +14,7 @@ import { FFMPEG_INSTALL, PDFTOPPM_INSTALL, type ToolStatus } from './tools.ts';
 import { settleBody, type createUpload } from './upload.ts';
 import { isLicence, licences } from '../settings/licences.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
+import { queryOf } from '../http/query-of.ts';
 import type { Logger } from 'pino';
 import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
 
@@ -59,6 +60,13 @@ function uploadChoices(body: unknown, sectors: readonly Sector[]) {
   const sector = wanted ? sectors.find((s) => s.slug === wanted || s.id === wanted) : undefined;
   return { status, sectorId: sector?.id };
 }
+
+/** The upload form's fields, whose problems stand beside them (by the MediaError's field). */
+const uploadFields = new Set(['file', 'status', 'sector']);
+/** The bulk form's fields, by the BulkInputError's code; the others (the selection) stand at the top. */
+const bulkFields: Partial<Record<BulkInputError['code'], 'action' | 'sector'>> = { action_unknown: 'action', sector_required: 'sector', sector_unknown: 'sector' };
+/** The id of each of those fields' control in the page. */
+const fieldIds: Record<string, string> = { file: 'media-files', status: 'media-status', sector: 'media-sector', action: 'bulk-action', bulkSector: 'bulk-sector' };
 
 interface BulkForm {
   ids?: readonly string[];
@@ -124,6 +132,10 @@ export function createMediaAdmin(deps: {
   interface ListExtra {
     results?: FileResult[];
     error?: string;
+    /** The upload form's problems, by field (file, status, sector). */
+    uploadErrors?: Record<string, string>;
+    /** The bulk form's problems, by field (action, sector). */
+    bulkErrors?: Record<string, string>;
     /** The upload form's fields as sent (status, sector), shown again. */
     upload?: unknown;
     /** The bulk form as sent, shown again after a refusal. */
@@ -194,6 +206,13 @@ export function createMediaAdmin(deps: {
     const earlier = (await media.store.media.getMany(earlierIds)).filter((m) => media.canSee(req.user, m)).map((m) => ({ id: m.id, title: m.title }));
     const chosen = uploadChoices(extra.upload, sectors);
     const selectable = items.filter((i) => i.canEdit).map((i) => i.id);
+    const uploadErrors = extra.uploadErrors ?? {};
+    // Without a bulk form on this page (nothing the user may edit), its problems stand at the top.
+    const bulkErrors = selectable.length ? (extra.bulkErrors ?? {}) : {};
+    const error = [extra.error, ...(selectable.length ? [] : Object.values(extra.bulkErrors ?? {}))].filter(Boolean).join(' ') || undefined;
+    // Fields in error: a summary at the top links to the first, whose message stands beside it.
+    const inError = [...Object.keys(uploadErrors), ...Object.keys(bulkErrors).map((f) => (f === 'sector' ? 'bulkSector' : f))];
+    const fieldSummary = inError.length ? { text: t(res, 'form.has_errors', { count: inError.length }), anchor: fieldIds[inError[0]!] } : undefined;
     await deps.render(
       req,
       res,
@@ -216,6 +235,7 @@ export function createMediaAdmin(deps: {
         pdfTools: tools.pdftoppm.path ? undefined : { ...PDFTOPPM_INSTALL, missing: [toolProblem(tools.pdftoppm, 'media.pdftoppmPath')] },
         queue: { running: media.queue.running, waiting: media.queue.waiting },
         upload: {
+          errors: uploadErrors,
           statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === chosen.status })),
           sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === chosen.sectorId })),
         },
@@ -226,6 +246,7 @@ export function createMediaAdmin(deps: {
               pageIds: selectable.join(','),
               count: selectable.length,
               all: extra.bulk?.all === true,
+              errors: bulkErrors,
               actions: bulkActions.map((v) => ({ value: v, label: t(res, `admin.media.bulk.action_${v}`), selected: v === extra.bulk?.action })),
               sectors: [
                 { value: NO_SECTOR, label: t(res, 'admin.media.no_sector'), selected: extra.bulk?.sector === NO_SECTOR },
@@ -236,7 +257,8 @@ export function createMediaAdmin(deps: {
         maxFiles: deps.maxFiles,
         maxUploadMB: deps.maxUploadMB,
         results: extra.results,
-        error: extra.error,
+        error,
+        fieldSummary,
         done,
         earlier,
         bulkDone: await bulkNotice(res, query),
@@ -288,7 +310,9 @@ export function createMediaAdmin(deps: {
       request = await parseBulkRequest(media, body, BULK_MAX);
     } catch (err) {
       if (!(err instanceof BulkInputError)) throw err;
-      return showList(req, res, { error: t(res, `admin.media.bulk.errors.${err.code}`, err.vars), bulk: bulkForm(body), query: back }, 400);
+      const message = t(res, `admin.media.bulk.errors.${err.code}`, err.vars);
+      const field = bulkFields[err.code];
+      return showList(req, res, { ...(field ? { bulkErrors: { [field]: message } } : { error: message }), bulk: bulkForm(body), query: back }, 400);
     }
     if (request.action === 'delete' && body.confirm !== 'yes') {
       // First the list of what will go, and a second post to confirm it: only those ids.
@@ -351,6 +375,12 @@ export function createMediaAdmin(deps: {
     );
   }
 
+  // A refused form is shown at the address it was posted to: its language links and a reload by
+  // address come back to the page it was on (with ?lang= kept) rather than to a 404.
+  router.get('/admin/media/bulk', (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
+  router.get('/admin/media/:id/replace', (req, res) => res.redirect(303, `${LIST}/${encodeURIComponent(String(req.params.id))}${queryOf(req.originalUrl)}`));
+  router.get(['/admin/media/:id/retry', '/admin/media/:id/delete'], (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
+
   router.get('/admin/media/:id', async (req, res) => showEdit(req, res, await editable(req)));
 
   router.post('/admin/media/:id', async (req, res) => {
@@ -405,8 +435,15 @@ export function createMediaAdmin(deps: {
     if (!(err instanceof MediaError)) return next(err);
     if (err.status === 404 || err.status === 403) return next(Object.assign(new Error(err.code), { status: err.status, expose: true }));
     try {
-      // Every problem of the upload's fields (status and sector), not only the first.
-      await showList(req, res, { error: mediaProblemsOf(err).map((e) => errorText(res, e)).join(' '), upload: req.method === 'POST' ? req.body : undefined }, err.status);
+      // Every problem of the upload's fields (status and sector), not only the first, each beside its field.
+      const isUpload = req.method === 'POST' && req.path === '/';
+      const uploadErrors: Record<string, string> = {};
+      const others: string[] = [];
+      for (const e of mediaProblemsOf(err)) {
+        if (isUpload && e.field && uploadFields.has(e.field)) uploadErrors[e.field] ??= errorText(res, e);
+        else others.push(errorText(res, e));
+      }
+      await showList(req, res, { error: others.join(' ') || undefined, uploadErrors, upload: req.method === 'POST' ? req.body : undefined }, err.status);
     } catch (e) {
       next(e);
     }

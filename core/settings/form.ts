@@ -101,13 +101,14 @@ function fieldSchema(field: SettingField): z.ZodType {
     case 'text':
     case 'textarea': {
       let s = z.string({ error: E('text') });
-      if (required) s = s.min(1, { error: E('required') });
       if (field.maxLength !== undefined) s = s.max(field.maxLength, { error: E('too_long') });
+      // Spaces alone are no value: a required site name of blanks would leave the header empty.
+      const filled = required ? s.refine((v) => v.trim() !== '', { error: E('required') }) : s;
       if (field.type === 'text' && field.pattern) {
         const re = new RegExp(`^(?:${field.pattern})$`, 'u');
-        return s.refine((v) => v === '' || re.test(v), { error: E('pattern') });
+        return filled.refine((v) => v === '' || re.test(v), { error: E('pattern') });
       }
-      return s;
+      return filled;
     }
     case 'number': {
       let n = z.number({ error: required ? E('required') : E('number') });

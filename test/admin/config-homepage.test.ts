@@ -5,6 +5,7 @@ import { makeApp, addUser, signIn, tokenOf, type TestApp } from '../helpers/app.
 import { mediaRecord } from '../helpers/media-records.ts';
 import { settingsFormValues } from '../helpers/settings-form.ts';
 import type { Media } from '../../core/store/index.ts';
+import { readHomepage } from '../../core/settings/homepage.ts';
 
 const html = { Accept: 'text/html' };
 const PAGE = '/admin/config/homepage';
@@ -147,6 +148,22 @@ test('invalid input: each problem named on its field, in the admin’s language,
   assert.match(fr.text, /<option value="latest" selected>Derniers médias<\/option>/, 'block names in the admin’s language');
   await admin.get('/?lang=en').set(html);
   assert.equal(JSON.stringify(await t.store.settings.get('homepage')), before);
+});
+
+test('a featured media deleted since is a warning on its field, and the page’s other fields still save; a new unknown number is refused', async () => {
+  const gone = await t.store.media.create(mediaRecord({ slug: 'ephemere', title: 'Éphémère' }));
+  assert.equal((await save({ blocks: ['featured', 'latest'], featuredMedia: `${media['Marée']!.id}\n${gone.id}` })).status, 303);
+  await t.store.media.delete(gone.id);
+  const page = (await admin.get(PAGE).set(html).expect(200)).text;
+  assert.match(page, new RegExp(`<p class="field-warning" id="homepage-featuredMedia-warning">There is no media number ${gone.id} any more: the featured media block leaves it out`));
+  const other = await save({ itemsPerBlock: '8' });
+  assert.equal(other.status, 303, 'the other fields are not held hostage');
+  assert.equal((await readHomepage(t.store)).itemsPerBlock, 8);
+  assert.deepEqual(titles(await home(), 'home-featured'), ['Marée'], 'the block leaves it out');
+  const typed = await save({ featuredMedia: `${media['Marée']!.id}\n${gone.id}\n99999` });
+  assert.equal(typed.status, 400);
+  assert.match(typed.text, /There is no media number 99999\./);
+  assert.doesNotMatch(typed.text, new RegExp(`There is no media number ${gone.id}\\.`), 'only the number typed now is refused');
 });
 
 test('CSRF and roles', async () => {

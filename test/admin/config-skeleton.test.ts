@@ -118,6 +118,17 @@ test('invalid input is re-shown with messages in the admin’s language and noth
   assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before);
 });
 
+test('a site name of spaces only is refused as an empty one, and nothing is saved', async () => {
+  const before = JSON.stringify(await t.store.settings.get('skeleton'));
+  const res = await save({ siteName: '   ', slogan: 'kept input' }, admin, '?lang=fr');
+  assert.equal(res.status, 400);
+  assert.match(res.text, /id="skeleton-siteName"[^>]*aria-invalid="true"/);
+  assert.match(res.text, /<p class="field-error" id="skeleton-siteName-error"[^>]*>Ce champ est obligatoire\.<\/p>/);
+  assert.match(res.text, /name="slogan" value="kept input"/);
+  await admin.get('/?lang=en').set(html);
+  assert.equal(JSON.stringify(await t.store.settings.get('skeleton')), before);
+});
+
 test('a choice that must have a value cannot be emptied; an empty one saved before is read as the default', async () => {
   const before = JSON.stringify(await t.store.settings.get('skeleton'));
   for (const key of ['language', 'searchBoxPosition', 'defaultLicence', 'theme']) {
@@ -238,6 +249,13 @@ test('logo: an image is resized into the logo box and served; a non-image is ref
   const text = await admin.post(`${PAGE}/logo`).set(html).field('_csrf', await tokenOf(admin, PAGE)).attach('logo', Buffer.from('<svg onload="alert(1)"></svg> not a png'), { filename: 'logo.png', contentType: 'image/png' });
   assert.equal(text.status, 400);
   assert.match(text.text, /This file is not an image Kiosque can use as a logo/);
+  // Its address, opened by the page's language link or a reload, leads back to the page.
+  for (const address of [`${PAGE}/logo`, `${PAGE}/logo/delete`]) {
+    const back = await admin.get(`${address}?lang=en`).set(html);
+    assert.deepEqual([back.status, back.headers.location], [303, `${PAGE}?lang=en`], address);
+  }
+  // Beside the file field, which says so to screen readers.
+  assert.match(text.text, /<input type="file" id="logo-file" name="logo" [^>]*aria-describedby="logo-help logo-file-error" aria-invalid="true">\s*<p class="help" id="logo-help">[^<]*<\/p>\s*<p class="field-error" id="logo-file-error" role="alert">This file is not an image/);
   const noToken = await admin.post(`${PAGE}/logo`).set(html).attach('logo', png, 'logo.png');
   assert.equal(noToken.status, 403);
   const ed = await signIn(t, 'ed');

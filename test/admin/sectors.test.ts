@@ -120,6 +120,10 @@ test('reordering changes the navigation order', async () => {
   assert.equal(after[1]!.id, first!.id);
   const home = (await request(t.app).get('/').set(html)).text;
   assert.ok(home.indexOf(`/sectors/${second!.slug}"`) < home.indexOf(`/sectors/${first!.slug}"`));
+  // A sector deleted in another tab is not found, rather than announced as moved.
+  const orders = JSON.stringify((await t.store.sectors.list()).map((s) => [s.id, s.order]));
+  await admin.post('/admin/config/sectors/no-such-sector/move').type('form').set(html).send({ _csrf: token, direction: 'up' }).expect(404);
+  assert.equal(JSON.stringify((await t.store.sectors.list()).map((s) => [s.id, s.order])), orders);
 });
 
 test('a sector holding media cannot be deleted unless its media move to another sector', async () => {
@@ -155,6 +159,26 @@ test('a sector holding media cannot be deleted unless its media move to another 
   token = await tokenOf(admin, '/admin/config/sectors');
   await admin.post(`/admin/config/sectors/${emptyOne.id}/delete`).type('form').send({ _csrf: token }).expect(303);
   assert.equal(await t.store.sectors.get(emptyOne.id), undefined);
+});
+
+test('a refused deletion shows its message beside the row’s “move its media to” select, linked from the top', async () => {
+  await create({ title: 'Crowded' });
+  const crowded = (await t.store.sectors.list()).find((s) => s.title === 'Crowded')!;
+  await addMedia({ title: 'In crowded', sectorId: crowded.id });
+  const token = await tokenOf(admin, '/admin/config/sectors');
+  try {
+    for (const moveTo of [undefined, crowded.id]) {
+      const res = await admin.post(`/admin/config/sectors/${crowded.id}/delete?lang=fr`).type('form').set(html).send({ _csrf: token, ...(moveTo ? { moveTo } : {}) });
+      assert.equal(res.status, 400);
+      assert.match(res.text, new RegExp(`<select id="move-${crowded.id}" name="moveTo" aria-invalid="true" aria-describedby="move-${crowded.id}-error">`));
+      assert.match(res.text, new RegExp(`<p class="field-error" id="move-${crowded.id}-error">(Ce secteur contient encore 1 média|Choisissez un autre secteur existant)`));
+      assert.match(res.text, new RegExp(`<a href="#move-${crowded.id}">1 problème\u00a0: voir le secteur «\u00a0Crowded\u00a0»\\.</a>`));
+      assert.equal((res.text.match(/aria-invalid="true"/g) ?? []).length, 1, 'only that row is marked');
+    }
+  } finally {
+    await admin.get('/?lang=en').set(html);
+  }
+  assert.ok(await t.store.sectors.get(crowded.id));
 });
 
 test('the sector page lists only its published media, escaped', async () => {
@@ -256,4 +280,13 @@ test('a title another sector has, whatever its case and accents, is refused on c
   assert.equal((await t.store.sectors.get(photos.id))!.title, 'PHOTOGRAPHIES');
   // Titles that differ by more than case and accents are other sectors.
   assert.equal((await create({ title: 'Photographies anciennes' })).status, 303);
+});
+
+test('a refused deletion’s address, opened by its language link or a reload, leads back to the list with the query kept', async () => {
+  const [sector] = await t.store.sectors.list();
+  for (const action of ['delete', 'move']) {
+    const res = await admin.get(`/admin/config/sectors/${sector!.id}/${action}?lang=en`).set(html);
+    assert.equal(res.status, 303, action);
+    assert.equal(res.headers.location, '/admin/config/sectors?lang=en');
+  }
 });

@@ -164,6 +164,48 @@ test('the last active admin cannot be demoted, disabled or deleted', async () =>
   assert.equal((await post(`/admin/users/${id}/role`, { role: 'member' })).status, 400);
 });
 
+test('a refused row form shows its message beside its field in that row, linked from the top, with the role as chosen', async () => {
+  await addUser(t, 'rowan', 'member');
+  const id = await idOf('rowan');
+  const short = await admin.post(`/admin/users/${id}/password?lang=fr`).type('form').set('Accept', 'text/html').send({ _csrf: csrf, password: 'court' });
+  assert.equal(short.status, 400);
+  assert.match(short.text, new RegExp(`<input id="password-${id}" name="password" [^>]*aria-invalid="true" aria-describedby="password-${id}-error"`));
+  assert.match(short.text, new RegExp(`<p class="field-error" id="password-${id}-error">Le mot de passe doit compter au moins 10 caractères\\.</p>`));
+  assert.match(short.text, new RegExp(`<a href="#password-${id}">1 problème\u00a0: voir le compte «\u00a0rowan\u00a0»\\.</a>`));
+  // Only that row's field is marked.
+  assert.equal((short.text.match(/aria-invalid="true"/g) ?? []).length, 1);
+  await admin.get('/?lang=en').set('Accept', 'text/html');
+
+  const aliceId = await idOf('alice');
+  const demote = await post(`/admin/users/${aliceId}/role`, { role: 'editor' });
+  assert.equal(demote.status, 400);
+  assert.match(demote.text, new RegExp(`<select id="role-${aliceId}" name="role" aria-invalid="true" aria-describedby="role-${aliceId}-error">\\s*<option value="admin">[^<]*</option><option value="editor" selected>`));
+  assert.match(demote.text, new RegExp(`<p class="field-error" id="role-${aliceId}-error">This is the last active administrator`));
+  assert.equal((await t.store.users.get(aliceId))?.role, 'admin');
+
+  // Disabling or deleting the last admin concerns no field: the message stands at the top.
+  const disable = await post(`/admin/users/${aliceId}/disable`, {});
+  assert.equal(disable.status, 400);
+  assert.match(disable.text, /<p class="error" role="alert">This is the last active administrator/);
+  assert.doesNotMatch(disable.text, /aria-invalid/);
+});
+
+test('an admin who makes themselves an editor lands on their account page, which says so, not on a page they may no longer open', async () => {
+  await addUser(t, 'otto', 'admin');
+  await addUser(t, 'olga', 'admin');
+  const otto = await signIn(t, 'otto');
+  const token = await tokenOf(otto, '/admin/users');
+  const res = await otto.post(`/admin/users/${await idOf('otto')}/role`).type('form').set('Accept', 'text/html').send({ _csrf: token, role: 'editor' });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.location, '/account?done=role');
+  const account = await otto.get(res.headers.location).set('Accept', 'text/html').expect(200);
+  assert.match(account.text, /<p class="notice" role="status">Your role was changed: the administration of accounts is for administrators only\.<\/p>/);
+  assert.equal((await t.store.users.getByUsername('otto'))?.role, 'editor');
+  // Changing someone else's role still comes back to the list.
+  const other = await post(`/admin/users/${await idOf('olga')}/role`, { role: 'member' });
+  assert.equal(other.headers.location, '/admin/users?done=role');
+});
+
 test('members and editors get 403 on /admin/users; a form without CSRF token changes nothing', async () => {
   await addUser(t, 'mia', 'member');
   const mia = await signIn(t, 'mia');
@@ -177,4 +219,17 @@ test('members and editors get 403 on /admin/users; a form without CSRF token cha
   assert.equal(noToken.status, 403);
   assert.equal(await t.store.users.getByUsername('sneaky'), undefined);
   assert.equal((await request(t.app).get('/admin/users').set('Accept', 'text/html')).status, 302);
+});
+
+test('a refused row form’s address, opened by its language link or a reload, leads back to the list with the query kept', async () => {
+  const id = await idOf('alice');
+  const refused = await post(`/admin/users/${id}/password`, { password: 'short' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, new RegExp(`<a href="/admin/users/${id}/password\\?lang&#x3D;fr" hreflang="fr"`), 'the language link names the form’s address');
+  for (const action of ['password', 'role', 'disable', 'enable', 'delete']) {
+    const res = await admin.get(`/admin/users/${id}/${action}?lang=en`).set('Accept', 'text/html');
+    assert.equal(res.status, 303, action);
+    assert.equal(res.headers.location, '/admin/users?lang=en');
+  }
+  await admin.get(`/admin/users/${id}/frobnicate`).set('Accept', 'text/html').expect(404);
 });

@@ -211,3 +211,20 @@ test('a refused group rename is shown in the group’s row, with its options as 
   assert.match(res.text, new RegExp(`<input type="checkbox" id="group-nav-${moods.id}" name="inNavigation" checked>`), 'ticked, as sent');
   assert.equal(JSON.stringify(await t.store.keywordGroups.list()), before);
 });
+
+test('a refused form’s address, opened by its language link or a reload, leads back to the list on the page and filter it carried', async () => {
+  const tags = await groupId('tags');
+  const token = await tokenOf(admin, '/admin/keywords');
+  await admin.post('/admin/keywords').type('form').send({ _csrf: token, group: tags, title: 'Retour' }).expect(303);
+  const kw = (await t.app.kiosque.keywords.list()).find((k) => k.title === 'Retour')!;
+  const refused = await admin.post(`/admin/keywords/${kw.id}/rename?group=tags&q=ret`).type('form').set('Accept', 'text/html').send({ _csrf: token, title: '' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, new RegExp(`<a href="/admin/keywords/${kw.id}/rename\\?group&#x3D;tags&amp;q&#x3D;ret&amp;lang&#x3D;fr" hreflang="fr"`), 'the language link names the form’s address');
+  for (const path of [`/admin/keywords/${kw.id}/rename`, `/admin/keywords/${kw.id}/merge`, '/admin/keywords/groups', `/admin/keywords/groups/${tags}`]) {
+    const res = await page(admin, `${path}?group=tags&q=ret&lang=en`);
+    assert.equal(res.status, 303, path);
+    assert.equal(res.headers.location, '/admin/keywords?group=tags&q=ret&lang=en', path);
+  }
+  // The confirmation pages keep their own address.
+  await page(admin, `/admin/keywords/${kw.id}/delete`).expect(200);
+});

@@ -221,6 +221,26 @@ test('an empty selection, an unknown action, a missing or removed sector, ids th
   assert.deepEqual(await snapshot(), before);
 });
 
+test('a missing action or sector is said beside its select, linked from the top; a bad selection stands at the top', async () => {
+  const id = await upload(alice, 'Galet');
+  const before = await get(id);
+  const noAction = await bulk(alice, { ids: [id] }, 'fr');
+  assert.equal(noAction.status, 400);
+  assert.match(noAction.text, /<p class="error" role="alert"><a href="#bulk-action">Certains champs sont à corriger \(1\)\. Rien n’a été enregistré\.<\/a><\/p>/);
+  assert.match(noAction.text, /<select id="bulk-action" name="action" aria-invalid="true" aria-describedby="bulk-action-error">/);
+  assert.match(noAction.text, /<p class="field-error" id="bulk-action-error">Choisissez une action dans la liste\. Rien n’a été modifié\.<\/p>/);
+  const noSector = await bulk(alice, { action: 'move', ids: [id] });
+  assert.equal(noSector.status, 400);
+  assert.match(noSector.text, /<a href="#bulk-sector">Some fields need correcting \(1\)/);
+  assert.match(noSector.text, /<select id="bulk-sector" name="sector" aria-invalid="true" aria-describedby="bulk-sector-error">/);
+  assert.match(noSector.text, /<p class="field-error" id="bulk-sector-error">Choose the sector to move the media to/);
+  assert.doesNotMatch(noSector.text, /id="bulk-action"[^>]*aria-invalid/);
+  const empty = await bulk(alice, { action: 'publish' });
+  assert.match(empty.text, /<p class="error" role="alert">Select at least one media/);
+  assert.doesNotMatch(empty.text, /aria-invalid/);
+  assert.deepEqual(await get(id), before);
+});
+
 test('the bulk form needs its CSRF token', async () => {
   const id = await upload(alice, 'Lagune');
   const noToken = await alice.post('/admin/media/bulk').type('form').set('Accept', 'text/html').send({ action: 'publish', ids: id });
@@ -295,4 +315,23 @@ test('emptying the last page of a filtered list comes back to the page before it
   const back = await alice.get(res.headers.location!).set('Accept', 'text/html').expect(200);
   assert.match(back.text, /Page 1 of 1/);
   assert.equal([...back.text.matchAll(/<tr data-media="(\d+)"/g)].length, 50);
+});
+
+test('a refused form’s address, opened by its language link or a reload, leads back to its page with the query kept', async () => {
+  const id = await upload(alice, 'Adresse');
+  const refused = await bulk(alice, { ids: [id] });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, /<a href="\/admin\/media\/bulk\?lang&#x3D;fr" hreflang="fr"/, 'the language link names the form’s address');
+  const cases: Array<[string, string]> = [
+    ['/admin/media/bulk?lang=en', '/admin/media?lang=en'],
+    [`/admin/media/${id}/replace?lang=en`, `/admin/media/${id}?lang=en`],
+    [`/admin/media/${id}/retry?lang=en`, '/admin/media?lang=en'],
+    [`/admin/media/${id}/delete?lang=en`, '/admin/media?lang=en'],
+  ];
+  for (const [from, to] of cases) {
+    const res = await alice.get(from).set('Accept', 'text/html');
+    assert.equal(res.status, 303, from);
+    assert.equal(res.headers.location, to, from);
+  }
+  assert.ok(await get(id), 'a GET deletes nothing');
 });

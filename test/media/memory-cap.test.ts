@@ -95,7 +95,7 @@ test('a job that needs more memory than the cap set in the config fails with tha
     assert.deepEqual([m.processing.state, m.processing.step], ['failed', 'web']);
     assert.equal(m.processing.error, `the file needs more memory than ffmpeg may take (${SMALL_CAP_MB} MB, set by media.ffmpegMemoryMB)`);
     assert.deepEqual(m.processing.reason, { code: 'memory_cap', vars: { tool: 'ffmpeg', mb: SMALL_CAP_MB, setting: 'media.ffmpegMemoryMB' } });
-    assert.match(m.processing.output ?? '', /cannot allocate memory|get_buffer\(\) failed|error allocating|malloc of size \d+ failed/i, 'what ffmpeg said, for diagnosis');
+    assert.match(m.processing.output ?? '', /cannot allocate memory|get_buffer\(\) failed|error allocating|malloc of size \d+ failed|is out of memory/i, 'what ffmpeg said, for diagnosis');
     assert.deepEqual((await folderOf(up.id)).filter((f) => !/^(original|poster|medium|thumb)\./.test(f)), [], 'no frame or partial web version left behind');
     assert.equal(m.variants.web, undefined);
     assert.ok(m.variants.poster);

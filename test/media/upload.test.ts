@@ -216,8 +216,18 @@ test('after a partly refused upload, the form comes back with the chosen status 
   const count = await t.store.media.count();
   const both = await admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'secret').field('sector', 'nowhere').attach('file', f('pic.webp'));
   assert.equal(both.status, 400);
-  assert.match(both.text, /<p class="error" role="alert">The status is draft or published\. There is no sector “nowhere”\.<\/p>/);
+  // Each beside its field, a summary at the top linking to the first.
+  assert.match(both.text, /<p class="error" role="alert"><a href="#media-status">Some fields need correcting \(2\)\. Nothing was saved\.<\/a><\/p>/);
+  assert.match(both.text, /<select id="media-status" name="status" aria-invalid="true" aria-describedby="media-status-error">/);
+  assert.match(both.text, /<p class="field-error" id="media-status-error">The status is draft or published\.<\/p>/);
+  assert.match(both.text, /<select id="media-sector" name="sector" aria-invalid="true" aria-describedby="media-sector-error">/);
+  assert.match(both.text, /<p class="field-error" id="media-sector-error">There is no sector “nowhere”\.<\/p>/);
   assert.equal(await t.store.media.count(), count);
+  // No file at all: said beside the file field.
+  const none = await admin.post('/admin/media').set('Accept', 'text/html').field('_csrf', adminToken).field('status', 'draft');
+  assert.equal(none.status, 400);
+  assert.match(none.text, /<input id="media-files" name="file" type="file" multiple required aria-invalid="true" aria-describedby="media-files-error">/);
+  assert.match(none.text, /<p class="field-error" id="media-files-error">Choose a file to send\.<\/p>/);
 });
 
 test('hostile file names are kept only as sanitised metadata', async () => {

@@ -118,3 +118,13 @@ test('on every admin page the first heading is the page’s <h1>: the menu’s s
     assert.match(res.text, /<ul aria-label="Content">/, `${p}: the menu's lists are named`);
   }
 });
+
+test('a refused toggle’s address, opened by its language link or a reload, leads back to the list with the query kept', async () => {
+  for (const action of ['enable', 'disable']) {
+    const res = await admin.get(`/admin/plugins/hello/${action}?lang=fr`).set('Accept', 'text/html');
+    assert.equal(res.status, 303, action);
+    assert.equal(res.headers.location, '/admin/plugins?lang=fr');
+  }
+  await admin.get('/?lang=en').set('Accept', 'text/html');
+  assert.equal(t.app.kiosque.plugins.get('hello')!.state, 'enabled', 'a GET changes nothing');
+});

@@ -61,6 +61,22 @@ test('a required number left empty is required; an optional one keeps its defaul
   assert.equal(validateValues(fields, { title: 'x', count: 'many' }).ok, false, 'saved values are checked too');
 });
 
+test('a required text of spaces only is required, as an empty one is; an optional one may be blank', () => {
+  const req: SettingField[] = [
+    { key: 'name', type: 'text', label: 'Name', required: true, maxLength: 10 },
+    { key: 'note', type: 'textarea', label: 'Note', required: true },
+    { key: 'slogan', type: 'text', label: 'Slogan' },
+  ];
+  const r = parseSettings(req, { name: '   ', note: ' \r\n\t ', slogan: '  ' });
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  assert.deepEqual(Object.keys(r.errors).sort(), ['name', 'note']);
+  assert.deepEqual(r.errors.name, [{ key: 'form.errors.required', vars: { max: 10 } }]);
+  assert.equal(r.input.name, '   ', 'the input comes back as typed');
+  assert.equal(validateValues(req, { name: ' ', note: 'x' }).ok, false, 'a saved blank value is not a value either');
+  assert.equal(parseSettings(req, { name: ' Kiosque ', note: 'x', slogan: '' }).ok, true);
+});
+
 test('an ordered choice: one select per position, empty positions skipped, repeats and unknown options refused with the input kept', () => {
   const ordered: SettingField[] = [{ key: 'blocks', type: 'ordered', label: 'Blocks', options: ['a', 'b', 'c'].map((v) => ({ value: v, label: { en: v.toUpperCase(), fr: `${v}-fr` } })), default: ['b'] }];
   assert.deepEqual(defaults(ordered), { blocks: ['b'] });
