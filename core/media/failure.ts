@@ -88,10 +88,16 @@ const isDiskFull = (err: unknown) => {
   return e?.code === 'ENOSPC' || e?.code === 'EDQUOT' || /no space left on device|disk quota exceeded/i.test(String(e?.message ?? ''));
 };
 
-/** What a failed job stores in `processing` besides its state: the English message, the reason and the tool's output. */
-export function failureOf(err: unknown): Required<Pick<Media['processing'], 'error' | 'reason'>> & Pick<Media['processing'], 'output'> {
-  const message = String((err as Error)?.message ?? err).slice(0, 500);
-  if (err instanceof ProcessingError) return { error: message, reason: err.reason, ...(err.output ? { output: err.output } : {}) };
+/**
+ * What a failed job stores in `processing` besides its state: the English message, the reason and
+ * the tool's output. Paths inside `folder` (the media files' folder) are written relative to it:
+ * editors read these, and where the data lies on the server is none of theirs.
+ */
+export function failureOf(err: unknown, options: { folder?: string } = {}): Required<Pick<Media['processing'], 'error' | 'reason'>> & Pick<Media['processing'], 'output'> {
+  const inFolder = options.folder ? `${options.folder.replace(/[/\\]+$/, '')}/` : undefined;
+  const relative = (text: string) => (inFolder ? text.split(inFolder).join('') : text);
+  const message = relative(String((err as Error)?.message ?? err)).slice(0, 500);
+  if (err instanceof ProcessingError) return { error: message, reason: err.reason, ...(err.output ? { output: relative(err.output) } : {}) };
   // Node's message names the file and the call, which is the useful part; a MediaError's says only its code.
   const output = isMediaError(err) ? undefined : outputTail(message);
   return { error: message, reason: { code: isDiskFull(err) ? 'disk_full' : 'unexpected', vars: {} }, ...(output ? { output } : {}) };

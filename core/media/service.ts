@@ -254,7 +254,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       await changed(await store.media.update(id, { variants, processing: { state: 'done', attempts, updatedAt: now() } }));
     } catch (err) {
       if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
-      const failure = failureOf(err);
+      const failure = failureOf(err, { folder: filesDir });
       logger.warn({ mediaId: id, reason: failure.error, code: failure.reason.code }, 'PDF preview failed');
       if (await currentOf(m)) await store.media.update(id, { processing: { state: 'failed', ...failure, attempts, updatedAt: now() } });
     } finally {
@@ -370,7 +370,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         await changed(await store.media.update(id, { variants: { ...after.variants, [WEB_VARIANT]: { ...web, file: path.join(folderOf(m), web.file) } }, processing: { state: 'done', attempts, updatedAt: now() } }));
       } catch (err) {
         if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
-        const failure = failureOf(err);
+        const failure = failureOf(err, { folder: filesDir });
         logger.warn({ mediaId: id, step, reason: failure.error, code: failure.reason.code }, 'media processing failed');
         if (await current()) await store.media.update(id, { processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
       } finally {

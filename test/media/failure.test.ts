@@ -42,6 +42,10 @@ test('a video ffprobe cannot read fails with a reason: /admin/media and the edit
     assert.deepEqual(p.reason, { code: 'unreadable', vars: { tool: 'ffprobe' } });
     assert.match(p.output ?? '', /moov atom not found/);
     assert.match(p.error ?? '', /^ffprobe could not read the file: .*Invalid data found when processing input/, 'the English message stays, for the API');
+    // ffprobe names the file it read: within the data folder, never where that folder lies on the server.
+    const original = (await t.store.media.get(up.id))!.original.file;
+    assert.match(p.output ?? '', new RegExp(`(^|\\s)${original.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), p.output);
+    assert.ok(![p.output, p.error].some((text) => text?.includes(t.config.dataDir) || text?.includes(path.resolve(t.config.dataDir))), `${p.error} / ${p.output}`);
 
     const en = await agent.get('/admin/media').set(html).expect(200);
     assert.match(stateCell(en.text, up.id), /^<td class="state-failed">failed: ffprobe could not read the file: it is damaged, or in a format it does not know <code class="tool-output">[^<]*moov atom not found[^<]*<\/code><\/td>$/);
