@@ -60,7 +60,10 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
   }
 
   function message(res: Response, err: UserInputError): string {
-    return deps.i18n.t((res.locals.site as RequestSite).lang, `errors.${err.code}`, err.vars);
+    const { lang } = res.locals.site as RequestSite;
+    // The roles as the form names them (« administrateur, rédacteur ou membre »), not by their ids.
+    const vars = err.code === 'role_invalid' ? { roles: new Intl.ListFormat(lang, { type: 'disjunction' }).format(roles.map((r) => deps.i18n.t(lang, `admin.users.role_${r}`))) } : err.vars;
+    return deps.i18n.t(lang, `errors.${err.code}`, vars);
   }
 
   router.get('/admin/users', (req, res) => show(req, res));

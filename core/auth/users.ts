@@ -89,7 +89,8 @@ function checkDisplayName(displayName: string, username: string): string {
 
 function checkRole(role: string): Role {
   const r = roleSchema.safeParse(role);
-  if (!r.success) throw new UserInputError('role_invalid', 'role');
+  // The roles by their ids, as the command line and the API take them; pages name them in the reader's language.
+  if (!r.success) throw new UserInputError('role_invalid', 'role', { roles: new Intl.ListFormat('en', { type: 'disjunction' }).format(roles) });
   return r.data;
 }
 

@@ -34,7 +34,7 @@ for (const [what, body, message] of [
   ['a short password', { username: 'shorty', role: 'member', password: 'short' }, /at least 10 characters/],
   ['an overlong password', { username: 'longpw', role: 'member', password: 'x'.repeat(1025) }, /at most 1024 characters/],
   ['a password of spaces only', { username: 'spacey', role: 'member', password: ' '.repeat(12) }, /cannot be only spaces/],
-  ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among admin, editor and member/],
+  ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among administrator, editor, or member\./],
   ['an invalid username', { username: '<b>x</b>', role: 'member', password: PASSWORD }, /A username has 2 to 40/],
   ['a display name over 80 characters', { username: 'longname', displayName: 'x'.repeat(81), role: 'member', password: PASSWORD }, /<p class="field-error" id="new-display-name-error" role="alert">A display name has at most 80 characters.<\/p>/],
 ] as const) {
@@ -55,7 +55,7 @@ test('creating with several mistakes shows each next to its field, and keeps wha
   assert.equal(res.status, 400);
   assert.match(res.text, /A username has 2 to 40/);
   assert.match(res.text, /at least 10 characters/);
-  assert.match(res.text, /Choose a role among admin, editor and member/);
+  assert.match(res.text, /Choose a role among administrator, editor, or member\./);
   assert.equal((res.text.match(/class="field-error"/g) ?? []).length, 3);
   // Each message is tied to its field for screen readers.
   for (const id of ['new-username', 'new-role', 'new-password']) {
@@ -64,6 +64,13 @@ test('creating with several mistakes shows each next to its field, and keeps wha
   }
   assert.match(res.text, /value="Zoé &lt;i&gt;"/);
   assert.equal(await t.store.users.count(), count);
+});
+
+test('a refused role is said with the roles as the form names them, in French too', async () => {
+  const res = await admin.post('/admin/users?lang=fr').type('form').set('Accept', 'text/html').send({ _csrf: csrf, username: 'roi', role: 'king', password: PASSWORD });
+  assert.equal(res.status, 400);
+  assert.match(res.text, /Choisissez un rôle parmi administrateur, rédacteur ou membre\./);
+  await admin.get('/?lang=en').set('Accept', 'text/html');
 });
 
 test('an unknown done= in the URL shows no message rather than a translation key', async () => {
