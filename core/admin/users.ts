@@ -92,6 +92,15 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
 
   // A refused row form is shown at the address it was posted to: its language links and a reload
   // by address come back to the list (with ?lang= kept) rather than to a 404.
+  // Deleting an account cannot be undone: the row's link leads here first, as media and keywords do.
+  router.get('/admin/users/:id/delete', async (req, res, next) => {
+    const user = await deps.store.users.get(req.params.id);
+    // Not the redirect below: no page asks about an account that is not there.
+    if (!user) return next('router');
+    const { lang } = res.locals.site as RequestSite;
+    await deps.render(req, res, ['admin-user-delete'], { user: publicUser(user) }, { title: deps.i18n.t(lang, 'admin.users.delete_title', { username: user.username }) });
+  });
+
   router.get('/admin/users/:id/:action', (req, res, next) => (Object.hasOwn(actions, req.params.action) ? res.redirect(303, `/admin/users${queryOf(req.originalUrl)}`) : next()));
 
   router.post('/admin/users/:id/:action', async (req, res, next) => {

@@ -149,10 +149,22 @@ test('deleting an account removes it and its access', async () => {
   await addUser(t, 'gone', 'editor');
   const gone = await signIn(t, 'gone');
   const id = await idOf('gone');
+  // The list's Delete leads to a page that asks first; it changes nothing by itself.
+  const list = await admin.get('/admin/users').set('Accept', 'text/html').expect(200);
+  assert.match(list.text, new RegExp(`<a href="/admin/users/${id}/delete" class="danger">Delete</a>`));
+  const ask = await admin.get(`/admin/users/${id}/delete`).set('Accept', 'text/html').expect(200);
+  assert.match(ask.text, /<h1>Delete the account “gone”\?<\/h1>/);
+  assert.match(ask.text, /The media they uploaded stay on the site/);
+  assert.match(ask.text, new RegExp(`<form method="post" action="/admin/users/${id}/delete" class="inline">\\s*<input type="hidden" name="_csrf" value="[^"]+">`));
+  const french = await admin.get(`/admin/users/${id}/delete?lang=fr`).set('Accept', 'text/html').expect(200);
+  assert.match(french.text, /<h1>Supprimer le compte «\u00a0gone\u00a0»\u202f\?<\/h1>/);
+  await admin.get('/?lang=en').set('Accept', 'text/html');
+  assert.ok(await t.store.users.get(id), 'asking deletes nothing');
   assert.equal((await post(`/admin/users/${id}/delete`, {})).status, 303);
   assert.equal(await t.store.users.get(id), undefined);
   assert.equal((await gone.get('/admin').set('Accept', 'text/html')).status, 302);
   assert.equal((await post(`/admin/users/${id}/delete`, {})).status, 404);
+  assert.equal((await admin.get(`/admin/users/${id}/delete`).set('Accept', 'text/html')).status, 404, 'no page asks about an account that is gone');
 });
 
 test('the last active admin cannot be demoted, disabled or deleted', async () => {
@@ -233,7 +245,8 @@ test('a refused row form’s address, opened by its language link or a reload, l
   const refused = await post(`/admin/users/${id}/password`, { password: 'short' });
   assert.equal(refused.status, 400);
   assert.match(refused.text, new RegExp(`<a href="/admin/users/${id}/password\\?lang&#x3D;fr" hreflang="fr"`), 'the language link names the form’s address');
-  for (const action of ['password', 'role', 'disable', 'enable', 'delete']) {
+  // (…/delete is the confirmation page: see the deletion's test.)
+  for (const action of ['password', 'role', 'disable', 'enable']) {
     const res = await admin.get(`/admin/users/${id}/${action}?lang=en`).set('Accept', 'text/html');
     assert.equal(res.status, 303, action);
     assert.equal(res.headers.location, '/admin/users?lang=en');
