@@ -37,7 +37,8 @@ export function createNavigation(deps: { store: Store; sectors: SectorService; s
   }
 
   let built = new Map<string, Promise<readonly NavItem[]>>();
-  // Which media are published and what the filters let through: the navigation built for another is dropped.
+  // The keywords shown depend on which media are published and on the plugins' search filters: what
+  // was built before the search index or the hooks changed is dropped.
   let builtFor = '';
   onStoreChange(
     deps.store,
