@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles, DuplicateError, type Role, type Store, type User } from '../store/index.ts';
+import { oneAtATime } from '../util/one-at-a-time.ts';
 import { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.ts';
 
 /** A failure a person can fix; `code` is an i18n key under `errors.`, `field` the form field. */
@@ -107,6 +108,10 @@ export function createUserService(store: Store) {
     return (await store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
   }
 
+  // Each change that could leave no active admin runs its check and its write before the next one
+  // checks: two demotions sent at once each saw two admins, and left none.
+  const adminChange = oneAtATime();
+
   async function assertNotLastAdmin(user: User): Promise<void> {
     if (user.role !== 'admin' || user.disabled) return;
     const admins = await activeAdmins();
@@ -185,25 +190,31 @@ export function createUserService(store: Store) {
 
     async setRole(id: string, role: string): Promise<User> {
       const next = checkRole(role);
-      const u = await store.users.get(id);
-      if (!u) throw new UserInputError('user_not_found');
-      if (next !== 'admin') await assertNotLastAdmin(u);
-      return (await store.users.update(id, { role: next }))!;
+      return adminChange(async () => {
+        const u = await store.users.get(id);
+        if (!u) throw new UserInputError('user_not_found');
+        if (next !== 'admin') await assertNotLastAdmin(u);
+        return (await store.users.update(id, { role: next }))!;
+      });
     },
 
     async setDisabled(id: string, disabled: boolean): Promise<User> {
-      const u = await store.users.get(id);
-      if (!u) throw new UserInputError('user_not_found');
-      if (disabled) await assertNotLastAdmin(u);
-      // A disabled user's open sessions are refused when passport deserialises them.
-      return (await store.users.update(id, { disabled }))!;
+      return adminChange(async () => {
+        const u = await store.users.get(id);
+        if (!u) throw new UserInputError('user_not_found');
+        if (disabled) await assertNotLastAdmin(u);
+        // A disabled user's open sessions are refused when passport deserialises them.
+        return (await store.users.update(id, { disabled }))!;
+      });
     },
 
     async remove(id: string): Promise<void> {
-      const u = await store.users.get(id);
-      if (!u) throw new UserInputError('user_not_found');
-      await assertNotLastAdmin(u);
-      await store.users.delete(id);
+      await adminChange(async () => {
+        const u = await store.users.get(id);
+        if (!u) throw new UserInputError('user_not_found');
+        await assertNotLastAdmin(u);
+        await store.users.delete(id);
+      });
     },
   };
 }

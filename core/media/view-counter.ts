@@ -3,6 +3,7 @@ import { isbot } from 'isbot';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import { memoize } from '../util/memo.ts';
+import { oneAtATime } from '../util/one-at-a-time.ts';
 
 /** Who was shown a page: enough to tell a reload from another visitor, and a robot from a browser. */
 export interface Viewer {
@@ -65,7 +66,7 @@ export function createViewCounter(deps: {
     return true;
   }
 
-  let queue: Promise<number> = Promise.resolve(0);
+  const flushes = oneAtATime();
 
   async function flushNow(): Promise<number> {
     if (pending.size === 0) return 0;
@@ -85,7 +86,7 @@ export function createViewCounter(deps: {
   }
 
   // One flush at a time: a timer tick during a slow write waits for it.
-  const flush = () => (queue = queue.then(flushNow, flushNow));
+  const flush = () => flushes(flushNow);
   const timer = deps.flushMs > 0 ? setInterval(() => void flush(), deps.flushMs) : undefined;
   timer?.unref();
 

@@ -183,6 +183,28 @@ test('the last active admin cannot be demoted, disabled or deleted', async () =>
   assert.equal((await post(`/admin/users/${id}/role`, { role: 'member' })).status, 400);
 });
 
+test('two changes sent at the same moment never leave the site without an active admin', async () => {
+  const site = await makeApp();
+  try {
+    const { users } = site.app.kiosque;
+    for (const [first, second] of [['role', 'role'], ['disable', 'delete']] as const) {
+      const a = await addUser(site, `${first}-a`, 'admin');
+      const b = await addUser(site, `${second}-b`, 'admin');
+      const change = (what: 'role' | 'disable' | 'delete', id: string) => (what === 'role' ? users.setRole(id, 'member') : what === 'disable' ? users.setDisabled(id, true) : users.remove(id));
+      const results = await Promise.allSettled([change(first, a.id), change(second, b.id)]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], `${first} + ${second}`);
+      const refused = results.find((r) => r.status === 'rejected')!.reason as { code?: string };
+      assert.equal(refused.code, 'last_admin');
+      const admins = (await site.store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
+      assert.equal(admins.length, 1, `${first} + ${second}: one admin is left`);
+      // Back to a single active admin for the next pair: make it a member by hand.
+      await site.store.users.update(admins[0]!.id, { role: 'member' });
+    }
+  } finally {
+    await site.close();
+  }
+});
+
 test('a refused row form shows its message beside its field in that row, linked from the top, with the role as chosen', async () => {
   await addUser(t, 'rowan', 'member');
   const id = await idOf('rowan');
