@@ -3,7 +3,9 @@ import type { SearchContext, SearchService } from './service.ts';
 
 /** The page a public listing's `?page=` asks for: a whole number from 1 (anything else means 1). */
 export function askedPage(raw: unknown): number {
-  return Math.min(1e9, Math.max(1, Number.parseInt(String(raw ?? '1'), 10) || 1));
+  // Digits only: parseInt read "2abc" as 2, where /search refuses it.
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  return /^\d+$/.test(text) ? Math.min(1e9, Math.max(1, Number(text))) : 1;
 }
 
 /**

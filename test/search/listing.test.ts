@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp } from '../helpers/app.ts';
-import { countPublished, countPublishedBy, type SearchCriteria, type SearchResult } from '../../core/search/index.ts';
+import { askedPage, countPublished, countPublishedBy, type SearchCriteria, type SearchResult } from '../../core/search/index.ts';
 import { mediaInput } from './fixtures.ts';
 
 test('counting published media per keyword or sector in one search agrees with a search per id, plugin filters included', async () => {
@@ -56,5 +56,11 @@ test('counting published media per keyword or sector in one search agrees with a
     undoQuery();
   } finally {
     await t.close();
+  }
+});
+
+test('the page a listing is asked for is a whole number from 1; anything else is page 1', () => {
+  for (const [raw, page] of [['2', 2], [' 3 ', 3], ['007', 7], ['2abc', 1], ['2.5', 1], ['-2', 1], ['0', 1], ['', 1], [undefined, 1], [['2', '3'], 1], ['1e3', 1], ['9999999999', 1e9], ['9'.repeat(400), 1e9]] as const) {
+    assert.equal(askedPage(raw), page, JSON.stringify(raw));
   }
 });
