@@ -1,4 +1,5 @@
 import { isLicence } from '../settings/licences.ts';
+import { isEmptyText, parseTextQuery } from './text-query.ts';
 import { memoize } from '../util/memo.ts';
 import { mediaStatuses, mediaTypes, type MediaStatus, type MediaType } from '../store/index.ts';
 import { criteria, PER_PAGE_MAX, PER_PAGE_MIN, sortKeys, type SearchCriteria, type SortKey } from './criteria.ts';
@@ -117,6 +118,9 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
     // Whole characters only: a cut inside an emoji's surrogate pair would leave half of it (U+FFFD on the page and in links).
     q = q.slice(0, Q_MAX).replace(/[\uD800-\uDBFF]$/, '');
   }
+  // Words with no letter or digit in them (an emoji, punctuation) search for nothing: saying so beats listing every media under their chip.
+  const noWords = q !== '' && isEmptyText(parseTextQuery(q));
+  if (noWords) err('q', 'q_no_words', { value: q });
 
   const keywords: ResolvedKeyword[] = [];
   const kw: string[] = [];
@@ -234,7 +238,7 @@ export async function parseSearchParams(raw: Record<string, unknown>, options: {
   const hasCriteria = Boolean(q) || ['kw', 'type', 'sector', 'from', 'to', 'licence', 'author', 'status'].some(given);
   const unknownKeyword = keywords.length < list(raw.kw).length;
   const noneOf = (name: string, found: number) => given(name) && found === 0;
-  const matchesNothing = (unknownKeyword && (kw_mode === 'all' || keywords.length === 0)) || noneOf('type', type.length) || noneOf('sector', sectors.length) || noneOf('author', authors.length) || noneOf('licence', licence.length);
+  const matchesNothing = noWords || (unknownKeyword && (kw_mode === 'all' || keywords.length === 0)) || noneOf('type', type.length) || noneOf('sector', sectors.length) || noneOf('author', authors.length) || noneOf('licence', licence.length);
   return { query, criteria: c, errors, hasCriteria, matchesNothing, keywords, sectors, authors };
 }
 

@@ -71,6 +71,8 @@ test('bad parameters give 400 with a JSON error naming the parameter', async () 
     ['order=up', 'order'],
     ['kw_mode=some', 'kw_mode'],
     ['author=ghost', 'author'],
+    ['q=%F0%9F%8E%89', 'q'],
+    ['q=%E2%80%94%20!', 'q'],
   ];
   for (const [qs, field] of cases) {
     const res = await api(`/api/v1/media?${qs}`).expect(400);

@@ -142,6 +142,17 @@ test('what the user typed and keyword titles are rendered escaped', async () => 
   assert.match(kwPage.text, /&lt;img src&#x3D;x onerror&#x3D;alert\(2\)&gt;/);
 });
 
+test('words without a letter or digit (an emoji, punctuation) find nothing and say why beside the field, rather than listing every media', async () => {
+  const res = await html('/search?q=%F0%9F%8E%89').expect(200);
+  assert.match(res.text, /<p id="search-q-help" class="help">[^<]*<\/p>\s*<p class="field-error">“🎉” holds no letter or digit to search for\.<\/p>/);
+  assert.match(res.text, /<h2 class="results-count">Media \(0\)<\/h2>/);
+  assert.doesNotMatch(res.text, /href="\/media\/\d+/);
+  const french = await html('/search?q=%E2%80%94', 'fr').expect(200);
+  assert.match(french.text, /<p class="field-error">«\u00a0—\u00a0» ne contient ni lettre ni chiffre à rechercher\.<\/p>/);
+  // A word beside it is searched as usual.
+  assert.doesNotMatch((await html('/search?q=carnaval%20%F0%9F%8E%89').expect(200)).text, /holds no letter/);
+});
+
 test('unknown keyword: message naming it on the page', async () => {
   const res = await html('/search?kw=tags/nope').expect(200);
   assert.match(res.text, /Unknown keyword: tags\/nope\./);
