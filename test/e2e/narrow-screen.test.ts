@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSite } from '../helpers/browser.ts';
+import { browserSite, signInAt } from '../helpers/browser.ts';
+import { addUser } from '../helpers/app.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
 
@@ -11,6 +12,7 @@ const LONG_WORD = 'Anticonstitutionnellement'.repeat(6);
 let longId = '';
 
 const site = browserSite(async (t) => {
+  await addUser(t, 'alice', 'admin');
   const sector = async (slug: string, title: string, order: number) => t.store.sectors.create({ slug, title, description: '', order, visible: true, display: 'grid', defaultSort: 'date' });
   const photos = await sector('photographies', 'Photographies', 0);
   await sector('enregistrements', 'Enregistrements sonores', 1);
@@ -52,3 +54,15 @@ for (const theme of ['default', 'nuit']) {
     assert.deepEqual(widths, Object.fromEntries(paths.map((p) => [p, 0])));
   });
 }
+
+test('the admin media library keeps a title of one very long word within a desktop screen', async () => {
+  await site.t.store.settings.set('skeleton', { ...skeletonDefaults });
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+  try {
+    await signInAt(page, site.base, '/admin/media', 'alice');
+    assert.ok(await page.getByRole('link', { name: LONG_WORD.slice(0, 40) }).count(), 'the long title is listed');
+    assert.equal(await page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)), 0);
+  } finally {
+    await page.close();
+  }
+});
