@@ -104,6 +104,9 @@ function toolProblem(tool: ToolStatus, setting: string) {
   return { problem: tool.source === 'config' ? 'broken_config' : 'broken_path', name: tool.name, setting, path: tool.tried.join(', '), detail: tool.error };
 }
 
+/** Whether a media's processing may be asked again: it has some (audio, video, a PDF's preview), and it is not running now. */
+const retryable = (m: Media) => needsProcessing(m) && m.processing.state !== 'processing';
+
 /** /admin/media: upload (many files), list with processing state and retry, edit, replace, delete. */
 export function createMediaAdmin(deps: {
   media: MediaService;
@@ -197,7 +200,7 @@ export function createMediaAdmin(deps: {
       ...processingState(res, m.processing),
       canEdit: media.canEdit(req.user, m),
       picked: picked.has(m.id),
-      retry: media.canEdit(req.user, m) && needsProcessing(m) && m.processing.state !== 'processing',
+      retry: media.canEdit(req.user, m) && retryable(m),
       url: `/media/${m.id}/${m.slug}`,
     }));
     const done = query.done === 'uploaded' || query.done === 'deleted' || query.done === 'retry' ? t(res, `admin.media.done_${query.done}`, { count: Number(query.n) || 1 }) : undefined;
@@ -426,6 +429,8 @@ export function createMediaAdmin(deps: {
 
   router.post('/admin/media/:id/retry', async (req, res) => {
     const m = await editable(req);
+    // Only what the list offers Retry for: anything else (an image, a job running now) changes nothing, and says so.
+    if (!retryable(m)) throw new MediaError('nothing_to_retry', 409);
     await media.retry(m.id);
     res.redirect(303, '/admin/media?done=retry');
   });

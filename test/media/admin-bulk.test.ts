@@ -317,6 +317,17 @@ test('emptying the last page of a filtered list comes back to the page before it
   assert.equal([...back.text.matchAll(/<tr data-media="(\d+)"/g)].length, 50);
 });
 
+test('Retry asked for a media with nothing to process (an image) is refused and changes nothing, rather than saying it was relaunched', async () => {
+  const id = await upload(alice, 'Une image');
+  const before = JSON.stringify(await get(id));
+  const res = await alice.post(`/admin/media/${id}/retry`).type('form').set('Accept', 'text/html').send({ _csrf: tokens.get(alice)! });
+  assert.equal(res.status, 409);
+  assert.match(res.text, /This media has nothing to process again, or its processing is running now\./);
+  assert.equal(JSON.stringify(await get(id)), before);
+  const french = await alice.post(`/admin/media/${id}/retry`).type('form').set('Accept', 'text/html').set('Accept-Language', 'fr').send({ _csrf: tokens.get(alice)! });
+  assert.match(french.text, /Ce média n’a rien à traiter de nouveau/);
+});
+
 test('a refused form’s address, opened by its language link or a reload, leads back to its page with the query kept', async () => {
   const id = await upload(alice, 'Adresse');
   const refused = await bulk(alice, { ids: [id] });
