@@ -90,8 +90,6 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     delete: (id) => deps.users.remove(id),
   };
 
-  // A refused row form is shown at the address it was posted to: its language links and a reload
-  // by address come back to the list (with ?lang= kept) rather than to a 404.
   // Deleting an account cannot be undone: the row's link leads here first, as media and keywords do.
   router.get('/admin/users/:id/delete', async (req, res, next) => {
     const user = await deps.store.users.get(req.params.id);
@@ -101,6 +99,8 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     await deps.render(req, res, ['admin-user-delete'], { user: publicUser(user) }, { title: deps.i18n.t(lang, 'admin.users.delete_title', { username: user.username }) });
   });
 
+  // A refused row form is shown at the address it was posted to: its language links and a reload
+  // by address come back to the list (with ?lang= kept) rather than to a 404.
   router.get('/admin/users/:id/:action', (req, res, next) => (Object.hasOwn(actions, req.params.action) ? res.redirect(303, `/admin/users${queryOf(req.originalUrl)}`) : next()));
 
   router.post('/admin/users/:id/:action', async (req, res, next) => {
