@@ -3,7 +3,7 @@
 // The servers run in a child process (`--serve`), autocannon in this one, so they do not share a core's event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,6 +192,7 @@ async function serve(dataDir: string): Promise<void> {
 
   const baseline = express();
   const staticDir = await mkdtemp(path.join(os.tmpdir(), 'kiosque-bench-static-'));
+  process.once('exit', () => rmSync(staticDir, { recursive: true, force: true }));
   const bodies: string[] = [];
   baseline.get('/html/:i', (req, res) => {
     res.send(bodies[Number(req.params.i)]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,8 +23,17 @@ export interface TestApp {
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
+// Every test file runs in its own process: the folders it made go when it exits, whether or not
+// the test that made one closed it (fixtures, restarts with keepData, a failed assertion).
+const madeDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function tempDir(prefix = 'kiosque-test-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
 
 /** A real app on a fresh temporary data folder (or `dataDir`, to restart on the same data). */
