@@ -5,7 +5,7 @@ import type { RequestSite } from '../views/render.ts';
 import type { SectorService } from '../sectors/service.ts';
 import type { KeywordService } from '../keywords/index.ts';
 import type { AuthorDirectory } from '../authors/directory.ts';
-import { criteria, type SearchCriteria, type SearchService } from '../search/index.ts';
+import { countPublished, criteria, type SearchCriteria, type SearchService } from '../search/index.ts';
 import { cachedLookups } from '../search/view-model.ts';
 import { downloadDecision } from '../media/serve.ts';
 import { queryOf } from '../http/query-of.ts';
@@ -84,7 +84,8 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     const site = res.locals.site as RequestSite;
     const ref = `${req.params.group}/${req.params.keyword}`;
     const keyword = (await deps.keywords.resolve(ref)) ?? (await deps.keywords.resolve(ref.toLowerCase()));
-    if (!keyword) return next();
+    // As the keyword page for visitors: a keyword only drafts carry has no feed (a feed lists published media only, to anybody).
+    if (!keyword || !(await countPublished(deps.search, { keywordIds: [keyword.id] }, searchContextOf(req, 'feed')))) return next();
     if (keyword.ref !== ref) return res.redirect(301, `/keywords/${keyword.ref}/feed${queryOf(req.originalUrl)}`);
     const title = deps.i18n.t(site.lang, 'feeds.keyword_title', { group: keyword.group.title, keyword: keyword.title, site: site.skeleton.siteName });
     await send(req, res, { title, description: keyword.description || title, path: `/keywords/${keyword.ref}` }, { keywordIds: [keyword.id] });

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Store } from '../store/index.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { criteria, effectiveDefaultSort, type SearchService, type SortKey } from '../search/index.ts';
 import { readSearchSettings, type SearchSettings } from '../settings/search.ts';
 import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
-import { askedPage, countPublishedBy, pageOrLast } from '../search/listing.ts';
+import { askedPage, countPublished, countPublishedBy, pageOrLast } from '../search/listing.ts';
+import { isStaff } from '../search/routes.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 import { searchContextOf } from '../search/request-context.ts';
@@ -32,6 +33,11 @@ export function createKeywordRoutes(deps: {
 }): Router {
   const router = Router();
   const settingsNow = deps.settings ?? (() => readSearchSettings(deps.store));
+  // A keyword only drafts carry (an embargoed subject) is not named to visitors and members: no
+  // page, no autocomplete entry, as the navigation, the group's page and the sitemap already do.
+  // Editors and admins keep its page (the keywords admin links to it), which then lists nothing yet.
+  const isPublic = async (req: Request, keywordId: string) =>
+    (await countPublished(deps.search, { keywordIds: [keywordId] }, searchContextOf(req, 'keyword'))) > 0;
 
   // A group's page: its keywords that published media carry, each with their count (the navigation links the group here).
   router.get('/keywords/:group', async (req, res, next) => {
@@ -53,7 +59,7 @@ export function createKeywordRoutes(deps: {
     // Slugs are lower case: another case, or a former address (before a rename or a merge),
     // redirects to the keyword's one address, with the query kept.
     const keyword = (await deps.keywords.resolve(asked)) ?? (await deps.keywords.resolve(asked.toLowerCase()));
-    if (!keyword) return next();
+    if (!keyword || (!isStaff(req) && !(await isPublic(req, keyword.id)))) return next();
     if (keyword.ref !== asked) return res.redirect(301, `/keywords/${keyword.ref}${queryOf(req.originalUrl)}`);
     const c = criteria({ keywordIds: [keyword.id], ...configuredOrder(await settingsNow()), perPage: PER_PAGE, facets: false });
     const context = searchContextOf(req, 'keyword');
@@ -89,9 +95,18 @@ export function createKeywordRoutes(deps: {
       if (!group) return fail('group', 'unknown_group', { value: groupRaw });
       groupId = group.id;
     }
-    const list = await deps.keywords.list({ groupId, prefix, limit: Number(limitRaw) });
+    const limit = Number(limitRaw);
     // Usage counts include drafts: staff only.
-    const staff = req.user?.role === 'admin' || req.user?.role === 'editor';
+    const staff = isStaff(req);
+    let list = await deps.keywords.list({ groupId, prefix, limit: staff ? limit : undefined });
+    if (!staff) {
+      const shown: typeof list = [];
+      for (const k of list) {
+        if (shown.length === limit) break;
+        if (await isPublic(req, k.id)) shown.push(k);
+      }
+      list = shown;
+    }
     res.json({
       items: list.map((k) => ({ id: k.id, ref: k.ref, group: k.group.slug, groupTitle: k.group.title, slug: k.slug, title: k.title, ...(staff ? { count: deps.keywords.usage(k.id) } : {}) })),
     });

@@ -153,11 +153,16 @@ test('a keyword feed holds the media carrying it', async () => {
   assert.equal(channel.title, 'Tags: Masques · Kiosque');
   assert.deepEqual(items.map((i) => i.title), ['Chant']);
   await request(t.app).get('/keywords/tags/absent/feed').set(RSS).expect(404);
+  // A keyword only drafts carry (an embargoed subject) has no feed, which would name it.
+  const embargo = await t.app.kiosque.keywords.create((await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!.id, 'Embargo');
+  t.app.kiosque.search.upsert(await t.store.media.create(mediaRecord({ slug: 'secret', title: 'Secret', status: 'draft', publishedAt: null, keywordIds: [embargo.id] })));
+  await request(t.app).get('/keywords/tags/embargo/feed').set(RSS).expect(404);
 });
 
 test('a renamed keyword’s old feed address redirects to the new one', async () => {
   const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
   const k = await t.app.kiosque.keywords.create(tags.id, 'Carnaval');
+  t.app.kiosque.search.upsert(await t.store.media.create(mediaRecord({ slug: 'gilles', title: 'Gilles', publishedAt: new Date(Date.UTC(2025, 0, 5)).toISOString(), keywordIds: [k.id] })));
   await t.app.kiosque.keywords.rename(k.id, 'Carnaval de Binche');
   const moved = await request(t.app).get('/keywords/tags/carnaval/feed?x=1').set(RSS).expect(301);
   assert.equal(moved.headers.location, '/keywords/tags/carnaval-de-binche/feed?x=1');

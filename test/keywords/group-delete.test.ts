@@ -36,6 +36,8 @@ before(async () => {
   await add('Fourvière', [kw.lyon!.id], 'draft');
   await add('Bal masqué', [kw.masques!.id]);
   await add('Deux villes', [kw.paris!.id, kw.lyon!.id]);
+  // Visitors only reach the page of a keyword that published media carry.
+  await add('Gondole', [kw.veniseTag!.id]);
 });
 after(() => t.close());
 

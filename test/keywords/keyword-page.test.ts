@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { addUser, makeApp, signIn, type TestApp } from '../helpers/app.ts';
 import { mediaInput } from '../search/fixtures.ts';
 import { searchDefaults } from '../../core/settings/search.ts';
 
@@ -83,4 +83,25 @@ test('a group’s page lists its keywords that published media carry, with their
   await html('/keywords/nowhere').expect(404);
   const fr = await request(t.app).get('/keywords/tags?lang=fr').set('Accept', 'text/html').expect(200);
   assert.match(fr.text, /aria-label="Les mots-clés de ce groupe, avec leurs médias publiés"/);
+});
+
+test('a keyword only drafts carry is named to nobody but editors and admins: no page, no autocomplete entry', async () => {
+  await addUser(t, 'mia', 'member');
+  await addUser(t, 'eddie', 'editor');
+  const [member, editor] = [await signIn(t, 'mia'), await signIn(t, 'eddie')];
+  await html('/keywords/tags/secret').expect(404);
+  await html('/keywords/Tags/SECRET').expect(404); // no redirect, which would say it exists
+  await member.get('/keywords/tags/secret').set('Accept', 'text/html').expect(404);
+  const staffPage = await editor.get('/keywords/tags/secret').set('Accept', 'text/html').expect(200);
+  assert.match(staffPage.text, /<li aria-current="page">Secret<\/li>/);
+  assert.doesNotMatch(staffPage.text, /Masque caché/, 'the page lists published media only');
+
+  const titles = (res: request.Response) => (res.body as { items: Array<{ title: string }> }).items.map((k) => k.title);
+  const asked = '/api/v1/keywords?group=tags&prefix=s';
+  assert.deepEqual(titles(await request(t.app).get(asked).expect(200)), []);
+  assert.deepEqual(titles(await member.get(asked).expect(200)), []);
+  assert.deepEqual(titles(await editor.get(asked).expect(200)), ['Secret']);
+  // The limit counts the keywords shown: the draft-only one takes no place.
+  assert.deepEqual(titles(await request(t.app).get('/api/v1/keywords?group=tags&limit=2').expect(200)), ['"><b>gras</b>', 'Masques']);
+  assert.deepEqual(titles(await request(t.app).get('/api/v1/keywords?group=tags&limit=3').expect(200)), ['"><b>gras</b>', 'Masques', 'Venise']);
 });
