@@ -8,18 +8,21 @@ import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
 import { queryOf } from '../http/query-of.ts';
 
-/** A refused row form: `field` is the row's field it concerns (none for disabling or deleting the last admin), `typed` what it sent. */
+/** A refused row form: `field` is the row's field it concerns (none for disabling or deleting the last admin, or oneself), `typed` what it sent. */
 interface RowProblem {
   id: string;
-  field?: 'role' | 'password';
+  field?: 'role' | 'password' | 'displayName';
   typed: string;
   message: string;
 }
 
 /** The row field each action's form has. */
-const actionFields: Record<string, RowProblem['field']> = { role: 'role', password: 'password' };
+const actionFields: Record<string, RowProblem['field']> = { role: 'role', password: 'password', name: 'displayName' };
 
-/** /admin/users: create, change role, reset password, disable/enable, delete. Admins only. */
+/** What an admin may not do to their own account here: it would sign them out in the middle of their work. */
+const notOnSelf: Record<string, string> = { disable: 'cannot_disable_self', delete: 'cannot_delete_self' };
+
+/** /admin/users: create, change display name or role, reset password, disable/enable, delete. Admins only. */
 export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
@@ -34,6 +37,9 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
         isSelf: u.id === req.user?.id,
         roleError: problem?.field === 'role' ? problem.message : undefined,
         passwordError: problem?.field === 'password' ? problem.message : undefined,
+        displayNameError: problem?.field === 'displayName' ? problem.message : undefined,
+        // The display name as typed in a refused row, else the stored one.
+        displayNameShown: problem?.field === 'displayName' ? problem.typed : u.displayName,
         // The role as chosen in a refused row (when it is one of the roles), else the stored one.
         roleShown: problem?.field === 'role' && (roles as readonly string[]).includes(problem.typed) ? problem.typed : u.role,
       };
@@ -83,6 +89,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
   });
 
   const actions: Record<string, (id: string, body: Record<string, unknown>) => Promise<unknown>> = {
+    name: (id, body) => deps.users.setDisplayName(id, String(body.displayName ?? '')),
     role: (id, body) => deps.users.setRole(id, String(body.role ?? '')),
     password: (id, body) => deps.users.setPassword(id, String(body.password ?? '')),
     disable: (id) => deps.users.setDisabled(id, true),
@@ -96,6 +103,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     // Not the redirect below: no page asks about an account that is not there.
     if (!user) return next('router');
     const { lang } = res.locals.site as RequestSite;
+    if (user.id === req.user?.id) return show(req, res, { row: { id: user.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf.delete}`) } }, 400);
     await deps.render(req, res, ['admin-user-delete'], { user: publicUser(user) }, { title: deps.i18n.t(lang, 'admin.users.delete_title', { username: user.username }) });
   });
 
@@ -107,6 +115,10 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     // Own actions only: 'constructor' or 'toString' in the URL is not one.
     const action = Object.hasOwn(actions, req.params.action) ? actions[req.params.action] : undefined;
     if (!action) return next();
+    if (req.params.id === req.user?.id && Object.hasOwn(notOnSelf, req.params.action)) {
+      const { lang } = res.locals.site as RequestSite;
+      return show(req, res, { row: { id: req.params.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf[req.params.action]}`) } }, 400);
+    }
     try {
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.
@@ -118,8 +130,9 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
       if (!(err instanceof UserInputError)) throw err;
       if (err.code === 'user_not_found') return next();
       const field = Object.hasOwn(actionFields, req.params.action) ? actionFields[req.params.action] : undefined;
-      const sent = ((req.body ?? {}) as Record<string, unknown>).role;
-      await show(req, res, { row: { id: req.params.id, field, typed: field === 'role' && typeof sent === 'string' ? sent : '', message: message(res, err) } }, 400);
+      // What the row's field held, to show it again (never a password).
+      const sent = field && field !== 'password' ? ((req.body ?? {}) as Record<string, unknown>)[field] : undefined;
+      await show(req, res, { row: { id: req.params.id, field, typed: typeof sent === 'string' ? sent : '', message: message(res, err) } }, 400);
     }
   });
 

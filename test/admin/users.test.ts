@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, csrfFrom, PASSWORD, type TestApp } from '../helpers/app.ts';
+import { mediaInput } from '../search/fixtures.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signIn>>;
@@ -167,13 +168,19 @@ test('deleting an account removes it and its access', async () => {
   assert.equal((await admin.get(`/admin/users/${id}/delete`).set('Accept', 'text/html')).status, 404, 'no page asks about an account that is gone');
 });
 
-test('the last active admin cannot be demoted, disabled or deleted', async () => {
+test('the last active admin cannot be demoted; no admin disables or deletes their own account here', async () => {
   const id = await idOf('alice');
-  for (const [action, body] of [['role', { role: 'member' }], ['disable', {}], ['delete', {}]] as const) {
+  for (const [action, body, said] of [['role', { role: 'member' }, /This is the last active administrator/], ['disable', {}, /You cannot disable your own account/], ['delete', {}, /You cannot delete your own account/]] as const) {
     const res = await post(`/admin/users/${id}/${action}`, body);
     assert.equal(res.status, 400, action);
-    assert.match(res.text, /This is the last active administrator/);
+    assert.match(res.text, said);
   }
+  // Their own row offers neither; the confirmation page, opened by its address, refuses too.
+  const list = await admin.get('/admin/users').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(list.text, new RegExp(`/admin/users/${id}/(disable|delete)`));
+  const ask = await admin.get(`/admin/users/${id}/delete?lang=fr`).set('Accept', 'text/html').expect(400);
+  assert.match(ask.text, /<p class="error" role="alert">Vous ne pouvez pas supprimer votre propre compte\u00a0: vous seriez déconnecté aussitôt\./);
+  await admin.get('/?lang=en').set('Accept', 'text/html');
   const alice = await t.store.users.get(id);
   assert.equal(alice?.role, 'admin');
   assert.equal(alice?.disabled, false);
@@ -224,11 +231,38 @@ test('a refused row form shows its message beside its field in that row, linked 
   assert.match(demote.text, new RegExp(`<p class="field-error" id="role-${aliceId}-error">This is the last active administrator`));
   assert.equal((await t.store.users.get(aliceId))?.role, 'admin');
 
-  // Disabling or deleting the last admin concerns no field: the message stands at the top.
+  // Disabling or deleting oneself concerns no field: the message stands at the top.
   const disable = await post(`/admin/users/${aliceId}/disable`, {});
   assert.equal(disable.status, 400);
-  assert.match(disable.text, /<p class="error" role="alert">This is the last active administrator/);
+  assert.match(disable.text, /<p class="error" role="alert">You cannot disable your own account/);
   assert.doesNotMatch(disable.text, /aria-invalid/);
+});
+
+test('an admin changes an account’s display name; it shows on the site at once; a refused one keeps what was typed beside its field', async () => {
+  const writer = await addUser(t, 'writer', 'editor');
+  const media = await t.store.media.create(mediaInput({ title: 'Reportage', authorId: writer.id }));
+  t.app.kiosque.search.upsert(media);
+  // Seen (and kept in the page cache) under the username first.
+  assert.match((await request(t.app).get('/authors/writer').set('Accept', 'text/html').expect(200)).text, /<h1>writer<\/h1>/);
+
+  const saved = await post(`/admin/users/${writer.id}/name`, { displayName: '  Zoé Martin ' });
+  assert.equal(saved.status, 303);
+  assert.equal(saved.headers.location, '/admin/users?done=name');
+  assert.equal((await t.store.users.get(writer.id))!.displayName, 'Zoé Martin');
+  const list = await admin.get('/admin/users?done=name').set('Accept', 'text/html').expect(200);
+  assert.match(list.text, /<p class="notice" role="status">The display name was saved\.<\/p>/);
+  assert.match(list.text, new RegExp(`<label for="displayName-${writer.id}">Display name</label>\\s*<input id="displayName-${writer.id}" name="displayName" value="Zoé Martin"`));
+  assert.match((await request(t.app).get('/authors/writer').set('Accept', 'text/html').expect(200)).text, /<h1>Zoé Martin<\/h1>/);
+
+  const long = 'N'.repeat(81);
+  const refused = await post(`/admin/users/${writer.id}/name`, { displayName: long });
+  assert.equal(refused.status, 400);
+  assert.match(refused.text, new RegExp(`<input id="displayName-${writer.id}" name="displayName" value="${long}"[^>]* aria-invalid="true" aria-describedby="displayName-${writer.id}-error">`));
+  assert.match(refused.text, new RegExp(`<p class="field-error" id="displayName-${writer.id}-error">A display name has at most 80 characters\\.</p>`));
+  assert.equal((await t.store.users.get(writer.id))!.displayName, 'Zoé Martin', 'nothing changed');
+  // Emptied: the site shows the username again.
+  assert.equal((await post(`/admin/users/${writer.id}/name`, { displayName: '' })).status, 303);
+  assert.match((await request(t.app).get('/authors/writer').set('Accept', 'text/html').expect(200)).text, /<h1>writer<\/h1>/);
 });
 
 test('an admin who makes themselves an editor lands on their account page, which says so, not on a page they may no longer open', async () => {
