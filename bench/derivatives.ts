@@ -1,13 +1,17 @@
 /**
- * Image derivatives throughput: Kiosque's path (header check + one-decode derivatives, WebP twins)
- * against bare sharp pipelines producing the same outputs, in the same run on the same input.
+ * Image derivatives throughput: Kiosque's path (header check + one-decode derivatives, WebP twins,
+ * made in the image process below the server's priority, as uploads are) against bare sharp
+ * pipelines producing the same outputs in this process, in the same run on the same input.
  * Run: npx tsx bench/derivatives.ts [--quick]; the bench suite can import benchDerivatives().
  */
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { inspectImage, makeImageVariants, stripLocation } from '../core/media/images.ts';
+import { pino } from 'pino';
+import { inspectImage, stripLocation } from '../core/media/images.ts';
+import { createImageProcess } from '../core/media/image-process.ts';
+import { TOOL_NICENESS } from '../core/media/av.ts';
 import { mediaSettingsDefaults } from '../core/media/settings.ts';
 import { copyFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +25,12 @@ const specs = [
 ];
 const q = mediaSettingsDefaults.quality;
 
+// As the media service has it, with `cores` images at a time: one libvips thread each.
+const images = createImageProcess({ logger: pino({ level: 'warn' }), niceness: TOOL_NICENESS, sharpConcurrency: 1 });
+
 async function kiosque(input: string, out: string) {
   const info = await inspectImage(input, mediaSettingsDefaults);
-  await makeImageVariants(input, out, specs, { hasAlpha: info.hasAlpha, quality: q, maxPixels: mediaSettingsDefaults.maxPixels });
+  await images.makeImageVariants(input, out, specs, { hasAlpha: info.hasAlpha, quality: q, maxPixels: mediaSettingsDefaults.maxPixels });
 }
 
 /** The obvious bare code: one sharp pipeline per output file. */
@@ -101,6 +108,7 @@ export async function benchDerivatives({ quick = false } = {}) {
       stripOriginalMs: stripMs,
     };
   } finally {
+    await images.close();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -353,7 +353,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
       await views.close();
       closing.abort();
       plugins.close();
-      await mediaRoutes.media.idle();
+      await mediaRoutes.media.close();
     },
   };
   return app;

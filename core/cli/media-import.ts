@@ -58,7 +58,7 @@ Exit codes: 0 all imported or skipped, 1 some files failed (listed with the reas
       const summary = await importFolder({ media, config, folder, user: { id: user.id, role: user.role }, fields, onProgress: (p) => bar.update(p) });
       bar.end();
       // Audio and video finish processing in the background: wait for them before closing the store.
-      await media.idle();
+      await media.close();
       for (const s of summary.skipped) print(io.stdout, i18n.t(lang, 'cli.import.skipped', { file: s.file, id: s.duplicateOf }));
       for (const f of summary.failed) {
         const reason = f.code === 'error' ? (f.message ?? f.code) : i18n.t(lang, `media.errors.${f.code}`, f.vars);

@@ -41,7 +41,7 @@ Exit codes: 0 all rebuilt, 1 some failed (listed with the reason), 2 usage error
       const bar = createProgressBar(io.stderr, i18n.t(lang, 'cli.media'));
       const summary = await regenerateAll({ media, types, onProgress: (p) => bar.update(p) });
       bar.end();
-      await media.idle();
+      await media.close();
       for (const f of summary.failed) {
         const failure = f.processing && describeFailure(i18n, lang, f.processing);
         print(io.stdout, i18n.t(lang, 'cli.regenerate.failed', { id: f.id, reason: failure?.text ?? f.message }));

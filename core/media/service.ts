@@ -11,8 +11,9 @@ import type { Hooks } from '../plugins/hooks.ts';
 import { detectType, type DetectedType } from './detect.ts';
 import { MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
-import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
-import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
+import { inspectImage, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
+import { createImageProcess } from './image-process.ts';
+import { copyWithoutMetadata, extractPoster, probeAv, TOOL_NICENESS } from './av.ts';
 import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { isPdf, PDF_MEMORY_CAP, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
@@ -95,7 +96,10 @@ export function createMediaService(deps: MediaServiceDeps) {
   const workers = processingConcurrency(deps.config);
   // Images are processed `workers` at a time; give each its share of the cores rather than
   // libvips' default of one thread pool per image sized to every core.
-  sharp.concurrency(Math.max(1, Math.floor(os.availableParallelism() / workers)));
+  const sharpConcurrency = Math.max(1, Math.floor(os.availableParallelism() / workers));
+  sharp.concurrency(sharpConcurrency);
+  // Derivatives and location stripping, the heavy image work, run below the server's priority.
+  const images = createImageProcess({ logger, niceness: TOOL_NICENESS, sharpConcurrency });
   /** Audio/video: background jobs. */
   const queue: WorkQueue = createQueue(workers);
   /** Images are processed within the upload request, bounded apart so that uploads never wait behind long video jobs. */
@@ -146,10 +150,10 @@ export function createMediaService(deps: MediaServiceDeps) {
         height = info.height;
         Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
         if (settings.stripLocation && info.hasMetadata) {
-          await stripLocation(originalPath, info);
+          await images.stripLocation(originalPath, info);
           meta.metadataStripped = true;
         }
-        variants = await makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
+        variants = await images.makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
       });
     }
     const finalSize = (await stat(originalPath)).size;
@@ -223,7 +227,7 @@ export function createMediaService(deps: MediaServiceDeps) {
    */
   async function posterVariants(m: Media, still: string, settings: MediaSettings): Promise<Record<string, StoredFile>> {
     const specs = await variantSpecs(settings, { type: m.type, mime: m.original.mime }, ['poster', 'medium', 'thumb']);
-    const made = await makeImageVariants(still, abs(folderOf(m)), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
+    const made = await images.makeImageVariants(still, abs(folderOf(m)), specs.map((s) => (s.name === 'poster' ? { ...s, box: settings.boxes.large } : s)), { hasAlpha: false, quality: settings.quality, maxPixels: settings.maxPixels });
     return Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
   }
 
@@ -385,6 +389,12 @@ export function createMediaService(deps: MediaServiceDeps) {
     running.get(id)?.abort();
   }
 
+  /** Waits for background processing (tests, shutdown). */
+  async function idle(): Promise<void> {
+    while (background.size) await Promise.allSettled([...background]);
+    await queue.idle();
+  }
+
   return {
     store,
     filesDir,
@@ -521,16 +531,18 @@ export function createMediaService(deps: MediaServiceDeps) {
       }
       const settings = await readMediaSettings(store);
       const dir = abs(folderOf(m));
-      const made = await makeImageVariants(abs(m.original.file), dir, await variantSpecs(settings, { type: m.type, mime: m.original.mime }), { hasAlpha: m.original.mime === 'image/png' || m.original.mime === 'image/gif' || m.original.mime === 'image/webp' ? (await sharp(abs(m.original.file)).metadata()).hasAlpha === true : false, quality: settings.quality, maxPixels: settings.maxPixels });
+      const made = await images.makeImageVariants(abs(m.original.file), dir, await variantSpecs(settings, { type: m.type, mime: m.original.mime }), { hasAlpha: m.original.mime === 'image/png' || m.original.mime === 'image/gif' || m.original.mime === 'image/webp' ? (await sharp(abs(m.original.file)).metadata()).hasAlpha === true : false, quality: settings.quality, maxPixels: settings.maxPixels });
       const variants = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, { ...v, file: path.join(folderOf(m), v.file) }]));
       for (const [k, v] of Object.entries(m.variants)) if (!variants[k] && v.file !== m.original.file) await unlink(abs(v.file)).catch(() => {});
       return store.media.update(id, { variants, updatedAt: new Date().toISOString() });
     },
 
-    /** Waits for background processing (tests, shutdown). */
-    async idle(): Promise<void> {
-      while (background.size) await Promise.allSettled([...background]);
-      await queue.idle();
+    idle,
+
+    /** Waits for background processing, then ends the image process. */
+    async close(): Promise<void> {
+      await idle();
+      await images.close();
     },
   };
 }
