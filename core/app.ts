@@ -215,7 +215,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     sessionCookie: SESSION_COOKIE,
     // Search results: one page per query, so a crawler walking facet links evicts its own pages only.
     classes: { search: { maxEntries: 500, maxBytes: 16 * 1024 * 1024 } },
-    versions: () => `${hooks.version}:${slots.version}:${search.index.version}`,
+    versions: () => `${hooks.version}:${slots.version}:${search.index.version}:${engine.version}`,
     onHit: (req) => {
       const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
       if (id) views.record(id, { ip: req.ip, userAgent: req.headers['user-agent'] });

@@ -25,8 +25,10 @@ export interface RenderOptions {
 export interface ViewEngine {
   render(options: RenderOptions): Promise<string>;
   themes(): ThemeInfo[];
-  /** Re-reads the themes folder (after a theme is added). */
+  /** Re-reads the themes folder and every template file (after a theme is added or edited). */
   rescan(): void;
+  /** Bumped by rescan(): pages rendered before it may be out of date (the page cache keys on it). */
+  readonly version: number;
   /** The themes to search, most specific first: the active theme (if usable) then `default`. */
   chain(theme: string): string[];
 }
@@ -39,8 +41,11 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   // preventIndent: a partial on a line of its own is not re-indented line by line on every render
   // (the header was split and joined again on each page view); only whitespace differs.
   const knownHelpers = Object.fromEntries(Object.keys(options.helpers).map((name) => [name, true]));
-  const hbs = new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true, preventIndent: true } });
+  // express-handlebars keeps file contents and compiled templates of its own: a rescan starts a new one.
+  const newHbs = () => new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true, preventIndent: true } });
+  let hbs = newHbs();
   let themes = discoverThemes(options.themesDir);
+  let version = 0;
   const lookups = new Map<string, string | null>();
 
   const usable = (name: string) => themes.some((t) => t.name === name && !t.error);
@@ -113,9 +118,14 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     themes: () => themes,
     rescan() {
       themes = discoverThemes(options.themesDir);
+      hbs = newHbs();
       lookups.clear();
       partialsByTheme.clear();
       compiled.clear();
+      version++;
+    },
+    get version() {
+      return version;
     },
     chain,
   };

@@ -129,3 +129,22 @@ test('a template calling a helper that does not exist gets the error page, and t
   assert.ok(logged, 'the failure is logged with its request id');
   assert.match(JSON.stringify(logged.err), /unknown helper shout/);
 });
+
+test('a theme edited on disk shows once the themes are re-read (the skeleton page), anonymous page cache included', async () => {
+  await addUser(t, 'theo', 'admin');
+  const theo = await signIn(t, 'theo');
+  await writeTheme('edited', { 'theme.json': manifest('edited'), 'templates/home.hbs': '<p class="edited">first</p>' });
+  t.app.kiosque.engine.rescan();
+  await useTheme('edited');
+  // One Host, as a browser sends: supertest listens on a new port for each request.
+  const anonymous = (url: string) => get(url).set('Host', 'kiosque.test');
+  assert.match((await anonymous('/')).text, /<p class="edited">first<\/p>/);
+  assert.equal((await anonymous('/')).headers['x-page-cache'], 'hit');
+  await writeTheme('edited', { 'templates/home.hbs': '<p class="edited">second</p>' });
+  await get('/admin/config/skeleton', theo).expect(200);
+  const fresh = await anonymous('/?not=cached');
+  const again = await anonymous('/');
+  await useTheme('default');
+  assert.match(fresh.text, /<p class="edited">second<\/p>/, 'the template file is read again');
+  assert.match(again.text, /<p class="edited">second<\/p>/, 'the page kept in the cache is not served any more');
+});
