@@ -47,7 +47,7 @@ export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logg
     }
     try {
       // The reference helps an administrator find a failure in the log; a missing page or a refusal has nothing there to find.
-      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${wordedStatus(status)}`) });
+      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${wordedStatus(status)}`), themeFallback: true });
     } catch (renderErr) {
       deps.logger.error({ err: renderErr, reqId: req.id }, 'error page failed to render');
       if (!res.headersSent) res.status(status).type('text/plain').send(`${message} (${req.id})`);

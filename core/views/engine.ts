@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExpressHandlebars } from 'express-handlebars';
 import type { HelperDelegate, TemplateDelegate } from 'handlebars';
@@ -82,13 +82,34 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     return found;
   }
 
+  /**
+   * Handlebars compiles on first use, and its errors then name neither the file nor the theme: each
+   * file is compiled once ahead, so a syntax error or an unknown helper names the file it is in.
+   */
+  function problemOf(file: string): string | undefined {
+    try {
+      hbs.handlebars.precompile(readFileSync(file, 'utf8').trim(), hbs.compilerOptions);
+      return undefined;
+    } catch (err) {
+      return `${path.relative(options.themesDir, file).split(path.sep).join('/')}: ${(err as Error).message}`;
+    }
+  }
+
   async function gatherPartials(theme: string): Promise<Record<string, unknown>> {
     const merged: Record<string, unknown> = {};
     for (const t of [...chain(theme)].reverse()) {
       const dir = path.join(options.themesDir, t, 'partials');
       if (!existsSync(dir)) continue;
       const templates = await hbs.getTemplates(dir, { cache: options.cache });
-      for (const [file, tpl] of Object.entries(templates)) merged[file.replace(/\.hbs$/, '').split(path.sep).join('/')] = tpl;
+      for (const [file, tpl] of Object.entries(templates)) {
+        const problem = problemOf(path.join(dir, file));
+        // A broken partial fails the pages that use it, with its name, and only those.
+        merged[file.replace(/\.hbs$/, '').split(path.sep).join('/')] = problem
+          ? () => {
+              throw new Error(problem);
+            }
+          : tpl;
+      }
     }
     return merged;
   }
@@ -99,6 +120,8 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   async function template(file: string): Promise<TemplateDelegate> {
     const known = compiled.get(file);
     if (known) return known;
+    const problem = problemOf(file);
+    if (problem) throw new Error(problem);
     const found = (await hbs.getTemplate(file, { cache: options.cache })) as TemplateDelegate;
     if (options.cache) compiled.set(file, found);
     return found;
