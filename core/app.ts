@@ -155,8 +155,12 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const cache = process.env.NODE_ENV !== 'development';
 
   const i18n = createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n')));
-  const hooks = createHooks(logger);
-  const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
+  // A plugin's code failing while it runs is shown to the admin on the plugins page (the manager comes later).
+  const hooks = createHooks(logger, (owner, kind, hook, err) => plugins.reportFailure(owner, kind, hook, err));
+  const slots = createSlots((err, owner, slot) => {
+    logger.error({ err, plugin: owner, slot }, 'slot template failed');
+    plugins.reportFailure(owner, 'slot', slot, err);
+  });
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
   const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
@@ -326,9 +330,15 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps)]) app.use(underPath('/admin', page.router));
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {
-    const pluginRouter = plugins.router(String(req.params.pluginId));
+    const id = String(req.params.pluginId);
+    const pluginRouter = plugins.router(id);
     if (!pluginRouter) return next();
-    pluginRouter(req, res, next);
+    res.locals.plugin = id;
+    pluginRouter(req, res, (err?: unknown) => {
+      // 'route' and 'router' are Express's ways out of a router, not failures.
+      if (err && err !== 'route' && err !== 'router') plugins.reportFailure(id, 'route', `${req.method} ${req.originalUrl.split('?')[0]}`, err);
+      next(err);
+    });
   });
   app.use(mediaRoutes);
 

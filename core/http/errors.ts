@@ -61,7 +61,8 @@ export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logg
     errorHandler: (err: HttpishError, req: Request, res: Response, _next: NextFunction) => {
       const raw = err.status ?? err.statusCode ?? 500;
       const status = raw >= 400 && raw < 600 ? raw : 500;
-      if (status >= 500) deps.logger.error({ err, reqId: req.id }, 'request failed');
+      // A plugin's route is named (the dispatcher of /plugins/<id>/ set it).
+      if (status >= 500) deps.logger.error({ err, reqId: req.id, plugin: res.locals.plugin as string | undefined }, 'request failed');
       else deps.logger.info({ reqId: req.id, status, code: err.code, msg: err.message }, 'request refused');
       if (res.headersSent) return void res.end();
       return sendError(req, res, status, err);
