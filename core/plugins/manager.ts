@@ -334,7 +334,8 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     },
     reportFailure(id, kind, where, err) {
       const e = entries.get(id);
-      if (e?.state !== 'enabled') return;
+      // Invalid saved settings are already shown (as the plugin's health) until the admin saves them again.
+      if (e?.state !== 'enabled' || err instanceof PluginSettingsError) return;
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
       e.lastFailure = { kind, where, message, count: (e.lastFailure?.count ?? 0) + 1 };
     },
