@@ -155,8 +155,12 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const cache = process.env.NODE_ENV !== 'development';
 
   const i18n = createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n')));
-  const hooks = createHooks(logger);
-  const slots = createSlots((err, owner, slot) => logger.error({ err, plugin: owner, slot }, 'slot template failed'));
+  // A plugin's code failing while it runs is shown to the admin on the plugins page (the manager comes later).
+  const hooks = createHooks(logger, (owner, kind, hook, err) => plugins.reportFailure(owner, kind, hook, err));
+  const slots = createSlots((err, owner, slot) => {
+    logger.error({ err, plugin: owner, slot }, 'slot template failed');
+    plugins.reportFailure(owner, 'slot', slot, err);
+  });
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
   const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
@@ -207,7 +211,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const navigation = createNavigation({ store, sectors, search, hooksVersion: () => hooks.version, signal });
   // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
   const canSee = createAccessCheck({ hooks });
-  const render = createRenderer({ engine, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });
+  const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });
   // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
   const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });
   const pageCache = createPageCache({
@@ -215,7 +219,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     sessionCookie: SESSION_COOKIE,
     // Search results: one page per query, so a crawler walking facet links evicts its own pages only.
     classes: { search: { maxEntries: 500, maxBytes: 16 * 1024 * 1024 } },
-    versions: () => `${hooks.version}:${slots.version}:${search.index.version}`,
+    versions: () => `${hooks.version}:${slots.version}:${search.index.version}:${engine.version}`,
     onHit: (req) => {
       const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
       if (id) views.record(id, { ip: req.ip, userAgent: req.headers['user-agent'] });
@@ -326,9 +330,15 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps)]) app.use(underPath('/admin', page.router));
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {
-    const pluginRouter = plugins.router(String(req.params.pluginId));
+    const id = String(req.params.pluginId);
+    const pluginRouter = plugins.router(id);
     if (!pluginRouter) return next();
-    pluginRouter(req, res, next);
+    res.locals.plugin = id;
+    pluginRouter(req, res, (err?: unknown) => {
+      // 'route' and 'router' are Express's ways out of a router, not failures.
+      if (err && err !== 'route' && err !== 'router') plugins.reportFailure(id, 'route', `${req.method} ${req.originalUrl.split('?')[0]}`, err);
+      next(err);
+    });
   });
   app.use(mediaRoutes);
 

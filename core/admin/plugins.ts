@@ -40,6 +40,7 @@ export function createPluginsAdmin(deps: { plugins: PluginManager; render: Rende
       stateLabel: i18n.t(lang, `admin.plugins.state_${p.state}`),
       problems: p.problems,
       health: p.health,
+      failure: p.lastFailure ? `${i18n.t(lang, 'admin.plugins.failure', { count: p.lastFailure.count })} ${i18n.t(lang, `admin.plugins.failure_${p.lastFailure.kind}`, { where: p.lastFailure.where, message: p.lastFailure.message })}` : undefined,
       dependencies: (p.manifest?.dependencies ?? []).map((d) => ({ id: d, name: plugins.get(d)?.manifest?.name[lang] ?? d, enabled: plugins.get(d)?.state === 'enabled' })),
       canEnable: !!p.manifest && p.state !== 'enabled',
       canDisable: p.state === 'enabled' || p.wanted,

@@ -32,7 +32,7 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
 
   function showLogin(req: Request, res: Response, page: { username?: string; returnTo: string; error?: string }, status = 200) {
     const site = res.locals.site as RequestSite;
-    return deps.render(req, res, ['login'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title') });
+    return deps.render(req, res, ['login'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title'), themeFallback: true });
   }
 
   function tooMany(req: Request, res: Response) {

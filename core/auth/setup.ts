@@ -37,7 +37,7 @@ export function createSetupRoutes(deps: { state: SetupState; users: UserService;
 
   function show(req: Request, res: Response, page: Record<string, unknown>, status = 200) {
     const site = res.locals.site as RequestSite;
-    return deps.render(req, res, ['setup'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'setup.title') });
+    return deps.render(req, res, ['setup'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'setup.title'), themeFallback: true });
   }
 
   router.get('/setup', async (req, res, next) => {

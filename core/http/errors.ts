@@ -47,7 +47,7 @@ export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logg
     }
     try {
       // The reference helps an administrator find a failure in the log; a missing page or a refusal has nothing there to find.
-      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${wordedStatus(status)}`) });
+      await deps.render(req, res, [`error-${status}`, 'error'], { status, message, requestId: req.id, showReference: status >= 500 }, { status, title: deps.i18n.t(lang, `errors.title_${wordedStatus(status)}`), themeFallback: true });
     } catch (renderErr) {
       deps.logger.error({ err: renderErr, reqId: req.id }, 'error page failed to render');
       if (!res.headersSent) res.status(status).type('text/plain').send(`${message} (${req.id})`);
@@ -61,7 +61,8 @@ export function createErrorHandlers(deps: { render: RenderPage; i18n: I18n; logg
     errorHandler: (err: HttpishError, req: Request, res: Response, _next: NextFunction) => {
       const raw = err.status ?? err.statusCode ?? 500;
       const status = raw >= 400 && raw < 600 ? raw : 500;
-      if (status >= 500) deps.logger.error({ err, reqId: req.id }, 'request failed');
+      // A plugin's route is named (the dispatcher of /plugins/<id>/ set it).
+      if (status >= 500) deps.logger.error({ err, reqId: req.id, plugin: res.locals.plugin as string | undefined }, 'request failed');
       else deps.logger.info({ reqId: req.id, status, code: err.code, msg: err.message }, 'request refused');
       if (res.headersSent) return void res.end();
       return sendError(req, res, status, err);

@@ -14,8 +14,8 @@ import type { RequestSite } from '../views/render.ts';
  *
  * Invalidation: `bump()` drops everything. Core bumps it on every write to media, sectors, keywords,
  * settings, plugins and users (core/store/change-feed.ts), and the `versions()` token (hook and
- * slot registrations, the search index's changes) is part of each entry, so a plugin toggle or a
- * re-indexed media invalidates without a call. A page whose render began before a bump is never stored.
+ * slot registrations, the search index's changes, the themes re-read) is part of each entry, so a
+ * plugin toggle, a re-indexed media or an edited theme invalidates without a call. A page whose render began before a bump is never stored.
  *
  * Concurrent misses of one page share one render: while a page is being rendered, other requests
  * for the same key wait for it and get its body (`X-Page-Cache: shared`) instead of rendering it

@@ -42,7 +42,10 @@ export interface Hooks {
   readonly version: number;
 }
 
-export function createHooks(logger: Logger): Hooks {
+/** Told of every filter or action that threw, with the plugin that registered it. */
+export type HookFailure = (owner: string, kind: 'filter' | 'action', hook: FilterName | ActionName, err: unknown) => void;
+
+export function createHooks(logger: Logger, onFailure?: HookFailure): Hooks {
   const filters = new Map<string, Registered<FilterFn>[]>();
   const actions = new Map<string, Registered<ActionFn>[]>();
   let seq = 0;
@@ -66,6 +69,7 @@ export function createHooks(logger: Logger): Hooks {
         current = (await entry.fn(current, ...args)) as T;
       } catch (err) {
         logger.error({ err, hook: name, plugin: entry.owner }, 'filter failed');
+        onFailure?.(entry.owner, 'filter', name, err);
         if (strict) throw err;
       }
     }
@@ -92,6 +96,7 @@ export function createHooks(logger: Logger): Hooks {
           await entry.fn(...args);
         } catch (err) {
           logger.error({ err, hook: name, plugin: entry.owner }, 'action failed');
+          onFailure?.(entry.owner, 'action', name, err);
         }
       }
     },

@@ -31,6 +31,17 @@ export interface PluginInfo {
   health: string | null;
   /** The admin's choice, kept in the store and restored at start. */
   wanted: boolean;
+  /** The latest failure of its code while running (a route, a filter, an action, a slot template), since it was enabled. */
+  lastFailure: RuntimeFailure | null;
+}
+
+/** Where a running plugin's code failed: a route (`GET /plugins/<id>/x`), a hook or a slot, by name. */
+export interface RuntimeFailure {
+  kind: 'route' | 'filter' | 'action' | 'slot';
+  where: string;
+  message: string;
+  /** How many failures since the plugin was enabled. */
+  count: number;
 }
 
 export type ToggleRefusal =
@@ -85,6 +96,8 @@ export interface PluginManager {
   saveSettings(id: string, values: SettingValues): Promise<void>;
   /** The admin menu entries of enabled plugins with settings. */
   menuItems(lang: Language): Array<{ section: string; href: string; label: string; roles: Array<'admin'> }>;
+  /** Records a failure of a running plugin's code, shown on the plugins page until it is disabled. */
+  reportFailure(id: string, kind: RuntimeFailure['kind'], where: string, err: unknown): void;
   /** Undoes every registration without changing what is saved (app shutdown). */
   close(): void;
 }
@@ -123,6 +136,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     problems: [...e.problems],
     health: e.pluginHealth ?? settingsProblem(e),
     wanted: e.wanted,
+    lastFailure: e.lastFailure ? { ...e.lastFailure } : null,
   });
 
   function settingsProblem(e: Entry): string | null {
@@ -187,6 +201,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       e.activation = activation;
       e.state = 'enabled';
       e.problems = [];
+      e.lastFailure = null;
       return null;
     } catch (err) {
       undoAll(activation, deps.logger);
@@ -203,6 +218,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     if (e.activation) undoAll(e.activation, deps.logger);
     e.activation = undefined;
     e.pluginHealth = null;
+    e.lastFailure = null;
   }
 
   function dependencyRefusal(e: Entry): ToggleRefusal | null {
@@ -261,7 +277,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         if (entries.has(p.id)) continue;
         const record = records.get(p.id);
         if (record?.settings) saved.set(p.id, record.settings);
-        entries.set(p.id, { ...p, state: p.manifest ? 'disabled' : 'broken', wanted: !!record?.enabled, health: null, pluginHealth: null });
+        entries.set(p.id, { ...p, state: p.manifest ? 'disabled' : 'broken', wanted: !!record?.enabled, health: null, pluginHealth: null, lastFailure: null });
         for (const problem of p.problems) deps.logger.warn({ plugin: p.id, dir: p.dir, problem }, 'plugin is broken');
       }
       // Dependencies first; a cycle or a missing dependency leaves the plugin failed with the reason.
@@ -315,6 +331,13 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         .filter((e) => e.state === 'enabled' && e.manifest?.settings.length)
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((e) => ({ section: 'plugins', href: `/admin/plugins/${e.id}/settings`, label: e.manifest!.name[lang] ?? e.manifest!.name.en, roles: ['admin'] as Array<'admin'> }));
+    },
+    reportFailure(id, kind, where, err) {
+      const e = entries.get(id);
+      // Invalid saved settings are already shown (as the plugin's health) until the admin saves them again.
+      if (e?.state !== 'enabled' || err instanceof PluginSettingsError) return;
+      const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      e.lastFailure = { kind, where, message, count: (e.lastFailure?.count ?? 0) + 1 };
     },
     close() {
       for (const e of entries.values()) deactivate(e);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExpressHandlebars } from 'express-handlebars';
 import type { HelperDelegate, TemplateDelegate } from 'handlebars';
@@ -25,8 +25,10 @@ export interface RenderOptions {
 export interface ViewEngine {
   render(options: RenderOptions): Promise<string>;
   themes(): ThemeInfo[];
-  /** Re-reads the themes folder (after a theme is added). */
+  /** Re-reads the themes folder and every template file (after a theme is added or edited). */
   rescan(): void;
+  /** Bumped by rescan(): pages rendered before it may be out of date (the page cache keys on it). */
+  readonly version: number;
   /** The themes to search, most specific first: the active theme (if usable) then `default`. */
   chain(theme: string): string[];
 }
@@ -39,8 +41,11 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   // preventIndent: a partial on a line of its own is not re-indented line by line on every render
   // (the header was split and joined again on each page view); only whitespace differs.
   const knownHelpers = Object.fromEntries(Object.keys(options.helpers).map((name) => [name, true]));
-  const hbs = new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true, preventIndent: true } });
+  // express-handlebars keeps file contents and compiled templates of its own: a rescan starts a new one.
+  const newHbs = () => new ExpressHandlebars({ extname: '.hbs', helpers: options.helpers, defaultLayout: undefined, compilerOptions: { knownHelpers, knownHelpersOnly: true, preventIndent: true } });
+  let hbs = newHbs();
   let themes = discoverThemes(options.themesDir);
+  let version = 0;
   const lookups = new Map<string, string | null>();
 
   const usable = (name: string) => themes.some((t) => t.name === name && !t.error);
@@ -77,13 +82,34 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     return found;
   }
 
+  /**
+   * Handlebars compiles on first use, and its errors then name neither the file nor the theme: each
+   * file is compiled once ahead, so a syntax error or an unknown helper names the file it is in.
+   */
+  function problemOf(file: string): string | undefined {
+    try {
+      hbs.handlebars.precompile(readFileSync(file, 'utf8').trim(), hbs.compilerOptions);
+      return undefined;
+    } catch (err) {
+      return `${path.relative(options.themesDir, file).split(path.sep).join('/')}: ${(err as Error).message}`;
+    }
+  }
+
   async function gatherPartials(theme: string): Promise<Record<string, unknown>> {
     const merged: Record<string, unknown> = {};
     for (const t of [...chain(theme)].reverse()) {
       const dir = path.join(options.themesDir, t, 'partials');
       if (!existsSync(dir)) continue;
       const templates = await hbs.getTemplates(dir, { cache: options.cache });
-      for (const [file, tpl] of Object.entries(templates)) merged[file.replace(/\.hbs$/, '').split(path.sep).join('/')] = tpl;
+      for (const [file, tpl] of Object.entries(templates)) {
+        const problem = problemOf(path.join(dir, file));
+        // A broken partial fails the pages that use it, with its name, and only those.
+        merged[file.replace(/\.hbs$/, '').split(path.sep).join('/')] = problem
+          ? () => {
+              throw new Error(problem);
+            }
+          : tpl;
+      }
     }
     return merged;
   }
@@ -94,6 +120,8 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   async function template(file: string): Promise<TemplateDelegate> {
     const known = compiled.get(file);
     if (known) return known;
+    const problem = problemOf(file);
+    if (problem) throw new Error(problem);
     const found = (await hbs.getTemplate(file, { cache: options.cache })) as TemplateDelegate;
     if (options.cache) compiled.set(file, found);
     return found;
@@ -113,9 +141,14 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     themes: () => themes,
     rescan() {
       themes = discoverThemes(options.themesDir);
+      hbs = newHbs();
       lookups.clear();
       partialsByTheme.clear();
       compiled.clear();
+      version++;
+    },
+    get version() {
+      return version;
     },
     chain,
   };

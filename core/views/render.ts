@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import type { Hooks } from '../plugins/hooks.ts';
 import type { I18n, Language } from '../i18n/index.ts';
 import { languages } from '../i18n/index.ts';
-import type { ViewEngine } from './engine.ts';
+import type { Logger } from 'pino';
+import { DEFAULT_THEME, type ViewEngine } from './engine.ts';
 import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
 import type { MediaDisplaySettings } from '../settings/media-display.ts';
@@ -48,12 +49,19 @@ export interface RenderOptions {
   /** Other forms of the page (a media's oEmbed answers), announced in the page head: absolute addresses. */
   alternates?: Array<{ type: string; title: string; href: string }>;
   layout?: string | false;
+  /**
+   * If the active theme fails to render the page (a template with a syntax error, a missing
+   * partial), render it with the default theme instead of failing. The admin area always does, so
+   * that a broken theme cannot lock the admin out of the page that switches it.
+   */
+  themeFallback?: boolean;
 }
 
 export type RenderPage = (req: Request, res: Response, names: string[], page: Record<string, unknown>, options?: RenderOptions) => Promise<void>;
 
 export interface RendererDeps {
   engine: ViewEngine;
+  logger: Logger;
   hooks: Hooks;
   i18n: I18n;
   csrfToken: (req: Request) => string;
@@ -167,7 +175,15 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });
-    const html = await deps.engine.render({ theme: site.theme, names, context: filtered, layout: options.layout ?? (isAdminArea ? 'admin' : 'main') });
+    const layout = options.layout ?? (isAdminArea ? 'admin' : 'main');
+    let html: string;
+    try {
+      html = await deps.engine.render({ theme: site.theme, names, context: filtered, layout });
+    } catch (err) {
+      if (site.theme === DEFAULT_THEME || !(options.themeFallback || isAdminArea)) throw err;
+      deps.logger.error({ err, theme: site.theme, template: names[0], reqId: req.id }, 'theme failed to render the page: rendered with the default theme');
+      html = await deps.engine.render({ theme: DEFAULT_THEME, names, context: { ...filtered, theme: DEFAULT_THEME }, layout });
+    }
     res.status(options.status ?? 200).type('html').send(html);
   };
 }

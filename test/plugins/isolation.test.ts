@@ -43,6 +43,15 @@ before(async () => {
     manifest: manifest('menu-adder'),
     code: plugin(`    ctx.hooks.filter('admin.menu', (items, { lang }) => [...items, { section: 'content', href: '/plugins/menu-adder/', label: lang === 'fr' ? 'Galerie' : 'Gallery', roles: ['admin', 'editor'] }]);`),
   });
+  await writePlugin(pluginsDir, 'fails-later', {
+    manifest: manifest('fails-later'),
+    code: plugin(`
+    ctx.router.get('/boom', () => { throw new Error('route <boom>'); });
+    ctx.router.get('/reject', async () => { throw new Error('route rejected'); });
+    ctx.router.get('/fine', (_req, res) => res.send('fine'));
+    ctx.hooks.filter('robots.txt', () => { throw new Error('robots exploded'); });
+    ctx.views.slot('home', '{{#with}}no argument{{/with}}');`),
+  });
   await writePlugin(pluginsDir, 'base', { manifest: manifest('base') });
   await writePlugin(pluginsDir, 'needs-base', { manifest: manifest('needs-base', { dependencies: ['base'] }) });
   await writePlugin(pluginsDir, 'needs-ghost', { manifest: manifest('needs-ghost', { dependencies: ['ghost'] }) });
@@ -173,4 +182,35 @@ test('an admin.menu filter adds an entry that vanishes with the plugin', async (
   assert.equal((await toggle('menu-adder', 'disable')).status, 303);
   const off = await admin.get('/admin').set('Accept', 'text/html').expect(200);
   assert.doesNotMatch(off.text, /menu-adder/);
+});
+
+test('a running plugin whose route, filter or slot fails: the site answers, the log and the plugins page name it, in the admin’s language', async () => {
+  assert.equal((await toggle('fails-later', 'enable')).status, 303);
+  const failure = async (lang = 'en') => /data-plugin="fails-later">[\s\S]*?(?:<p class="error plugin-failure">([^<]*)<\/p>|<\/li>)/.exec((await admin.get(`/admin/plugins?lang=${lang}`).set('Accept', 'text/html')).text)![1];
+  assert.equal(await failure(), undefined, 'nothing failed yet');
+  await request(t.app).get('/plugins/fails-later/fine').expect(200, 'fine');
+
+  const boom = await request(t.app).get('/plugins/fails-later/boom').set('Accept', 'text/html').expect(500);
+  assert.match(boom.text, /<section class="error-page">/);
+  assert.doesNotMatch(boom.text, /route &lt;boom&gt;|route <boom>/, 'the visitor sees no detail');
+  assert.ok(t.logs.some((l) => l.msg === 'request failed' && l.plugin === 'fails-later' && l.reqId === boom.headers['x-request-id']), 'the log names the plugin');
+  assert.equal(await failure(), 'Failed once since it was enabled: its route GET /plugins/fails-later/boom: route &lt;boom&gt;');
+
+  await request(t.app).get('/plugins/fails-later/reject?x=1').expect(500);
+  const fr = await failure('fr');
+  await admin.get('/admin/plugins?lang=en').set('Accept', 'text/html');
+  assert.equal(fr, 'A échoué 2 fois depuis son activation\u202f; la dernière fois\u00a0: sa route GET /plugins/fails-later/reject\u00a0: route rejected');
+
+  await request(t.app).get('/robots.txt').expect(200);
+  assert.equal(await failure(), 'Failed 3 times since it was enabled; the last time: its “robots.txt” filter: robots exploded');
+  const home = await request(t.app).get('/?slot').set('Accept', 'text/html').expect(200);
+  assert.doesNotMatch(home.text, /no argument/);
+  assert.match((await failure()) ?? '', /^Failed 4 times since it was enabled; the last time: its template in the “home” slot: #with requires exactly one argument/);
+
+  // Disabling forgets them; enabled again, it starts with a clean slate.
+  assert.equal((await toggle('fails-later', 'disable')).status, 303);
+  assert.equal(await failure(), undefined);
+  assert.equal((await toggle('fails-later', 'enable')).status, 303);
+  assert.equal(await failure(), undefined);
+  assert.equal((await toggle('fails-later', 'disable')).status, 303);
 });

@@ -33,6 +33,10 @@ before(async () => {
   await writeTheme('crashy', { 'theme.json': manifest('crashy'), 'templates/home.hbs': '{{#if page}}never closed' });
   // Calls a helper core does not have: templates compile knowing every helper, so this fails at compile time, naming it.
   await writeTheme('unknownhelper', { 'theme.json': manifest('unknownhelper'), 'templates/home.hbs': '<p>{{shout site.siteName}}</p>' });
+  // Every page uses the footer partial; its `if` is never closed.
+  await writeTheme('brokenfooter', { 'theme.json': manifest('brokenfooter'), 'partials/footer.hbs': '<footer>{{#if site}}never closed</footer>' });
+  // The layout asks for a partial no theme has.
+  await writeTheme('nopartial', { 'theme.json': manifest('nopartial'), 'layouts/main.hbs': '<html><body>{{{body}}}{{> nowhere-to-be-found}}</body></html>' });
   await writeTheme('badjson', { 'theme.json': '{ "name": "badjson", ' });
   await writeTheme('misnamed', { 'theme.json': manifest('other-name') });
   t = await makeApp({ overrides: { themesDir } });
@@ -128,4 +132,55 @@ test('a template calling a helper that does not exist gets the error page, and t
   const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === res.headers['x-request-id']);
   assert.ok(logged, 'the failure is logged with its request id');
   assert.match(JSON.stringify(logged.err), /unknown helper shout/);
+});
+
+test('a theme edited on disk shows once the themes are re-read (the skeleton page), anonymous page cache included', async () => {
+  await addUser(t, 'theo', 'admin');
+  const theo = await signIn(t, 'theo');
+  await writeTheme('edited', { 'theme.json': manifest('edited'), 'templates/home.hbs': '<p class="edited">first</p>' });
+  t.app.kiosque.engine.rescan();
+  await useTheme('edited');
+  // One Host, as a browser sends: supertest listens on a new port for each request.
+  const anonymous = (url: string) => get(url).set('Host', 'kiosque.test');
+  assert.match((await anonymous('/')).text, /<p class="edited">first<\/p>/);
+  assert.equal((await anonymous('/')).headers['x-page-cache'], 'hit');
+  await writeTheme('edited', { 'templates/home.hbs': '<p class="edited">second</p>' });
+  await get('/admin/config/skeleton', theo).expect(200);
+  const fresh = await anonymous('/?not=cached');
+  const again = await anonymous('/');
+  await useTheme('default');
+  assert.match(fresh.text, /<p class="edited">second<\/p>/, 'the template file is read again');
+  assert.match(again.text, /<p class="edited">second<\/p>/, 'the page kept in the cache is not served any more');
+});
+
+test('a theme with a broken partial: pages fail with an error page of the default theme, the log names the file, and the admin can still switch themes', async () => {
+  await addUser(t, 'bea', 'admin');
+  const bea = await signIn(t, 'bea');
+  await useTheme('brokenfooter');
+  const home = await get('/?lang=fr');
+  const login = await get('/login');
+  const admin = await get('/admin/config/skeleton', bea);
+  await useTheme('default');
+  assert.equal(home.status, 500);
+  assert.ok(hasLayout(home.text), 'the error page is a page of the site, not a line of text');
+  assert.match(home.text, /<section class="error-page">/);
+  assert.match(home.text, /Référence pour l’administrateur/, 'in the visitor’s language');
+  const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === home.headers['x-request-id']);
+  assert.match(JSON.stringify(logged?.err), /brokenfooter\/partials\/footer\.hbs: Parse error/);
+  // Signing in and the administration stay usable, in the default theme, so the theme can be switched back.
+  assert.equal(login.status, 200);
+  assert.match(login.text, /<label for="login-username">/);
+  assert.equal(admin.status, 200);
+  assert.match(admin.text, /name="theme"/);
+  assert.ok(t.logs.some((l) => l.msg === 'theme failed to render the page: rendered with the default theme' && l.theme === 'brokenfooter'));
+});
+
+test('a layout calling a partial no theme has gets the error page of the default theme, naming the partial in the log', async () => {
+  await useTheme('nopartial');
+  const res = await get('/');
+  await useTheme('default');
+  assert.equal(res.status, 500);
+  assert.ok(hasLayout(res.text));
+  const logged = t.logs.find((l) => l.msg === 'request failed' && l.reqId === res.headers['x-request-id']);
+  assert.match(JSON.stringify(logged?.err), /The partial nowhere-to-be-found could not be found/);
 });
