@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { registerPluginApiSpecifier } from './api-specifier.ts';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
@@ -163,6 +164,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
   }
 
   async function load(e: Entry): Promise<PluginDefinition> {
+    registerPluginApiSpecifier();
     const mod = (await import(pathToFileURL(e.entryFile!).href)) as { default?: unknown };
     const def = mod.default as PluginDefinition | undefined;
     if (!def || typeof def.register !== 'function') throw new Error(`${path.basename(e.entryFile!)} has no default export with a register() function (use definePlugin)`);
