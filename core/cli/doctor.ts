@@ -8,7 +8,7 @@ import { runTool } from '../media/av.ts';
 import { memoryCap, OutOfMemoryError } from '../media/memory-cap.ts';
 import type { Config } from '../config/index.ts';
 import { discoverThemes } from '../views/themes.ts';
-import { cliConfig, dataDirOf, openCliStore, parse, print, CliError, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type Command } from './shared.ts';
+import { cliConfig, cliMessages, dataDirOf, noArguments, openCliStore, parse, print, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type CliText, type Command } from './shared.ts';
 
 type Status = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -87,9 +87,9 @@ async function checkData(dataDir: string, checks: Check[]): Promise<{ canOpen: b
   return { canOpen: true };
 }
 
-async function checkDataFiles(io: CliIO, dataDir: string, checks: Check[]): Promise<void> {
+async function checkDataFiles(io: CliIO, text: CliText, dataDir: string, checks: Check[]): Promise<void> {
   try {
-    const store = await openCliStore(cliConfig(io));
+    const store = await openCliStore(cliConfig(io), text);
     const [users, media] = [await store.users.count(), await store.media.count()];
     checks.push({ status: 'ok', label: `data files readable (schema version ${store.info.schemaVersion}; ${users} account(s), ${media} media)` });
     const used = new Set((await store.media.list()).map((m) => path.dirname(m.original.file)));
@@ -249,30 +249,12 @@ function checkThemes(themesDir: string): Check[] {
 
 export const doctor: Command = {
   name: 'doctor',
-  summary: 'check the installation (Node.js, data folder, disk, ffmpeg and its encoders, pdftoppm, memory caps, themes)',
-  help: `Usage: kiosque doctor
-
-Checks what Kiosque needs and says how to fix what is missing:
-  - the Node.js version against package.json's engines
-  - the data folder (KIOSQUE_DATA_DIR): exists, writable, free or locked by a running
-    server (its pid), every data file readable, media folders no media points to
-  - free disk space
-  - ffmpeg and ffprobe: which path is used (config or PATH) and whether they run;
-    ffmpeg's libx264 and aac encoders (web versions of audio and video) and its
-    zscale and tonemap filters (HDR video tone-mapped to SDR)
-  - pdftoppm (poppler-utils, optional: PDF previews), the same way
-  - prlimit (util-linux): whether ffmpeg, ffprobe and pdftoppm run under a memory
-    cap, and whether ffmpeg and ffprobe start within theirs
-  - the themes, and the broken ones with their error
-
-Exit code 0 when nothing failed (warnings allowed), 1 otherwise.
-
-Options:
-  -h, --help          show this help`,
+  textKey: 'doctor',
 
   async run(args, io) {
     const { positionals } = parse(args, {});
-    if (positionals.length) throw new CliError(`Unexpected argument: ${positionals[0]}.`, 2);
+    const text = cliMessages(io);
+    noArguments(text, positionals);
 
     const checks: Check[] = [checkNode()];
     let config;
@@ -285,7 +267,7 @@ Options:
     if (config) {
       const dataDir = dataDirOf(config);
       const { canOpen } = await checkData(dataDir, checks);
-      if (canOpen) await checkDataFiles(io, dataDir, checks);
+      if (canOpen) await checkDataFiles(io, text, dataDir, checks);
       checks.push(await checkDisk(dataDir));
       const tools = await findTools(config, io.env.PATH ?? '');
       checks.push(toolCheck('ffmpegPath', tools.ffmpeg));
@@ -299,7 +281,7 @@ Options:
     }
     const failed = checks.filter((c) => c.status === 'fail').length;
     const warned = checks.filter((c) => c.status === 'warn').length;
-    print(io.stdout, failed ? `\n${failed} problem(s) to fix.` : warned ? `\nUsable, with ${warned} warning(s).` : '\nAll good.');
+    print(io.stdout, `\n${failed ? text.say('cli.doctor.problems', { count: failed }) : warned ? text.say('cli.doctor.warnings', { count: warned }) : text.say('cli.doctor.all_good')}`);
     return failed ? EXIT_FAILURE : EXIT_OK;
   },
 };

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import { createHooks } from '../plugins/hooks.ts';
 import { createMediaService, type MediaService } from '../media/index.ts';
 import type { Store, User } from '../store/index.ts';
-import { CliError, UsageError } from './shared.ts';
+import { CliError, UsageError, type CliText } from './shared.ts';
 
 /**
  * The media service for a command run with the server stopped: same checks and derivatives as
@@ -16,14 +16,14 @@ export function cliMediaService(store: Store, config: Config): MediaService {
 }
 
 /** Whom imported media belong to: `--as <username>` (an active admin or editor), else the first active admin. */
-export async function cliActor(store: Store, username: string | undefined): Promise<User> {
+export async function cliActor(store: Store, text: CliText, username: string | undefined): Promise<User> {
   if (username) {
     const user = await store.users.getByUsername(username);
-    if (!user) throw new UsageError(`No account "${username}".`);
-    if (user.disabled || (user.role !== 'admin' && user.role !== 'editor')) throw new UsageError(`"${username}" must be an active admin or editor.`);
+    if (!user) throw new UsageError(text.say('cli.import_command.no_account', { username }));
+    if (user.disabled || (user.role !== 'admin' && user.role !== 'editor')) throw new UsageError(text.say('cli.import_command.not_editor', { username }));
     return user;
   }
   const admin = (await store.users.list()).filter((u) => u.role === 'admin' && !u.disabled).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
-  if (!admin) throw new CliError('No active administrator to own the media: create one first (kiosque user:add <name> --role admin), or name an editor with --as.');
+  if (!admin) throw new CliError(text.say('cli.import_command.no_admin'));
   return admin;
 }

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { CliError, print, UsageError, type CliIO } from './shared.ts';
+import { CliError, print, UsageError, type CliIO, type CliText } from './shared.ts';
 
 async function readAll(stream: CliIO['stdin']): Promise<string> {
   const chunks: Buffer[] = [];
@@ -9,7 +9,7 @@ async function readAll(stream: CliIO['stdin']): Promise<string> {
 }
 
 /** Asks on the terminal without echoing what is typed. */
-function hiddenPrompt(io: CliIO, question: string): Promise<string> {
+function hiddenPrompt(io: CliIO, text: CliText, question: string): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, cb) {
@@ -22,7 +22,7 @@ function hiddenPrompt(io: CliIO, question: string): Promise<string> {
     rl.on('SIGINT', () => {
       rl.close();
       io.stderr.write('\n');
-      reject(new CliError('Cancelled.'));
+      reject(new CliError(text.say('cli.password.cancelled')));
     });
     rl.question(question, (answer) => {
       rl.close();
@@ -38,16 +38,16 @@ function hiddenPrompt(io: CliIO, question: string): Promise<string> {
  * hidden prompt asked twice. Never taken from the command line, where it would land in the
  * shell history and the process list.
  */
-export async function readNewPassword(io: CliIO, fromStdin: boolean): Promise<string> {
+export async function readNewPassword(io: CliIO, text: CliText, fromStdin: boolean): Promise<string> {
   if (fromStdin || !io.stdin.isTTY) {
-    const text = await readAll(io.stdin);
-    const line = text.split(/\r?\n/)[0] ?? '';
-    if (!line) throw new CliError('No password on standard input.');
+    const input = await readAll(io.stdin);
+    const line = input.split(/\r?\n/)[0] ?? '';
+    if (!line) throw new CliError(text.say('cli.password.none_on_stdin'));
     return line;
   }
-  const first = await hiddenPrompt(io, 'Password: ');
-  const second = await hiddenPrompt(io, 'Password (again): ');
-  if (first !== second) throw new CliError('The two passwords differ; nothing was changed.');
+  const first = await hiddenPrompt(io, text, text.say('cli.password.prompt'));
+  const second = await hiddenPrompt(io, text, text.say('cli.password.again'));
+  if (first !== second) throw new CliError(text.say('cli.password.differ'));
   return first;
 }
 
@@ -57,13 +57,13 @@ export interface PasswordOptions {
 }
 
 /** Refuses --password together with --password-stdin (a usage error, raised before any work). */
-export function checkPasswordOptions(values: PasswordOptions): void {
-  if (values.password !== undefined && values['password-stdin']) throw new UsageError('Use either --password or --password-stdin, not both.');
+export function checkPasswordOptions(text: CliText, values: PasswordOptions): void {
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError(text.say('cli.password.both_options'));
 }
 
 /** The new password: from --password (with a warning), else standard input or a hidden prompt. */
-export async function passwordFromOptions(io: CliIO, values: PasswordOptions): Promise<string> {
-  if (values.password === undefined) return readNewPassword(io, values['password-stdin'] === true);
-  print(io.stderr, 'Warning: a password given with --password stays in the shell history and the process list; prefer --password-stdin.');
+export async function passwordFromOptions(io: CliIO, text: CliText, values: PasswordOptions): Promise<string> {
+  if (values.password === undefined) return readNewPassword(io, text, values['password-stdin'] === true);
+  print(io.stderr, text.say('cli.password.warning'));
   return values.password;
 }

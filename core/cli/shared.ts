@@ -21,9 +21,21 @@ export interface CliIO {
 
 export interface Command {
   name: string;
-  summary: string;
-  help: string;
+  /** Its summary and help are `cli.<key>.summary` and `cli.<key>.help` in the dictionaries. */
+  textKey: string;
+  /** Values for the placeholders of its help (the roles, the types…), and lines to print after it as they are (a shell example). */
+  helpVars?: Record<string, string>;
+  helpTail?: string;
   run(args: string[], io: CliIO): Promise<number>;
+}
+
+export function commandSummary(text: CliText, command: Command): string {
+  return text.say(`cli.${command.textKey}.summary`);
+}
+
+export function commandHelp(text: CliText, command: Command): string {
+  const help = text.say(`cli.${command.textKey}.help`, command.helpVars);
+  return command.helpTail ? `${help}\n${command.helpTail}` : help;
 }
 
 /** A failure to report in one line; `exitCode` 1 (failure) or 2 (usage). */
@@ -51,11 +63,16 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
 }
 
 /** The one positional argument a command takes; a missing or extra one is a usage error. */
-export function onlyArgument(positionals: string[], name: string): string {
+export function onlyArgument(text: CliText, positionals: string[], name: string): string {
   const [value, ...extra] = positionals;
-  if (!value) throw new UsageError(`Missing argument: <${name}>.`);
-  if (extra.length) throw new UsageError(`Unexpected argument: ${extra[0]}.`);
+  if (!value) throw new UsageError(text.say('cli.missing_argument', { name }));
+  noArguments(text, extra);
   return value;
+}
+
+/** A command that takes no positional argument refuses one as a usage error. */
+export function noArguments(text: CliText, positionals: string[]): void {
+  if (positionals.length) throw new UsageError(text.say('cli.unexpected_argument', { value: positionals[0] }));
 }
 
 export function cliConfig(io: CliIO): Config {
@@ -72,20 +89,31 @@ export function dataDirOf(config: Config): string {
 }
 
 /** Opens the store for writing; a running server's lock or a damaged file becomes a clear message. */
-export async function openCliStore(config: Config): Promise<Store> {
+export async function openCliStore(config: Config, text: CliText): Promise<Store> {
   try {
     return await openLowdbStore({ dataDir: dataDirOf(config) });
   } catch (err) {
-    if (err instanceof StoreLockedError) throw new CliError(`${err.message}\nStop the server first, then run this command again.`);
+    if (err instanceof StoreLockedError) throw new CliError(`${err.message}\n${text.say('cli.stop_server')}`);
     if (err instanceof StoreCorruptError) throw new CliError(err.message);
     throw err;
   }
 }
 
-/** The person's language for messages from the i18n files: fr when LANG/LC_ALL says so, else en. */
-export function cliMessages(io: CliIO): { lang: Language; i18n: I18n } {
+/** The terminal's language and its texts, from the same dictionaries as the site's pages. */
+export interface CliText {
+  lang: Language;
+  i18n: I18n;
+  say(key: string, vars?: Record<string, unknown>): string;
+}
+
+let dictionaries: I18n | undefined;
+
+/** The person's language for messages from the i18n files: fr when LC_ALL, LC_MESSAGES or LANG (the first set) says so, else en. */
+export function cliMessages(io: CliIO): CliText {
   const locale = io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG || '';
-  return { lang: /^fr/i.test(locale) ? 'fr' : 'en', i18n: createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n'))) };
+  const lang: Language = /^fr/i.test(locale) ? 'fr' : 'en';
+  const i18n = (dictionaries ??= createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n'))));
+  return { lang, i18n, say: (key, vars) => i18n.t(lang, key, vars) };
 }
 
 export function print(stream: Writable, text: string): void {

@@ -5,23 +5,10 @@ import { cliConfig, cliMessages, dataDirOf, onlyArgument, openCliStore, parse, p
 
 export const userAdd: Command = {
   name: 'user:add',
-  summary: 'create an account',
-  help: `Usage: kiosque user:add <username> --role ${roles.join('|')} [--password-stdin]
-
-Creates an account in the data folder (KIOSQUE_DATA_DIR, default ./data).
-The password is read from standard input when it is piped (first line), or asked
-twice without echo on a terminal. The server must be stopped (it holds the data folder).
-
-Options:
-  --role <role>       ${roles.join(', ')} (required)
-  --display-name <n>  the name shown on the site (default: the username)
-  --password-stdin    read the password from standard input even on a terminal
-  --password <pw>     give the password on the command line (discouraged: it stays
-                      in the shell history and is visible to other users)
-  -h, --help          show this help
-
-Example:
-  printf '%s\\n' "$PASSWORD" | npm run kiosque -- user:add alice --role admin`,
+  textKey: 'user_add',
+  helpVars: { roles: roles.join('|'), roleList: roles.join(', ') },
+  // A shell command, the same in every language.
+  helpTail: `  printf '%s\\n' "$PASSWORD" | npm run kiosque -- user:add alice --role admin`,
 
   async run(args, io) {
     const { values, positionals } = parse(args, {
@@ -30,22 +17,22 @@ Example:
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
     });
-    const username = onlyArgument(positionals, 'username');
-    if (!values.role) throw new UsageError(`Missing option: --role ${roles.join('|')}.`);
-    if (!(roles as readonly string[]).includes(values.role)) throw new UsageError(`Invalid role "${values.role}": expected one of ${roles.join(', ')}.`);
-    checkPasswordOptions(values);
+    const text = cliMessages(io);
+    const username = onlyArgument(text, positionals, 'username');
+    if (!values.role) throw new UsageError(text.say('cli.user_add.missing_role', { roles: roles.join('|') }));
+    if (!(roles as readonly string[]).includes(values.role)) throw new UsageError(text.say('cli.user_add.invalid_role', { value: values.role, roleList: roles.join(', ') }));
+    checkPasswordOptions(text, values);
 
     const config = cliConfig(io);
-    const password = await passwordFromOptions(io, values);
+    const password = await passwordFromOptions(io, text, values);
 
-    const store = await openCliStore(config);
-    const { lang, i18n } = cliMessages(io);
+    const store = await openCliStore(config, text);
     try {
       const user = await createUserService(store).create({ username, password, role: values.role, displayName: values['display-name'] });
-      print(io.stdout, `Created ${user.role} "${user.username}" in ${dataDirOf(config)}.`);
+      print(io.stdout, text.say('cli.user_add.created', { role: user.role, username: user.username, dir: dataDirOf(config) }));
       return EXIT_OK;
     } catch (err) {
-      if (err instanceof UserInputError) throw new CliError(`${i18n.t(lang, `errors.${err.code}`, err.vars)} Nothing was created.`);
+      if (err instanceof UserInputError) throw new CliError(text.say('cli.user_add.nothing_created', { problem: text.say(`errors.${err.code}`, err.vars) }));
       throw err;
     } finally {
       await store.close();

@@ -18,6 +18,8 @@ export interface I18n {
   /**
    * Translates `key`, replacing `{name}` placeholders; falls back to English, then to the key. A key
    * holding plural forms (`one`, `other`, as Intl.PluralRules names them) picks the one for `vars.count`.
+   * A value that is a number (and `count`, even as a string of digits) is written as `lang` writes
+   * numbers; a value that is a number without being a quantity (an id, a year) is passed as a string.
    */
   t(lang: Language, key: string, vars?: Record<string, unknown>): string;
   has(lang: Language, key: string): boolean;
@@ -47,12 +49,27 @@ export function loadDictionaries(dir: string): Record<Language, Dict> {
 /** The plural categories (`one`, `other`…) of each language: French says « 0 vue », English "0 views". */
 const pluralRules = Object.fromEntries(languages.map((lang) => [lang, new Intl.PluralRules(lang)])) as Record<Language, Intl.PluralRules>;
 
+// Building an Intl formatter costs far more than formatting: one per language, made once.
+const numberFormats = Object.fromEntries(languages.map((lang) => [lang, new Intl.NumberFormat(lang)])) as Record<Language, Intl.NumberFormat>;
+
+/**
+ * A number as the language writes it: « 12 345 » and « 1,5 » in French (a narrow no-break space
+ * between thousands), "12,345" and "1.5" in English.
+ */
+export function formatNumber(lang: Language, n: number): string {
+  return (numberFormats[lang] ?? numberFormats.en).format(n);
+}
+
+/** A count as a number, including one read from a query string (a notice's `?n=`), which is a string of digits. */
+function countOf(value: unknown): unknown {
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+}
+
 /** `key`'s text in one dictionary: its plain text, else its plural form for `vars.count`, else its `other` form. */
 function formIn(dict: Dict, key: string, vars: Record<string, unknown> | undefined, rules: Intl.PluralRules): string | undefined {
   const plain = dict[key];
   if (plain !== undefined) return plain;
-  // A count from a query string (a notice's `?n=`) is a string of digits.
-  const count = typeof vars?.count === 'string' && /^\d{1,15}$/.test(vars.count) ? Number(vars.count) : vars?.count;
+  const count = countOf(vars?.count);
   const form = typeof count === 'number' ? rules.select(count) : 'other';
   return dict[`${key}.${form}`] ?? dict[`${key}.other`];
 }
@@ -73,7 +90,11 @@ export function createI18n(base: Record<Language, Dict>): I18n {
       const text = textOf(lang, key, vars) ?? key;
       // Templates call this dozens of times per page, mostly for text without placeholders.
       if (!vars || !text.includes('{')) return text;
-      return text.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] === undefined ? m : String(vars[name])));
+      return text.replace(/\{(\w+)\}/g, (m, name: string) => {
+        const value = name === 'count' ? countOf(vars.count) : vars[name];
+        if (value === undefined) return m;
+        return typeof value === 'number' && Number.isFinite(value) ? formatNumber(lang, value) : String(value);
+      });
     },
     has(lang, key) {
       return textOf(lang, key) !== undefined;

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import type { HelperDelegate, HelperOptions } from 'handlebars';
-import type { I18n, Language } from '../i18n/index.ts';
+import { formatNumber, type I18n, type Language } from '../i18n/index.ts';
 import type { Slots } from './slots.ts';
 import { memoize } from '../util/memo.ts';
 
@@ -36,6 +36,10 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
       return new Handlebars.SafeString(deps.slots.render(String(name), root, helpers));
     },
     year: () => new Date().getFullYear(),
+    /** {{number count}}: a count as the page's language writes it (« 12 345 », "12,345"); anything else as it is. */
+    number(value: unknown, options: HelperOptions) {
+      return typeof value === 'number' && Number.isFinite(value) ? formatNumber(rootLang(options), value) : (value ?? '');
+    },
     date(value: unknown, options: HelperOptions) {
       if (typeof value !== 'string' && typeof value !== 'number') return '';
       // The key keeps the kind: a number is a timestamp, a string is parsed ("2024" is a year).

@@ -33,7 +33,7 @@ test('an admin creates an account; it can sign in', async () => {
 for (const [what, body, message] of [
   ['a taken username (any case)', { username: 'ALICE', role: 'member', password: PASSWORD }, /This username is already taken/],
   ['a short password', { username: 'shorty', role: 'member', password: 'short' }, /at least 10 characters/],
-  ['an overlong password', { username: 'longpw', role: 'member', password: 'x'.repeat(1025) }, /at most 1024 characters/],
+  ['an overlong password', { username: 'longpw', role: 'member', password: 'x'.repeat(1025) }, /at most 1,024 characters/],
   ['a password of spaces only', { username: 'spacey', role: 'member', password: ' '.repeat(12) }, /cannot be only spaces/],
   ['an invalid role', { username: 'boss', role: 'overlord', password: PASSWORD }, /Choose a role among administrator, editor, or member\./],
   ['an invalid username', { username: '<b>x</b>', role: 'member', password: PASSWORD }, /A username has 2 to 40/],

@@ -22,12 +22,12 @@ async function dataDir(t: { after(fn: () => Promise<void>): void }): Promise<str
 
 // The error matrix runs the same entry point in-process (runCli is what main.ts calls), so that it
 // stays fast; the child-process tests above and below cover the launcher, stdin and exit codes.
-async function inProcess(args: string[], dir = '/nonexistent/kiosque-data', input = ''): Promise<Run> {
+async function inProcess(args: string[], dir = '/nonexistent/kiosque-data', input = '', LANG = 'C'): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) => new Writable({ write(chunk, _e, cb) { append(String(chunk)); cb(); } });
   const code = await runCli(args, {
-    env: { KIOSQUE_DATA_DIR: dir, LANG: 'C' },
+    env: { KIOSQUE_DATA_DIR: dir, LANG },
     stdin: Readable.from([Buffer.from(input)]),
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
@@ -123,6 +123,41 @@ test('user:add and user:passwd refuse bad input with a clear message and the rig
   assert.equal((await readFile(path.join(dir, 'db', 'users.json'))).toString(), bobBefore);
 });
 
+test('with LANG (or LC_ALL) in French, usage, help, progress words, results and errors are in French, from the same dictionaries', async (t) => {
+  const FR = 'fr_FR.UTF-8';
+  const top = await cli(['--help'], { env: { LANG: FR } });
+  assert.equal(top.code, 0);
+  assert.match(top.stdout, /^Utilisation\u00a0: kiosque <commande> \[options\]/);
+  assert.match(top.stdout, /^ {2}user:add +créer un compte$/m);
+  assert.match(top.stdout, /Codes de sortie\u00a0: 0 succès, 1 échec, 2 erreur d’utilisation\./);
+  const help = await cli(['user:add', '--help'], { env: { LC_ALL: 'fr_FR.UTF-8', LANG: 'C' } });
+  assert.match(help.stdout, /^Utilisation\u00a0: kiosque user:add <identifiant> --role admin\|editor\|member/);
+  assert.match(help.stdout, /-h, --help +afficher cette aide/);
+  // The shell example is the same in every language.
+  assert.match(help.stdout, /printf '%s\\n' "\$PASSWORD" \| npm run kiosque -- user:add alice --role admin\n$/);
+  for (const name of ['user:passwd', 'doctor', 'reindex', 'import', 'media:regenerate']) {
+    const r = await inProcess([name, '--help'], undefined, '', FR);
+    assert.match(r.stdout, new RegExp(`^Utilisation\u00a0: kiosque ${name}`), name);
+    assert.doesNotMatch(r.stdout, /show this help|Usage:/, name);
+  }
+  const unknown = await inProcess(['user:del'], undefined, '', FR);
+  assert.match(unknown.stderr, /Commande inconnue\u00a0: «\u00a0user:del\u00a0»\. Commandes\u00a0: user:add, user:passwd, doctor/);
+  const missing = await inProcess(['user:add', '--role', 'admin'], undefined, GOOD, FR);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Argument manquant\u00a0: <username>\.\nVoir «\u00a0kiosque user:add --help\u00a0»\./);
+
+  const dir = await dataDir(t);
+  const added = await inProcess(['user:add', 'alice', '--role', 'admin'], dir, `${GOOD}\n`, FR);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, /Compte admin «\u00a0alice\u00a0» créé dans /);
+  const short = await inProcess(['user:passwd', 'alice'], dir, 'short\n', FR);
+  assert.match(short.stderr, /Le mot de passe doit compter au moins 10 caractères\. Rien n’a été modifié\./);
+  const nobody = await inProcess(['user:passwd', 'nobody'], dir, `${GOOD}\n`, FR);
+  assert.match(nobody.stderr, /Aucun compte nommé «\u00a0nobody\u00a0»\./);
+  const doctor = await inProcess(['doctor'], dir, '', FR);
+  assert.match(doctor.stdout, /\n(Tout va bien\.|Utilisable, avec \d+ avertissements?\.|\d+ problèmes? à régler\.)\n$/);
+});
+
 test('--password works with a warning; a config error exits 1 naming the key', async (t) => {
   const dir = await dataDir(t);
   const r = await cli(['user:add', 'dora', '--role', 'member', '--password', GOOD], { dataDir: dir });
@@ -206,7 +241,7 @@ test('doctor says what an ffmpeg without libx264 or zscale and tonemap cannot do
   assert.match(minimal.stdout, /\[ ok \] ffmpeg: .*ffmpeg-minimal \(from config media\.ffmpegPath\)/);
   assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the libx264 encoder that web versions are made with\n +video browsers cannot play gets no web version, unless only its container needs changing \(its streams are then copied\)\n +install a complete build: `apt-get install ffmpeg`/);
   assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the zscale and tonemap filters: HDR video \(a phone's HLG or PQ\) is converted without tone mapping and looks washed out\n +web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg/);
-  assert.match(minimal.stdout, /Usable, with 2 warning\(s\)\./);
+  assert.match(minimal.stdout, /Usable, with 2 warnings\./);
   assert.match(noAac.stdout, /\[warn\] ffmpeg lacks the aac encoder that web versions are made with\n +audio browsers cannot play gets no web version, nor does video whose sound must be encoded/);
   assert.match(noAac.stdout, /\[ ok \] ffmpeg filters zscale and tonemap/);
   assert.doesNotMatch(noAac.stdout, /libx264 encoder/);

@@ -181,7 +181,7 @@ test('the edit form shows every problem at once beside its field, keeps what was
   assert.match(en.text, /<p class="error" role="alert">Some fields need correcting \(6\)\. Nothing was saved\.<\/p>/);
   const shown: Array<[string, string, RegExp]> = [
     ['title', 'input', /At most 200 characters\./],
-    ['description', 'textarea', /At most 10000 characters\./],
+    ['description', 'textarea', /At most 10,000 characters\./],
     ['sector', 'select', /There is no sector “nowhere”\./],
     ['keywords', 'input', /There is no keyword “genre\/inconnu”\./],
     ['licence', 'select', /Choose a licence from the list \(“bogus” is not one\)\./],
@@ -207,7 +207,7 @@ test('the edit form shows every problem at once beside its field, keeps what was
   assert.equal(fr.status, 400);
   assert.match(fr.text, /Certains champs sont à corriger \(4\)\. Rien n’a été enregistré\./);
   assert.match(fr.text, /id="edit-title-error">Ce champ est obligatoire\.</);
-  assert.match(fr.text, /id="edit-description-error">Au plus 10000 caractères\.</);
+  assert.match(fr.text, /id="edit-description-error">Au plus 10\u202f000 caractères\.</);
   assert.match(fr.text, /id="edit-sector-error">Il n’y a pas de secteur «\u00a0nowhere\u00a0»\.</);
   assert.match(fr.text, /id="edit-licence-error">Choisissez une licence dans la liste \(«\u00a0bogus\u00a0» n’en fait pas partie\)\.</);
   assert.doesNotMatch(fr.text, /id="edit-keywords"[^>]*aria-invalid/);

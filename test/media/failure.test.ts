@@ -122,8 +122,8 @@ test('describeFailure words each stored reason with its values, names the settin
     const say = (p: Media['processing'], lang: 'en' | 'fr' = 'en') => describeFailure(i18n, lang, p);
     const failed = (reason: Media['processing']['reason'], output?: string): Media['processing'] => ({ state: 'failed', error: 'x', reason, output, attempts: 1 });
     assert.deepEqual(say(failed({ code: 'timeout', vars: { tool: 'ffmpeg', seconds: 600 } }), 'fr'), { text: 'ffmpeg a pris plus de 600\u00a0s et a été arrêté' });
-    assert.equal(say(failed({ code: 'memory_cap', vars: { tool: 'ffmpeg', mb: 6144, setting: 'media.ffmpegMemoryMB' } }))?.text, 'the file needs more memory than ffmpeg may take (6144 MB, set by media.ffmpegMemoryMB)');
-    assert.equal(say(failed({ code: 'memory_cap', vars: { tool: 'ffmpeg', mb: 6144, setting: 'media.ffmpegMemoryMB' } }), 'fr')?.text, 'le fichier demande plus de mémoire que ffmpeg ne peut en prendre (6144\u00a0Mo, fixée par media.ffmpegMemoryMB)');
+    assert.equal(say(failed({ code: 'memory_cap', vars: { tool: 'ffmpeg', mb: 6144, setting: 'media.ffmpegMemoryMB' } }))?.text, 'the file needs more memory than ffmpeg may take (6,144 MB, set by media.ffmpegMemoryMB)');
+    assert.equal(say(failed({ code: 'memory_cap', vars: { tool: 'ffmpeg', mb: 6144, setting: 'media.ffmpegMemoryMB' } }), 'fr')?.text, 'le fichier demande plus de mémoire que ffmpeg ne peut en prendre (6\u202f144\u00a0Mo, fixée par media.ffmpegMemoryMB)');
     assert.equal(say(failed({ code: 'memory_silent', vars: { tool: 'pdftoppm', mb: 512 } }))?.text, 'pdftoppm stopped without saying why, most likely for lack of memory: the file needs more than it may take (512 MB)');
     const long = `${'a'.repeat(OUTPUT_SHOWN)}the end`;
     const shown = say(failed({ code: 'tool_failed', vars: { tool: 'ffmpeg' } }, long))!.output!;

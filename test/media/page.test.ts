@@ -50,7 +50,7 @@ test('an image page: srcset of the derivatives, escaped title and description, d
   assert.match(res.text, /<dd><a href="\/sectors\/fetes">Fêtes<\/a><\/dd>/);
   assert.match(res.text, /Creative Commons Attribution/);
   assert.match(res.text, /<dd><a href="\/authors\/eddie">eddie<\/a><\/dd>/, 'the author’s name links to their page');
-  assert.match(res.text, /<dd>2000 × 1000<\/dd>/);
+  assert.match(res.text, /<dd>2,000\u00a0×\u00a01,000<\/dd>/);
   assert.match(res.text, new RegExp(`href="/files/${image.id}/original\\?download" download="p.jpg"`));
   assert.match(res.text, new RegExp(`<p class="aside-test">aside for ${image.id}</p>`));
   const fr = await request(t.app).get(`/media/${image.id}/${image.slug}`).set('Accept', 'text/html').set('Accept-Language', 'fr');

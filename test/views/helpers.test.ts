@@ -31,3 +31,10 @@ test('date formats a date, a timestamp or a year in the page language, the same 
     assert.equal(render('{{date at}}', { lang: 'en', at: null }), '');
   }
 });
+
+test('number writes a count as the page’s language does, and leaves what is not a number as it is', () => {
+  assert.equal(render('{{number n}}', { lang: 'fr', n: 12345 }), '12\u202f345');
+  assert.equal(render('{{number n}}', { lang: 'en', n: 12345 }), '12,345');
+  assert.equal(render('{{number n}}', { lang: 'en', n: '2024' }), '2024');
+  assert.equal(render('{{number n}}', { lang: 'en' }), '');
+});

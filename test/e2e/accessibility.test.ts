@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { browserSite } from '../helpers/browser.ts';
+import { addUser, PASSWORD, signIn, tempDir, tokenOf } from '../helpers/app.ts';
+import { png } from '../helpers/media.ts';
+import { mediaRecord } from '../helpers/media-records.ts';
+import { skeletonDefaults } from '../../core/settings/skeleton.ts';
+
+/**
+ * axe-core on the main pages, public and admin, in every theme and in French too: no violation that
+ * axe rates moderate, serious or critical (contrast, names of fields and links, landmarks and their
+ * names, duplicate ids, images without alt…).
+ */
+
+// Injected as a script: the pages' own policy (script-src 'self') is bypassed for it alone.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const paths: Record<string, string> = {};
+
+const site = browserSite(async (t) => {
+  await addUser(t, 'alice', 'admin');
+  await addUser(t, 'bob', 'member');
+  const sector = await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: 'Old letters and recordings.', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
+  const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+  const kw = await t.store.keywords.create({ groupId: tags.id, slug: 'lettres', title: 'Lettres', description: '' });
+  // A real image, with its derivatives, so the pages show <img> elements.
+  const file = path.join(await tempDir('kiosque-e2e-a11y-'), 'image.png');
+  await png(file, 320, 200, false);
+  const agent = await signIn(t, 'alice');
+  const res = await agent.post('/api/v1/media').set('X-CSRF-Token', await tokenOf(agent)).field('title', 'Lettre de Paris').field('sector', 'archives').field('keywords', 'tags/lettres').field('status', 'published').attach('file', file);
+  assert.equal(res.status, 201, res.text);
+  const image = (res.body as { id: string }).id;
+  paths.image = `/media/${image}`;
+  paths.edit = `/admin/media/${image}`;
+  const records = {
+    audio: mediaRecord({ type: 'audio', slug: 'chanson', title: 'Chanson', sectorId: sector.id, keywordIds: [kw.id], original: { file: 'none', mime: 'audio/mpeg', size: 123456, name: 'a.mp3', sha256: '1' }, meta: { duration: 125 } }),
+    video: mediaRecord({ type: 'video', slug: 'film', title: 'Film', sectorId: sector.id, original: { file: 'none', mime: 'video/mp4', size: 12345678, name: 'v.mp4', sha256: '2' }, meta: { duration: 3725, width: 640, height: 360 } }),
+    document: mediaRecord({ type: 'document', slug: 'rapport', title: 'Rapport', sectorId: sector.id, original: { file: 'none', mime: 'application/pdf', size: 1536, name: 'r.pdf', sha256: '3' } }),
+  };
+  for (const [type, record] of Object.entries(records)) {
+    const m = await t.store.media.create(record);
+    paths[type] = `/media/${m.id}/${m.slug}`;
+  }
+  await t.app.kiosque.search.reindex();
+  await t.app.kiosque.media.idle();
+});
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** The violations axe finds on the page as it is now, but the minor ones, one line each. */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: AXE });
+  const found = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as Violation[];
+  return found
+    .filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function check(page: Page, url: string): Promise<string[]> {
+  const res = await page.goto(site.base + url);
+  assert.ok(res && res.status() < 500, `${url} answers`);
+  return violations(page);
+}
+
+/** Signs in through the login form whatever the page's language (its fields found by name). */
+async function signInAs(page: Page, path: string, username: string): Promise<void> {
+  await page.goto(`${site.base}/login?return=${encodeURIComponent(path)}`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.locator('form[action^="/login"] button[type=submit]').click();
+  await page.waitForURL(site.base + path);
+}
+
+const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login'];
+const adminPages = () => ['/admin', '/admin/media', paths.edit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins'];
+
+for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {
+  test(`${theme} theme, in ${language}: the main public and admin pages have no moderate, serious or critical axe violation`, async () => {
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme, language, visitorsMayChooseLanguage: false });
+    const context = await site.browser.newContext({ locale: language, bypassCSP: true });
+    const page = await context.newPage();
+    try {
+      const problems: string[] = [];
+      for (const url of publicPages()) problems.push(...(await check(page, url)));
+      await signInAs(page, '/account', 'bob');
+      problems.push(...(await violations(page)));
+      await page.context().clearCookies();
+      await signInAs(page, '/admin', 'alice');
+      for (const url of adminPages()) problems.push(...(await check(page, url)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
