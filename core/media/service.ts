@@ -145,10 +145,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         width = info.width;
         height = info.height;
         Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
-        if (settings.stripLocation && info.hasMetadata) {
-          await stripLocation(originalPath, info);
-          meta.metadataStripped = true;
-        }
+        if (settings.stripLocation && info.hasMetadata && (await stripLocation(originalPath, info))) meta.metadataStripped = true;
         variants = await makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
       });
     }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import sharp from 'sharp';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
-import { binary, exifHasGps, filesUnder, gif, jpegWithGps, png, pngBomb, webp } from '../helpers/media.ts';
+import { animatedWebpWithGps, binary, exifHasGps, filesUnder, gif, gifWithXmp, jpegWithGps, png, pngBomb, pngWithRawExifProfile, tiffWithGps, webp } from '../helpers/media.ts';
 
 let t: TestApp;
 let dir: string;
@@ -98,6 +98,47 @@ test('with location stripping turned off, the original is served byte for byte (
   } finally {
     await t.store.settings.set('media', {});
   }
+});
+
+test('location that sharp does not see is removed from the served original too: a TIFF\'s GPS directory, a PNG\'s ImageMagick EXIF profile, a GIF\'s XMP; a GIF without any is kept as it came', async () => {
+  await tiffWithGps(f('scan.tif'));
+  await pngWithRawExifProfile(f('converted.png'));
+  await gifWithXmp(f('xmp.gif'), 5);
+  for (const [file, hasPlace] of [
+    ['scan.tif', (b: Buffer) => b.includes(Buffer.from([0x25, 0x88]))],
+    ['converted.png', (b: Buffer) => b.includes(Buffer.from('Raw profile type exif')) || b.includes(Buffer.from('zTXt'))],
+    ['xmp.gif', (b: Buffer) => b.includes(Buffer.from('XMP DataXMP')) || b.includes(Buffer.from('GPSLatitude'))],
+  ] as const) {
+    const input = await readFile(f(file));
+    assert.ok(hasPlace(input), `the fixture ${file} names a place`);
+    const res = await post().field('status', 'published').attach('file', f(file));
+    assert.equal(res.status, 201, res.text);
+    const original = await request(t.app).get(`/files/${res.body.id}/original`).buffer(true).parse(binary);
+    assert.equal(original.status, 200);
+    const served = original.body as Buffer;
+    assert.ok(!hasPlace(served), `the served ${file} names no place`);
+    const [before, after] = await Promise.all([input, served].map((b) => sharp(b, { animated: true }).raw().toBuffer()));
+    assert.ok(before!.equals(after!), `${file}: the same pixels, every frame`);
+    assert.equal((await t.store.media.get(res.body.id))?.meta.metadataStripped, true);
+  }
+  // A GIF with nothing to remove is kept as it came.
+  const plain = await post().field('status', 'published').attach('file', f('anim.gif'));
+  const served = (await request(t.app).get(`/files/${plain.body.id}/original`).buffer(true).parse(binary)).body as Buffer;
+  assert.deepEqual(served, await readFile(f('anim.gif')));
+  assert.equal((await t.store.media.get(plain.body.id))?.meta.metadataStripped, undefined);
+});
+
+test('an animated WebP loses its EXIF (GPS) without its frames being decoded or re-encoded', async () => {
+  await animatedWebpWithGps(f('anim-gps.webp'), 64, 48, 5);
+  const input = await readFile(f('anim-gps.webp'));
+  const firstFrame = input.subarray(input.indexOf('ANMF'), input.indexOf('ANMF', input.indexOf('ANMF') + 4));
+  const res = await post().field('status', 'published').attach('file', f('anim-gps.webp'));
+  assert.equal(res.status, 201, res.text);
+  const served = (await request(t.app).get(`/files/${res.body.id}/original`).buffer(true).parse(binary)).body as Buffer;
+  const meta = await sharp(served, { animated: true }).metadata();
+  assert.equal(meta.exif, undefined, 'no EXIF');
+  assert.equal(meta.pages, 5, 'still animated');
+  assert.ok(served.includes(firstFrame), 'the frames are the uploaded ones, byte for byte');
 });
 
 test('the admin form takes several files at once (PNG with alpha, WebP, animated GIF, AVIF, TIFF, text, PDF)', async () => {
