@@ -33,7 +33,7 @@ async function hiddenMetadata(file: string, format: string | undefined): Promise
 }
 
 /** Reads the header only (fast, bounded memory) and refuses bombs and huge animations before any decoding. */
-export async function inspectImage(file: string, settings: Pick<MediaSettings, 'maxPixels' | 'maxFrames'>): Promise<ImageInfo> {
+export async function inspectImage(file: string, settings: Pick<MediaSettings, 'maxPixels' | 'maxFrames' | 'maxTotalPixels'>): Promise<ImageInfo> {
   let meta: Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: false, animated: true }).metadata();
@@ -46,6 +46,9 @@ export async function inspectImage(file: string, settings: Pick<MediaSettings, '
   if (!width || !pageHeight) throw new MediaError('corrupt', 400, 'file');
   if (width * pageHeight > settings.maxPixels) throw new MediaError('too_many_pixels', 422, 'file', { width, height: pageHeight, max: Math.round(settings.maxPixels / 1e6) });
   if (pages > settings.maxFrames) throw new MediaError('too_many_frames', 422, 'file', { frames: pages, max: settings.maxFrames });
+  // Each frame within the limits, but a few kilobytes can declare a thousand of them.
+  const total = width * pageHeight * pages;
+  if (total > settings.maxTotalPixels) throw new MediaError('too_many_pixels_total', 422, 'file', { frames: pages, width, height: pageHeight, total: Math.round(total / 1e6), max: Math.round(settings.maxTotalPixels / 1e6) });
   const swap = (meta.orientation ?? 1) >= 5;
   return {
     width: swap ? pageHeight : width,
