@@ -339,6 +339,8 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
         const hasVideo = m.type === 'video' && probe.hasVideo;
+        // Sound alone in a video container (a recording saved as MP4 or WebM) is audio: its page plays it as such.
+        const type = m.type === 'video' && !probe.hasVideo && probe.audioCodec ? 'audio' : m.type;
         const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
@@ -349,6 +351,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         // The poster shows at once; the web version (minutes for a long video) comes after it.
         await changed(
           await store.media.update(id, {
+            type,
             title,
             meta,
             variants: kept ? { ...variants, [WEB_VARIANT]: kept } : variants,

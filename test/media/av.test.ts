@@ -21,6 +21,9 @@ before(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=1', '-i', path.join(dir, 'cover.png'), '-map', '0', '-map', '1', '-c:a', 'libmp3lame', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', path.join(dir, 'covered.mp3')]);
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'flac', path.join(dir, 'tone.flac')]);
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libvpx', '-b:v', '100k', path.join(dir, 'clip.webm')]);
+  // Sound alone in video containers: a recording exported as MP4, what browsers' MediaRecorder saves as WebM.
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', '-f', 'mp4', path.join(dir, 'voice.mp4')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libopus', path.join(dir, 'voice.webm')]);
 });
 
 const appWith = (media: Record<string, unknown>) => appWithUploads(dir, { overrides: { media: { maxUploadMB: 50, processingConcurrency: 1, ffmpegPath: '', ffprobePath: '', ...media } } });
@@ -77,6 +80,31 @@ test('audio and video are probed in the background queue: duration, codecs, post
     assert.match(page.text, /0:02/);
     const audioPage = await agent.get(`/media/${audio.id}/${a.slug}`).set('Accept', 'text/html');
     assert.match(audioPage.text, new RegExp(`<audio controls preload="metadata">\\s*<source src="/files/${audio.id}/original">`));
+  } finally {
+    await t.close();
+  }
+});
+
+test('sound alone in a video container (MP4, WebM) becomes audio once probed: its page has an audio player, searches for audio find it', async () => {
+  const { t, agent, upload } = await appWith({});
+  try {
+    for (const file of ['voice.mp4', 'voice.webm']) {
+      const uploaded = await upload(file);
+      assert.equal(uploaded.type, 'video', 'the container says video until it is probed');
+      await t.app.kiosque.media.idle();
+      const m = (await t.store.media.get(uploaded.id))!;
+      assert.equal(m.processing.state, 'done', m.processing.error);
+      assert.equal(m.type, 'audio', file);
+      const page = await agent.get(`/media/${m.id}/${m.slug}`).set('Accept', 'text/html');
+      assert.match(page.text, /<audio controls/, file);
+      assert.doesNotMatch(page.text, /<video/, file);
+      const found = await agent.get('/api/v1/media').query({ type: 'audio' });
+      assert.ok((found.body.items as Array<{ id: string }>).some((i) => i.id === m.id), `${file} is found as audio`);
+    }
+    // A video keeps its type.
+    const video = await upload('clip.webm');
+    await t.app.kiosque.media.idle();
+    assert.equal((await t.store.media.get(video.id))!.type, 'video');
   } finally {
     await t.close();
   }
