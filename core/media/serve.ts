@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Media, StoredFile } from '../store/index.ts';
-import type { MediaService } from './service.ts';
+import { LOCATION_PENDING, type MediaService } from './service.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SkeletonSettings } from '../settings/skeleton.ts';
 
@@ -65,6 +65,13 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     // Read only: the shared record, not a copy (this answers every thumbnail of every page).
     const [m] = await deps.media.store.media.getMany([id]);
     if (!m || !deps.media.canSee(req.user, m)) return next();
+    // An audio or video the queue has not yet cleared of the place it was made: for whoever may edit it only, until then.
+    if (m.meta[LOCATION_PENDING] === true && !deps.media.canEdit(req.user, m)) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Retry-After', '30');
+      res.status(503).end();
+      return;
+    }
     const acceptsWebp = /\bimage\/webp\b/.test(req.headers.accept ?? '');
     const file = pick(m, variant, acceptsWebp);
     if (!file) return next();

@@ -78,6 +78,18 @@ interface Package {
 
 const exists = (file: string) => access(file).then(() => true, () => false);
 
+/**
+ * Set in an audio or video's `meta` from its upload until its processing has removed the place it
+ * was made from its original (or found none, or could not tell); core/media/serve.ts keeps the
+ * file from visitors meanwhile.
+ */
+export const LOCATION_PENDING = 'locationPending';
+
+function withoutPending(meta: Record<string, unknown>): Record<string, unknown> {
+  const { [LOCATION_PENDING]: _pending, ...rest } = meta;
+  return rest;
+}
+
 /** A file's content hash: duplicates are recognised by it (uploads, `kiosque import`). */
 export async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -135,7 +147,8 @@ export function createMediaService(deps: MediaServiceDeps) {
     const originalPath = path.join(dir, originalFile);
     await rename(tempFile, originalPath);
     const digest = await sha256(originalPath);
-    const meta: Record<string, unknown> = {};
+    // Until the queue has probed it, an audio or video original may say where it was made: visitors do not get it meanwhile (core/media/serve.ts).
+    const meta: Record<string, unknown> = settings.stripLocation && (detected.type === 'audio' || detected.type === 'video') ? { [LOCATION_PENDING]: true } : {};
     let variants: Record<string, StoredFile> = {};
     let width: number | undefined;
     let height: number | undefined;
@@ -296,27 +309,31 @@ export function createMediaService(deps: MediaServiceDeps) {
       const abort = new AbortController();
       running.set(id, abort);
       let step: 'web' | undefined;
+      /** Whether the original names a place it still holds: unknown until probed, false once removed. */
+      let namesPlace: boolean | undefined;
       try {
         const found = await tools();
         if (!found.ffprobe.path) throw missingTool(found.ffprobe);
         const caps = avMemoryCaps(found);
         let probe = await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe);
         const settings = await readMediaSettings(store);
+        namesPlace = probe.hasLocation && settings.stripLocation;
         // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
-        if (probe.hasLocation && settings.stripLocation) {
+        if (namesPlace) {
           if (!found.ffmpeg.path) throw missingTool(found.ffmpeg, 'location');
           const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
           try {
             await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean, caps.ffmpeg);
             if (!(await current())) return;
             await rename(clean, abs(originalFile));
+            namesPlace = false;
           } finally {
             await rm(clean, { force: true });
           }
           // The title the file gave stays a suggestion for the media's title.
           probe = { ...(await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
         }
-        const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        const meta = { ...withoutPending(m.meta), duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
         const transfer = probe.hasVideo ? hdrTransfer(probe) : undefined;
         const canToneMap = Boolean(found.ffmpeg.features?.filters.zscale && found.ffmpeg.features.filters.tonemap);
@@ -372,7 +389,10 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
         const failure = failureOf(err, { folder: filesDir });
         logger.warn({ mediaId: id, step, reason: failure.error, code: failure.reason.code }, 'media processing failed');
-        if (await current()) await store.media.update(id, { processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
+        const failed = await current();
+        // Served from now on as it is, unless it is known to name a place it still holds (ffmpeg missing or failing to remove it).
+        const release = failed?.meta[LOCATION_PENDING] && !namesPlace ? { meta: withoutPending(failed.meta) } : {};
+        if (failed) await store.media.update(id, { ...release, processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
       } finally {
         await rm(frame, { force: true });
         if (running.get(id) === abort) running.delete(id);

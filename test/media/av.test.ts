@@ -201,6 +201,48 @@ test('a video that says where it was filmed loses its location (and its other me
   await t.close();
 });
 
+test('until the queue has removed the place a video was filmed, its original goes to its editors only; one whose place could not be removed stays theirs', async () => {
+  const filmed = path.join(dir, 'filmed-here.mp4');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-metadata', 'location=+48.8584+002.2945/', filmed]);
+  assert.equal((await probeAv('ffprobe', filmed)).hasLocation, true, 'the test file carries a location');
+  const { t, agent, upload } = await appWith({});
+  try {
+    const asked: Array<[string, number, string | undefined]> = [];
+    // Right after the record is made, before the queue takes it: what a visitor and the uploader get.
+    const undo = t.app.kiosque.hooks.action('media.created', async (m) => {
+      const id = (m as { id: string }).id;
+      const visitor = await request(t.app).get(`/files/${id}/original`);
+      asked.push(['visitor', visitor.status, visitor.headers['cache-control']]);
+      asked.push(['uploader', (await agent.get(`/files/${id}/original`)).status, undefined]);
+    }, { owner: 'test' });
+    const up = await upload('filmed-here.mp4');
+    undo();
+    assert.deepEqual(asked, [['visitor', 503, 'no-store'], ['uploader', 200, undefined]]);
+    await t.app.kiosque.media.idle();
+    const served = await request(t.app).get(`/files/${up.id}/original`).buffer(true).parse(binary);
+    assert.equal(served.status, 200, 'served once cleaned');
+    const copy = path.join(dir, 'served-after-wait.mp4');
+    await writeFile(copy, served.body as Buffer);
+    assert.equal((await probeAv('ffprobe', copy)).hasLocation, false);
+  } finally {
+    await t.close();
+  }
+  // ffmpeg missing: the place cannot be removed, so visitors never get that file; a file without one is served.
+  const without = await appWith({ ffmpegPath: '/nonexistent/ffmpeg' });
+  try {
+    const located = await without.upload('filmed-here.mp4');
+    const plain = await without.upload('voice.mp4');
+    await without.t.app.kiosque.media.idle();
+    const l = (await without.t.store.media.get(located.id))!;
+    assert.deepEqual([l.processing.state, l.processing.reason?.code], ['failed', 'tool_missing_location']);
+    assert.equal((await request(without.t.app).get(`/files/${located.id}/original`)).status, 503);
+    assert.equal((await without.agent.get(`/files/${located.id}/original`)).status, 200, 'its editor still has it');
+    assert.equal((await request(without.t.app).get(`/files/${plain.id}/original`)).status, 200);
+  } finally {
+    await without.t.close();
+  }
+});
+
 test('asking again for a media whose processing waits in the queue (Retry clicked twice) does not process it twice', async () => {
   const { t, upload } = await appWith({});
   const a = await upload('clip.mp4');
