@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
-import { downloadDecision, downloadName, showsOriginalInline } from './serve.ts';
+import { downloadDecision, downloadName, showsOriginalInline, withheldFor } from './serve.ts';
 import { documentPreview, fileUrl, formatDuration, formatSize, imageSource, webSource } from './present.ts';
 import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
@@ -105,6 +105,7 @@ export function createMediaPage(deps: {
           // A PDF's first page: an image like any derivative, shown whatever the download rules.
           preview: documentPreview(m),
           processing: m.processing.state,
+          pending: withheldFor(m, media.canEdit(req.user, m)),
         },
         author: author ? { name: author.displayName || author.username, url: authorPage && seen.has(authorPage.href) ? authorPage.href : undefined } : undefined,
         sector: sector ? { title: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined } : undefined,

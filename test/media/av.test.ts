@@ -208,19 +208,24 @@ test('until the queue has removed the place a video was filmed, its original goe
   const { t, agent, upload } = await appWith({});
   try {
     const asked: Array<[string, number, string | undefined]> = [];
+    let pageBefore = '';
     // Right after the record is made, before the queue takes it: what a visitor and the uploader get.
     const undo = t.app.kiosque.hooks.action('media.created', async (m) => {
       const id = (m as { id: string }).id;
       const visitor = await request(t.app).get(`/files/${id}/original`);
       asked.push(['visitor', visitor.status, visitor.headers['cache-control']]);
       asked.push(['uploader', (await agent.get(`/files/${id}/original`)).status, undefined]);
+      const page = await request(t.app).get(`/media/${id}`).redirects(1).set('Accept', 'text/html').set('Accept-Language', 'fr');
+      pageBefore = page.text;
     }, { owner: 'test' });
     const up = await upload('filmed-here.mp4');
     undo();
     assert.deepEqual(asked, [['visitor', 503, 'no-store'], ['uploader', 200, undefined]]);
+    assert.match(pageBefore, /<p class="notice" role="status">Ce fichier est en cours de préparation/, 'the page says why it does not play yet');
     await t.app.kiosque.media.idle();
     const served = await request(t.app).get(`/files/${up.id}/original`).buffer(true).parse(binary);
     assert.equal(served.status, 200, 'served once cleaned');
+    assert.doesNotMatch((await request(t.app).get(`/media/${up.id}`).redirects(1).set('Accept', 'text/html').set('Accept-Language', 'fr')).text, /en cours de préparation/, 'and the page (kept in the page cache before) says so no more');
     const copy = path.join(dir, 'served-after-wait.mp4');
     await writeFile(copy, served.body as Buffer);
     assert.equal((await probeAv('ffprobe', copy)).hasLocation, false);
