@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import type { Media, Role, Store, StoredFile } from '../store/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
 import { detectType, type DetectedType } from './detect.ts';
-import { MediaError } from './errors.ts';
+import { isMediaError, MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, makeImageVariants, stripLocation, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { copyWithoutMetadata, extractPoster, probeAv } from './av.ts';
@@ -95,6 +95,15 @@ export async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * The poster's or cover's picture does not decode: ffmpeg failed on it or found no frame (not
+ * stopped, not out of memory, not a full disk), or what it took is no image.
+ */
+function pictureUndecodable(err: unknown): boolean {
+  if (isMediaError(err)) return err.code === 'corrupt';
+  return err instanceof ProcessingError && (err.reason.code === 'tool_failed' || err.reason.code === 'no_frame') && !/no space left on device|disk quota exceeded/i.test(`${err.message}\n${err.output ?? ''}`);
 }
 
 export function processingConcurrency(config: Config): number {
@@ -341,16 +350,25 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (transfer && !canToneMap) logger.warn({ mediaId: id, transfer }, 'HDR video converted without tone mapping (this ffmpeg lacks the zscale or tonemap filter; see kiosque doctor): its poster and web version look washed out');
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
-          if (!found.ffmpeg.path) throw missingTool(found.ffmpeg);
+          const ffmpeg = found.ffmpeg.path;
+          if (!ffmpeg) throw missingTool(found.ffmpeg);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           try {
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
+            try {
+              await extractPoster(ffmpeg, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
+            } catch (err) {
+              if (!toneMap) throw err;
+              logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
+              await extractPoster(ffmpeg, abs(originalFile), frame, at, { memoryCap: caps.ffmpeg });
+            }
+            variants = await posterVariants(m, frame, settings);
           } catch (err) {
-            if (!toneMap) throw err;
-            logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { memoryCap: caps.ffmpeg });
+            if (!pictureUndecodable(err)) throw err;
+            // A damaged cover does not stop the sound: the audio goes on without one.
+            if (!probe.hasVideo) logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'the cover of this audio file could not be decoded; it has none');
+            else if (err instanceof ProcessingError && err.reason.code === 'tool_failed') throw restated(err, `ffmpeg could not decode the video's picture: ${err.message}`, { code: 'unreadable', vars: err.reason.vars });
+            else throw err;
           }
-          variants = await posterVariants(m, frame, settings);
         }
         const before = await current();
         if (!before) return;

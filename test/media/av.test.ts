@@ -85,6 +85,36 @@ test('audio and video are probed in the background queue: duration, codecs, post
   }
 });
 
+test('a damaged cover does not stop an MP3\'s processing; a video whose picture does not decode fails saying the file is damaged, in the editor\'s language', async () => {
+  // The cover's JPEG data scrambled after its first bytes: ffprobe still lists it, ffmpeg cannot decode it.
+  const covered = Buffer.from(await readFile(path.join(dir, 'covered.mp3')));
+  const jpeg = covered.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+  const end = covered.indexOf(Buffer.from([0xff, 0xd9]), jpeg);
+  for (let i = jpeg + 4; i < end - 2; i++) covered[i] = (i * 37) & 0xff;
+  await writeFile(path.join(dir, 'bad-cover.mp3'), covered);
+  // The index at the front, the picture cut short: ffprobe reads it, ffmpeg decodes nothing.
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path.join(dir, 'whole.mp4')]);
+  const whole = await readFile(path.join(dir, 'whole.mp4'));
+  await writeFile(path.join(dir, 'cut.mp4'), whole.subarray(0, whole.indexOf('mdat') + 108));
+  const { t, agent, upload } = await appWith({});
+  try {
+    const audio = await upload('bad-cover.mp3');
+    const video = await upload('cut.mp4');
+    await t.app.kiosque.media.idle();
+    const a = (await t.store.media.get(audio.id))!;
+    assert.equal(a.processing.state, 'done', a.processing.error);
+    assert.ok(Math.abs((a.meta.duration as number) - 1) < 0.2, 'probed all the same');
+    assert.deepEqual(a.variants, {}, 'no cover');
+    const v = (await t.store.media.get(video.id))!;
+    assert.equal(v.processing.state, 'failed');
+    assert.deepEqual(v.processing.reason, { code: 'unreadable', vars: { tool: 'ffmpeg' } });
+    const res = await agent.get(`/api/v1/media/${v.id}`).set('Accept-Language', 'fr');
+    assert.match(res.body.processing.message, /ffmpeg n’a pas pu lire le fichier/);
+  } finally {
+    await t.close();
+  }
+});
+
 test('sound alone in a video container (MP4, WebM) becomes audio once probed: its page has an audio player, searches for audio find it', async () => {
   const { t, agent, upload } = await appWith({});
   try {
