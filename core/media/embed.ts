@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { MediaService } from './service.ts';
-import { fileUrl, srcset, webSource } from './present.ts';
+import { fileUrl, imageSource, webSource } from './present.ts';
 import type { Media } from '../store/index.ts';
 import { escapeMarkup } from '../text/escape.ts';
 import type { Size } from './embed-size.ts';
@@ -49,8 +49,7 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           href: `/media/${m.id}/${m.slug}`,
           original: fileUrl(m, 'original'),
           web: webSource(m),
-          src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),
-          srcset: srcset(m),
+          ...imageSource(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,
           // A document's preview (a PDF's first page), opening its page as the link below does.

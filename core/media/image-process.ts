@@ -17,7 +17,7 @@ export type ImageReply =
 
 export interface ImageProcess {
   makeImageVariants(...args: Parameters<typeof makeImageVariants>): Promise<Record<string, StoredFile>>;
-  stripLocation(...args: Parameters<typeof stripLocation>): Promise<void>;
+  stripLocation(...args: Parameters<typeof stripLocation>): ReturnType<typeof stripLocation>;
   /** The process's id while it runs (started by the first job), for tests and logs. */
   readonly pid: number | undefined;
   /** Ends the process; jobs still running fail. */

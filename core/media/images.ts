@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { rename } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { StoredFile } from '../store/index.ts';
+import { gifWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSettings } from './settings.ts';
 
@@ -14,13 +15,25 @@ export interface ImageInfo {
   orientation?: number;
   pages: number;
   hasAlpha: boolean;
-  /** EXIF, XMP or IPTC present (where GPS/location lives). */
+  /** A PNG's colours are a palette (kept when it is rewritten). */
+  isPalette: boolean;
+  /**
+   * EXIF, XMP, IPTC or text present (where GPS/location lives), or possibly present where sharp
+   * cannot tell: a TIFF's EXIF and GPS directories, a GIF's extensions.
+   */
   hasMetadata: boolean;
   format?: string;
 }
 
+/** Where sharp reports no metadata although the file may hold some (see ImageInfo.hasMetadata). */
+async function hiddenMetadata(file: string, format: string | undefined): Promise<boolean> {
+  if (format === 'tiff' || format === 'gif') return true;
+  if (format === 'png') return pngHasMetadataChunks(file);
+  return false;
+}
+
 /** Reads the header only (fast, bounded memory) and refuses bombs and huge animations before any decoding. */
-export async function inspectImage(file: string, settings: Pick<MediaSettings, 'maxPixels' | 'maxFrames'>): Promise<ImageInfo> {
+export async function inspectImage(file: string, settings: Pick<MediaSettings, 'maxPixels' | 'maxFrames' | 'maxTotalPixels'>): Promise<ImageInfo> {
   let meta: Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: false, animated: true }).metadata();
@@ -33,6 +46,9 @@ export async function inspectImage(file: string, settings: Pick<MediaSettings, '
   if (!width || !pageHeight) throw new MediaError('corrupt', 400, 'file');
   if (width * pageHeight > settings.maxPixels) throw new MediaError('too_many_pixels', 422, 'file', { width, height: pageHeight, max: Math.round(settings.maxPixels / 1e6) });
   if (pages > settings.maxFrames) throw new MediaError('too_many_frames', 422, 'file', { frames: pages, max: settings.maxFrames });
+  // Each frame within the limits, but a few kilobytes can declare a thousand of them.
+  const total = width * pageHeight * pages;
+  if (total > settings.maxTotalPixels) throw new MediaError('too_many_pixels_total', 422, 'file', { frames: pages, width, height: pageHeight, total: Math.round(total / 1e6), max: Math.round(settings.maxTotalPixels / 1e6) });
   const swap = (meta.orientation ?? 1) >= 5;
   return {
     width: swap ? pageHeight : width,
@@ -40,17 +56,40 @@ export async function inspectImage(file: string, settings: Pick<MediaSettings, '
     orientation: meta.orientation,
     pages,
     hasAlpha: Boolean(meta.hasAlpha),
-    hasMetadata: Boolean(meta.exif || meta.xmp || meta.iptc),
+    isPalette: Boolean(meta.isPalette),
+    hasMetadata: Boolean(meta.exif || meta.xmp || meta.iptc) || (await hiddenMetadata(file, meta.format)),
     format: meta.format,
   };
 }
 
 /**
- * Rewrites an image without EXIF/XMP/IPTC (so without GPS), orientation applied to the pixels,
- * ICC profile kept. Lossless formats stay lossless; JPEG is re-encoded at high quality.
+ * A GIF, or an animated WebP, without its metadata, rewritten at the container level: no frame is
+ * decoded (an animation's would all be, each at full size) and none changes. False when there was nothing to remove.
  */
-export async function stripLocation(file: string, info: ImageInfo): Promise<void> {
+async function stripContainer(file: string, without: (buf: Buffer) => Buffer | undefined): Promise<boolean> {
+  let clean: Buffer | undefined;
+  try {
+    clean = without(await readFile(file));
+  } catch {
+    throw new MediaError('corrupt', 400, 'file');
+  }
+  if (!clean) return false;
+  const tmp = `${file}.clean`;
+  await writeFile(tmp, clean);
+  await rename(tmp, file);
+  return true;
+}
+
+/**
+ * Rewrites an image without EXIF/XMP/IPTC/text (so without GPS), orientation applied to the pixels,
+ * ICC profile kept. Lossless formats stay lossless (a PNG's palette too); JPEG is re-encoded at high
+ * quality; GIFs and animated WebPs lose their metadata without being decoded. Resolves to whether
+ * the file changed.
+ */
+export async function stripLocation(file: string, info: ImageInfo): Promise<boolean> {
   const animated = info.pages > 1;
+  if (info.format === 'gif') return stripContainer(file, gifWithoutMetadata);
+  if (info.format === 'webp' && animated) return stripContainer(file, webpWithoutMetadata);
   const tmp = `${file}.clean`;
   let pipeline = sharp(file, { animated, limitInputPixels: false, failOn: 'error' }).keepIccProfile();
   if (!animated) pipeline = pipeline.autoOrient();
@@ -59,13 +98,10 @@ export async function stripLocation(file: string, info: ImageInfo): Promise<void
       pipeline = pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
       break;
     case 'png':
-      pipeline = pipeline.png();
+      pipeline = pipeline.png({ palette: info.isPalette });
       break;
     case 'webp':
       pipeline = pipeline.webp({ quality: 95 });
-      break;
-    case 'gif':
-      pipeline = pipeline.gif();
       break;
     case 'tiff':
       pipeline = pipeline.tiff({ compression: 'lzw' });
@@ -74,7 +110,7 @@ export async function stripLocation(file: string, info: ImageInfo): Promise<void
       pipeline = pipeline.avif({ quality: 80 });
       break;
     default:
-      return;
+      return false;
   }
   try {
     await pipeline.toFile(tmp);
@@ -82,6 +118,7 @@ export async function stripLocation(file: string, info: ImageInfo): Promise<void
     throw toMediaError(err);
   }
   await rename(tmp, file);
+  return true;
 }
 
 export function toMediaError(err: unknown): Error {

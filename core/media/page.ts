@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
-import { downloadDecision, downloadName, showsOriginalInline } from './serve.ts';
-import { documentPreview, fileUrl, formatDuration, formatSize, srcset, webSource } from './present.ts';
+import { downloadDecision, downloadName, showsOriginalInline, withheldFor } from './serve.ts';
+import { documentPreview, fileUrl, formatDuration, formatSize, imageSource, webSource } from './present.ts';
 import type { MediaService } from './service.ts';
 import type { ViewCounter } from './view-counter.ts';
 import type { StripItem } from './sector-strip.ts';
@@ -99,13 +99,13 @@ export function createMediaPage(deps: {
           web: webSource(m),
           download: `${fileUrl(m, 'original')}?download`,
           downloadName: downloadName(m),
-          src: has('large') ? fileUrl(m, 'large') : fileUrl(m, 'original'),
-          srcset: srcset(m),
+          ...imageSource(m),
           medium: has('medium') ? fileUrl(m, 'medium') : undefined,
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           // A PDF's first page: an image like any derivative, shown whatever the download rules.
           preview: documentPreview(m),
           processing: m.processing.state,
+          pending: withheldFor(m, media.canEdit(req.user, m)),
         },
         author: author ? { name: author.displayName || author.username, url: authorPage && seen.has(authorPage.href) ? authorPage.href : undefined } : undefined,
         sector: sector ? { title: sector.title, url: sectorUrl && seen.has(sectorUrl) ? sectorUrl : undefined } : undefined,

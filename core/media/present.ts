@@ -1,4 +1,5 @@
 import type { Media, StoredFile } from '../store/index.ts';
+import { showsOriginalInline } from './serve.ts';
 
 /** Public URLs of a media item's files; internal paths never leave the server. */
 export function fileUrl(m: Media, variant: string): string {
@@ -67,6 +68,16 @@ export function srcset(m: Media, names: readonly string[] = ['thumb', 'medium', 
     out.push(`${fileUrl(m, v)} ${f.width}w`);
   }
   return out.join(', ');
+}
+
+/**
+ * What an image's page and embed show: its largest derivative with the srcset of the others, or,
+ * for an animation browsers play (GIF, WebP), the original itself: the derivatives are its first
+ * frame only.
+ */
+export function imageSource(m: Media): { src: string; srcset: string } {
+  if (Number(m.meta.frames) > 1 && showsOriginalInline(m)) return { src: fileUrl(m, 'original'), srcset: '' };
+  return { src: m.variants.large ? fileUrl(m, 'large') : fileUrl(m, 'original'), srcset: srcset(m) };
 }
 
 /** A document's preview (a PDF's first page, core/media/pdf.ts), when it has one. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Media, StoredFile } from '../store/index.ts';
-import type { MediaService } from './service.ts';
+import { LOCATION_PENDING, type MediaService } from './service.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SkeletonSettings } from '../settings/skeleton.ts';
 
@@ -41,6 +41,12 @@ export function downloadDecision(rules: Pick<SkeletonSettings, 'allowDownloads' 
   return 'allowed';
 }
 
+/**
+ * Whether a media's files are kept from this visitor for now: an audio or video the queue has not
+ * yet cleared of the place it was made (core/media/service.ts) goes to whoever may edit it only.
+ */
+export const withheldFor = (m: Pick<Media, 'meta'>, mayEdit: boolean) => m.meta[LOCATION_PENDING] === true && !mayEdit;
+
 /** A policy that lets a file display and nothing else, even opened at top level. */
 export const FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
@@ -65,6 +71,12 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     // Read only: the shared record, not a copy (this answers every thumbnail of every page).
     const [m] = await deps.media.store.media.getMany([id]);
     if (!m || !deps.media.canSee(req.user, m)) return next();
+    if (withheldFor(m, deps.media.canEdit(req.user, m))) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Retry-After', '30');
+      res.status(503).end();
+      return;
+    }
     const acceptsWebp = /\bimage\/webp\b/.test(req.headers.accept ?? '');
     const file = pick(m, variant, acceptsWebp);
     if (!file) return next();

@@ -9,7 +9,7 @@ import type { Config } from '../config/index.ts';
 import type { Media, Role, Store, StoredFile } from '../store/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
 import { detectType, type DetectedType } from './detect.ts';
-import { MediaError } from './errors.ts';
+import { isMediaError, MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { createImageProcess } from './image-process.ts';
@@ -79,11 +79,32 @@ interface Package {
 
 const exists = (file: string) => access(file).then(() => true, () => false);
 
+/**
+ * Set in an audio or video's `meta` from its upload until its processing has removed the place it
+ * was made from its original (or found none, or could not tell); core/media/serve.ts keeps the
+ * file from visitors meanwhile.
+ */
+export const LOCATION_PENDING = 'locationPending';
+
+function withoutPending(meta: Record<string, unknown>): Record<string, unknown> {
+  const { [LOCATION_PENDING]: _pending, ...rest } = meta;
+  return rest;
+}
+
 /** A file's content hash: duplicates are recognised by it (uploads, `kiosque import`). */
 export async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * The poster's or cover's picture does not decode: ffmpeg failed on it or found no frame (not
+ * stopped, not out of memory, not a full disk), or what it took is no image.
+ */
+function pictureUndecodable(err: unknown): boolean {
+  if (isMediaError(err)) return err.code === 'corrupt';
+  return err instanceof ProcessingError && (err.reason.code === 'tool_failed' || err.reason.code === 'no_frame') && !/no space left on device|disk quota exceeded/i.test(`${err.message}\n${err.output ?? ''}`);
 }
 
 export function processingConcurrency(config: Config): number {
@@ -139,7 +160,8 @@ export function createMediaService(deps: MediaServiceDeps) {
     const originalPath = path.join(dir, originalFile);
     await rename(tempFile, originalPath);
     const digest = await sha256(originalPath);
-    const meta: Record<string, unknown> = {};
+    // Until the queue has probed it, an audio or video original may say where it was made: visitors do not get it meanwhile (core/media/serve.ts).
+    const meta: Record<string, unknown> = settings.stripLocation && (detected.type === 'audio' || detected.type === 'video') ? { [LOCATION_PENDING]: true } : {};
     let variants: Record<string, StoredFile> = {};
     let width: number | undefined;
     let height: number | undefined;
@@ -149,10 +171,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         width = info.width;
         height = info.height;
         Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
-        if (settings.stripLocation && info.hasMetadata) {
-          await images.stripLocation(originalPath, info);
-          meta.metadataStripped = true;
-        }
+        if (settings.stripLocation && info.hasMetadata && (await images.stripLocation(originalPath, info))) meta.metadataStripped = true;
         variants = await images.makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
       });
     }
@@ -303,27 +322,31 @@ export function createMediaService(deps: MediaServiceDeps) {
       const abort = new AbortController();
       running.set(id, abort);
       let step: 'web' | undefined;
+      /** Whether the original names a place it still holds: unknown until probed, false once removed. */
+      let namesPlace: boolean | undefined;
       try {
         const found = await tools();
         if (!found.ffprobe.path) throw missingTool(found.ffprobe);
         const caps = avMemoryCaps(found);
         let probe = await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe);
         const settings = await readMediaSettings(store);
+        namesPlace = probe.hasLocation && settings.stripLocation;
         // Where it was filmed is not the visitors' business: the original loses its location, as images' do.
-        if (probe.hasLocation && settings.stripLocation) {
+        if (namesPlace) {
           if (!found.ffmpeg.path) throw missingTool(found.ffmpeg, 'location');
           const clean = abs(originalFile).replace(/(\.[^./]+)?$/, '.clean$1');
           try {
             await copyWithoutMetadata(found.ffmpeg.path, abs(originalFile), clean, caps.ffmpeg);
             if (!(await current())) return;
             await rename(clean, abs(originalFile));
+            namesPlace = false;
           } finally {
             await rm(clean, { force: true });
           }
           // The title the file gave stays a suggestion for the media's title.
           probe = { ...(await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
         }
-        const meta = { ...m.meta, duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        const meta = { ...withoutPending(m.meta), duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
         const transfer = probe.hasVideo ? hdrTransfer(probe) : undefined;
         const canToneMap = Boolean(found.ffmpeg.features?.filters.zscale && found.ffmpeg.features.filters.tonemap);
@@ -331,21 +354,32 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (transfer && !canToneMap) logger.warn({ mediaId: id, transfer }, 'HDR video converted without tone mapping (this ffmpeg lacks the zscale or tonemap filter; see kiosque doctor): its poster and web version look washed out');
         let variants: Record<string, StoredFile> = {};
         if (probe.hasPicture) {
-          if (!found.ffmpeg.path) throw missingTool(found.ffmpeg);
+          const ffmpeg = found.ffmpeg.path;
+          if (!ffmpeg) throw missingTool(found.ffmpeg);
           const at = probe.hasVideo && probe.duration ? Math.min(probe.duration * 0.1, 5) : 0;
           try {
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
+            try {
+              await extractPoster(ffmpeg, abs(originalFile), frame, at, { filter: toneMap, memoryCap: caps.ffmpeg });
+            } catch (err) {
+              if (!toneMap) throw err;
+              logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
+              await extractPoster(ffmpeg, abs(originalFile), frame, at, { memoryCap: caps.ffmpeg });
+            }
+            variants = await posterVariants(m, frame, settings);
           } catch (err) {
-            if (!toneMap) throw err;
-            logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'tone mapping the HDR video failed; its poster is taken without it (washed out)');
-            await extractPoster(found.ffmpeg.path, abs(originalFile), frame, at, { memoryCap: caps.ffmpeg });
+            if (!pictureUndecodable(err)) throw err;
+            // A damaged cover does not stop the sound: the audio goes on without one.
+            if (!probe.hasVideo) logger.warn({ mediaId: id, reason: (err as Error).message.slice(0, 300) }, 'the cover of this audio file could not be decoded; it has none');
+            else if (err instanceof ProcessingError && err.reason.code === 'tool_failed') throw restated(err, `ffmpeg could not decode the video's picture: ${err.message}`, { code: 'unreadable', vars: err.reason.vars });
+            else throw err;
           }
-          variants = await posterVariants(m, frame, settings);
         }
         const before = await current();
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
         const hasVideo = m.type === 'video' && probe.hasVideo;
+        // Sound alone in a video container (a recording saved as MP4 or WebM) is audio: its page plays it as such.
+        const type = m.type === 'video' && !probe.hasVideo && probe.audioCodec ? 'audio' : m.type;
         const { playable, reasons, method } = webPlayability({ ...probe, hasVideo, mime: m.original.mime }, webLimits);
         // A web version made before is kept while it is still needed and still fits (a retry, media:regenerate).
         const previous = before.variants[WEB_VARIANT];
@@ -356,6 +390,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         // The poster shows at once; the web version (minutes for a long video) comes after it.
         await changed(
           await store.media.update(id, {
+            type,
             title,
             meta,
             variants: kept ? { ...variants, [WEB_VARIANT]: kept } : variants,
@@ -376,7 +411,10 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (abort.signal.aborted) return; // replaced or deleted: its folder is gone, and so is the job
         const failure = failureOf(err, { folder: filesDir });
         logger.warn({ mediaId: id, step, reason: failure.error, code: failure.reason.code }, 'media processing failed');
-        if (await current()) await store.media.update(id, { processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
+        const failed = await current();
+        // Served from now on as it is, unless it is known to name a place it still holds (ffmpeg missing or failing to remove it).
+        const release = failed?.meta[LOCATION_PENDING] && !namesPlace ? { meta: withoutPending(failed.meta) } : {};
+        if (failed) await store.media.update(id, { ...release, processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
       } finally {
         await rm(frame, { force: true });
         if (running.get(id) === abort) running.delete(id);

@@ -12,6 +12,8 @@ export interface MediaSettings {
   maxPixels: number;
   /** Refuse animations with more frames than this. */
   maxFrames: number;
+  /** Refuse animations and multi-page images whose frames together have more pixels than this (a TIFF is rewritten whole, a browser plays every frame). */
+  maxTotalPixels: number;
   /** JPEG/WebP quality of derivatives. */
   quality: number;
 }
@@ -22,6 +24,7 @@ export const mediaSettingsDefaults: MediaSettings = {
   defaultLicence: 'all-rights-reserved',
   maxPixels: 80_000_000,
   maxFrames: 1000,
+  maxTotalPixels: 1_000_000_000,
   quality: 82,
 };
 

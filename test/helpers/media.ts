@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -49,6 +49,99 @@ function chunk(type: string, data: Buffer): Buffer {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(td));
   return Buffer.concat([len, td, crc]);
+}
+
+/** An EXIF block holding a GPS position (48°51′24″ N), as a camera writes it. */
+export async function gpsExif(): Promise<Buffer> {
+  const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+    .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } })
+    .jpeg()
+    .toBuffer();
+  return (await sharp(jpeg).metadata()).exif!;
+}
+
+/** A PNG whose EXIF (with GPS) is in a "Raw profile type exif" zTXt chunk, as ImageMagick writes it converting a photo; sharp does not see it. */
+export async function pngWithRawExifProfile(file: string, width = 40, height = 30): Promise<void> {
+  const exif = await gpsExif();
+  const raw = Buffer.from(`\nexif\n${String(exif.length).padStart(8)}\n${exif.toString('hex').replace(/(.{72})/g, '$1\n')}\n`);
+  const plain = await sharp({ create: { width, height, channels: 3, background: '#c84' } }).png().toBuffer();
+  const iend = plain.length - 12;
+  await writeFile(file, Buffer.concat([plain.subarray(0, iend), chunk('zTXt', Buffer.concat([Buffer.from('Raw profile type exif\0\0', 'latin1'), deflateSync(raw)])), plain.subarray(iend)]));
+}
+
+/** The bytes of an XMP packet naming a GPS position. */
+export const GPS_XMP = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="48,51.4N"/></rdf:RDF></x:xmpmeta>';
+
+/** An animated GIF (see gif()) with an XMP application extension naming a place, as Photoshop writes it; sharp does not see it. */
+export async function gifWithXmp(file: string, frames: number): Promise<void> {
+  await gif(file, frames);
+  const plain = await readFile(file);
+  const flags = plain[10]!;
+  const at = 13 + (flags & 0x80 ? 3 * (1 << ((flags & 7) + 1)) : 0);
+  // XMP's "magic trailer" (0x01, 0xff … 0x00) keeps its bytes readable as GIF sub-blocks.
+  const trailer = Buffer.from([0x01, ...Array.from({ length: 255 }, (_, i) => 0xff - i), 0x00, 0x00]);
+  const extension = Buffer.concat([Buffer.from([0x21, 0xff, 11]), Buffer.from('XMP DataXMP', 'latin1'), Buffer.from(GPS_XMP), trailer]);
+  await writeFile(file, Buffer.concat([plain.subarray(0, at), extension, plain.subarray(at)]));
+}
+
+function riffChunk(id: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.write(id, 0, 'latin1');
+  header.writeUInt32LE(data.length, 4);
+  return Buffer.concat([header, data, Buffer.alloc(data.length % 2)]);
+}
+
+/**
+ * An animated WebP of `frames` frames on a width×height canvas, each frame a single pixel (so the
+ * file is a few kilobytes however large the canvas), with an EXIF chunk holding a GPS position.
+ */
+export async function animatedWebpWithGps(file: string, width: number, height: number, frames: number): Promise<void> {
+  const pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#369' } }).webp({ lossless: true }).toBuffer();
+  const vp8l = pixel.subarray(12);
+  const u24 = (v: number) => Buffer.from([v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff]);
+  const vp8x = Buffer.concat([Buffer.from([0x02 | 0x08, 0, 0, 0]), u24(width - 1), u24(height - 1)]);
+  const frame = riffChunk('ANMF', Buffer.concat([u24(0), u24(0), u24(0), u24(0), u24(100), Buffer.from([0]), vp8l]));
+  const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), riffChunk('VP8X', vp8x), riffChunk('ANIM', Buffer.alloc(6)), ...Array<Buffer>(frames).fill(frame), riffChunk('EXIF', await gpsExif())]);
+  const header = Buffer.alloc(8);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(body.length, 4);
+  await writeFile(file, Buffer.concat([header, body]));
+}
+
+/** A 4×4 RGB TIFF with a GPS directory (tag 34853), as cameras and scanning apps write it; sharp does not see it. */
+export async function tiffWithGps(file: string): Promise<void> {
+  const pixels = Buffer.alloc(4 * 4 * 3, 0x80);
+  const ifd0At = 8;
+  const ifd0Entries = 11;
+  const gpsAt = ifd0At + 2 + ifd0Entries * 12 + 4;
+  const gpsEntries = 2;
+  const bitsAt = gpsAt + 2 + gpsEntries * 12 + 4;
+  const latitudeAt = bitsAt + 6;
+  const pixelsAt = latitudeAt + 24;
+  const buf = Buffer.alloc(pixelsAt + pixels.length);
+  buf.write('II', 0, 'latin1');
+  buf.writeUInt16LE(42, 2);
+  buf.writeUInt32LE(ifd0At, 4);
+  const entry = (ifd: number, i: number, tag: number, type: number, count: number, value: number) => {
+    const o = ifd + 2 + i * 12;
+    buf.writeUInt16LE(tag, o);
+    buf.writeUInt16LE(type, o + 2);
+    buf.writeUInt32LE(count, o + 4);
+    if (type === 3 && count === 1) buf.writeUInt16LE(value, o + 8);
+    else buf.writeUInt32LE(value, o + 8);
+  };
+  buf.writeUInt16LE(ifd0Entries, ifd0At);
+  // Width, height, bits per sample, no compression, RGB, strip offset, 3 samples, rows per strip, strip size, chunky, GPS.
+  [[256, 3, 1, 4], [257, 3, 1, 4], [258, 3, 3, bitsAt], [259, 3, 1, 1], [262, 3, 1, 2], [273, 4, 1, pixelsAt], [277, 3, 1, 3], [278, 3, 1, 4], [279, 4, 1, pixels.length], [284, 3, 1, 1], [34853, 4, 1, gpsAt]].forEach(([tag, type, count, value], i) => entry(ifd0At, i, tag!, type!, count!, value!));
+  buf.writeUInt16LE(gpsEntries, gpsAt);
+  // GPSLatitudeRef "N", GPSLatitude 48/1 51/1 24/1.
+  entry(gpsAt, 0, 1, 2, 2, 0);
+  buf.write('N\0', gpsAt + 2 + 8, 'latin1');
+  entry(gpsAt, 1, 2, 5, 3, latitudeAt);
+  for (let i = 0; i < 3; i++) buf.writeUInt16LE(8, bitsAt + i * 2);
+  [48, 1, 51, 1, 24, 1].forEach((v, i) => buf.writeUInt32LE(v, latitudeAt + i * 4));
+  pixels.copy(buf, pixelsAt);
+  await writeFile(file, buf);
 }
 
 /** A small, valid-looking PNG whose header claims width×height (a decompression bomb). */

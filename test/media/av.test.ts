@@ -21,6 +21,9 @@ before(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=1', '-i', path.join(dir, 'cover.png'), '-map', '0', '-map', '1', '-c:a', 'libmp3lame', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', path.join(dir, 'covered.mp3')]);
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'flac', path.join(dir, 'tone.flac')]);
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libvpx', '-b:v', '100k', path.join(dir, 'clip.webm')]);
+  // Sound alone in video containers: a recording exported as MP4, what browsers' MediaRecorder saves as WebM.
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', '-f', 'mp4', path.join(dir, 'voice.mp4')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libopus', path.join(dir, 'voice.webm')]);
 });
 
 const appWith = (media: Record<string, unknown>) => appWithUploads(dir, { overrides: { media: { maxUploadMB: 50, processingConcurrency: 1, ffmpegPath: '', ffprobePath: '', ...media } } });
@@ -77,6 +80,61 @@ test('audio and video are probed in the background queue: duration, codecs, post
     assert.match(page.text, /0:02/);
     const audioPage = await agent.get(`/media/${audio.id}/${a.slug}`).set('Accept', 'text/html');
     assert.match(audioPage.text, new RegExp(`<audio controls preload="metadata">\\s*<source src="/files/${audio.id}/original">`));
+  } finally {
+    await t.close();
+  }
+});
+
+test('a damaged cover does not stop an MP3\'s processing; a video whose picture does not decode fails saying the file is damaged, in the editor\'s language', async () => {
+  // The cover's JPEG data scrambled after its first bytes: ffprobe still lists it, ffmpeg cannot decode it.
+  const covered = Buffer.from(await readFile(path.join(dir, 'covered.mp3')));
+  const jpeg = covered.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+  const end = covered.indexOf(Buffer.from([0xff, 0xd9]), jpeg);
+  for (let i = jpeg + 4; i < end - 2; i++) covered[i] = (i * 37) & 0xff;
+  await writeFile(path.join(dir, 'bad-cover.mp3'), covered);
+  // The index at the front, the picture cut short: ffprobe reads it, ffmpeg decodes nothing.
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path.join(dir, 'whole.mp4')]);
+  const whole = await readFile(path.join(dir, 'whole.mp4'));
+  await writeFile(path.join(dir, 'cut.mp4'), whole.subarray(0, whole.indexOf('mdat') + 108));
+  const { t, agent, upload } = await appWith({});
+  try {
+    const audio = await upload('bad-cover.mp3');
+    const video = await upload('cut.mp4');
+    await t.app.kiosque.media.idle();
+    const a = (await t.store.media.get(audio.id))!;
+    assert.equal(a.processing.state, 'done', a.processing.error);
+    assert.ok(Math.abs((a.meta.duration as number) - 1) < 0.2, 'probed all the same');
+    assert.deepEqual(a.variants, {}, 'no cover');
+    const v = (await t.store.media.get(video.id))!;
+    assert.equal(v.processing.state, 'failed');
+    assert.deepEqual(v.processing.reason, { code: 'unreadable', vars: { tool: 'ffmpeg' } });
+    const res = await agent.get(`/api/v1/media/${v.id}`).set('Accept-Language', 'fr');
+    assert.match(res.body.processing.message, /ffmpeg n’a pas pu lire le fichier/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('sound alone in a video container (MP4, WebM) becomes audio once probed: its page has an audio player, searches for audio find it', async () => {
+  const { t, agent, upload } = await appWith({});
+  try {
+    for (const file of ['voice.mp4', 'voice.webm']) {
+      const uploaded = await upload(file);
+      assert.equal(uploaded.type, 'video', 'the container says video until it is probed');
+      await t.app.kiosque.media.idle();
+      const m = (await t.store.media.get(uploaded.id))!;
+      assert.equal(m.processing.state, 'done', m.processing.error);
+      assert.equal(m.type, 'audio', file);
+      const page = await agent.get(`/media/${m.id}/${m.slug}`).set('Accept', 'text/html');
+      assert.match(page.text, /<audio controls/, file);
+      assert.doesNotMatch(page.text, /<video/, file);
+      const found = await agent.get('/api/v1/media').query({ type: 'audio' });
+      assert.ok((found.body.items as Array<{ id: string }>).some((i) => i.id === m.id), `${file} is found as audio`);
+    }
+    // A video keeps its type.
+    const video = await upload('clip.webm');
+    await t.app.kiosque.media.idle();
+    assert.equal((await t.store.media.get(video.id))!.type, 'video');
   } finally {
     await t.close();
   }
@@ -171,6 +229,53 @@ test('a video that says where it was filmed loses its location (and its other me
   const k = (await t.store.media.get(kept.id))!;
   assert.equal(k.original.size, (await stat(file)).size, 'the setting off: the original as uploaded');
   await t.close();
+});
+
+test('until the queue has removed the place a video was filmed, its original goes to its editors only; one whose place could not be removed stays theirs', async () => {
+  const filmed = path.join(dir, 'filmed-here.mp4');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-metadata', 'location=+48.8584+002.2945/', filmed]);
+  assert.equal((await probeAv('ffprobe', filmed)).hasLocation, true, 'the test file carries a location');
+  const { t, agent, upload } = await appWith({});
+  try {
+    const asked: Array<[string, number, string | undefined]> = [];
+    let pageBefore = '';
+    // Right after the record is made, before the queue takes it: what a visitor and the uploader get.
+    const undo = t.app.kiosque.hooks.action('media.created', async (m) => {
+      const id = (m as { id: string }).id;
+      const visitor = await request(t.app).get(`/files/${id}/original`);
+      asked.push(['visitor', visitor.status, visitor.headers['cache-control']]);
+      asked.push(['uploader', (await agent.get(`/files/${id}/original`)).status, undefined]);
+      const page = await request(t.app).get(`/media/${id}`).redirects(1).set('Accept', 'text/html').set('Accept-Language', 'fr');
+      pageBefore = page.text;
+    }, { owner: 'test' });
+    const up = await upload('filmed-here.mp4');
+    undo();
+    assert.deepEqual(asked, [['visitor', 503, 'no-store'], ['uploader', 200, undefined]]);
+    assert.match(pageBefore, /<p class="notice" role="status">Ce fichier est en cours de préparation/, 'the page says why it does not play yet');
+    await t.app.kiosque.media.idle();
+    const served = await request(t.app).get(`/files/${up.id}/original`).buffer(true).parse(binary);
+    assert.equal(served.status, 200, 'served once cleaned');
+    assert.doesNotMatch((await request(t.app).get(`/media/${up.id}`).redirects(1).set('Accept', 'text/html').set('Accept-Language', 'fr')).text, /en cours de préparation/, 'and the page (kept in the page cache before) says so no more');
+    const copy = path.join(dir, 'served-after-wait.mp4');
+    await writeFile(copy, served.body as Buffer);
+    assert.equal((await probeAv('ffprobe', copy)).hasLocation, false);
+  } finally {
+    await t.close();
+  }
+  // ffmpeg missing: the place cannot be removed, so visitors never get that file; a file without one is served.
+  const without = await appWith({ ffmpegPath: '/nonexistent/ffmpeg' });
+  try {
+    const located = await without.upload('filmed-here.mp4');
+    const plain = await without.upload('voice.mp4');
+    await without.t.app.kiosque.media.idle();
+    const l = (await without.t.store.media.get(located.id))!;
+    assert.deepEqual([l.processing.state, l.processing.reason?.code], ['failed', 'tool_missing_location']);
+    assert.equal((await request(without.t.app).get(`/files/${located.id}/original`)).status, 503);
+    assert.equal((await without.agent.get(`/files/${located.id}/original`)).status, 200, 'its editor still has it');
+    assert.equal((await request(without.t.app).get(`/files/${plain.id}/original`)).status, 200);
+  } finally {
+    await without.t.close();
+  }
 });
 
 test('asking again for a media whose processing waits in the queue (Retry clicked twice) does not process it twice', async () => {

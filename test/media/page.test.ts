@@ -4,12 +4,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
-import { jpegWithGps } from '../helpers/media.ts';
+import { gif, jpegWithGps } from '../helpers/media.ts';
 
 let t: TestApp;
 let image: { id: string; slug: string };
 let draft: { id: string; slug: string };
 let doc: { id: string; slug: string };
+let animation: { id: string; slug: string };
+let still: { id: string; slug: string };
 let editor: ReturnType<typeof request.agent>;
 
 before(async () => {
@@ -21,6 +23,8 @@ before(async () => {
   const sector = await t.store.sectors.create({ slug: 'fetes', title: 'Fêtes', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });
   await jpegWithGps(path.join(dir, 'p.jpg'), 2000, 1000, 1);
   await writeFile(path.join(dir, 'readme.txt'), 'Bonjour\n');
+  await gif(path.join(dir, 'anim.gif'), 4, 64, 48);
+  await gif(path.join(dir, 'still.gif'), 1, 64, 48);
   const up = async (file: string, fields: Record<string, string>) => {
     let req = editor.post('/api/v1/media').set('X-CSRF-Token', token);
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
@@ -31,6 +35,8 @@ before(async () => {
   image = await up('p.jpg', { title: 'Défilé <du> carnaval', description: 'Les chars & les masques\n\nUne **belle** fête\nen ville <b onclick=x>', status: 'published', sector: sector.slug, licence: 'cc-by' });
   draft = await up('p.jpg', { title: 'Brouillon', status: 'draft' });
   doc = await up('readme.txt', { status: 'published' });
+  animation = await up('anim.gif', { status: 'published' });
+  still = await up('still.gif', { status: 'published' });
 });
 after(() => t.close());
 
@@ -55,6 +61,21 @@ test('an image page: srcset of the derivatives, escaped title and description, d
   assert.match(res.text, new RegExp(`<p class="aside-test">aside for ${image.id}</p>`));
   const fr = await request(t.app).get(`/media/${image.id}/${image.slug}`).set('Accept', 'text/html').set('Accept-Language', 'fr');
   assert.match(fr.text, /Télécharger p\.jpg/);
+});
+
+test('an animated GIF plays on its page and in its embed (the original, whose derivatives are its first frame only); a still GIF shows its derivatives', async () => {
+  const img = (html: string) => /<figure class="(?:media-player|embed-media[^"]*)">\s*<img ([^>]*)>/.exec(html)?.[1] ?? '';
+  for (const address of [`/media/${animation.id}/${animation.slug}`, `/embed/${animation.id}`]) {
+    const res = await request(t.app).get(address).set('Accept', 'text/html');
+    assert.equal(res.status, 200);
+    assert.match(img(res.text), new RegExp(`src="/files/${animation.id}/original"`), address);
+    assert.doesNotMatch(img(res.text), /srcset=/, `${address}: no srcset of still frames`);
+  }
+  const served = await request(t.app).get(`/files/${animation.id}/original`);
+  assert.equal(served.headers['content-type'], 'image/gif');
+  assert.equal(served.headers['content-disposition'], undefined, 'shown, not downloaded');
+  const page = await request(t.app).get(`/media/${still.id}/${still.slug}`).set('Accept', 'text/html');
+  assert.match(img(page.text), new RegExp(`src="/files/${still.id}/large"`));
 });
 
 test('a wrong or missing slug redirects to the canonical address', async () => {

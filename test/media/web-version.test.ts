@@ -282,7 +282,7 @@ test('AAC alone in a MOV (a voice memo) is copied into an M4A', async () => {
   const { t } = shared;
   const m = (await t.store.media.get(ids.voice))!;
   assert.equal(m.processing.state, 'done', m.processing.error);
-  assert.deepEqual([m.type, m.original.mime], ['video', 'video/quicktime'], 'a MOV is taken for a video until probed');
+  assert.deepEqual([m.type, m.original.mime], ['audio', 'video/quicktime'], 'a MOV is taken for a video until probed, then for what it holds');
   assert.equal(methodLogged(t, ids.voice), 'copy');
   assert.deepEqual([m.variants.web?.mime, path.basename(m.variants.web!.file)], ['audio/mp4', 'web.m4a']);
   const file = fileOf(t, m.variants.web!.file);

@@ -1,0 +1,110 @@
+import { open } from 'node:fs/promises';
+
+/*
+ * Metadata read and removed from the file's structure, without decoding a pixel: where sharp does
+ * not see it (a PNG's text chunks, a GIF's extensions), and where decoding would cost every frame
+ * of an animation (an animated WebP's EXIF and XMP chunks).
+ */
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Chunks that carry text or EXIF: ImageMagick writes a photo's EXIF (its GPS) as a "Raw profile type exif" zTXt. */
+const PNG_METADATA_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf']);
+
+/** Whether a PNG holds text or EXIF chunks, read from the chunks' headers only. */
+export async function pngHasMetadataChunks(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const header = Buffer.alloc(8);
+    let at = PNG_SIGNATURE.length;
+    while (at + 8 <= size) {
+      await fh.read(header, 0, 8, at);
+      const type = header.toString('latin1', 4, 8);
+      if (PNG_METADATA_CHUNKS.has(type)) return true;
+      if (type === 'IEND') return false;
+      at += 12 + header.readUInt32BE(0);
+    }
+    return false;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Application extensions that only say how to play the animation (loop count); every other one (XMP…) is metadata. */
+const GIF_PLAYBACK_EXTENSIONS = new Set(['NETSCAPE2.0', 'ANIMEXTS1.0']);
+
+/** Where the data sub-blocks that start at `at` end (after their 0 terminator). */
+function gifSubBlocksEnd(buf: Buffer, at: number): number {
+  let p = at;
+  while (p < buf.length && buf[p] !== 0) p += buf[p]! + 1;
+  if (p >= buf.length) throw new Error('truncated GIF');
+  return p + 1;
+}
+
+/**
+ * A GIF without its comment and application extensions (XMP among them; sharp does not read
+ * them), or undefined when it has none. Throws on a GIF whose structure cannot be followed.
+ */
+export function gifWithoutMetadata(buf: Buffer): Buffer | undefined {
+  if (buf.length < 13 || !/^GIF8[79]a$/.test(buf.toString('latin1', 0, 6))) throw new Error('not a GIF');
+  const flags = buf[10]!;
+  let p = 13 + (flags & 0x80 ? 3 * (1 << ((flags & 7) + 1)) : 0);
+  const kept: Buffer[] = [buf.subarray(0, p)];
+  let dropped = false;
+  while (p < buf.length) {
+    const start = p;
+    const kind = buf[p]!;
+    if (kind === 0x3b) {
+      kept.push(buf.subarray(p, p + 1));
+      break;
+    }
+    if (kind === 0x2c) {
+      // Image: descriptor, local colour table, LZW code size, data.
+      const local = buf[p + 9]!;
+      p += 10 + (local & 0x80 ? 3 * (1 << ((local & 7) + 1)) : 0) + 1;
+      p = gifSubBlocksEnd(buf, p);
+      kept.push(buf.subarray(start, p));
+    } else if (kind === 0x21) {
+      const label = buf[p + 1]!;
+      const identifier = label === 0xff && buf[p + 2] === 11 ? buf.toString('latin1', p + 3, p + 14) : undefined;
+      p = gifSubBlocksEnd(buf, p + 2);
+      const metadata = label === 0xfe || (label === 0xff && !GIF_PLAYBACK_EXTENSIONS.has(identifier ?? ''));
+      if (metadata) dropped = true;
+      else kept.push(buf.subarray(start, p));
+    } else {
+      throw new Error('unexpected GIF block');
+    }
+  }
+  return dropped ? Buffer.concat(kept) : undefined;
+}
+
+const WEBP_METADATA_CHUNKS = new Set(['EXIF', 'XMP ']);
+/** VP8X flags saying EXIF (0x08) and XMP (0x04) chunks follow. */
+const VP8X_METADATA_FLAGS = 0x08 | 0x04;
+
+/** A WebP without its EXIF and XMP chunks (frames untouched), or undefined when it has none. */
+export function webpWithoutMetadata(buf: Buffer): Buffer | undefined {
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WEBP') throw new Error('not a WebP');
+  const kept: Buffer[] = [];
+  let dropped = false;
+  let p = 12;
+  while (p + 8 <= buf.length) {
+    const id = buf.toString('latin1', p, p + 4);
+    const end = p + 8 + buf.readUInt32LE(p + 4) + (buf.readUInt32LE(p + 4) % 2);
+    if (end > buf.length) throw new Error('truncated WebP');
+    if (WEBP_METADATA_CHUNKS.has(id)) dropped = true;
+    else if (id === 'VP8X') {
+      const vp8x = Buffer.from(buf.subarray(p, end));
+      vp8x[8] = vp8x[8]! & ~VP8X_METADATA_FLAGS;
+      kept.push(vp8x);
+    } else kept.push(buf.subarray(p, end));
+    p = end;
+  }
+  if (!dropped) return undefined;
+  const body = Buffer.concat(kept);
+  const header = Buffer.alloc(12);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(body.length + 4, 4);
+  header.write('WEBP', 8, 'latin1');
+  return Buffer.concat([header, body]);
+}
