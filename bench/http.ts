@@ -17,7 +17,7 @@ import { openLowdbStore, type Store } from '../core/store/index.ts';
 import { createApp, ROOT_DIR } from '../core/app.ts';
 import { BENCH_DIR, isMain, renderTable, round, type Row } from './lib/index.ts';
 import { writeThumbnails } from './lib/media-data.ts';
-import { startEncoding, type EncodePriority, type EncodingRun } from './lib/encoder.ts';
+import { startEncoding, startPhotoWork, type BackgroundWork, type EncodePriority, type EncodingRun } from './lib/encoder.ts';
 import { findTools } from '../core/media/tools.ts';
 
 /** What a route needs to know about the data folder to build its URL. */
@@ -62,6 +62,8 @@ export interface HttpRoute {
    * same encoding at the server's priority, what it cost visitors before. For reference, no target.
    */
   encodeDuring?: EncodePriority;
+  /** What `encodeDuring` runs: a video's encoding (the default), or photos' derivatives. */
+  work?: BackgroundWork;
 }
 
 /** A browser's Accept for a page, and for an <img>. */
@@ -81,6 +83,8 @@ export const httpRoutes: HttpRoute[] = [
   { name: 'thumbnail', path: (c) => `/files/${c.mediaId}/thumb`, baseline: 'static', target: 0.8, accept: IMAGE_ACCEPT },
   { name: 'homepage while a video is encoded', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'lowered' },
   { name: 'homepage while a video is encoded at the server’s priority', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'server' },
+  { name: 'homepage while photos are processed', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'lowered', work: 'photos' },
+  { name: 'homepage while photos are processed at the server’s priority', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'server', work: 'photos' },
   // Last: its edits change media descriptions in the data folder (nothing the routes above search for).
   { name: 'homepage while an editor saves twice a second', path: () => '/', baseline: 'html', target: 0.8, editEveryMs: 500 },
 ];
@@ -100,6 +104,7 @@ interface ServedRoute {
   everyUrlNew?: boolean;
   editEveryMs?: number;
   encodeDuring?: EncodePriority;
+  work?: BackgroundWork;
 }
 
 interface Measure {
@@ -114,7 +119,7 @@ interface Measure {
   pageCacheHitShare?: number;
   /** Saves made by the editor during the measured run (routes with `editEveryMs`). */
   edits?: number;
-  /** Frames per second the background encoding made during the measured run (routes with `encodeDuring`). */
+  /** Frames (photos, for `work: 'photos'`) per second the background work made during the measured run (routes with `encodeDuring`). */
   encodedFps?: number;
   /** Why the background encoding stopped early, if it did. */
   encodeError?: string;
@@ -238,8 +243,10 @@ async function serve(dataDir: string): Promise<void> {
   const ffmpeg = (await findTools(config)).ffmpeg.path;
   let encoding: { stop(): Promise<EncodingRun> } | undefined;
   baseline.get('/__encoder/start', async (req, res) => {
-    if (!ffmpeg) return void res.status(503).json({ error: 'ffmpeg not found' });
-    encoding = await startEncoding(ffmpeg, req.query.priority === 'server' ? 'server' : 'lowered');
+    const priority = req.query.priority === 'server' ? 'server' : 'lowered';
+    if (req.query.work === 'photos') encoding = await startPhotoWork(priority);
+    else if (!ffmpeg) return void res.status(503).json({ error: 'ffmpeg not found' });
+    else encoding = await startEncoding(ffmpeg, priority);
     res.json({ started: true });
   });
   baseline.get('/__encoder/stop', async (_req, res) => {
@@ -258,7 +265,7 @@ async function serve(dataDir: string): Promise<void> {
     const p = route.path(ctx);
     const accept = route.accept ?? PAGE_ACCEPT;
     const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept }, redirect: 'manual' });
-    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs, encodeDuring: route.encodeDuring };
+    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs, encodeDuring: route.encodeDuring, work: route.work };
     if (res.status === 200) {
       const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept } });
       await again.arrayBuffer();
@@ -293,7 +300,7 @@ async function serve(dataDir: string): Promise<void> {
 
 let urlsAsked = 0;
 
-async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string }; encoder?: { priority: EncodePriority; base: string } }): Promise<Measure> {
+async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string }; encoder?: { priority: EncodePriority; work?: BackgroundWork; base: string } }): Promise<Measure> {
   const everyUrlNew = app?.everyUrlNew ?? false;
   // A browser's User-Agent: media page views are counted (and de-duplicated) for browsers only.
   const headers = { accept, 'accept-language': 'en', 'user-agent': BROWSER_UA };
@@ -305,7 +312,7 @@ async function measure(url: string, seconds: number, cpuUrl: string, accept: str
   const editor = app?.editor;
   if (editor) await (await fetch(`${editor.base}/__editor/start?every=${editor.every}`)).arrayBuffer();
   const encoder = app?.encoder;
-  if (encoder) await (await fetch(`${encoder.base}/__encoder/start?priority=${encoder.priority}`)).arrayBuffer();
+  if (encoder) await (await fetch(`${encoder.base}/__encoder/start?priority=${encoder.priority}&work=${encoder.work ?? 'video'}`)).arrayBuffer();
   const cacheBefore = await pageCache();
   const cpuBefore = await cpu();
   const r = await autocannon({ url, connections: 10, duration: seconds, headers, requests });
@@ -391,7 +398,7 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
           if (served.renderAlonePath) alone.push(await measure(`http://127.0.0.1:${info.basePort}${served.renderAlonePath}`, options.seconds, cpuUrl, served.accept));
           const pageCacheUrl = `http://127.0.0.1:${info.basePort}/__page-cache`;
           const editor = served.editEveryMs ? { every: served.editEveryMs, base: `http://127.0.0.1:${info.basePort}` } : undefined;
-          const encoder = served.encodeDuring ? { priority: served.encodeDuring, base: `http://127.0.0.1:${info.basePort}` } : undefined;
+          const encoder = served.encodeDuring ? { priority: served.encodeDuring, work: served.work, base: `http://127.0.0.1:${info.basePort}` } : undefined;
           apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor, encoder }));
         }
         if (alone.length) {
@@ -443,14 +450,18 @@ function httpRow(size: string, r: HttpRouteResult): Row {
     : route?.editEveryMs
       ? `for reference: what editors' saves cost visitors (each save empties the page cache)`
       : route?.encodeDuring
-        ? `for reference: what a video's encoding costs visitors (${route.encodeDuring === 'lowered' ? 'media tools below the server’s CPU priority' : 'the same encoding at the server’s priority'})`
+        ? route.work === 'photos'
+          ? `for reference: what a batch of photos costs visitors (${route.encodeDuring === 'lowered' ? 'the image process below the server’s CPU priority' : 'the same work at the server’s priority'})`
+          : `for reference: what a video's encoding costs visitors (${route.encodeDuring === 'lowered' ? 'media tools below the server’s CPU priority' : 'the same encoding at the server’s priority'})`
         : `≥ ${r.target} × ${r.baseline?.kind === 'static' || r.name === 'thumbnail' ? 'express.static' : 'bare Express'}, p99 ≤ ${p99TargetMs} ms`;
   if (!r.app || !r.baseline) return { size, measure, value: `n/a (${r.status})`, target, ok: null };
   const failures = r.app.non2xx || r.app.errors ? ` [${r.app.non2xx} non-2xx, ${r.app.errors} errors]` : '';
   const share = r.app.pageCacheHitShare;
   const cached = r.baseline.kind === 'html' ? ` (page cache: ${r.pageCache}${share === undefined ? '' : `, answered ${Math.round(share * 100)} % of the run`})` : '';
   const edits = r.app.edits === undefined ? '' : `${r.app.edits} saves during the run; `;
-  const encoded = r.app.encodedFps === undefined ? '' : r.app.encodeError ? `the encoding failed: ${r.app.encodeError}; ` : `encoding at ${round(r.app.encodedFps, 1)} frames/s meanwhile; `;
+  const photos = route?.work === 'photos';
+  const encoded =
+    r.app.encodedFps === undefined ? '' : r.app.encodeError ? `the ${photos ? 'photos' : 'encoding'} failed: ${r.app.encodeError}; ` : photos ? `photos processed at ${round(r.app.encodedFps, 2)}/s meanwhile; ` : `encoding at ${round(r.app.encodedFps, 1)} frames/s meanwhile; `;
   const value = `${edits}${encoded}${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
   const met = (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures;
   const reference = route?.everyUrlNew || route?.editEveryMs || route?.encodeDuring;

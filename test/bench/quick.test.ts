@@ -28,7 +28,7 @@ test('npm run bench -- --quick completes and writes a report with every figure',
   assert.equal(store.concurrent50.allPersisted, true);
   assert.equal(store.concurrent50.total, 50);
 
-  assert.deepEqual(http.map((h) => h.name), ['homepage', 'media page', 'search', 'search, a new query every request', 'thumbnail', 'homepage while a video is encoded', 'homepage while a video is encoded at the server’s priority', 'homepage while an editor saves twice a second']);
+  assert.deepEqual(http.map((h) => h.name), ['homepage', 'media page', 'search', 'search, a new query every request', 'thumbnail', 'homepage while a video is encoded', 'homepage while a video is encoded at the server’s priority', 'homepage while photos are processed', 'homepage while photos are processed at the server’s priority', 'homepage while an editor saves twice a second']);
   const home = http[0]!;
   assert.equal(home.status, 200);
   assert.ok(home.app && home.baseline, 'the homepage was measured');
@@ -51,14 +51,15 @@ test('npm run bench -- --quick completes and writes a report with every figure',
   assert.equal(typeof search.renderAloneRatio, 'number');
   assert.equal(home.renderAlone, null);
   // The editor saved while the homepage was measured, and visitors still got their pages.
-  const edited = http[7]!;
+  const edited = http[9]!;
   assert.ok(edited.app && (edited.app.edits ?? 0) >= 1, 'the editor saved during the run');
   assert.equal(edited.app.non2xx, 0);
   assert.equal(home.app.edits, undefined, 'no editor on the other routes');
   // A video was being encoded while the homepage was measured, at either priority: ffmpeg ran and
   // was stopped, not failed. (How many frames it made in one second on a busy machine is no test:
   // below the server's priority it may get none.)
-  for (const encoded of [http[5]!, http[6]!]) {
+  // The same for a batch of photos processed meanwhile.
+  for (const encoded of [http[5]!, http[6]!, http[7]!, http[8]!]) {
     assert.ok(encoded.app && typeof encoded.app.encodedFps === 'number', `${encoded.name}: the encoding's progress was read`);
     assert.equal(encoded.app.encodeError, undefined);
     assert.equal(encoded.app.non2xx, 0);
