@@ -125,7 +125,10 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     // it, among the search pages; a signed-in user's may list drafts, for them only.
     res.setHeader('Cache-Control', req.user ? 'private, no-cache' : 'no-cache');
     res.locals.pageCacheClass = 'search';
-    await deps.render(req, res, ['search'], page, { title: t('search.title'), status: 200 });
+    // The words searched name the page (a tab, the history, a bookmark), cut short as a tab shows them.
+    const words = Array.from(query.q.trim());
+    const title = words.length ? t('search.title_q', { q: words.length > 60 ? `${words.slice(0, 60).join('').trimEnd()}…` : words.join('') }) : t('search.title');
+    await deps.render(req, res, ['search'], page, { title, status: 200 });
   });
 
   return router;

@@ -229,3 +229,12 @@ test('words cut at the longest search text never split a character in two: no �
   assert.ok(!res.text.includes('\uFFFD') && !res.text.includes('%EF%BF%BD'), 'no replacement character');
   assert.ok(res.text.includes(`value="photo -${'z'.repeat(492)}"`), 'the box keeps what fits, whole characters only');
 });
+
+test('the words searched name the page, escaped and cut short; without words it is the advanced search', async () => {
+  const title = (text: string) => /<title>([^<]*)<\/title>/.exec(text)?.[1];
+  assert.equal(title((await html('/search?q=carnaval').expect(200)).text), '“carnaval”: search · Kiosque');
+  assert.equal(title((await html('/search?q=carnaval&lang=fr', 'fr').expect(200)).text), '«\u00a0carnaval\u00a0»\u00a0: recherche · Kiosque');
+  assert.equal(title((await html('/search?q=%3Cb%3Eloup').expect(200)).text), '“&lt;b&gt;loup”: search · Kiosque');
+  assert.equal(title((await html(`/search?q=${'é'.repeat(70)}`).expect(200)).text), `“${'é'.repeat(60)}…”: search · Kiosque`);
+  assert.equal(title((await html('/search?type=image').expect(200)).text), 'Advanced search · Kiosque');
+});
