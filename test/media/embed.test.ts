@@ -34,6 +34,8 @@ test('a published media’s embed page shows it alone and may be framed by any s
   assert.match(res.text, new RegExp(`<img src="/files/${published.id}/large"`));
   assert.match(res.text, new RegExp(`<a href="/media/${published.id}/${published.slug}" target="_blank" rel="noopener">See “Le &quot;bal&quot; &lt;masqué&gt; &amp; co” on Kiosque</a>`));
   assert.doesNotMatch(res.text, /class="site-header"/, 'no site chrome');
+  // A page of its own for screen readers inside the frame: its heading names the media, out of sight.
+  assert.match(res.text, /<h1 class="visually-hidden">Le &quot;bal&quot; &lt;masqué&gt; &amp; co<\/h1>/);
   const csp = String(res.headers['content-security-policy']);
   assert.match(csp, /frame-ancestors \*/);
   assert.match(csp, /default-src 'self'/);
