@@ -29,6 +29,8 @@ interface FieldBase {
 export interface SelectOption {
   value: string;
   label: LocalisedText;
+  /** The language the label is written in, when it may not be the page's (a language's own name, « Français »): read aloud in it. */
+  lang?: string;
 }
 
 /** Formats a `lines` setting can require of each line. */

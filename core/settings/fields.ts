@@ -6,7 +6,8 @@ export const settingTypes = ['text', 'textarea', 'number', 'boolean', 'select', 
 export const lineFormats = ['text', 'path-pattern', 'cidr', 'id', 'regex'] as const;
 
 const localised = z.union([z.string().min(1), z.object({ en: z.string().min(1), fr: z.string().min(1).optional() }).strict()]);
-const option = z.object({ value: z.string().min(1).max(200), label: localised }).strict();
+// `lang`: a BCP 47 tag, for a label written in another language than the page's (a language's own name).
+const option = z.object({ value: z.string().min(1).max(200), label: localised, lang: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/).optional() }).strict();
 const base = {
   key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, 'a key has letters, digits and underscores, starting with a letter'),
   label: localised,

@@ -283,9 +283,9 @@ export interface FieldView {
   required: boolean;
   value: string;
   checked: boolean;
-  options: Array<{ value: string; label: string; selected: boolean; id: string }>;
+  options: Array<{ value: string; label: string; selected: boolean; id: string; lang?: string }>;
   /** An ordered field's positions, each a select of every option (the chosen one selected). */
-  positions: Array<{ id: string; n: number; options: Array<{ value: string; label: string; selected: boolean }> }>;
+  positions: Array<{ id: string; n: number; options: Array<{ value: string; label: string; selected: boolean; lang?: string }> }>;
   attrs: { min?: number; max?: number; step?: number | 'any'; maxLength?: number; rows?: number };
   errors: string[];
   /** Problems that do not stop a save (e.g. a saved value that no longer leads anywhere). */
@@ -342,13 +342,13 @@ export function describeForm(
     // A field in error says only that: its warning would be about a value it no longer shows.
     const warnings = errors.length ? [] : (state.warnings?.[field.key] ?? []).map((e) => i18n.t(lang, e.key, e.vars));
     const chosen = Array.isArray(shown) ? shown : [shown];
-    const options = 'options' in field ? field.options.map((o, i) => ({ value: o.value, label: localise(o.label, lang, i18n) ?? o.value, selected: chosen.includes(o.value), id: `${id}-${i}` })) : [];
+    const options = 'options' in field ? field.options.map((o, i) => ({ value: o.value, label: localise(o.label, lang, i18n) ?? o.value, selected: chosen.includes(o.value), id: `${id}-${i}`, ...(o.lang ? { lang: o.lang } : {}) })) : [];
     const positions =
       field.type === 'ordered'
         ? Array.from({ length: field.maxItems ?? field.options.length }, (_, i) => ({
             id: `${id}-${i + 1}`,
             n: i + 1,
-            options: options.map((o) => ({ value: o.value, label: o.label, selected: chosen[i] === o.value })),
+            options: options.map((o) => ({ value: o.value, label: o.label, selected: chosen[i] === o.value, ...(o.lang ? { lang: o.lang } : {}) })),
           }))
         : [];
     const attrs: FieldView['attrs'] = {};

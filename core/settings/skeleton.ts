@@ -66,7 +66,7 @@ export function skeletonFields(label: Label, options: { themes: string[]; keywor
     { key: 'slogan', type: 'text', label: L('slogan'), maxLength: 160, default: '' },
     { key: 'description', type: 'textarea', label: L('description'), maxLength: 2000, default: '' },
     { key: 'theme', type: 'select', required: true, label: L('theme'), options: options.themes.map((t) => ({ value: t, label: t })), default: 'default' },
-    { key: 'language', type: 'select', required: true, label: L('language'), options: [{ value: 'en', label: 'English' }, { value: 'fr', label: 'Français' }], default: 'en' },
+    { key: 'language', type: 'select', required: true, label: L('language'), options: [{ value: 'en', label: 'English', lang: 'en' }, { value: 'fr', label: 'Français', lang: 'fr' }], default: 'en' },
     { key: 'visitorsMayChooseLanguage', type: 'boolean', label: L('visitorsMayChooseLanguage'), default: true },
     { key: 'hiddenBlocks', type: 'multiselect', label: L('hiddenBlocks'), options: opt('block', ['siteTitle', 'slogan', 'loginBlock', 'breadcrumb']), default: [] },
     { key: 'searchBoxPosition', type: 'select', required: true, label: L('searchBoxPosition'), options: opt('search', ['header', 'navigation', 'none']), default: 'header' },

@@ -268,3 +268,9 @@ test('logo: an image is resized into the logo box and served; a non-image is ref
   assert.doesNotMatch((await request(t.app).get('/').set(html)).text, /class="logo"/);
   await request(t.app).get('/site/logo').expect(404);
 });
+
+test('each site language is named in its own language, marked so for screen readers (WCAG 3.1.2)', async () => {
+  const page = await admin.get(`${PAGE}?lang=fr`).set(html).expect(200);
+  assert.match(page.text, /<option value="en"( selected)? lang="en">English<\/option><option value="fr"( selected)? lang="fr">Français<\/option>/);
+  await admin.get('/?lang=en').set(html);
+});

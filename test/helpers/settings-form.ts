@@ -10,7 +10,7 @@ export function settingsFormValues(html: string): Record<string, string | string
   for (const m of text.matchAll(/<input type="(?:text|number|color)" id="[^"]+" name="([^"]+)" value="([^"]*)"/g)) form[m[1]!] = decodeHtml(m[2]!);
   for (const m of text.matchAll(/<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) form[m[1]!] = decodeHtml(m[2]!);
   // Several selects of one name (an ordered choice, one per position) send every position, in order.
-  const selects = [...text.matchAll(/<select id="[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => [m[1]!, decodeHtml(/<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '')] as const);
+  const selects = [...text.matchAll(/<select id="[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => [m[1]!, decodeHtml(/<option value="([^"]*)" selected[ >]/.exec(m[2]!)?.[1] ?? '')] as const);
   for (const [name, value] of selects) {
     const repeated = selects.filter(([n]) => n === name).length > 1;
     const prev = form[name];
