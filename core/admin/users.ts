@@ -72,6 +72,12 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     return deps.i18n.t(lang, `errors.${err.code}`, vars);
   }
 
+  /** Refuses what an admin may not do to their own account (notOnSelf), with the message at the top of the list. */
+  function refuseOnSelf(req: Request, res: Response, action: string) {
+    const { lang } = res.locals.site as RequestSite;
+    return show(req, res, { row: { id: req.user!.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf[action]}`) } }, 400);
+  }
+
   router.get('/admin/users', (req, res) => show(req, res));
 
   router.post('/admin/users', async (req, res) => {
@@ -102,8 +108,8 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     const user = await deps.store.users.get(req.params.id);
     // Not the redirect below: no page asks about an account that is not there.
     if (!user) return next('router');
+    if (user.id === req.user?.id) return refuseOnSelf(req, res, 'delete');
     const { lang } = res.locals.site as RequestSite;
-    if (user.id === req.user?.id) return show(req, res, { row: { id: user.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf.delete}`) } }, 400);
     await deps.render(req, res, ['admin-user-delete'], { user: publicUser(user) }, { title: deps.i18n.t(lang, 'admin.users.delete_title', { username: user.username }) });
   });
 
@@ -115,10 +121,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     // Own actions only: 'constructor' or 'toString' in the URL is not one.
     const action = Object.hasOwn(actions, req.params.action) ? actions[req.params.action] : undefined;
     if (!action) return next();
-    if (req.params.id === req.user?.id && Object.hasOwn(notOnSelf, req.params.action)) {
-      const { lang } = res.locals.site as RequestSite;
-      return show(req, res, { row: { id: req.params.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf[req.params.action]}`) } }, 400);
-    }
+    if (req.params.id === req.user?.id && Object.hasOwn(notOnSelf, req.params.action)) return refuseOnSelf(req, res, req.params.action);
     try {
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.

@@ -67,11 +67,11 @@ export function stoppedReason(err: Error, tool: string, limits: { timeoutMs: num
  */
 export const TOOL_NICENESS = 10;
 
-/** Lowers a tool's priority as soon as it starts, before it starts its worker threads (which inherit it). */
-function lowerPriority(pid: number | undefined): void {
+/** Lowers a tool's priority (`steps` below the server's) as soon as it starts, before it starts its worker threads (which inherit it). */
+export function lowerPriority(pid: number | undefined, steps = TOOL_NICENESS): void {
   if (pid === undefined) return;
   try {
-    os.setPriority(pid, Math.min(19, os.getPriority() + TOOL_NICENESS));
+    os.setPriority(pid, Math.min(19, os.getPriority() + steps));
   } catch {
     // Already gone (it failed at once), or a platform that refuses: it runs at the server's priority.
   }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { StoredFile } from '../store/index.ts';
 import { MediaError } from './errors.ts';
+import { lowerPriority } from './av.ts';
 import type { makeImageVariants, stripLocation } from './images.ts';
 
 /** A job for the image process: which of images.ts's functions, with its arguments. */
@@ -79,13 +79,7 @@ export function createImageProcess(deps: { logger: Logger; niceness: number; sha
     const options: SpawnOptions = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIOSQUE_SHARP_CONCURRENCY: String(deps.sharpConcurrency) } };
     withNice ??= niceness > 0 && onPath('nice');
     const started = withNice ? spawn('nice', ['-n', String(niceness), process.execPath, ...args], options) : spawn(process.execPath, args, options);
-    if (niceness && !withNice && started.pid !== undefined) {
-      try {
-        os.setPriority(started.pid, Math.min(19, os.getPriority() + niceness));
-      } catch {
-        // Already gone, or a platform that refuses: it runs at the server's priority.
-      }
-    }
+    if (niceness && !withNice) lowerPriority(started.pid, niceness);
     started.on('message', (reply: ImageReply) => {
       const job = pending.get(reply.id);
       if (!job) return;
