@@ -14,5 +14,5 @@ let registered = false;
 export function registerPluginApiSpecifier(): void {
   if (registered) return;
   registered = true;
-  register(new URL('./api-specifier-hook.mjs', import.meta.url), { data: { target: new URL('./api.ts', import.meta.url).href } });
+  register(new URL('./api-specifier-hook.mjs', import.meta.url), { data: { specifier: PLUGIN_API_SPECIFIER, target: new URL('./api.ts', import.meta.url).href } });
 }
