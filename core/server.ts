@@ -5,6 +5,7 @@ import { createLogger } from './logger/index.ts';
 import { openLowdbStore } from './store/index.ts';
 import { createApp, ROOT_DIR } from './app.ts';
 import { startSearchPreload } from './search/index.ts';
+import { createStrayErrorPolicy } from './plugins/stray-errors.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
@@ -58,10 +59,19 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await app.kiosque.close();
     await store.close();
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const stray = createStrayErrorPolicy({ plugins: app.kiosque.plugins, logger });
+  process.on('unhandledRejection', (reason) => stray.unhandledRejection(reason));
+  process.on('uncaughtException', (err) => {
+    stray.uncaughtException(err);
+    // Stopping cleanly still releases the data folder's lock; if that hangs, leave anyway.
+    setTimeout(() => process.exit(1), 5000).unref();
+    void stop('uncaught exception', 1);
+  });
 }
 
 await main();

@@ -36,9 +36,9 @@ export interface PluginInfo {
   lastFailure: RuntimeFailure | null;
 }
 
-/** Where a running plugin's code failed: a route (`GET /plugins/<id>/x`), a hook or a slot, by name. */
+/** Where a running plugin's code failed: a route (`GET /plugins/<id>/x`), a hook or a slot, by name; or a promise it left unhandled. */
 export interface RuntimeFailure {
-  kind: 'route' | 'filter' | 'action' | 'slot';
+  kind: 'route' | 'filter' | 'action' | 'slot' | 'background';
   where: string;
   message: string;
   /** How many failures since the plugin was enabled. */
