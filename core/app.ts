@@ -9,7 +9,7 @@ import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { Store } from './store/index.ts';
-import { createI18n, loadDictionaries, type I18n } from './i18n/index.ts';
+import { createI18n, languages, loadDictionaries, type I18n, type Language } from './i18n/index.ts';
 import { createHooks, type Hooks } from './plugins/hooks.ts';
 import { createSlots, type Slots } from './views/slots.ts';
 import { createHelpers } from './views/helpers.ts';
@@ -165,7 +165,12 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const users = createUserService(store);
   const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
   const keywords = createKeywordService({ store, search, signal });
-  await keywords.ensureTagsGroup();
+  // The tag group's title is data the admin may change; until they do, it speaks the site's language.
+  const tagsTitles = languages.map((l) => i18n.t(l, 'keywords.tags_group'));
+  const retitleTags = (lang: Language) => keywords.retitleTagsGroup(tagsTitles, i18n.t(lang, 'keywords.tags_group'));
+  const siteLanguage = (await readSkeleton(store)).language;
+  await keywords.ensureTagsGroup(i18n.t(siteLanguage, 'keywords.tags_group'));
+  await retitleTags(siteLanguage);
 
   // Scripted installs: create the first admin from the environment when no user exists.
   if ((await store.users.count()) === 0 && config.admin.username && config.admin.password) {
@@ -321,6 +326,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const pageDeps = { store, render, i18n, engine };
   const skeletonPage = createSkeletonPage({
     ...pageDeps,
+    languageChanged: retitleTags,
     skeletonExtra: async () => {
       const skeleton = await readSkeleton(store);
       return { logo: { url: logoUrl(skeleton.logo, skeleton.logoBox), box: skeleton.logoBox } };

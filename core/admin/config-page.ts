@@ -30,6 +30,8 @@ export interface ConfigPageSpec {
   warnings?(values: SettingValues): Promise<FieldErrors>;
   /** Extra data for the page (e.g. the logo form of the skeleton page). */
   extra?(req: Request, res: Response): Promise<Record<string, unknown>>;
+  /** What follows a save, given the values saved and those before. */
+  saved?(values: SettingValues, before: Record<string, unknown>): Promise<void>;
 }
 
 export interface ShowState {
@@ -104,6 +106,7 @@ export function createConfigPage(deps: { store: Store; render: RenderPage; i18n:
     if (Object.keys(errors).length > 0) return show(req, res, { input: formInput(fields, req.body), errors, warnings: await spec.warnings?.(parsed.values) }, 400);
     const saved = (await deps.store.settings.get<Record<string, unknown>>(spec.settingsKey)) ?? {};
     await deps.store.settings.set(spec.settingsKey, { ...saved, ...parsed.values });
+    await spec.saved?.(parsed.values, saved);
     res.redirect(303, `${path}?done=saved`);
   });
 

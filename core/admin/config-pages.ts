@@ -21,6 +21,8 @@ interface Deps {
   engine: ViewEngine;
   /** Extra data of the skeleton page (the logo form). */
   skeletonExtra?: (req: Request, res: Response) => Promise<Record<string, unknown>>;
+  /** After the skeleton page saved another site language. */
+  languageChanged?: (lang: Language) => Promise<void>;
 }
 
 const E = (page: string, code: string) => `admin.config.${page}.errors.${code}`;
@@ -60,6 +62,9 @@ export function createSkeletonPage(deps: Deps): ConfigPage {
       return errors;
     },
     extra: deps.skeletonExtra,
+    async saved(values, before) {
+      if (before.language !== values.language) await deps.languageChanged?.(values.language as Language);
+    },
   });
 }
 

@@ -24,8 +24,14 @@ export interface KeywordWithGroup extends Keyword {
 }
 
 export interface KeywordService {
-  /** Creates the `tags` group when missing (start). */
-  ensureTagsGroup(): Promise<KeywordGroup>;
+  /** Creates the `tags` group when missing (start), titled `title` (the default title in the site's language). */
+  ensureTagsGroup(title: string): Promise<KeywordGroup>;
+  /**
+   * Gives the `tags` group the default title `to` (the site's language changed) if it still bears a
+   * default title of some language (`defaults`), i.e. nobody renamed it. Another group already
+   * titled `to` keeps its title, and this one keeps its own.
+   */
+  retitleTagsGroup(defaults: string[], to: string): Promise<void>;
   groups(): Promise<KeywordGroup[]>;
   /** Slugs of the groups the main navigation shows (the skeleton page's choice). */
   navigationGroups(): Promise<string[]>;
@@ -195,11 +201,18 @@ export function createKeywordService(deps: { store: Store; search: SearchService
   }
 
   const service: KeywordService = {
-    async ensureTagsGroup() {
+    async ensureTagsGroup(title) {
       const groups = await store.keywordGroups.list();
       const tags = groups.find((g) => g.slug === TAGS_GROUP);
       if (tags) return tags;
-      return store.keywordGroups.create({ slug: TAGS_GROUP, title: 'Tags', multiple: true, inNavigation: true, order: 0 });
+      return store.keywordGroups.create({ slug: TAGS_GROUP, title, multiple: true, inNavigation: true, order: 0 });
+    },
+    async retitleTagsGroup(defaults, to) {
+      const groups = await store.keywordGroups.list();
+      const tags = groups.find((g) => g.slug === TAGS_GROUP);
+      if (!tags || tags.title === to || !defaults.includes(tags.title)) return;
+      if (groups.some((g) => g !== tags && titleKey(g.title) === titleKey(to))) return;
+      await store.keywordGroups.update(tags.id, { title: to });
     },
     navigationGroups,
     async groups() {

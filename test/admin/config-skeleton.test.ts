@@ -274,3 +274,41 @@ test('each site language is named in its own language, marked so for screen read
   assert.match(page.text, /<option value="en"( selected)? lang="en">English<\/option><option value="fr"( selected)? lang="fr">Français<\/option>/);
   await admin.get('/?lang=en').set(html);
 });
+
+test('the tag group speaks the site language until someone renames it', async () => {
+  const tagsTitle = async () => (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')?.title;
+  assert.equal(await tagsTitle(), 'Tags');
+  try {
+    assert.equal((await save({ language: 'fr' })).status, 303);
+    assert.equal(await tagsTitle(), 'Étiquettes');
+    // Visitors see it at once (the page cache heard of the change).
+    assert.match((await request(t.app).get('/keywords/tags').set(html).expect(200)).text, /<h1>Étiquettes<\/h1>/);
+    assert.equal((await save({ language: 'en' })).status, 303);
+    assert.equal(await tagsTitle(), 'Tags');
+
+    // A title the admin chose is theirs, whatever the language.
+    const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+    await t.app.kiosque.keywords.updateGroup(tags.id, { title: 'Sujets' });
+    assert.equal((await save({ language: 'fr' })).status, 303);
+    assert.equal(await tagsTitle(), 'Sujets');
+  } finally {
+    const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
+    await t.app.kiosque.keywords.updateGroup(tags.id, { title: 'Tags' });
+    await save({ language: 'en' });
+  }
+});
+
+test('a portal started in French names its tag group in French, and one started before this was translated is renamed', async () => {
+  const dataDir = await tempDir('kiosque-tags-fr-');
+  const first = await makeApp({ dataDir });
+  assert.equal((await first.store.keywordGroups.list()).find((g) => g.slug === 'tags')?.title, 'Tags');
+  await first.store.settings.set('skeleton', { language: 'fr' });
+  await first.close({ keepData: true });
+  // Restarted on French settings, with the English default still there (as every French site had it).
+  const again = await makeApp({ dataDir });
+  try {
+    assert.equal((await again.store.keywordGroups.list()).find((g) => g.slug === 'tags')?.title, 'Étiquettes');
+  } finally {
+    await again.close();
+  }
+});

@@ -26,7 +26,8 @@ const searchIds = async (c: Parameters<typeof criteria>[0]) => (await t.app.kios
 test('the tags group exists from the start, once', async () => {
   const groups = (await kw.groups()).filter((g) => g.slug === 'tags');
   assert.equal(groups.length, 1);
-  await kw.ensureTagsGroup();
+  await kw.ensureTagsGroup('Étiquettes');
+  assert.deepEqual((await kw.groups()).filter((g) => g.slug === 'tags').map((g) => g.title), ['Tags']);
   assert.equal((await kw.groups()).filter((g) => g.slug === 'tags').length, 1);
 });
 
