@@ -20,6 +20,9 @@ interface Check {
 const MARK: Record<Status, string> = { ok: '[ ok ]', warn: '[warn]', fail: '[FAIL]' };
 const LOW_DISK_BYTES = 1024 ** 3;
 
+/** A check's sentence in the person's language (`cli.doctor.check.<key>`). */
+type Say = (key: string, vars?: Record<string, unknown>) => string;
+
 function versionAtLeast(actual: string, wanted: string): boolean {
   const a = actual.replace(/^v/, '').split('.').map(Number);
   const w = wanted.split('.').map(Number);
@@ -29,24 +32,31 @@ function versionAtLeast(actual: string, wanted: string): boolean {
   return true;
 }
 
-export function checkNode(nodeVersion = process.version): Check {
+export function checkNode(say: Say, nodeVersion = process.version): Check {
   const pkg = JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { engines?: { node?: string } };
   const range = pkg.engines?.node ?? '';
+  const version = nodeVersion;
   const m = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(range.trim());
-  if (!m) return { status: 'warn', label: `Node.js ${nodeVersion}`, detail: [`cannot check against package.json engines "${range}"`] };
+  if (!m) return { status: 'warn', label: say('node_unchecked', { version }), detail: [say('node_unchecked_detail', { range })] };
   return versionAtLeast(nodeVersion, m[1]!)
-    ? { status: 'ok', label: `Node.js ${nodeVersion} (package.json asks ${range})` }
-    : { status: 'fail', label: `Node.js ${nodeVersion} is too old: package.json asks ${range}`, detail: ['install a newer Node.js (https://nodejs.org/)'] };
+    ? { status: 'ok', label: say('node_ok', { version, range }) }
+    : { status: 'fail', label: say('node_old', { version, range }), detail: [say('node_old_detail')] };
 }
 
-function formatBytes(n: number): string {
+function formatBytes(say: Say, n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) {
     n /= 1024;
     i++;
   }
-  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+  // One decimal past bytes, written as the person's language writes it (t() formats numbers).
+  return say(`size.${units[i]}`, { n: i ? Math.round(n * 10) / 10 : n });
+}
+
+/** « a, b and c » in the person's language. */
+function listed(say: Say, names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : say('and', { first: names.slice(0, -1).join(', '), last: names.at(-1) });
 }
 
 /** The nearest folder that exists: the data folder, or the parent it will be created in. */
@@ -56,47 +66,48 @@ function existingAncestor(dir: string): string {
   return cur;
 }
 
-async function checkData(dataDir: string, checks: Check[]): Promise<{ canOpen: boolean }> {
+async function checkData(say: Say, dataDir: string, checks: Check[]): Promise<{ canOpen: boolean }> {
+  const dir = dataDir;
   if (!existsSync(dataDir)) {
     const parent = existingAncestor(dataDir);
     try {
       await access(parent, constants.W_OK);
-      checks.push({ status: 'ok', label: `data folder ${dataDir} does not exist yet (created at first start in ${parent}, which is writable)` });
+      checks.push({ status: 'ok', label: say('data_later', { dir, parent }) });
     } catch {
-      checks.push({ status: 'fail', label: `data folder ${dataDir} does not exist and ${parent} is not writable`, detail: ['create the folder and give the server user write access, or set KIOSQUE_DATA_DIR'] });
+      checks.push({ status: 'fail', label: say('data_cannot_create', { dir, parent }), detail: [say('data_cannot_create_detail')] });
     }
     return { canOpen: false };
   }
   if (!statSync(dataDir).isDirectory()) {
-    checks.push({ status: 'fail', label: `data folder ${dataDir} is not a folder` });
+    checks.push({ status: 'fail', label: say('data_not_folder', { dir }) });
     return { canOpen: false };
   }
   try {
     await access(dataDir, constants.R_OK | constants.W_OK);
-    checks.push({ status: 'ok', label: `data folder ${dataDir} exists and is writable` });
+    checks.push({ status: 'ok', label: say('data_writable', { dir }) });
   } catch {
-    checks.push({ status: 'fail', label: `data folder ${dataDir} is not writable by this user`, detail: ['give the server user read and write access to it'] });
+    checks.push({ status: 'fail', label: say('data_not_writable', { dir }), detail: [say('data_not_writable_detail')] });
     return { canOpen: false };
   }
   const pid = lockHolder(dataDir);
   if (pid !== null) {
-    checks.push({ status: 'ok', label: `data folder is locked by a running server (pid ${pid})`, detail: ['data files not checked while it runs (it checked them at start); stop the server first to check them'] });
+    checks.push({ status: 'ok', label: say('data_locked', { pid: String(pid) }), detail: [say('data_locked_detail')] });
     return { canOpen: false };
   }
-  checks.push({ status: 'ok', label: 'data folder is free (no server running on it)' });
+  checks.push({ status: 'ok', label: say('data_free') });
   return { canOpen: true };
 }
 
-async function checkDataFiles(io: CliIO, text: CliText, dataDir: string, checks: Check[]): Promise<void> {
+async function checkDataFiles(io: CliIO, text: CliText, say: Say, dataDir: string, checks: Check[]): Promise<void> {
   try {
     const store = await openCliStore(cliConfig(io), text);
     const [users, media] = [await store.users.count(), await store.media.count()];
-    checks.push({ status: 'ok', label: `data files readable (schema version ${store.info.schemaVersion}; ${users} account(s), ${media} media)` });
+    checks.push({ status: 'ok', label: say('data_files_ok', { schema: String(store.info.schemaVersion), accounts: say('accounts', { count: users }), count: media }) });
     const used = new Set((await store.media.list()).map((m) => path.dirname(m.original.file)));
     await store.close();
-    checks.push(await checkMediaFolders(path.join(dataDir, 'files'), used));
+    checks.push(await checkMediaFolders(say, path.join(dataDir, 'files'), used));
   } catch (err) {
-    checks.push({ status: 'fail', label: 'data files', detail: [(err as Error).message] });
+    checks.push({ status: 'fail', label: say('data_files_bad'), detail: [(err as Error).message] });
   }
 }
 
@@ -117,7 +128,7 @@ async function folderBytes(dir: string): Promise<number> {
  * server logs it and carries on), or by a crash between an upload's move and its record.
  * Nobody can reach them (files are served by record), they only take room.
  */
-export async function checkMediaFolders(filesDir: string, used: ReadonlySet<string>): Promise<Check> {
+export async function checkMediaFolders(say: Say, filesDir: string, used: ReadonlySet<string>): Promise<Check> {
   const orphans: string[] = [];
   if (existsSync(filesDir)) {
     for (const a of await readdir(filesDir, { withFileTypes: true })) {
@@ -127,56 +138,56 @@ export async function checkMediaFolders(filesDir: string, used: ReadonlySet<stri
       }
     }
   }
-  if (!orphans.length) return { status: 'ok', label: 'every media folder belongs to a media' };
+  if (!orphans.length) return { status: 'ok', label: say('folders_ok') };
   let bytes = 0;
   for (const o of orphans) bytes += await folderBytes(path.join(filesDir, o));
   const shown = orphans.sort().slice(0, 10).map((o) => path.join(filesDir, o));
   return {
     status: 'warn',
-    label: `${orphans.length} media folder(s) belong to no media (${formatBytes(bytes)})`,
-    detail: [...shown, ...(orphans.length > shown.length ? [`… and ${orphans.length - shown.length} more`] : []), 'nothing serves them: delete them by hand to get the space back (with the server stopped)'],
+    label: say('folders_orphans', { count: orphans.length, size: formatBytes(say, bytes) }),
+    detail: [...shown, ...(orphans.length > shown.length ? [say('folders_more', { count: orphans.length - shown.length })] : []), say('folders_advice')],
   };
 }
 
-async function checkDisk(dataDir: string): Promise<Check> {
+async function checkDisk(say: Say, dataDir: string): Promise<Check> {
   const where = existingAncestor(dataDir);
   try {
     const s = await statfs(where);
     const free = s.bavail * s.bsize;
-    const label = `free disk space where the data lives: ${formatBytes(free)}`;
-    return free < LOW_DISK_BYTES ? { status: 'warn', label, detail: ['uploads need room for the originals and their derivatives'] } : { status: 'ok', label };
+    const label = say('disk', { size: formatBytes(say, free) });
+    return free < LOW_DISK_BYTES ? { status: 'warn', label, detail: [say('disk_low_detail')] } : { status: 'ok', label };
   } catch (err) {
-    return { status: 'warn', label: `free disk space unknown (${(err as Error).message})` };
+    return { status: 'warn', label: say('disk_unknown', { error: (err as Error).message }) };
   }
 }
 
-/** What each tool is for and how to install it, for the doctor's advice. */
+/** What each tool is for (`cli.doctor.check.<neededFor>`) and how to install it, for the doctor's advice. */
 const TOOL_ADVICE: Record<ToolStatus['name'], { versionArg: string; neededFor: string; install: string }> = {
-  ffmpeg: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
-  ffprobe: { versionArg: '-version', neededFor: 'audio and video need it', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
-  pdftoppm: { versionArg: '-v', neededFor: 'optional: PDF previews need it (without it PDFs show a placeholder)', install: '`apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (macOS)' },
-  prlimit: { versionArg: '--version', neededFor: 'optional: it caps the memory ffmpeg, ffprobe and pdftoppm may take on a hostile or broken file', install: '`apt-get install util-linux` (Debian/Ubuntu)' },
+  ffmpeg: { versionArg: '-version', neededFor: 'needed_av', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
+  ffprobe: { versionArg: '-version', neededFor: 'needed_av', install: '`apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)' },
+  pdftoppm: { versionArg: '-v', neededFor: 'needed_pdf', install: '`apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (macOS)' },
+  prlimit: { versionArg: '--version', neededFor: 'needed_prlimit', install: '`apt-get install util-linux` (Debian/Ubuntu)' },
 };
 
 /**
  * Whether the tools that parse uploads (those found) run under a memory cap, and whether ffmpeg
  * and ffprobe start within theirs: a cap set too low fails every audio and video job.
  */
-async function memoryCapChecks(tools: MediaTools, media: Pick<Config['media'], 'ffmpegMemoryMB' | 'ffprobeMemoryMB'>): Promise<Check[]> {
+async function memoryCapChecks(say: Say, tools: MediaTools, media: Pick<Config['media'], 'ffmpegMemoryMB' | 'ffprobeMemoryMB'>): Promise<Check[]> {
   const capped = [
     { tool: tools.ffmpeg, mb: media.ffmpegMemoryMB, setting: 'media.ffmpegMemoryMB' },
     { tool: tools.ffprobe, mb: media.ffprobeMemoryMB, setting: 'media.ffprobeMemoryMB' },
     { tool: tools.pdftoppm, mb: PDF_MEMORY_CAP / 1024 / 1024 },
   ].filter((c) => c.tool.path);
   if (!capped.length) return [];
-  const names = (list: typeof capped) => list.map((c) => c.tool.name).join(', ').replace(/, ([^,]+)$/, ' and $1');
   if (!tools.prlimit.path) {
     const exposed = capped.filter((c) => c.mb > 0);
     if (!exposed.length) return [];
-    return [{ status: 'warn', label: `prlimit not found on the PATH: ${names(exposed)} run${exposed.length > 1 ? '' : 's'} without a memory cap`, detail: [`${TOOL_ADVICE.prlimit.neededFor}: install it with ${TOOL_ADVICE.prlimit.install}`] }];
+    return [{ status: 'warn', label: say('prlimit_missing', { count: exposed.length, tools: listed(say, exposed.map((c) => c.tool.name)) }), detail: [say('install_with', { needed: say(TOOL_ADVICE.prlimit.neededFor), install: TOOL_ADVICE.prlimit.install })] }];
   }
-  const caps = capped.map((c) => (c.mb > 0 ? `${c.tool.name} at most ${c.mb} MB` : `${c.tool.name} none (${c.setting} is 0)`));
-  const checks: Check[] = [{ status: 'ok', label: `prlimit: ${tools.prlimit.path} — memory caps: ${caps.join(', ')}` }];
+  // Megabytes as configured (a setting's value, not a quantity to group in thousands).
+  const caps = capped.map((c) => (c.mb > 0 ? say('cap_at_most', { tool: c.tool.name, mb: String(c.mb) }) : say('cap_none', { tool: c.tool.name, setting: c.setting })));
+  const checks: Check[] = [{ status: 'ok', label: say('prlimit_ok', { path: tools.prlimit.path, caps: caps.join(', ') }) }];
   for (const c of capped) {
     // pdftoppm's cap is fixed, and its tests show it starts within it.
     const cap = c.setting ? memoryCap(tools.prlimit.path, c.mb, c.setting) : undefined;
@@ -185,65 +196,59 @@ async function memoryCapChecks(tools: MediaTools, media: Pick<Config['media'], '
       await runTool(c.tool.path!, ['-version'], { timeoutMs: 10_000, memoryCap: cap });
     } catch (err) {
       if (!(err instanceof OutOfMemoryError)) continue; // that it runs at all is the tool's own check
-      checks.push({ status: 'fail', label: `${c.tool.name} cannot start within ${c.mb} MB (${c.setting}): every audio and video job would fail`, detail: [`raise ${c.setting} (KIOSQUE_${c.tool.name.toUpperCase()}_MEMORY_MB), or set it to 0 for no cap`] });
+      checks.push({ status: 'fail', label: say('cap_too_low', { tool: c.tool.name, mb: String(c.mb), setting: c.setting }), detail: [say('cap_too_low_detail', { setting: c.setting, env: `KIOSQUE_${c.tool.name.toUpperCase()}_MEMORY_MB` })] });
     }
   }
   return checks;
 }
 
-function toolCheck(key: string, tool: ToolStatus): Check {
+function toolCheck(say: Say, key: string, tool: ToolStatus): Check {
   const { name } = tool;
   const advice = TOOL_ADVICE[name];
-  const from = tool.source === 'config' ? `from config media.${key}` : 'from the PATH';
+  const from = tool.source === 'config' ? say('from_config', { key }) : say('from_path');
   if (!tool.path && tool.tried.length > 0) {
-    return { status: 'fail', label: `${name} at ${tool.tried.join(', ')} (${from}) does not run`, detail: [`tried: ${tool.tried.map((p) => `${p} ${advice.versionArg}`).join(', ')}`, `error: ${tool.error}`, `fix the path, or install it with ${advice.install.split(' (')[0]}`] };
+    return {
+      status: 'fail',
+      label: say('tool_broken', { tool: name, paths: tool.tried.join(', '), from }),
+      detail: [say('tool_tried', { tried: tool.tried.map((p) => `${p} ${advice.versionArg}`).join(', ') }), say('tool_error', { error: tool.error }), say('tool_fix', { install: advice.install.split(' (')[0] })],
+    };
   }
   if (!tool.path) {
     return {
       status: 'warn',
-      label: `${name} not found (config media.${key} is empty and it is not on the PATH)`,
-      detail: [`${advice.neededFor}: install it with ${advice.install}`, `or set media.${key} / KIOSQUE_${name.toUpperCase()} to its path`],
+      label: say('tool_missing', { tool: name, key }),
+      detail: [say('install_with', { needed: say(advice.neededFor), install: advice.install }), say('tool_set_path', { key, env: `KIOSQUE_${name.toUpperCase()}` })],
     };
   }
-  return { status: 'ok', label: `${name}: ${tool.path} (${from}) — ${tool.version}` };
+  return { status: 'ok', label: say('tool_ok', { tool: name, path: tool.path, from, version: tool.version }) };
 }
 
 /** What web versions need from a working ffmpeg: builds differ (a minimal one lacks libx264, zscale needs libzimg). */
-export function ffmpegFeatureChecks(features: FfmpegFeatures | undefined): Check[] {
-  if (!features) return [{ status: 'warn', label: 'ffmpeg did not list its encoders and filters (ffmpeg -encoders, ffmpeg -filters)', detail: ['web versions of audio and video may fail; check that this is a complete ffmpeg'] }];
+export function ffmpegFeatureChecks(say: Say, features: FfmpegFeatures | undefined): Check[] {
+  if (!features) return [{ status: 'warn', label: say('features_unknown'), detail: [say('features_unknown_detail')] }];
   const checks: Check[] = [];
   const missing = (['libx264', 'aac'] as const).filter((e) => !features.encoders[e]);
-  if (!missing.length) checks.push({ status: 'ok', label: 'ffmpeg encoders for web versions: libx264 (H.264 video), aac (sound)' });
+  if (!missing.length) checks.push({ status: 'ok', label: say('encoders_ok') });
   else {
     checks.push({
       status: 'warn',
-      label: `ffmpeg lacks the ${missing.join(' and ')} encoder${missing.length > 1 ? 's' : ''} that web versions are made with`,
-      detail: [
-        ...(features.encoders.libx264 ? [] : ['video browsers cannot play gets no web version, unless only its container needs changing (its streams are then copied)']),
-        ...(features.encoders.aac ? [] : ['audio browsers cannot play gets no web version, nor does video whose sound must be encoded']),
-        'install a complete build: `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS)',
-      ],
+      label: say('encoders_missing', { count: missing.length, names: listed(say, missing) }),
+      detail: [...(features.encoders.libx264 ? [] : [say('no_x264_detail')]), ...(features.encoders.aac ? [] : [say('no_aac_detail')]), say('install_complete')],
     });
   }
   const filters = (['zscale', 'tonemap'] as const).filter((f) => !features.filters[f]);
-  if (!filters.length) checks.push({ status: 'ok', label: 'ffmpeg filters zscale and tonemap: HDR video (HLG, PQ) is tone-mapped to SDR in web versions and posters' });
-  else {
-    checks.push({
-      status: 'warn',
-      label: `ffmpeg lacks the ${filters.join(' and ')} filter${filters.length > 1 ? 's' : ''}: HDR video (a phone's HLG or PQ) is converted without tone mapping and looks washed out`,
-      detail: ['web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg (Debian/Ubuntu and Homebrew builds are), then retry those media or run `kiosque media:regenerate --type video`'],
-    });
-  }
+  if (!filters.length) checks.push({ status: 'ok', label: say('filters_ok') });
+  else checks.push({ status: 'warn', label: say('filters_missing', { count: filters.length, names: listed(say, filters) }), detail: [say('filters_missing_detail')] });
   return checks;
 }
 
-function checkThemes(themesDir: string): Check[] {
+function checkThemes(say: Say, themesDir: string): Check[] {
   const themes = discoverThemes(themesDir);
   const out: Check[] = [];
   const good = themes.filter((t) => !t.error).map((t) => t.name);
-  if (!good.includes('default')) out.push({ status: 'fail', label: `themes in ${themesDir}: the "default" theme is missing or broken`, detail: ['every page falls back to it: restore themes/default'] });
-  else out.push({ status: 'ok', label: `themes in ${themesDir}: ${good.join(', ')}` });
-  for (const t of themes.filter((th) => th.error)) out.push({ status: 'warn', label: `theme "${t.name}" is broken`, detail: [t.error!] });
+  if (!good.includes('default')) out.push({ status: 'fail', label: say('themes_no_default', { dir: themesDir }), detail: [say('themes_no_default_detail')] });
+  else out.push({ status: 'ok', label: say('themes_ok', { dir: themesDir, names: good.join(', ') }) });
+  for (const t of themes.filter((th) => th.error)) out.push({ status: 'warn', label: say('theme_broken', { name: t.name }), detail: [t.error!] });
   return out;
 }
 
@@ -255,25 +260,26 @@ export const doctor: Command = {
     const { positionals } = parse(args, {});
     const text = cliMessages(io);
     noArguments(text, positionals);
+    const say: Say = (key, vars) => text.say(`cli.doctor.check.${key}`, vars);
 
-    const checks: Check[] = [checkNode()];
+    const checks: Check[] = [checkNode(say)];
     let config;
     try {
       config = cliConfig(io);
-      checks.push({ status: 'ok', label: 'configuration valid' });
+      checks.push({ status: 'ok', label: say('config_ok') });
     } catch (err) {
-      checks.push({ status: 'fail', label: 'configuration', detail: (err as Error).message.split('\n') });
+      checks.push({ status: 'fail', label: say('config_bad'), detail: (err as Error).message.split('\n') });
     }
     if (config) {
       const dataDir = dataDirOf(config);
-      const { canOpen } = await checkData(dataDir, checks);
-      if (canOpen) await checkDataFiles(io, text, dataDir, checks);
-      checks.push(await checkDisk(dataDir));
+      const { canOpen } = await checkData(say, dataDir, checks);
+      if (canOpen) await checkDataFiles(io, text, say, dataDir, checks);
+      checks.push(await checkDisk(say, dataDir));
       const tools = await findTools(config, io.env.PATH ?? '');
-      checks.push(toolCheck('ffmpegPath', tools.ffmpeg));
-      if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(tools.ffmpeg.features));
-      checks.push(toolCheck('ffprobePath', tools.ffprobe), toolCheck('pdftoppmPath', tools.pdftoppm), ...(await memoryCapChecks(tools, config.media)));
-      checks.push(...checkThemes(path.resolve(ROOT_DIR, config.themesDir)));
+      checks.push(toolCheck(say, 'ffmpegPath', tools.ffmpeg));
+      if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(say, tools.ffmpeg.features));
+      checks.push(toolCheck(say, 'ffprobePath', tools.ffprobe), toolCheck(say, 'pdftoppmPath', tools.pdftoppm), ...(await memoryCapChecks(say, tools, config.media)));
+      checks.push(...checkThemes(say, path.resolve(ROOT_DIR, config.themesDir)));
     }
     for (const c of checks) {
       print(io.stdout, `${MARK[c.status]} ${c.label}`);

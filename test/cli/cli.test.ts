@@ -156,6 +156,14 @@ test('with LANG (or LC_ALL) in French, usage, help, progress words, results and 
   assert.match(nobody.stderr, /Aucun compte nommé «\u00a0nobody\u00a0»\./);
   const doctor = await inProcess(['doctor'], dir, '', FR);
   assert.match(doctor.stdout, /\n(Tout va bien\.|Utilisable, avec \d+ avertissements?\.|\d+ problèmes? à régler\.)\n$/);
+  // Its checks too, numbers written the French way.
+  assert.match(doctor.stdout, /^\[ ok \] configuration valide$/m);
+  assert.ok(doctor.stdout.includes(`[ ok ] le dossier des données ${dir} existe et est accessible en écriture`), doctor.stdout);
+  assert.match(doctor.stdout, /fichiers de données lisibles \(version du schéma 1\u202f; 1 compte, 0 média\)/);
+  assert.match(doctor.stdout, /^\[ ok \] espace disque libre là où sont les données\u00a0: \d+(,\d)? [KMGT]?o$/m);
+  assert.match(doctor.stdout, /^\[warn\] ffmpeg introuvable \(la config media\.ffmpegPath est vide et il n’est pas dans le PATH\)\n +le son et la vidéo en ont besoin\u00a0: installez-le avec `apt-get install ffmpeg`/m);
+  assert.match(doctor.stdout, /^\[ ok \] thèmes dans .*themes\u00a0: default/m);
+  assert.doesNotMatch(doctor.stdout, /data folder|free disk space|from the PATH/);
 });
 
 test('--password works with a warning; a config error exits 1 naming the key', async (t) => {
@@ -188,7 +196,7 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths,
   assert.match(ok.stdout, /\[ ok \] Node\.js v\d+\.\d+\.\d+ \(package\.json asks >=/);
   assert.ok(ok.stdout.includes(`data folder ${dir} exists and is writable`), ok.stdout);
   assert.match(ok.stdout, /data folder is free/);
-  assert.match(ok.stdout, /data files readable \(schema version 1; 0 account\(s\), 0 media\)/);
+  assert.match(ok.stdout, /data files readable \(schema version 1; 0 accounts, 0 media\)/);
   assert.match(ok.stdout, /free disk space where the data lives: [\d.]+ [KMGT]?B/);
   assert.match(ok.stdout, /\[ ok \] ffmpeg: \/usr\/bin\/ffmpeg \(from the PATH\) — ffmpeg version/);
   assert.match(ok.stdout, /\[ ok \] ffmpeg encoders for web versions: libx264 \(H\.264 video\), aac \(sound\)/);
@@ -240,7 +248,7 @@ test('doctor says what an ffmpeg without libx264 or zscale and tonemap cannot do
   assert.equal(minimal.code, 0, 'warnings only: uploads and posters still work');
   assert.match(minimal.stdout, /\[ ok \] ffmpeg: .*ffmpeg-minimal \(from config media\.ffmpegPath\)/);
   assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the libx264 encoder that web versions are made with\n +video browsers cannot play gets no web version, unless only its container needs changing \(its streams are then copied\)\n +install a complete build: `apt-get install ffmpeg`/);
-  assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the zscale and tonemap filters: HDR video \(a phone's HLG or PQ\) is converted without tone mapping and looks washed out\n +web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg/);
+  assert.match(minimal.stdout, /\[warn\] ffmpeg lacks the zscale and tonemap filters: HDR video \(a phone’s HLG or PQ\) is converted without tone mapping and looks washed out\n +web versions and posters are still made; for tone mapping, install an ffmpeg built with libzimg/);
   assert.match(minimal.stdout, /Usable, with 2 warnings\./);
   assert.match(noAac.stdout, /\[warn\] ffmpeg lacks the aac encoder that web versions are made with\n +audio browsers cannot play gets no web version, nor does video whose sound must be encoded/);
   assert.match(noAac.stdout, /\[ ok \] ffmpeg filters zscale and tonemap/);
@@ -260,7 +268,7 @@ test('doctor lists media folders that belong to no media, with their size, and l
   await writeFile(path.join(dir, 'files', kept, 'original.png'), 'data');
   const r = await cli(['doctor'], { dataDir: dir });
   assert.equal(r.code, 0, 'a warning, not a failure');
-  assert.match(r.stdout, /\[warn\] 1 media folder\(s\) belong to no media \(2\.0 KB\)/);
+  assert.match(r.stdout, /\[warn\] 1 media folder belongs to no media \(2 KB\)/);
   assert.ok(r.stdout.includes(orphan), r.stdout);
   assert.ok(!r.stdout.includes(kept), 'the folder of a media is not listed');
   assert.ok(existsSync(orphan), 'doctor only reports');
