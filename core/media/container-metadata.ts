@@ -108,3 +108,83 @@ export function webpWithoutMetadata(buf: Buffer): Buffer | undefined {
   header.write('WEBP', 8, 'latin1');
   return Buffer.concat([header, body]);
 }
+
+/** APPn segments that say how to decode or show the pixels, by their identifier; every other APPn, and comments, are metadata. */
+const JPEG_KEPT_APP: Record<number, string[]> = { 0xe0: ['JFIF\0', 'JFXX\0'], 0xe2: ['ICC_PROFILE\0'], 0xee: ['Adobe'] };
+
+/** An EXIF APP1 segment holding only an orientation (1–8): the one tag a photo needs to show upright. */
+function exifOrientationSegment(orientation: number): Buffer {
+  const tiff = Buffer.alloc(26);
+  tiff.write('II*\0', 0, 'latin1');
+  tiff.writeUInt32LE(8, 4); // IFD0 right after the header
+  tiff.writeUInt16LE(1, 8); // one entry
+  tiff.writeUInt16LE(0x0112, 10); // Orientation
+  tiff.writeUInt16LE(3, 12); // SHORT
+  tiff.writeUInt32LE(1, 14);
+  tiff.writeUInt16LE(orientation, 18);
+  tiff.writeUInt32LE(0, 22); // no next IFD
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, 0, 0]);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
+}
+
+/**
+ * A JPEG without its metadata, the compressed pixels copied as they are (no re-encoding, so no
+ * loss): EXIF, XMP, IPTC, comments, MPF, maker segments and whatever follows the end of the image
+ * (a motion photo's video, a second image) go; JFIF, the ICC profile and Adobe's colour transform
+ * stay. An `orientation` other than 1 is written back alone, so the photo still shows upright.
+ * Throws on a JPEG whose structure cannot be followed.
+ */
+export function jpegWithoutMetadata(buf: Buffer, orientation = 1): Buffer {
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) throw new Error('not a JPEG');
+  const kept: Buffer[] = [buf.subarray(0, 2)];
+  let p = 2;
+  let orientationWritten = orientation === 1;
+  const writeOrientation = () => {
+    if (!orientationWritten) kept.push(exifOrientationSegment(orientation));
+    orientationWritten = true;
+  };
+  for (;;) {
+    if (p + 2 > buf.length) throw new Error('truncated JPEG');
+    if (buf[p] !== 0xff) throw new Error('JPEG marker expected');
+    const marker = buf[p + 1]!;
+    if (marker === 0xff) {
+      p++; // fill byte
+      continue;
+    }
+    if (marker === 0xd9) {
+      kept.push(buf.subarray(p, p + 2));
+      return Buffer.concat(kept);
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      kept.push(buf.subarray(p, p + 2));
+      p += 2;
+      continue;
+    }
+    if (p + 4 > buf.length) throw new Error('truncated JPEG');
+    const end = p + 2 + buf.readUInt16BE(p + 2);
+    if (end > buf.length) throw new Error('truncated JPEG');
+    const isApp = marker >= 0xe0 && marker <= 0xef;
+    if (isApp || marker === 0xfe) {
+      const ids = isApp ? JPEG_KEPT_APP[marker] : undefined;
+      if (ids?.some((id) => buf.toString('latin1', p + 4, p + 4 + id.length) === id)) {
+        kept.push(buf.subarray(p, end));
+        // JFIF must come first; the orientation follows it.
+        if (marker === 0xe0) writeOrientation();
+      }
+      p = end;
+      continue;
+    }
+    writeOrientation();
+    kept.push(buf.subarray(p, end));
+    p = end;
+    if (marker !== 0xda) continue;
+    // Entropy-coded data after a scan header: an 0xFF in it is followed by 0 (a stuffed byte) or a
+    // restart marker; any other marker ends the scan.
+    const start = p;
+    while (p + 1 < buf.length && !(buf[p] === 0xff && buf[p + 1] !== 0 && !(buf[p + 1]! >= 0xd0 && buf[p + 1]! <= 0xd7))) p++;
+    if (p + 1 >= buf.length) throw new Error('truncated JPEG');
+    kept.push(buf.subarray(start, p));
+  }
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { StoredFile } from '../store/index.ts';
-import { gifWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
+import { gifWithoutMetadata, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSettings } from './settings.ts';
 
@@ -63,8 +63,8 @@ export async function inspectImage(file: string, settings: Pick<MediaSettings, '
 }
 
 /**
- * A GIF, or an animated WebP, without its metadata, rewritten at the container level: no frame is
- * decoded (an animation's would all be, each at full size) and none changes. False when there was nothing to remove.
+ * A GIF or a WebP without its metadata, rewritten at the container level: no frame is decoded (an
+ * animation's would all be, each at full size) and none changes. False when there was nothing to remove.
  */
 async function stripContainer(file: string, without: (buf: Buffer) => Buffer | undefined): Promise<boolean> {
   let clean: Buffer | undefined;
@@ -81,15 +81,37 @@ async function stripContainer(file: string, without: (buf: Buffer) => Buffer | u
 }
 
 /**
- * Rewrites an image without EXIF/XMP/IPTC/text (so without GPS), orientation applied to the pixels,
- * ICC profile kept. Lossless formats stay lossless (a PNG's palette too); JPEG is re-encoded at high
- * quality; GIFs and animated WebPs lose their metadata without being decoded. Resolves to whether
- * the file changed.
+ * A JPEG without its metadata, its compressed pixels untouched (see jpegWithoutMetadata); false
+ * when its structure cannot be followed or the result does not read back clean, so the caller
+ * re-encodes it instead.
+ */
+async function stripJpegLosslessly(file: string, orientation: number): Promise<boolean> {
+  let clean: Buffer;
+  try {
+    clean = jpegWithoutMetadata(await readFile(file), orientation);
+    const meta = await sharp(clean).metadata();
+    if (meta.xmp || meta.iptc || (meta.orientation ?? 1) !== orientation || meta.width === undefined) return false;
+  } catch {
+    return false;
+  }
+  const tmp = `${file}.clean`;
+  await writeFile(tmp, clean);
+  await rename(tmp, file);
+  return true;
+}
+
+/**
+ * Rewrites an image without EXIF/XMP/IPTC/text (so without GPS), ICC profile kept. JPEGs lose their
+ * metadata segments with their compressed pixels untouched (the EXIF orientation alone is written
+ * back); so do GIFs and WebPs (not decoded: an animation's frames would all be). Other formats, and
+ * a rotated WebP, are rewritten with the orientation applied to the pixels, lossless ones staying
+ * lossless (a PNG's palette too). Resolves to whether the file changed.
  */
 export async function stripLocation(file: string, info: ImageInfo): Promise<boolean> {
   const animated = info.pages > 1;
   if (info.format === 'gif') return stripContainer(file, gifWithoutMetadata);
-  if (info.format === 'webp' && animated) return stripContainer(file, webpWithoutMetadata);
+  if (info.format === 'webp' && (animated || (info.orientation ?? 1) === 1)) return stripContainer(file, webpWithoutMetadata);
+  if (info.format === 'jpeg' && (await stripJpegLosslessly(file, info.orientation ?? 1))) return true;
   const tmp = `${file}.clean`;
   let pipeline = sharp(file, { animated, limitInputPixels: false, failOn: 'error' }).keepIccProfile();
   if (!animated) pipeline = pipeline.autoOrient();

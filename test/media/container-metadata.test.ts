@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { tempDir } from '../helpers/app.ts';
-import { animatedWebpWithGps, gif, gifWithXmp, png, pngWithRawExifProfile } from '../helpers/media.ts';
-import { gifWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from '../../core/media/container-metadata.ts';
+import { animatedWebpWithGps, exifHasGps, gif, gifWithXmp, jpegWithGps, png, pngWithRawExifProfile } from '../helpers/media.ts';
+import { gifWithoutMetadata, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from '../../core/media/container-metadata.ts';
 
 test('a GIF loses its XMP and comments, keeps its loop count and every frame', async () => {
   const dir = await tempDir();
@@ -55,4 +55,46 @@ test('a PNG says whether it holds text or EXIF chunks, from their headers', asyn
   await pngWithRawExifProfile(path.join(dir, 'profile.png'));
   assert.equal(await pngHasMetadataChunks(path.join(dir, 'plain.png')), false);
   assert.equal(await pngHasMetadataChunks(path.join(dir, 'profile.png')), true);
+});
+
+/** A JPEG segment: marker, length, payload. */
+function segment(marker: number, payload: Buffer): Buffer {
+  const head = Buffer.from([0xff, marker, 0, 0]);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
+}
+
+test('a JPEG loses EXIF, XMP, IPTC, comments and what follows its end, its compressed pixels and ICC profile untouched; the orientation alone is written back', async () => {
+  const dir = await tempDir();
+  const file = path.join(dir, 'photo.jpg');
+  await jpegWithGps(file, 120, 90, 6);
+  const camera = await sharp(await readFile(file)).withIccProfile('p3').keepExif().jpeg({ progressive: true }).toBuffer();
+  // As cameras and editors add them: XMP with a place, a comment, Photoshop's IPTC, and a motion photo's video after the end.
+  const xmp = segment(0xe1, Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>48,51.4N</exif:GPSLatitude></x:xmpmeta>', 'latin1'));
+  const comment = segment(0xfe, Buffer.from('taken at 12 rue des Lilas', 'latin1'));
+  const iptc = segment(0xed, Buffer.from('Photoshop 3.0\x008BIM\u0004\u0004 Paris', 'latin1'));
+  const input = Buffer.concat([camera.subarray(0, 2), xmp, comment, iptc, camera.subarray(2), Buffer.from('ftypmp42 a video with its own GPS', 'latin1')]);
+  const before = await sharp(input).metadata();
+  assert.ok(exifHasGps(before.exif) && before.xmp && before.iptc && before.orientation === 6 && before.icc, 'the fixture carries it all');
+
+  const clean = jpegWithoutMetadata(input, 6);
+  const after = await sharp(clean).metadata();
+  assert.ok(!exifHasGps(after.exif), 'no GPS');
+  assert.equal(after.xmp, undefined);
+  assert.equal(after.iptc, undefined);
+  assert.equal(after.orientation, 6, 'still shown upright');
+  assert.ok(after.icc && after.icc.equals(before.icc!), 'the colour profile stays');
+  assert.equal(after.isProgressive, true);
+  for (const gone of ['Lilas', 'Paris', 'ftypmp42', 'KiosqueCam', 'xmpmeta']) assert.ok(!clean.includes(gone), `no ${gone}`);
+  assert.deepEqual(clean.subarray(-2), Buffer.from([0xff, 0xd9]), 'ends where the image ends');
+  // Not re-encoded: the entropy-coded data is the input's, byte for byte, so the pixels are too.
+  const scans = (b: Buffer) => b.subarray(b.indexOf(Buffer.from([0xff, 0xda])));
+  assert.ok(scans(clean).equals(scans(input).subarray(0, scans(clean).length)));
+  const [a, b] = await Promise.all([input, clean].map((buf) => sharp(buf).raw().toBuffer()));
+  assert.ok(a!.equals(b!));
+
+  // Upright already: no EXIF at all. Broken structure: an error, never a half-copied file.
+  assert.equal((await sharp(jpegWithoutMetadata(input, 1)).metadata()).exif, undefined);
+  assert.throws(() => jpegWithoutMetadata(input.subarray(0, 300)), /truncated JPEG/);
+  assert.throws(() => jpegWithoutMetadata(Buffer.from('not a jpeg')), /not a JPEG/);
 });

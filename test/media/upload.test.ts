@@ -54,7 +54,7 @@ function post(agent = admin, token = adminToken) {
   return agent.post('/api/v1/media').set('X-CSRF-Token', token).set('Accept', 'application/json');
 }
 
-test('an editor uploads a JPEG through the API: 201, derivatives within their boxes, no GPS anywhere, rotated by EXIF', async () => {
+test('an editor uploads a JPEG through the API: 201, derivatives within their boxes, no GPS anywhere, rotated by EXIF, the original not re-encoded', async () => {
   const input = await sharp(f('photo.jpg')).metadata();
   assert.ok(exifHasGps(input.exif) && input.orientation === 6, 'the fixture has GPS and orientation 6');
   const res = await post().field('title', 'Le marché').field('status', 'published').attach('file', f('photo.jpg'), 'marché.jpg');
@@ -80,8 +80,12 @@ test('an editor uploads a JPEG through the API: 201, derivatives within their bo
   }
   const original = await request(t.app).get(`/files/${m.id}/original`).buffer(true).parse(binary);
   const om = await sharp(original.body as Buffer).metadata();
-  assert.equal(om.exif, undefined, 'the served original has no EXIF (so no GPS)');
-  assert.deepEqual([om.width, om.height], [900, 1200], 'orientation applied to the pixels');
+  assert.ok(!exifHasGps(om.exif), 'the served original has no GPS');
+  assert.ok(!(original.body as Buffer).includes('KiosqueCam'), 'nor the camera');
+  assert.equal(om.orientation, 6, 'its orientation alone is kept, so it shows upright');
+  // Its pixels were not re-encoded: they decode to exactly the uploaded file's.
+  const [sent, kept] = await Promise.all([await readFile(f('photo.jpg')), original.body as Buffer].map((b) => sharp(b).raw().toBuffer()));
+  assert.ok(sent!.equals(kept!), 'the same compressed pixels');
   const stored = await t.store.media.get(m.id);
   assert.equal(stored?.authorId, (await t.store.users.getByUsername('alice'))?.id);
 });
