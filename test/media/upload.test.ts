@@ -146,6 +146,22 @@ test('an animated WebP loses its EXIF (GPS) without its frames being decoded or 
   assert.ok(served.includes(firstFrame), 'the frames are the uploaded ones, byte for byte');
 });
 
+test('a still WebP loses its EXIF (GPS) without being re-encoded', async () => {
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a05020' } })
+    .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } })
+    .webp({ quality: 60 })
+    .toFile(f('still-gps.webp'));
+  const input = await readFile(f('still-gps.webp'));
+  assert.ok(exifHasGps((await sharp(input).metadata()).exif), 'the fixture has GPS');
+  const res = await post().field('status', 'published').attach('file', f('still-gps.webp'));
+  assert.equal(res.status, 201, res.text);
+  const served = (await request(t.app).get(`/files/${res.body.id}/original`).buffer(true).parse(binary)).body as Buffer;
+  assert.equal((await sharp(served).metadata()).exif, undefined, 'no EXIF');
+  const at = input.indexOf('VP8 ');
+  const picture = input.subarray(at, at + 8 + input.readUInt32LE(at + 4));
+  assert.ok(served.includes(picture), 'the compressed picture is the uploaded one, byte for byte');
+});
+
 test('the admin form takes several files at once (PNG with alpha, WebP, animated GIF, AVIF, TIFF, text, PDF)', async () => {
   const before = await t.store.media.count();
   const res = await admin
