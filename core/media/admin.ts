@@ -17,6 +17,8 @@ import { safeReturnPath } from '../auth/return-url.ts';
 import { queryOf } from '../http/query-of.ts';
 import type { Logger } from 'pino';
 import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
+import { languageName, presentTracks, TRACK_MAX_BYTES, trackKinds, trackLanguages } from './subtitles.ts';
+import { readFile } from 'node:fs/promises';
 
 const PER_PAGE = 50;
 /** The most media one bulk action takes: a full page. */
@@ -113,6 +115,8 @@ export function createMediaAdmin(deps: {
   i18n: I18n;
   render: RenderPage;
   upload: ReturnType<typeof createUpload>;
+  /** The subtitle form's upload chain (one small file, field `track`). */
+  trackUpload: ReturnType<typeof createUpload>;
   maxFiles: number;
   maxUploadMB: number;
   /** The search index: the list's filters (words, type, status, sector) read it. */
@@ -351,7 +355,20 @@ export function createMediaAdmin(deps: {
     return m;
   }
 
-  async function showEdit(req: Request, res: Response, m: Media, extra: { errors?: Record<string, string>; form?: Record<string, unknown> } = {}, status = 200) {
+  /** The subtitles section of a video's edit page: its tracks, and the form to add one (as typed, after a refusal). */
+  function tracksSection(res: Response, m: Media, sent?: Record<string, unknown>) {
+    if (m.type !== 'video') return undefined;
+    const kind = typeof sent?.kind === 'string' ? sent.kind : 'subtitles';
+    const wanted = typeof sent?.lang === 'string' ? sent.lang : lang(res);
+    return {
+      list: presentTracks(m, (l) => t(res, 'media.captions_label', { language: languageName(l) })).map((tr) => ({ ...tr, kindText: t(res, `admin.media.tracks.kind_${tr.kind}`) })),
+      kinds: trackKinds.map((k) => ({ value: k, label: t(res, `admin.media.tracks.kind_${k}`), selected: k === kind })),
+      languages: trackLanguages.map((l) => ({ value: l, label: languageName(l), lang: l, selected: l === wanted })),
+      maxKB: String(TRACK_MAX_BYTES / 1024),
+    };
+  }
+
+  async function showEdit(req: Request, res: Response, m: Media, extra: { errors?: Record<string, string>; form?: Record<string, unknown>; trackForm?: Record<string, unknown> } = {}, status = 200) {
     const [sectors, keywords, groups] = await Promise.all([media.store.sectors.list(), media.store.keywords.list(), media.store.keywordGroups.list()]);
     // The field takes `group/keyword`, so it shows the media's keywords that way (ids mean nothing to a person).
     const groupSlug = new Map(groups.map((g) => [g.id, g.slug]));
@@ -370,9 +387,10 @@ export function createMediaAdmin(deps: {
         licences: [...(isLicence(form.licence) || !form.licence ? [] : [{ value: String(form.licence), label: String(form.licence), selected: true }]), ...licences.map((id) => ({ value: id, label: t(res, `licences.${id}`), selected: id === form.licence }))],
         statuses: mediaStatuses,
         errors: extra.errors ?? {},
-        // The edit form's own problems (the replace form's file error is shown on that form).
-        fieldErrorCount: Object.keys(extra.errors ?? {}).filter((field) => field !== 'file').length,
-        done: req.query.done === 'saved' || req.query.done === 'replaced' ? t(res, `admin.media.done_${req.query.done}`) : undefined,
+        // The edit form's own problems (the replace and subtitle forms' errors are shown on those forms).
+        fieldErrorCount: Object.keys(extra.errors ?? {}).filter((field) => !['file', 'track', 'kind', 'lang'].includes(field)).length,
+        tracks: tracksSection(res, m, extra.trackForm),
+        done: ['saved', 'replaced', 'track_added', 'track_removed'].includes(String(req.query.done)) ? t(res, `admin.media.done_${req.query.done}`) : undefined,
       },
       { status, title: t(res, 'admin.media.edit_title', { title: m.title }) },
     );
@@ -383,6 +401,7 @@ export function createMediaAdmin(deps: {
   router.get('/admin/media/bulk', (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
   router.get('/admin/media/:id/replace', (req, res) => res.redirect(303, `${LIST}/${encodeURIComponent(String(req.params.id))}${queryOf(req.originalUrl)}`));
   router.get(['/admin/media/:id/retry', '/admin/media/:id/delete'], (req, res) => res.redirect(303, `${LIST}${queryOf(req.originalUrl)}`));
+  router.get(['/admin/media/:id/tracks', '/admin/media/:id/tracks/delete'], (req, res) => res.redirect(303, `${LIST}/${encodeURIComponent(String(req.params.id))}${queryOf(req.originalUrl)}`));
 
   router.get('/admin/media/:id', async (req, res) => showEdit(req, res, await editable(req)));
 
@@ -419,6 +438,47 @@ export function createMediaAdmin(deps: {
       if (!(err instanceof MediaError)) throw err;
       await showEdit(req, res, m, { errors: { file: errorText(res, err) } }, err.status);
     }
+  });
+
+  router.post(
+    '/admin/media/:id/tracks',
+    async (req: Request, res: Response, next: NextFunction) => {
+      await editable(req);
+      next();
+    },
+    ...deps.trackUpload,
+    async (req: Request, res: Response) => {
+      const m = await editable(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
+      const kind = trackKinds.find((k) => k === body.kind);
+      const language = trackLanguages.find((l) => l === body.lang);
+      if (!kind) throw new MediaError('track_kind_unknown', 400, 'kind');
+      if (!language) throw new MediaError('track_language_unknown', 400, 'lang');
+      if (files.length !== 1) throw new MediaError('no_file', 400, 'track');
+      await media.setTrack(m.id, kind, language, await readFile(files[0]!.path));
+      res.redirect(303, `/admin/media/${m.id}?done=track_added#tracks`);
+    },
+    async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      await settleBody(req, res);
+      if (!(err instanceof MediaError) || err.status === 404 || err.status === 403) return next(err);
+      // The upload chain's refusals, said for a subtitle file.
+      const said = err.code === 'too_large' ? new MediaError('track_too_large', 413, 'track', { max: TRACK_MAX_BYTES / 1024 }) : err.code === 'unexpected_field' || err.code === 'too_many_files' ? new MediaError('no_file', 400, 'track') : err;
+      try {
+        const m = await editable(req);
+        await showEdit(req, res, m, { errors: { [said.field ?? 'track']: errorText(res, said) }, trackForm: (req.body ?? {}) as Record<string, unknown> }, said.status);
+      } catch (e) {
+        next(e);
+      }
+    },
+  );
+
+  router.post('/admin/media/:id/tracks/delete', async (req, res) => {
+    const m = await editable(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const kind = trackKinds.find((k) => k === body.kind);
+    const removed = kind && typeof body.lang === 'string' ? await media.removeTrack(m.id, kind, body.lang) : false;
+    res.redirect(303, `/admin/media/${m.id}${removed ? '?done=track_removed' : ''}#tracks`);
   });
 
   router.post('/admin/media/:id/delete', async (req, res) => {

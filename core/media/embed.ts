@@ -5,6 +5,8 @@ import { fileUrl, imageSource, webSource } from './present.ts';
 import type { Media } from '../store/index.ts';
 import { escapeMarkup } from '../text/escape.ts';
 import type { Size } from './embed-size.ts';
+import type { I18n } from '../i18n/index.ts';
+import { languageName, presentTracks } from './subtitles.ts';
 
 /**
  * The code that shows a published media on another site: the iframe of its embed page at `size`
@@ -24,7 +26,7 @@ export function embedCode(m: Pick<Media, 'id' | 'title'>, origin: string | undef
  * the site's policy. Drafts and what the access gate closes answer as their media page does.
  * Never kept by the page cache: a cached copy would be sent with the site's usual headers.
  */
-export function createEmbedRoutes(deps: { media: MediaService; render: RenderPage }): Router {
+export function createEmbedRoutes(deps: { media: MediaService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.get('/embed/:id', async (req, res, next) => {
     const id = req.params.id;
@@ -49,6 +51,7 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           href: `/media/${m.id}/${m.slug}`,
           original: fileUrl(m, 'original'),
           web: webSource(m),
+          tracks: presentTracks(m, (l) => deps.i18n.t(site.lang, 'media.captions_label', { language: languageName(l) })),
           ...imageSource(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,

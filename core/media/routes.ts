@@ -12,6 +12,7 @@ import { createUpload } from './upload.ts';
 import { createFileRoutes } from './serve.ts';
 import { createMediaApi } from './api.ts';
 import { createMediaAdmin } from './admin.ts';
+import { TRACK_MAX_BYTES } from './subtitles.ts';
 import { createMediaPage } from './page.ts';
 import { createEmbedRoutes } from './embed.ts';
 import type { ViewCounter } from './view-counter.ts';
@@ -51,15 +52,16 @@ export function createMediaRoutes(deps: MediaRoutesDeps): Router & { media: Medi
   const tmpRoot = path.join(deps.store.info.location, 'tmp', 'uploads');
   const uploadMany = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: MAX_FILES_PER_UPLOAD }), isCsrfValid: deps.isCsrfValid });
   const uploadOne = createUpload({ tmpRoot, field: 'file', limits: () => ({ maxBytes, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
+  const trackUpload = createUpload({ tmpRoot, field: 'track', limits: () => ({ maxBytes: TRACK_MAX_BYTES, maxFiles: 1 }), isCsrfValid: deps.isCsrfValid });
 
   const router = Router() as Router & { media: MediaService; files: Router };
   router.files = createFileRoutes({ media });
   const { search } = deps;
   const strip = search ? (m: Media, options: Parameters<typeof sectorStrip>[2]) => sectorStrip({ store: deps.store, search }, m, options) : undefined;
-  router.use(createEmbedRoutes({ media, render: deps.render }));
+  router.use(createEmbedRoutes({ media, render: deps.render, i18n: deps.i18n }));
   router.use(createMediaPage({ media, i18n: deps.i18n, render: deps.render, views: deps.views, strip, canSee: deps.canSee, baseUrl: deps.config.baseUrl, authors: deps.authors }));
   router.use(createMediaApi({ media, i18n: deps.i18n, upload: uploadOne }));
-  router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search, logger: deps.logger }));
+  router.use(createMediaAdmin({ media, i18n: deps.i18n, render: deps.render, upload: uploadMany, trackUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxUploadMB: deps.config.media.maxUploadMB, search, logger: deps.logger }));
   router.media = media;
   // Items a previous run left waiting: process them once the app is up.
   setImmediate(() => void media.resume().catch((err) => deps.logger.error({ err }, 'could not resume media processing')));

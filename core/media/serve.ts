@@ -2,13 +2,14 @@ import path from 'node:path';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Media, StoredFile } from '../store/index.ts';
 import { LOCATION_PENDING, type MediaService } from './service.ts';
+import { TRACK_NAME, trackName } from './subtitles.ts';
 import type { RequestSite } from '../views/render.ts';
 import type { SkeletonSettings } from '../settings/skeleton.ts';
 
 export const servedVariants = ['original', 'thumb', 'medium', 'large', 'poster', 'web'] as const;
 
-/** Served inline; anything else is a download. PDF has scripting and forms: download too. */
-const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/)/;
+/** Served inline; anything else is a download. PDF has scripting and forms: download too. A video's subtitles (WebVTT) are read by its player. */
+const inlineMimes = /^(?:image\/(?:jpeg|png|webp|gif|avif)|audio\/|video\/|text\/vtt$)/;
 
 /**
  * Whether a media's original is shown by the browser (images, the source of the audio and video
@@ -58,6 +59,7 @@ export function downloadName(m: Media): string {
 
 function pick(m: Media, variant: string, acceptsWebp: boolean): StoredFile | undefined {
   if (variant === 'original') return m.original;
+  if (TRACK_NAME.test(variant)) return m.tracks?.find((t) => trackName(t) === variant)?.file;
   if (acceptsWebp && m.variants[`${variant}.webp`]) return m.variants[`${variant}.webp`];
   return m.variants[variant];
 }
@@ -67,11 +69,13 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
   const router = Router();
   router.get('/:id/:variant', async (req: Request, res: Response, next: NextFunction) => {
     const { id, variant } = req.params as { id: string; variant: string };
-    if (!/^\d{1,15}$/.test(id) || !(servedVariants as readonly string[]).includes(variant)) return next();
+    const isTrack = TRACK_NAME.test(variant);
+    if (!/^\d{1,15}$/.test(id) || !((servedVariants as readonly string[]).includes(variant) || isTrack)) return next();
     // Read only: the shared record, not a copy (this answers every thumbnail of every page).
     const [m] = await deps.media.store.media.getMany([id]);
     if (!m || !deps.media.canSee(req.user, m)) return next();
-    if (withheldFor(m, deps.media.canEdit(req.user, m))) {
+    // Subtitles are text the editors wrote: nothing in them waits for the queue.
+    if (!isTrack && withheldFor(m, deps.media.canEdit(req.user, m))) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Retry-After', '30');
       res.status(503).end();
@@ -104,7 +108,7 @@ export function createFileRoutes(deps: { media: MediaService }): Router {
     if (String(res.getHeader('Cache-Control')).startsWith('public')) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (m.status !== 'published') res.vary('Cookie');
     if (attachment) res.attachment(variant === 'original' ? downloadName(m) : `${m.slug}-${variant}${path.extname(file.file)}`);
-    res.setHeader('Content-Type', file.mime === 'text/plain' ? 'text/plain; charset=utf-8' : file.mime);
+    res.setHeader('Content-Type', file.mime === 'text/plain' || file.mime === 'text/vtt' ? `${file.mime}; charset=utf-8` : file.mime);
     res.sendFile(deps.media.abs(file.file), { dotfiles: 'deny', lastModified: true, etag: true, acceptRanges: true, cacheControl: false }, (err?: Error & { status?: number; code?: string }) => {
       if (!err) return;
       if (err.code === 'ECONNABORTED' || res.headersSent) return;

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import type { Media, Role, Store, StoredFile } from '../store/index.ts';
+import type { Media, Role, Store, StoredFile, TextTrack, TrackKind } from '../store/index.ts';
 import type { Hooks } from '../plugins/hooks.ts';
 import { detectType, type DetectedType } from './detect.ts';
 import { isMediaError, MediaError } from './errors.ts';
@@ -23,6 +23,7 @@ import { memoryCap, type MemoryCap } from './memory-cap.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
 import { createContentIndex } from './content-index.ts';
 import type { MediaFields } from './fields.ts';
+import { toWebVtt, trackFolder, trackName } from './subtitles.ts';
 
 export interface Actor {
   id: string;
@@ -509,11 +510,14 @@ export function createMediaService(deps: MediaServiceDeps) {
       const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));
       const installed = await withDiskErrors(() => install(pkg));
       const now = new Date().toISOString();
+      // Subtitles belong to a video: a new cut keeps them, a file of another kind does not.
+      const dropTracks = pkg.type !== 'video' && !!m.tracks?.length;
       const updated = await store.media.update(id, {
         type: pkg.type,
         original: installed.original,
         variants: installed.variants,
         meta: pkg.meta,
+        ...(dropTracks ? { tracks: [] } : {}),
         updatedAt: now,
         processing: needsProcessing(pkg) ? { state: 'waiting', attempts: 0, updatedAt: now } : { state: 'done', attempts: 1, updatedAt: now },
       });
@@ -523,6 +527,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       }
       stopRunning(id);
       await rm(abs(folderOf(m)), { recursive: true, force: true });
+      if (dropTracks) await rm(abs(trackFolder(id)), { recursive: true, force: true });
       deps.search?.upsert(updated);
       await hooks.runAction('media.updated', updated);
       if (needsProcessing(updated)) schedule(id);
@@ -539,7 +544,43 @@ export function createMediaService(deps: MediaServiceDeps) {
       stopRunning(id);
       // Files left behind (a busy or read-only disk) are served by nobody, since /files answers
       // from the record; the deletion stands, and the log names the folder to clear by hand.
-      await rm(abs(folderOf(m)), { recursive: true, force: true }).catch((err: unknown) => logger.error({ err, mediaId: id, folder: folderOf(m) }, 'media deleted, but its files could not be removed'));
+      for (const folder of [folderOf(m), ...(m.tracks?.length ? [trackFolder(id)] : [])]) {
+        await rm(abs(folder), { recursive: true, force: true }).catch((err: unknown) => logger.error({ err, mediaId: id, folder }, 'media deleted, but its files could not be removed'));
+      }
+      return true;
+    },
+
+    /**
+     * Adds a video's subtitles or captions in one language from an uploaded file (WebVTT or
+     * SubRip, see toWebVtt), replacing the track of that kind and language if there was one.
+     * Throws MediaError (nothing changed) on a file that is not subtitles, or on a media that is not a video.
+     */
+    async setTrack(id: string, kind: TrackKind, lang: string, content: Buffer): Promise<Media | undefined> {
+      const m = await store.media.get(id);
+      if (!m) return undefined;
+      if (m.type !== 'video') throw new MediaError('track_not_video', 400, 'track');
+      const vtt = Buffer.from(toWebVtt(content), 'utf8');
+      const track: TextTrack = { kind, lang, file: { file: `${trackFolder(id)}/${trackName({ kind, lang })}.vtt`, mime: 'text/vtt', size: vtt.length } };
+      await withDiskErrors(async () => {
+        await mkdir(abs(trackFolder(id)), { recursive: true });
+        const tmp = `${abs(track.file.file)}.${randomBytes(4).toString('hex')}.tmp`;
+        await writeFile(tmp, vtt);
+        await rename(tmp, abs(track.file.file));
+      });
+      const tracks = [...(m.tracks ?? []).filter((t) => t.kind !== kind || t.lang !== lang), track].sort((a, b) => a.lang.localeCompare(b.lang) || a.kind.localeCompare(b.kind));
+      const updated = await store.media.update(id, { tracks, updatedAt: new Date().toISOString() });
+      if (updated) await hooks.runAction('media.updated', updated);
+      return updated;
+    },
+
+    /** Removes a video's track of that kind and language (its file too); false when it had none. */
+    async removeTrack(id: string, kind: TrackKind, lang: string): Promise<boolean> {
+      const m = await store.media.get(id);
+      const track = m?.tracks?.find((t) => t.kind === kind && t.lang === lang);
+      if (!m || !track) return false;
+      const updated = await store.media.update(id, { tracks: m.tracks!.filter((t) => t !== track), updatedAt: new Date().toISOString() });
+      await rm(abs(track.file.file), { force: true }).catch((err: unknown) => logger.error({ err, mediaId: id, file: track.file.file }, 'track removed, but its file could not be'));
+      if (updated) await hooks.runAction('media.updated', updated);
       return true;
     },
 

@@ -120,7 +120,7 @@ export async function settleBody(req: Request, res: Response): Promise<void> {
 export function defersCsrf(req: Request): boolean {
   if (!req.is('multipart/form-data')) return false;
   const p = req.path.replace(/\/+$/, '');
-  if (req.method === 'POST') return p === '/admin/media' || p === '/api/v1/media' || /^\/admin\/media\/\d+\/replace$/.test(p);
+  if (req.method === 'POST') return p === '/admin/media' || p === '/api/v1/media' || /^\/admin\/media\/\d+\/(?:replace|tracks)$/.test(p);
   if (req.method === 'PATCH') return /^\/api\/v1\/media\/\d+$/.test(p);
   return false;
 }

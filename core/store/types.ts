@@ -142,12 +142,25 @@ export interface Media {
   variants: Record<string, StoredFile>;
   /** What probing found: width, height, duration (s), codecs, bitrate, orientation… */
   meta: Record<string, unknown>;
+  /** A video's subtitles and captions (WebVTT), at most one per kind and language. */
+  tracks?: TextTrack[];
   /**
    * `step: 'web'` while (or because) making the web version failed, after the probe and the poster.
    * A failure keeps `error` (English; records from before `reason` have only it), its `reason` and
    * the end of what the tool printed (`output`): see core/media/failure.ts.
    */
   processing: { state: 'waiting' | 'processing' | 'done' | 'failed'; step?: 'web'; error?: string; reason?: ProcessingReason; output?: string; attempts: number; updatedAt?: string };
+}
+
+export type TrackKind = 'subtitles' | 'captions';
+
+/** A text track of a video: its file (WebVTT, under the files folder) and what it is. */
+export interface TextTrack {
+  /** `subtitles` translate the dialogue; `captions` also describe the sound, for deaf and hard-of-hearing viewers. */
+  kind: TrackKind;
+  /** A language code (`fr`, `en`…). */
+  lang: string;
+  file: StoredFile;
 }
 
 export interface Sector {
