@@ -335,6 +335,12 @@ test('absolute addresses follow the Host, each cached page keeping its own', asy
   assert.equal((await get(`${p}?hosts`, { Host: 'a.example' })).headers['x-page-cache'], 'hit');
   // Not behind a trusted proxy: X-Forwarded-Proto is the client's word, and ignored.
   assert.deepEqual((await head(p, { 'X-Forwarded-Proto': 'https' })).canonical, [`${ORIGIN}${p}`]);
+  // A Host header that is no host name is written nowhere: the page keeps its description, no absolute address.
+  const odd = await head(p, { Host: 'evil"><script>' });
+  assert.deepEqual(odd.canonical, []);
+  assert.deepEqual(odd.properties, []);
+  assert.equal(odd.meta('description'), DESCRIPTION_TEXT);
+  assert.doesNotMatch(odd.raw, /evil/);
 });
 
 test('baseUrl, when set, is every absolute address, whatever the Host', async () => {
