@@ -216,7 +216,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const navigation = createNavigation({ store, sectors, search, hooksVersion: () => hooks.version, signal });
   // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
   const canSee = createAccessCheck({ hooks });
-  const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee });
+  const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee, baseUrl: config.baseUrl });
   // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
   const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });
   const pageCache = createPageCache({

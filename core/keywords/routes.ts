@@ -10,6 +10,7 @@ import { isStaff } from '../search/routes.ts';
 import type { KeywordService } from './service.ts';
 import { queryOf } from '../http/query-of.ts';
 import { searchContextOf } from '../search/request-context.ts';
+import { listingAddress } from '../site/share-meta.ts';
 
 const PER_PAGE = 24;
 
@@ -51,7 +52,7 @@ export function createKeywordRoutes(deps: {
     const keywords = inGroup.filter((k) => counts.has(k.id)).map((k) => ({ title: k.title, href: `/keywords/${k.ref}`, count: counts.get(k.id)! }));
     const collator = new Intl.Collator(lang);
     keywords.sort((a, b) => collator.compare(a.title, b.title));
-    await deps.render(req, res, ['keyword-group'], { group: { title: group.title, slug: group.slug }, keywords }, { title: group.title });
+    await deps.render(req, res, ['keyword-group'], { group: { title: group.title, slug: group.slug }, keywords }, { title: group.title, share: { canonical: `/keywords/${group.slug}`, type: 'website' } });
   });
 
   router.get('/keywords/:group/:keyword', async (req, res, next) => {
@@ -77,7 +78,11 @@ export function createKeywordRoutes(deps: {
         pagination: pagination(result, (n) => (n === 1 ? base : `${base}?page=${n}`)),
         related: await deps.keywords.related(keyword.id, 10),
       },
-      { title: keyword.title, feeds: [{ title: deps.i18n.t((res.locals.site as RequestSite).lang, 'feeds.link_keyword', { keyword: keyword.title }), href: `/keywords/${keyword.ref}/feed` }] },
+      {
+        title: keyword.title,
+        feeds: [{ title: deps.i18n.t((res.locals.site as RequestSite).lang, 'feeds.link_keyword', { keyword: keyword.title }), href: `/keywords/${keyword.ref}/feed` }],
+        share: { canonical: listingAddress(base, result.page), type: 'website', description: keyword.description },
+      },
     );
   });
 

@@ -15,6 +15,7 @@ import { publicOrigin } from '../http/public-origin.ts';
 import { createMarkdownRenderer } from '../text/markdown.ts';
 import { discoveryLinks } from '../oembed/index.ts';
 import { searchUser } from '../search/request-context.ts';
+import { mediaShare } from './share.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -127,7 +128,8 @@ export function createMediaPage(deps: {
         },
       },
       // Consumers (WordPress, forums…) find the oEmbed answers from the page's address.
-      { title: m.title, alternates: origin ? discoveryLinks(origin, m) : undefined },
+      // A draft has nothing to announce: the renderer's default keeps it out of search engines.
+      { title: m.title, alternates: origin ? discoveryLinks(origin, m) : undefined, share: m.status === 'published' ? mediaShare(m) : undefined },
     );
     // A page shown is a view (HEAD requests reach this route too, and are not).
     if (req.method === 'GET') deps.views?.record(m.id, { ip: req.ip, userAgent: req.headers['user-agent'] });

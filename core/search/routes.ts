@@ -128,7 +128,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps): Router {
     // The words searched name the page (a tab, the history, a bookmark), cut short as a tab shows them.
     const words = Array.from(query.q.trim());
     const title = words.length ? t('search.title_q', { q: words.length > 60 ? `${words.slice(0, 60).join('').trimEnd()}…` : words.join('') }) : t('search.title');
-    await deps.render(req, res, ['search'], page, { title, status: 200 });
+    // Results are not pages to index (one per query anyone can invent), but the media they lead to are.
+    await deps.render(req, res, ['search'], page, { title, status: 200, robots: 'noindex, follow' });
   });
 
   return router;

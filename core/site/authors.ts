@@ -8,6 +8,7 @@ import { loadMedia, mediaCard, pagination } from '../search/view-model.ts';
 import { askedPage, pageOrLast } from '../search/listing.ts';
 import { queryOf } from '../http/query-of.ts';
 import { searchContextOf } from '../search/request-context.ts';
+import { listingAddress } from './share-meta.ts';
 
 export const AUTHOR_PAGE_SIZE = 24;
 
@@ -39,7 +40,11 @@ export function createAuthorPages(deps: { store: Store; authors: AuthorDirectory
         items,
         pagination: pagination(result, (n) => (n === 1 ? author.href : `${author.href}?page=${n}`)),
       },
-      { title: author.name, feeds: [{ title: deps.i18n.t(site.lang, 'feeds.link_author', { author: author.name }), href: feed }] },
+      {
+        title: author.name,
+        feeds: [{ title: deps.i18n.t(site.lang, 'feeds.link_author', { author: author.name }), href: feed }],
+        share: { canonical: listingAddress(author.href, result.page), type: 'profile', username: author.username },
+      },
     );
   });
   return router;

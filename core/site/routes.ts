@@ -16,7 +16,7 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
   router.get('/', async (req, res) => {
     const site = res.locals.site as RequestSite;
     const blocks = await homeBlocks(await readHomepage(deps.store), { description: site.skeleton.description, highlightsDefaultTitle: deps.i18n.t(site.lang, 'home.highlights'), user: searchUser(req) });
-    await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) });
+    await deps.render(req, res, ['home'], { blocks: blocks.map((b) => ({ ...b, is: { [b.kind]: true } })) }, { share: { canonical: '/', type: 'website' } });
   });
 
   router.get('/robots.txt', async (req, res) => {

@@ -7,6 +7,7 @@ import { criteria, defaultOrder, mediaCard, type SearchService } from '../search
 import { askedPage, pageOrLast } from '../search/listing.ts';
 import { queryOf } from '../http/query-of.ts';
 import { searchContextOf } from '../search/request-context.ts';
+import { listingAddress } from './share-meta.ts';
 
 export const SECTOR_PAGE_SIZE = 24;
 
@@ -36,7 +37,12 @@ export function createSectorPages(deps: { store: Store; sectors: SectorService; 
       items,
       total: result.total,
       pagination: pages > 1 ? { page, pages, prev: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
-    }, { title: sector.title || deps.i18n.t(site.lang, 'sectors.untitled'), feeds: [{ title: deps.i18n.t(site.lang, 'feeds.link_sector', { sector: sector.title }), href: `/sectors/${sector.slug}/feed` }] });
+    }, {
+      title: sector.title || deps.i18n.t(site.lang, 'sectors.untitled'),
+      feeds: [{ title: deps.i18n.t(site.lang, 'feeds.link_sector', { sector: sector.title }), href: `/sectors/${sector.slug}/feed` }],
+      // A hidden sector's page (staff only) is not one to find.
+      share: sector.visible ? { canonical: listingAddress(`/sectors/${sector.slug}`, page), type: 'website', description: sector.description } : undefined,
+    });
   });
   return router;
 }

@@ -8,6 +8,8 @@ import { DEFAULT_THEME, type ViewEngine } from './engine.ts';
 import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
 import type { MediaDisplaySettings } from '../settings/media-display.ts';
+import { headMeta, type PageShare } from '../site/share-meta.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 
 /** What every request knows once the context middleware ran (res.locals.site). */
 export interface RequestSite {
@@ -50,6 +52,14 @@ export interface RenderOptions {
   alternates?: Array<{ type: string; title: string; href: string }>;
   layout?: string | false;
   /**
+   * What the page tells search engines and sites its link is shared on (description, canonical
+   * address, OpenGraph and Twitter card): for public pages meant to be found. A page without it
+   * gets `noindex` and no card.
+   */
+  share?: PageShare;
+  /** The robots rule of a page without `share` (search pages: `noindex, follow`); `noindex` by default. */
+  robots?: string;
+  /**
    * If the active theme fails to render the page (a template with a syntax error, a missing
    * partial), render it with the default theme instead of failing. The admin area always does, so
    * that a broken theme cannot lock the admin out of the page that switches it.
@@ -70,6 +80,8 @@ export interface RendererDeps {
   navigation: (skeleton: SkeletonSettings) => Promise<readonly NavItem[]>;
   /** Whether the visitor may open a path (the access gate's rules): links they may not follow are left out. */
   canSee: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** The configured public address (config `baseUrl`) for the head's absolute links; '' or absent: the request's host. */
+  baseUrl?: string;
 }
 
 /**
@@ -149,6 +161,20 @@ export function createRenderer(deps: RendererDeps): RenderPage {
     const feeds = isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])];
     const open = await openable(req, ['/search', ...feeds.map((f) => f.href), ...navHrefs(nav)], deps.canSee);
     const navigation = pickNavigation(nav, open);
+    const chrome = layoutChrome(site.skeleton);
+    const share = isAdminArea ? undefined : options.share;
+    const head = headMeta({
+      share,
+      robots: options.robots,
+      // Marked private by the route (a draft) or the access rules (the intranet): nobody outside
+      // could open it, so nothing is announced to search engines or link previews.
+      private: /\bprivate\b/.test(String(res.getHeader('Cache-Control') ?? '')),
+      origin: share ? publicOrigin(req, deps.baseUrl ?? '') : undefined,
+      lang: site.lang,
+      title: options.title,
+      site: site.skeleton,
+      logo: chrome.logoUrl,
+    });
     const context: Record<string, unknown> = {
       lang: site.lang,
       site: site.skeleton,
@@ -164,7 +190,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       languageLinks: languageLinks(req, site.lang, site.skeleton.visitorsMayChooseLanguage),
       adminMenu: isAdminArea && user ? await deps.adminMenu(req, site.lang) : undefined,
       navigation,
-      chrome: layoutChrome(site.skeleton),
+      chrome,
       // Links to what this visitor could not open are left out (behind the intranet, the sign-in
       // page offers neither the search box nor the feeds).
       canOpen: { search: open.has('/search'), feed: open.has('/feed') },
@@ -172,6 +198,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       // Feed readers and browsers find the feeds from any public page (<link rel="alternate">).
       feeds: feeds.filter((f) => open.has(f.href)),
       alternates: options.alternates ?? [],
+      head,
       page,
     };
     const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });
