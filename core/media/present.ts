@@ -1,4 +1,5 @@
 import type { Media, StoredFile } from '../store/index.ts';
+import { trackName } from './subtitles.ts';
 import { showsOriginalInline } from './serve.ts';
 
 /** Public URLs of a media item's files; internal paths never leave the server. */
@@ -26,6 +27,8 @@ export function mediaJson(m: Media) {
     url: `/media/${m.id}/${m.slug}`,
     original: { ...original, url: fileUrl(m, 'original') },
     variants,
+    // A video's subtitles, as its player lists them: where they are served, not where they are kept.
+    tracks: (m.tracks ?? []).map((t) => ({ kind: t.kind, lang: t.lang, url: fileUrl(m, trackName(t)), mime: t.file.mime, size: t.file.size })),
   };
 }
 

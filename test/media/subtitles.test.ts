@@ -86,6 +86,12 @@ test('an editor adds French subtitles (SubRip) and English captions (WebVTT) to 
   assert.equal(file.headers['x-content-type-options'], 'nosniff');
   assert.equal(file.headers['content-disposition'], undefined, 'read by the player, not downloaded');
   assert.equal((file.body as Buffer).toString('utf8'), toWebVtt(Buffer.from(SRT)));
+  const api = await request(site.t.app).get(`/api/v1/media/${videoId}`).expect(200);
+  assert.deepEqual(api.body.tracks.map((tr: { kind: string; lang: string; url: string; mime: string }) => [tr.kind, tr.lang, tr.url, tr.mime]), [
+    ['captions', 'en', `/files/${videoId}/captions-en`, 'text/vtt'],
+    ['subtitles', 'fr', `/files/${videoId}/subtitles-fr`, 'text/vtt'],
+  ]);
+  assert.doesNotMatch(api.text, /tracks\//, 'where they are kept stays on the server');
   await request(site.t.app).get(`/files/${videoId}/subtitles-de`).expect(404);
   await request(site.t.app).get(`/files/${videoId}/subtitles-../x`).expect(404);
 });
