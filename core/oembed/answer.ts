@@ -1,7 +1,7 @@
 import type { Media } from '../store/index.ts';
 import { embedCode } from '../media/embed.ts';
 import { embedFrameSize, fits, sizeOf, type MaxSize } from '../media/embed-size.ts';
-import { fileUrl } from '../media/present.ts';
+import { fileUrl, imageSource } from '../media/present.ts';
 import { escapeMarkup } from '../text/escape.ts';
 import { xmlSafe } from '../text/controls.ts';
 
@@ -31,7 +31,7 @@ const PHOTO_VARIANTS = ['large', 'medium', 'thumb'] as const;
 
 /**
  * What a consumer gets for a published media: a photo for an image (its largest derivative that
- * fits the consumer's limits), a video (audio too: oEmbed has no audio type) or rich (documents)
+ * fits the consumer's limits; an animation's original, which plays, when it fits), a video (audio too: oEmbed has no audio type) or rich (documents)
  * answer whose html is the iframe of `/embed/:id` sized by embedFrameSize within the limits (with
  * none, the media page's embed code). An image none of whose
  * derivatives fits is answered as a link (title, author, provider). The thumbnail is the `thumb`
@@ -50,6 +50,9 @@ export function oembedAnswer(m: Media, o: { origin: string; providerName: string
   const thumbSize = sizeOf(m.variants.thumb);
   const thumbnail = thumbSize && fits(thumbSize, o.max) ? { thumbnail_url: absolute(fileUrl(m, 'thumb')), thumbnail_width: thumbSize.width, thumbnail_height: thumbSize.height } : {};
   if (m.type === 'image') {
+    // An animation (GIF, WebP) plays as its page shows it, the original itself, when it fits: its derivatives are its first frame.
+    const animation = imageSource(m).src === fileUrl(m, 'original') && Number(m.meta.frames) > 1 ? sizeOf(m.original) : undefined;
+    if (animation && fits(animation, o.max)) return { type: 'photo', ...common, url: absolute(fileUrl(m, 'original')), width: animation.width, height: animation.height, ...thumbnail };
     const variant = PHOTO_VARIANTS.find((v) => {
       const size = sizeOf(m.variants[v]);
       return size && fits(size, o.max);

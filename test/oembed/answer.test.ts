@@ -38,3 +38,14 @@ test('the XML form escapes what XML reserves and drops what it cannot carry', ()
   assert.equal(parsed.html, a.html!.replace('\u0001', ''));
   assert.equal(parsed.version, '1.0');
 });
+
+test('an animated GIF is answered with its original, which plays, when it fits; else with its still derivatives', () => {
+  const still = { file: 'l.jpg', mime: 'image/jpeg', size: 1, width: 400, height: 300 };
+  const gif = media({ type: 'image', meta: { frames: 12 }, original: { ...sampleMedia('x').original, mime: 'image/gif', width: 400, height: 300 }, variants: { large: still, medium: still } });
+  const a = oembedAnswer(gif, options);
+  assert.deepEqual([a.type, a.url, a.width, a.height], ['photo', 'https://k.test/files/4/original', 400, 300]);
+  const small = oembedAnswer(gif, { ...options, max: { width: 200 } });
+  assert.equal(small.type, 'link', 'none of its files fits 200 px');
+  const notAnimated = oembedAnswer({ ...gif, meta: { frames: 1 } }, options);
+  assert.equal(notAnimated.url, 'https://k.test/files/4/large');
+});
