@@ -16,6 +16,8 @@ import { createHelpers } from './views/helpers.ts';
 import { createViewEngine, type ViewEngine } from './views/engine.ts';
 import { createRenderer, type RenderPage } from './views/render.ts';
 import { createThemeAssets } from './views/assets.ts';
+import { createHeadAssets, type HeadAssets } from './views/head-assets.ts';
+import { createPluginAssets } from './plugins/assets.ts';
 import { underPath } from './http/path-scope.ts';
 import { series } from './http/series.ts';
 import { createSiteContext } from './http/context.ts';
@@ -85,6 +87,8 @@ export interface Runtime {
   setup: SetupState;
   hooks: Hooks;
   slots: Slots;
+  /** Plugins' stylesheets and scripts on every public page. */
+  headAssets: HeadAssets;
   i18n: I18n;
   engine: ViewEngine;
   users: UserService;
@@ -161,6 +165,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     logger.error({ err, plugin: owner, slot }, 'slot template failed');
     plugins.reportFailure(owner, 'slot', slot, err);
   });
+  const headAssets = createHeadAssets();
   const engine = createViewEngine({ themesDir, cache, helpers: createHelpers({ i18n, slots }) });
   const users = createUserService(store);
   const search = await createSearchService({ store, hooks, preload: deps.searchPreload });
@@ -203,6 +208,9 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     store,
     hooks,
     slots,
+    headAssets,
+    // Plugin pages render through core's renderer, made below (it needs the plugins' admin menu).
+    render: (...args) => render(...args),
     i18n,
     logger,
     coreVersion: coreVersion(),
@@ -216,7 +224,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const navigation = createNavigation({ store, sectors, search, hooksVersion: () => hooks.version, signal });
   // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
   const canSee = createAccessCheck({ hooks });
-  const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee, baseUrl: config.baseUrl });
+  const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee, baseUrl: config.baseUrl, headAssets: () => headAssets.list() });
   // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
   const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });
   const pageCache = createPageCache({
@@ -224,7 +232,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     sessionCookie: SESSION_COOKIE,
     // Search results: one page per query, so a crawler walking facet links evicts its own pages only.
     classes: { search: { maxEntries: 500, maxBytes: 16 * 1024 * 1024 } },
-    versions: () => `${hooks.version}:${slots.version}:${search.index.version}:${engine.version}`,
+    versions: () => `${hooks.version}:${slots.version}:${headAssets.version}:${search.index.version}:${engine.version}`,
     onHit: (req) => {
       const id = req.method === 'GET' ? mediaPageId(req.path) : undefined;
       if (id) views.record(id, { ip: req.ip, userAgent: req.headers['user-agent'] });
@@ -299,6 +307,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
+  app.use('/plugins/:pluginId/assets', createPluginAssets({ assetsDir: (id) => plugins.assetsDir(id), cache }));
   const bodyAndCsrf = series(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }), express.json({ limit: '1mb' }), csrf.csrfSynchronisedProtection);
   // Reading requests carry no body to parse and no CSRF token to check (csrf-sync ignores these
   // methods too): they skip the layer, which was a tenth of the middleware cost of a search page.
@@ -338,7 +347,8 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use('/plugins/:pluginId', (req, res, next) => {
     const id = String(req.params.pluginId);
     const pluginRouter = plugins.router(id);
-    if (!pluginRouter) return next();
+    // /plugins/<id>/assets/… is the plugin's files' (served above), never its routes'.
+    if (!pluginRouter || isUnder(String(res.locals.accessPath), `/plugins/${id.toLowerCase()}/assets`)) return next();
     res.locals.plugin = id;
     pluginRouter(req, res, (err?: unknown) => {
       // 'route' and 'router' are Express's ways out of a router, not failures.
@@ -355,6 +365,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     setup,
     hooks,
     slots,
+    headAssets,
     i18n,
     engine,
     users,

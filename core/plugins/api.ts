@@ -2,7 +2,7 @@
  * Kiosque's public plugin API: the only core module a plugin may import.
  * Everything else reaches a plugin through the context its `register()` receives.
  */
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 import type { FilterName, ActionName } from './hooks.ts';
@@ -85,6 +85,27 @@ export interface SectorSummary {
   visible: boolean;
 }
 
+/** How `ctx.views.render` shows a plugin's page. */
+export interface PluginPageOptions {
+  /** The page's title, already in the visitor's language; the layout adds the site's name. */
+  title?: string;
+  /** HTTP status (default 200). */
+  status?: number;
+  /** Give the page a CSRF token (`{{csrfToken}}`) even for a visitor who is not signed in: a form anyone may post. */
+  csrf?: boolean;
+  /** Files of the plugin's `assets/` folder linked from this page's head (`'hello.css'`). */
+  stylesheets?: string[];
+  /** Files of the plugin's `assets/` folder loaded by this page (`<script defer>`). */
+  scripts?: string[];
+  /**
+   * Let the anonymous page cache keep this page (default false). Kept pages are dropped on every
+   * change to the store (the plugin's settings and storage included) and on every plugin toggle,
+   * but not when something else the page shows changes (time, another site): opt in only for a
+   * page made of the plugin's settings, storage and templates alone.
+   */
+  cache?: boolean;
+}
+
 export interface PluginContext {
   readonly id: string;
   hooks: {
@@ -119,6 +140,22 @@ export interface PluginContext {
   views: {
     /** Adds a Handlebars template to a named theme slot (`{{t "plugin.<id>.key"}}` works inside). */
     slot(name: SlotName, template: string): void;
+    /**
+     * Answers `req` with one of the plugin's pages inside the site's layout (header, navigation,
+     * footer, the visitor's language, the theme), as core renders its own: `template` is
+     * `views/pages/<template>.hbs` in the plugin's folder, unless the active theme (or `default`)
+     * has `plugins/<id>/<template>.hbs`. The template sees `page` (= `data`), `lang`, `user`,
+     * `pluginPage.assets` (the assets folder's address) and the core helpers (`{{t "plugin.<id>.key"}}`);
+     * `page.context` filters run on it. Rejects when the template cannot be rendered: from a route,
+     * that is the site's error page.
+     */
+    render(req: Request, res: Response, template: string, data?: Record<string, unknown>, options?: PluginPageOptions): Promise<void>;
+    /** Links a file of the plugin's `assets/` folder from the head of every public page (not the admin area). Throws if there is no such file. */
+    stylesheet(file: string): void;
+    /** Loads a file of the plugin's `assets/` folder (`<script defer>`) on every public page. Throws if there is no such file. */
+    script(file: string): void;
+    /** The address of a file of the plugin's `assets/` folder (`/plugins/<id>/assets/<file>`). Throws if there is no such file. */
+    asset(file: string): string;
   };
   i18n: {
     /** Strings become `plugin.<id>.<key>`; the plugin folder's i18n/<lang>.json are added automatically. */

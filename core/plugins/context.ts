@@ -4,7 +4,10 @@ import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
 import type { Hooks, FilterFn, ActionFn } from './hooks.ts';
 import type { Slots } from '../views/slots.ts';
+import type { HeadAssets } from '../views/head-assets.ts';
+import type { RenderPage } from '../views/render.ts';
 import type { PluginContext, SettingValues } from './api.ts';
+import { pluginAssetHref } from './assets.ts';
 
 /** One enabled period of a plugin: what it registered (to undo) and what it listens to. */
 export interface Activation {
@@ -20,6 +23,11 @@ export interface ContextDeps {
   store: Store;
   hooks: Hooks;
   slots: Slots;
+  headAssets: HeadAssets;
+  /** Core's page renderer: plugin pages go through it like core's. */
+  render: RenderPage;
+  /** The plugin's folder (views/pages/, assets/). */
+  dir: string;
   i18n: I18n;
   logger: Logger;
   /** The plugin's validated settings (throws when the saved ones are invalid). */
@@ -55,6 +63,16 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
       throw new Error(`plugin "${id}" is disabled: it cannot register anything`);
     }
     activation.undos.push(undo);
+  };
+  // Checked once per file: a page links the same few on every view.
+  const hrefs = new Map<string, string>();
+  const assetHref = (file: string) => {
+    let href = hrefs.get(file);
+    if (!href) {
+      href = pluginAssetHref(id, deps.dir, file);
+      hrefs.set(file, href);
+    }
+    return href;
   };
   let storageQueue: Promise<unknown> = Promise.resolve();
   const storageWrite = (change: (storage: Record<string, unknown>) => void) => {
@@ -109,6 +127,23 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
       slot(name, template) {
         record(deps.slots.add(name, id, template));
       },
+      async render(req, res, template, data = {}, options = {}) {
+        // Pages may show what the plugin alone knows, which the page cache cannot see change.
+        if (!options.cache) res.locals.noPageCache = true;
+        await deps.render(req, res, [template], data, {
+          status: options.status,
+          title: options.title,
+          csrf: options.csrf,
+          plugin: { id, dir: deps.dir, stylesheets: (options.stylesheets ?? []).map(assetHref), scripts: (options.scripts ?? []).map(assetHref) },
+        });
+      },
+      stylesheet(file) {
+        record(deps.headAssets.add(id, { kind: 'stylesheet', href: assetHref(file) }));
+      },
+      script(file) {
+        record(deps.headAssets.add(id, { kind: 'script', href: assetHref(file) }));
+      },
+      asset: (file) => assetHref(file),
     },
     i18n: {
       add(strings) {

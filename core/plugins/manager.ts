@@ -9,6 +9,9 @@ import type { I18n, Language } from '../i18n/index.ts';
 import { languages } from '../i18n/index.ts';
 import type { Hooks } from './hooks.ts';
 import type { Slots } from '../views/slots.ts';
+import type { HeadAssets } from '../views/head-assets.ts';
+import type { RenderPage } from '../views/render.ts';
+import { ASSETS_FOLDER } from './assets.ts';
 import type { PluginDefinition, SettingField, SettingValues } from './api.ts';
 import { discoverPlugins, type DiscoveredPlugin, type PluginManifest } from './manifest.ts';
 import { createActivation, createPluginContext, undoAll, type Activation } from './context.ts';
@@ -65,6 +68,9 @@ export interface PluginManagerDeps {
   store: Store;
   hooks: Hooks;
   slots: Slots;
+  headAssets: HeadAssets;
+  /** Core's page renderer (plugins' themed pages); called only once a request comes. */
+  render: RenderPage;
   i18n: I18n;
   logger: Logger;
   coreVersion: string;
@@ -90,6 +96,8 @@ export interface PluginManager {
   disable(id: string): Promise<ToggleResult>;
   /** The router of an enabled plugin, for the `/plugins/:id` dispatcher. */
   router(id: string): Router | undefined;
+  /** The assets folder of an enabled plugin, served at /plugins/<id>/assets/. */
+  assetsDir(id: string): string | undefined;
   /** Declared settings of an enabled plugin that has some; undefined otherwise. */
   settingsFields(id: string): SettingField[] | undefined;
   /** Saved values merged with defaults; invalid saved values fall back to the defaults here (for the form). */
@@ -182,6 +190,9 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         store: deps.store,
         hooks: deps.hooks,
         slots: deps.slots,
+        headAssets: deps.headAssets,
+        render: deps.render,
+        dir: e.dir,
         i18n: deps.i18n,
         logger: deps.logger,
         readSettings: () => readSettings(e),
@@ -305,6 +316,10 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     router(id) {
       const e = entries.get(id);
       return e?.state === 'enabled' ? e.activation?.router : undefined;
+    },
+    assetsDir(id) {
+      const e = entries.get(id);
+      return e?.state === 'enabled' && e.activation ? path.join(e.dir, ASSETS_FOLDER) : undefined;
     },
     settingsFields(id) {
       const e = entries.get(id);

@@ -20,6 +20,11 @@ export interface RenderOptions {
   context: Record<string, unknown>;
   /** Layout name, or false for none. */
   layout?: string | false;
+  /**
+   * A plugin's page: `names` are its templates, looked up as `plugins/<id>/<name>.hbs` in the theme
+   * chain (a theme may override them), then in the plugin's own `views/pages/` folder.
+   */
+  plugin?: { id: string; dir: string };
 }
 
 export interface ViewEngine {
@@ -51,14 +56,20 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   const usable = (name: string) => themes.some((t) => t.name === name && !t.error);
   const chain = (theme: string) => (theme !== DEFAULT_THEME && usable(theme) ? [theme, DEFAULT_THEME] : [DEFAULT_THEME]);
 
-  function find(kind: 'templates' | 'layouts', theme: string, names: string[]): string | undefined {
-    const key = `${kind}|${theme}|${names.join(',')}`;
+  /** The folders a template is looked for in, most specific first. */
+  function folders(kind: 'templates' | 'layouts', theme: string, plugin: RenderOptions['plugin']): string[] {
+    if (!plugin) return chain(theme).map((t) => path.join(options.themesDir, t, kind));
+    return [...chain(theme).map((t) => path.join(options.themesDir, t, 'plugins', plugin.id)), path.join(plugin.dir, 'views', 'pages')];
+  }
+
+  function find(kind: 'templates' | 'layouts', theme: string, names: string[], plugin?: RenderOptions['plugin']): string | undefined {
+    const key = `${kind}|${theme}|${plugin ? `${plugin.id}|${plugin.dir}|` : ''}${names.join(',')}`;
     if (options.cache && lookups.has(key)) return lookups.get(key) ?? undefined;
     let found: string | undefined;
     outer: for (const name of names) {
       if (!/^[a-z0-9][a-z0-9/_-]*$/i.test(name) || name.includes('..')) continue;
-      for (const t of chain(theme)) {
-        const file = path.join(options.themesDir, t, kind, `${name}.hbs`);
+      for (const folder of folders(kind, theme, plugin)) {
+        const file = path.join(folder, `${name}.hbs`);
         if (existsSync(file)) {
           found = file;
           break outer;
@@ -91,7 +102,9 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
       hbs.handlebars.precompile(readFileSync(file, 'utf8').trim(), hbs.compilerOptions);
       return undefined;
     } catch (err) {
-      return `${path.relative(options.themesDir, file).split(path.sep).join('/')}: ${(err as Error).message}`;
+      // A theme's file is named from the themes folder; a plugin's own from the folder above it (plugins/<id>/…).
+      const base = file.startsWith(options.themesDir + path.sep) ? options.themesDir : path.dirname(options.themesDir);
+      return `${path.relative(base, file).split(path.sep).join('/')}: ${(err as Error).message}`;
     }
   }
 
@@ -128,9 +141,9 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
   }
 
   return {
-    async render({ theme, names, context, layout = 'main' }) {
-      const file = find('templates', theme, names);
-      if (!file) throw new Error(`No template found for ${names.join(' → ')} in themes ${chain(theme).join(', ')}`);
+    async render({ theme, names, context, layout = 'main', plugin }) {
+      const file = find('templates', theme, names, plugin);
+      if (!file) throw new Error(`No template found for ${names.join(' → ')} in ${plugin ? `plugin "${plugin.id}" (views/pages/) and ` : ''}themes ${chain(theme).join(', ')}`);
       const runtime = { partials: (await partials(theme)) as Record<string, TemplateDelegate>, helpers: options.helpers };
       const body = (await template(file))(context, runtime);
       if (layout === false) return body.trim();

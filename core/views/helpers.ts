@@ -9,6 +9,14 @@ function rootLang(options: HelperOptions): Language {
   return root?.lang ?? 'en';
 }
 
+const escape = Handlebars.Utils.escapeExpression;
+
+/** The plugins' stylesheets and scripts (the renderer's `headAssets`), ahead of the head slot's templates. */
+function headLinks(assets: unknown): string {
+  const { stylesheets = [], scripts = [] } = (assets ?? {}) as { stylesheets?: string[]; scripts?: string[] };
+  return stylesheets.map((href) => `<link rel="stylesheet" href="${escape(href)}">`).join('') + scripts.map((href) => `<script src="${escape(href)}" defer></script>`).join('');
+}
+
 export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string, HelperDelegate> {
   // Building an Intl formatter costs far more than formatting: one per language, made once.
   const dateFormats = { fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' }), en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }) };
@@ -33,7 +41,8 @@ export function createHelpers(deps: { i18n: I18n; slots: Slots }): Record<string
     /** Renders what plugins put into a named slot. Plugin templates escape their data like any other. */
     slot(name: unknown, options: HelperOptions) {
       const root = (options.data as { root?: Record<string, unknown> }).root ?? {};
-      return new Handlebars.SafeString(deps.slots.render(String(name), root, helpers));
+      const links = name === 'head' ? headLinks(root.headAssets) : '';
+      return new Handlebars.SafeString(links + deps.slots.render(String(name), root, helpers));
     },
     year: () => new Date().getFullYear(),
     /** {{number count}}: a count as the page's language writes it (« 12 345 », "12,345"); anything else as it is. */

@@ -10,6 +10,7 @@ import { safeReturnPath } from '../auth/return-url.ts';
 import type { MediaDisplaySettings } from '../settings/media-display.ts';
 import { headMeta, type PageShare } from '../site/share-meta.ts';
 import { publicOrigin } from '../http/public-origin.ts';
+import type { HeadAsset } from './head-assets.ts';
 
 /** What every request knows once the context middleware ran (res.locals.site). */
 export interface RequestSite {
@@ -65,6 +66,11 @@ export interface RenderOptions {
    * that a broken theme cannot lock the admin out of the page that switches it.
    */
   themeFallback?: boolean;
+  /**
+   * A plugin's page (ctx.views.render): `names` are the plugin's templates (see the view engine),
+   * with the stylesheets and scripts of that page (site paths under /plugins/<id>/assets/).
+   */
+  plugin?: { id: string; dir: string; stylesheets?: readonly string[]; scripts?: readonly string[] };
 }
 
 export type RenderPage = (req: Request, res: Response, names: string[], page: Record<string, unknown>, options?: RenderOptions) => Promise<void>;
@@ -82,6 +88,8 @@ export interface RendererDeps {
   canSee: (req: Request, path: string) => boolean | Promise<boolean>;
   /** The configured public address (config `baseUrl`) for the head's absolute links; '' or absent: the request's host. */
   baseUrl?: string;
+  /** The stylesheets and scripts plugins link from every public page's head. */
+  headAssets: () => readonly HeadAsset[];
 }
 
 /**
@@ -153,13 +161,18 @@ export function createRenderer(deps: RendererDeps): RenderPage {
   return async (req, res, names, page, options = {}) => {
     const site = res.locals.site as RequestSite;
     const user = req.user ?? null;
-    const isAdminArea = names.some((n) => n.startsWith('admin'));
+    const plugin = options.plugin;
+    const isAdminArea = !plugin && names.some((n) => n.startsWith('admin'));
     const withCsrf = !!(user || options.csrf);
     // A page holding a CSRF token belongs to one session: never keep it in the anonymous page cache.
     if (withCsrf) res.locals.noPageCache = true;
     const nav = await deps.navigation(site.skeleton);
     const feeds = isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])];
-    const open = await openable(req, ['/search', ...feeds.map((f) => f.href), ...navHrefs(nav)], deps.canSee);
+    // Plugins style the public site, not the admin area (a broken stylesheet must not hide the switch that disables it).
+    const assets: HeadAsset[] = isAdminArea
+      ? []
+      : [...deps.headAssets(), ...(plugin?.stylesheets ?? []).map((href) => ({ kind: 'stylesheet' as const, href })), ...(plugin?.scripts ?? []).map((href) => ({ kind: 'script' as const, href }))];
+    const open = await openable(req, ['/search', ...feeds.map((f) => f.href), ...navHrefs(nav), ...assets.map((a) => a.href)], deps.canSee);
     const navigation = pickNavigation(nav, open);
     const chrome = layoutChrome(site.skeleton);
     const share = isAdminArea ? undefined : options.share;
@@ -199,17 +212,24 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       feeds: feeds.filter((f) => open.has(f.href)),
       alternates: options.alternates ?? [],
       head,
+      // Files this visitor may not fetch (a plugin's, behind an intranet's sign-in page) are not linked.
+      headAssets: {
+        stylesheets: [...new Set(assets.filter((a) => a.kind === 'stylesheet' && open.has(a.href)).map((a) => a.href))],
+        scripts: [...new Set(assets.filter((a) => a.kind === 'script' && open.has(a.href)).map((a) => a.href))],
+      },
+      pluginPage: plugin ? { id: plugin.id, assets: `/plugins/${plugin.id}/assets` } : undefined,
       page,
     };
-    const filtered = await deps.hooks.applyFilter('page.context', context, { template: names[0], path: req.path });
+    const template = plugin ? `plugins/${plugin.id}/${names[0]}` : names[0];
+    const filtered = await deps.hooks.applyFilter('page.context', context, { template, path: req.path });
     const layout = options.layout ?? (isAdminArea ? 'admin' : 'main');
     let html: string;
     try {
-      html = await deps.engine.render({ theme: site.theme, names, context: filtered, layout });
+      html = await deps.engine.render({ theme: site.theme, names, context: filtered, layout, plugin });
     } catch (err) {
       if (site.theme === DEFAULT_THEME || !(options.themeFallback || isAdminArea)) throw err;
-      deps.logger.error({ err, theme: site.theme, template: names[0], reqId: req.id }, 'theme failed to render the page: rendered with the default theme');
-      html = await deps.engine.render({ theme: DEFAULT_THEME, names, context: { ...filtered, theme: DEFAULT_THEME }, layout });
+      deps.logger.error({ err, theme: site.theme, template, reqId: req.id }, 'theme failed to render the page: rendered with the default theme');
+      html = await deps.engine.render({ theme: DEFAULT_THEME, names, context: { ...filtered, theme: DEFAULT_THEME }, layout, plugin });
     }
     res.status(options.status ?? 200).type('html').send(html);
   };

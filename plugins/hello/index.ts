@@ -17,12 +17,13 @@ interface HelloSettings {
 
 export default definePlugin({
   register(ctx) {
-    // A greeting page at /plugins/hello/ (plain text: nothing the admin typed is ever sent as HTML).
-    ctx.router.get('/', (req, res) => {
+    // A greeting page at /plugins/hello/, in the site's layout (views/pages/greeting.hbs, which a
+    // theme may override with plugins/hello/greeting.hbs), styled by assets/hello.css.
+    ctx.router.get('/', async (req, res) => {
       const s = ctx.settings.get<HelloSettings>();
       const lang = ctx.i18n.languageOf(req);
-      const lines = Array.from({ length: s.repeat }, () => `${s.greeting}!`);
-      res.type('text/plain').send([ctx.i18n.t(lang, 'page_title'), ...lines, s.note].filter(Boolean).join('\n'));
+      const page = { lines: Array.from({ length: s.repeat }, () => s.greeting), note: s.note, tone: s.tone };
+      await ctx.views.render(req, res, 'greeting', page, { title: ctx.i18n.t(lang, 'page_title'), stylesheets: ['hello.css'] });
     });
 
     // Pages get `hello` in their context; the footer partial reads it.

@@ -29,3 +29,9 @@ export async function writePlugin(pluginsDir: string, folder: string, options: {
   }
   return dir;
 }
+
+/** What the hello plugin's greeting page says: its heading, then its greeting lines. */
+export function helloSays(page: string): string[] {
+  const article = /<article class="hello-page[^"]*" data-plugin="hello">([\s\S]*?)<\/article>/.exec(page)?.[1] ?? '';
+  return [...article.matchAll(/<h1>([^<]*)<\/h1>|<p class="hello-greeting">([^<]*)<\/p>/g)].map((m) => m[1] ?? m[2]!);
+}

@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/app.ts';
 import { manifest, writePlugin, API_URL } from '../helpers/plugins.ts';
 import { createPluginManager, type PluginManager } from '../../core/plugins/manager.ts';
 import { createHooks } from '../../core/plugins/hooks.ts';
+import { createHeadAssets } from '../../core/views/head-assets.ts';
 import { createSlots } from '../../core/views/slots.ts';
 import { createI18n, loadDictionaries } from '../../core/i18n/index.ts';
 import { createLogger } from '../../core/logger/index.ts';
@@ -36,6 +37,9 @@ before(async () => {
     store,
     hooks: createHooks(logger),
     slots,
+    headAssets: createHeadAssets(),
+    // No plugin here renders a page.
+    render: () => Promise.reject(new Error('no page rendering in this test')),
     i18n: createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n'))),
     logger,
     coreVersion: '0.1.0',

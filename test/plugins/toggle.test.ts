@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, type TestApp } from '../helpers/app.ts';
+import { helloSays } from '../helpers/plugins.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signIn>>;
@@ -38,7 +39,7 @@ test('enable → route, partial, filter, settings page and menu entry appear; di
   assert.equal(on.headers.location, '/admin/plugins?done=enabled');
 
   const route = await request(t.app).get('/plugins/hello/').expect(200);
-  assert.match(route.text, /^Hello\nHello!$/);
+  assert.deepEqual(helloSays(route.text), ['Hello', 'Hello!']);
   const home = await html(request(t.app), '/').expect(200);
   assert.match(home.text, /<p class="hello-footer" data-plugin="hello">Hello from the hello plugin<\/p>/);
   assert.match((await request(t.app).get('/robots.txt')).text, /# hello plugin was here/);
@@ -76,13 +77,13 @@ test('saved settings reach the plugin at once and survive a disable/enable cycle
   assert.equal(res.status, 303);
   const values = (await t.store.plugins.get('hello'))?.settings;
   assert.deepEqual(values, { greeting: 'Salut', showInFooter: false, repeat: 2, tone: 'formal', days: ['sat', 'sun'], quietPaths: ['/about', '/admin*'], friendlyNetworks: ['10.0.0.0/8', '2001:db8::/32'], colour: '#aa0000', note: '' });
-  assert.equal((await request(t.app).get('/plugins/hello/')).text, 'Hello\nSalut!\nSalut!');
+  assert.deepEqual(helloSays((await request(t.app).get('/plugins/hello/')).text), ['Hello', 'Salut!', 'Salut!']);
   // showInFooter was unticked: the footer line is gone though the plugin is on.
   assert.doesNotMatch((await html(request(t.app), '/')).text, /hello-footer/);
   assert.ok(t.logs.some((l) => l.plugin === 'hello' && l.msg === 'greeting changed'), 'onChange fired');
   await toggle('disable');
   await toggle('enable');
-  assert.equal((await request(t.app).get('/plugins/hello/')).text, 'Hello\nSalut!\nSalut!');
+  assert.deepEqual(helloSays((await request(t.app).get('/plugins/hello/')).text), ['Hello', 'Salut!', 'Salut!']);
   const page = await html(admin, '/admin/plugins/hello/settings');
   assert.match(page.text, /id="plugin-hello-greeting" name="greeting" value="Salut"/);
   assert.match(page.text, /<textarea id="plugin-hello-quietPaths" name="quietPaths" rows="6" spellcheck="false"[^>]*>\/about\n\/admin\*<\/textarea>/);
