@@ -6,8 +6,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { x as extract } from 'tar';
 import { CURRENT_SCHEMA_VERSION, openLowdbStore, type Media } from '../../core/store/index.ts';
-import { addUser, appWithUploads, csrfFrom, makeApp, signIn, tempDir, tokenOf, type TestApp } from '../helpers/app.ts';
+import { addUser, appWithUploads, csrfFrom, makeApp, PASSWORD, signIn, tempDir, tokenOf, type TestApp } from '../helpers/app.ts';
 import { binary, png } from '../helpers/media.ts';
+import { serve } from '../helpers/browser.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -233,5 +234,49 @@ test('50 edits fired while a backup is taken all persist, and the archive holds 
     }
   } finally {
     await t.close().catch(() => {});
+  }
+});
+
+test('a download cut off midway stops the work, leaves the site serving, and the next backup is whole', async () => {
+  const t = await makeApp();
+  const server = await serve(t.app);
+  try {
+    await addUser(t, 'alice', 'admin');
+    for (let i = 0; i < 12; i++) {
+      await mkdir(path.join(t.dataDir, 'files', 'zz', `f${i}`), { recursive: true });
+      await writeFile(path.join(t.dataDir, 'files', 'zz', `f${i}`, 'original.bin'), randomBytes(1024 * 1024));
+    }
+    // A browser's session, by hand: the raw connection is what gets cut.
+    let cookie = '';
+    const keep = (res: Response) => {
+      const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+      if (set.length) cookie = set.join('; ');
+      return res;
+    };
+    const get = async (p: string) => keep(await fetch(server.base + p, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' }));
+    const post = async (p: string, form: Record<string, string>) =>
+      keep(await fetch(server.base + p, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form), redirect: 'manual' }));
+    const login = await get('/login');
+    assert.equal((await post('/login', { username: 'alice', password: PASSWORD, _csrf: csrfFrom(await login.text()) })).status, 303);
+    const token = csrfFrom(await (await get('/admin/backup')).text());
+
+    const cut = new AbortController();
+    const res = await fetch(`${server.base}/admin/backup`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, content: 'everything' }), signal: cut.signal });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    cut.abort();
+    await reader.cancel().catch(() => {});
+    for (let i = 0; i < 100 && !t.logs.some((l) => l.msg === 'backup failed'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(t.logs.some((l) => l.msg === 'backup failed'), 'the cut is logged');
+
+    assert.equal((await get('/admin/backup')).status, 200, 'the site still serves');
+    const whole = await post('/admin/backup', { _csrf: token, content: 'everything' });
+    assert.equal(whole.status, 200);
+    const restored = await restore(Buffer.from(await whole.arrayBuffer()));
+    assert.equal((await readdir(path.join(restored, 'files', 'zz'))).length, 12);
+  } finally {
+    await server.close();
+    await t.close();
   }
 });
