@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { Pack } from 'tar';
 import type { Store, StoreSnapshot } from '../store/index.ts';
 import { SESSION_SECRET_SETTING } from '../auth/session-store.ts';
-import { addBytes, addFolder, addStream } from './tar-entries.ts';
+import { addBytes, addFolder } from './tar-entries.ts';
+import { mediaFilesArchiver } from './media-files.ts';
 
 export interface BackupOptions {
   store: Store;
@@ -26,9 +26,6 @@ export interface BackupSummary {
   /** Bytes before compression. */
   bytes: number;
 }
-
-/** Names the server never gives a kept file: files being written (they are renamed into place when whole). */
-const IN_PROGRESS = /^\.|\.(tmp|part|clean)$/;
 
 /**
  * Writes a backup as a gzipped tar laid out like a data folder (`db/…`, and `files/…` when asked),
@@ -62,67 +59,16 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
   pack.pipe(options.output);
 
   const work = async (): Promise<BackupSummary> => {
-    let bytes = 0;
-    let files = 0;
-    const seen = new Set<string>();
-    const filesRoot = path.resolve(options.filesDir);
-    const addFile = async (rel: string): Promise<void> => {
-      const abs = path.join(filesRoot, rel);
-      let handle;
-      try {
-        handle = await open(abs, 'r');
-      } catch (err) {
-        // Deleted since it was listed (its media went): the copy of the database taken later will not name it.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
-      }
-      try {
-        const st = await handle.stat();
-        if (!st.isFile()) return;
-        await addStream(pack, `files/${rel}`, st.size, handle.createReadStream({ autoClose: false, signal }), st.mtime, signal);
-        seen.add(rel);
-        bytes += st.size;
-        files += 1;
-      } finally {
-        await handle.close();
-      }
-    };
-    const walk = async (rel: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(path.join(filesRoot, rel), { withFileTypes: true });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const entry of entries) {
-        if (signal.aborted) throw signal.reason;
-        if (IN_PROGRESS.test(entry.name)) continue;
-        const child = rel ? `${rel}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) {
-          addFolder(pack, `files/${child}`, 0o755);
-          await walk(child);
-        } else if (entry.isFile()) {
-          await addFile(child);
-        }
-      }
-    };
-
+    const files = mediaFilesArchiver(pack, options.filesDir, signal);
     let snapshot: StoreSnapshot;
     if (options.withFiles) {
-      addFolder(pack, 'files', 0o755);
-      await walk('');
+      await files.addAll();
       snapshot = await options.store.snapshot(snapshotOptions);
-      for (const m of snapshot.media()) {
-        for (const stored of [m.original, ...Object.values(m.variants)]) {
-          const rel = stored.file.split(path.sep).join('/');
-          if (!seen.has(rel) && !path.posix.normalize(rel).startsWith('..')) await addFile(rel);
-        }
-      }
+      await files.addMissing(snapshot.media());
     } else {
       snapshot = await options.store.snapshot(snapshotOptions);
     }
+    let bytes = files.totals.bytes;
 
     const takenAt = new Date(snapshot.takenAt);
     const folders = new Set<string>();
@@ -140,7 +86,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
     }
     pack.end();
     await Promise.race([finished, failed]);
-    return { takenAt: snapshot.takenAt, schemaVersion: snapshot.schemaVersion, media, files, bytes };
+    return { takenAt: snapshot.takenAt, schemaVersion: snapshot.schemaVersion, media, files: files.totals.files, bytes };
   };
 
   const working = work();

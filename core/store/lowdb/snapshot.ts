@@ -58,7 +58,7 @@ export async function takeSnapshot(sources: readonly SnapshotSource[], schemaVer
   };
 }
 
-/** Bytes of the JSON files under `dbDir` (sub-folders included). */
+/** Bytes of the JSON files under `dir` (sub-folders included). */
 export async function folderSize(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
