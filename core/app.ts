@@ -28,7 +28,7 @@ import { isUnder, normalizePath } from './http/normalize-path.ts';
 import { createPageCache, isAnonymous, type PageCache } from './http/page-cache.ts';
 import { cachedRead, onStoreChange } from './store/index.ts';
 import { createErrorHandlers } from './http/errors.ts';
-import { KiosqueSessionStore } from './auth/session-store.ts';
+import { KiosqueSessionStore, SESSION_SECRET_SETTING } from './auth/session-store.ts';
 import { createPassport } from './auth/passport.ts';
 import { createDummyHash } from './auth/password.ts';
 import { createUserService, UserInputError, type UserService } from './auth/users.ts';
@@ -37,6 +37,7 @@ import { createAccountRoutes } from './auth/account.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
+import { createBackupAdmin } from './admin/backup.ts';
 import { createFeedRoutes } from './feeds/routes.ts';
 import { createOembedRoutes } from './oembed/index.ts';
 import { createSitemapRoutes } from './site/sitemap.ts';
@@ -115,10 +116,10 @@ function coreVersion(): string {
 
 async function sessionSecret(config: Config, store: Store): Promise<string> {
   if (config.session.secret) return config.session.secret;
-  const kept = await store.settings.get<string>('_sessionSecret');
+  const kept = await store.settings.get<string>(SESSION_SECRET_SETTING);
   if (kept) return kept;
   const secret = randomBytes(48).toString('base64url');
-  await store.settings.set('_sessionSecret', secret);
+  await store.settings.set(SESSION_SECRET_SETTING, secret);
   return secret;
 }
 
@@ -134,6 +135,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
     { section: 'config', href: '/admin/config/search', label: t('admin.menu.search'), roles: ['admin'] },
     { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
+    { section: 'site', href: '/admin/backup', label: t('admin.menu.backup'), roles: ['admin'] },
   ];
 }
 
@@ -325,6 +327,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
   const highlights = () => readHighlights(store);
   app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
+  app.use(underPath('/admin', createBackupAdmin({ store, filesDir: path.resolve(config.dataDir, 'files'), render, i18n, logger })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl, signal }));
   app.use(createOembedRoutes({ store, i18n, baseUrl: config.baseUrl, canSee }));

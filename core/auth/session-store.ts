@@ -1,6 +1,9 @@
 import session from 'express-session';
 import type { Store } from '../store/index.ts';
 
+/** The settings key of the session secret generated when none is configured (kept out of backups). */
+export const SESSION_SECRET_SETTING = '_sessionSecret';
+
 /** express-session's store on top of Kiosque's store, so sessions survive a restart. */
 export class KiosqueSessionStore extends session.Store {
   constructor(private readonly store: Store, private readonly defaultMaxAgeMs: number) {

@@ -5,9 +5,10 @@ import { userPasswd } from './user-passwd.ts';
 import { reindexCommand } from './reindex.ts';
 import { importCommand } from './media-import.ts';
 import { regenerateCommand } from './media-regenerate.ts';
+import { backupCommand } from './backup.ts';
 import { cliMessages, commandHelp, commandSummary, CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print, type CliIO, type CliText, type Command } from './shared.ts';
 
-const commands: Command[] = [userAdd, userPasswd, doctor, reindexCommand, importCommand, regenerateCommand];
+const commands: Command[] = [userAdd, userPasswd, doctor, reindexCommand, importCommand, regenerateCommand, backupCommand];
 
 function topHelp(text: CliText): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -76,7 +76,49 @@ export interface Store {
   sectors: SimpleRepository<Sector>;
   keywordGroups: SimpleRepository<KeywordGroup>;
   keywords: SimpleRepository<Keyword>;
+  /**
+   * The whole database as it stands at the moment of the call, for a backup. Every write that
+   * resolved before the call is in it, none started after the call is, and no write is split
+   * (a change spanning files is in all of them or none). It resolves once what it holds is on disk:
+   * it rejects (StoreSnapshotError) rather than hand out a write the store had to undo.
+   * Writes are never held up; the copy is read later, at the caller's pace.
+   */
+  snapshot(options?: SnapshotOptions): Promise<StoreSnapshot>;
+  /** Bytes the database takes where it is kept (an estimate of a backup's database part). */
+  dataSize(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface SnapshotOptions {
+  /** Leave out the sessions: a restored copy should not sign anyone back in. */
+  withoutSessions?: boolean;
+  /** Settings keys to leave out (secrets the restored site can make again). */
+  withoutSettings?: readonly string[];
+}
+
+/** One file of a snapshot, at its place under a data folder ('/'-separated, e.g. `db/users.json`). */
+export interface SnapshotFile {
+  path: string;
+  /** The bytes, made when asked: read the files one at a time to keep memory low. */
+  read(): Promise<Uint8Array>;
+}
+
+export interface StoreSnapshot {
+  backend: string;
+  schemaVersion: number;
+  /** ISO date of the moment the snapshot stands for. */
+  takenAt: string;
+  /** What to put under an empty data folder to restore the database (a future backend may give one dump file). */
+  files: SnapshotFile[];
+  /** The media records it holds (the store's own: read them, never change them): which stored files the copy names. */
+  media(): Iterable<Media>;
+}
+
+export class StoreSnapshotError extends Error {
+  constructor(detail: string) {
+    super(`The database could not be copied: a write failed while the copy was taken (${detail}). Nothing was lost; try again, and check the disk if it keeps failing.`);
+    this.name = 'StoreSnapshotError';
+  }
 }
 
 export class DuplicateError extends Error {

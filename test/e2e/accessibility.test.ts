@@ -81,7 +81,7 @@ async function signInAs(page: Page, path: string, username: string): Promise<voi
 }
 
 const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login'];
-const adminPages = () => ['/admin', '/admin/media', paths.edit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins'];
+const adminPages = () => ['/admin', '/admin/media', paths.edit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins', '/admin/backup'];
 
 for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {
   test(`${theme} theme, in ${language}: the main public and admin pages have no moderate, serious or critical axe violation`, async () => {

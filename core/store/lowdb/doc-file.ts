@@ -17,6 +17,8 @@ export class DocFile<T> {
   readonly db: Low<T>;
   private inflight: Promise<void> = Promise.resolve();
   private next: Batch | null = null;
+  /** How many writes of this file have failed (and been undone) since it was opened: a snapshot checks it. */
+  failures = 0;
 
   constructor(readonly file: string, defaultData: T) {
     this.db = new Low<T>(new DurableJsonFile<T>(file), defaultData);
@@ -62,6 +64,7 @@ export class DocFile<T> {
     try {
       await this.db.write();
     } catch (err) {
+      this.failures += 1;
       for (const undo of batch.undos.reverse()) undo();
       throw err;
     }

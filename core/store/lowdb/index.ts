@@ -6,6 +6,7 @@ import { Collection, type CollectionData } from './collection.ts';
 import { lockDataDir } from './lock.ts';
 import { mediaRepository, openMediaShards } from './media.ts';
 import { simpleRepository } from './simple.ts';
+import { folderSize, takeSnapshot, type SnapshotSource } from './snapshot.ts';
 import { CURRENT_SCHEMA_VERSION, migrate, type Migration } from '../migrations.ts';
 import {
   DuplicateError,
@@ -199,6 +200,19 @@ function buildStore(
     sectors: simpleRepository(new Collection<Sector>(docs.sectors as DocFile<CollectionData<Sector>>)),
     keywordGroups: simpleRepository(new Collection<KeywordGroup>(docs['keyword-groups'] as DocFile<CollectionData<KeywordGroup>>)),
     keywords: simpleRepository(new Collection<Keyword>(docs.keywords as DocFile<CollectionData<Keyword>>)),
+    snapshot(options) {
+      // The sources are listed now, in the caller's tick: a shard made by a later write is not in the copy.
+      const rel = (file: string) => path.relative(dataDir, file).split(path.sep).join('/');
+      const sources: SnapshotSource[] = [
+        { path: rel(meta.file), doc: meta as DocFile<unknown> },
+        ...COLLECTIONS.map((name) => ({ path: rel(docs[name].file), doc: docs[name] as DocFile<unknown>, collection: name })),
+        ...[...shards.keys()].sort((a, b) => a - b).map((k) => ({ path: rel(shards.get(k)!.file), doc: shards.get(k)! as DocFile<unknown>, media: true })),
+      ];
+      return takeSnapshot(sources, meta.data.schemaVersion, options);
+    },
+    async dataSize() {
+      return folderSize(dbDir);
+    },
     async close() {
       if (closed) return;
       closed = true;
