@@ -104,6 +104,13 @@ export interface PluginPageOptions {
    * page made of the plugin's settings, storage and templates alone.
    */
   cache?: boolean;
+  /**
+   * Offer the page to search engines and link previews, as the site's public pages are: its
+   * address as the canonical one (path only), `description` (Markdown or plain text; default: the
+   * site's), OpenGraph and Twitter card tags. Without it the page says `noindex`, as every page that
+   * does not ask. A page closed by an access rule (`Cache-Control: private`) stays `noindex` anyway.
+   */
+  share?: { description?: string };
 }
 
 export interface PluginContext {

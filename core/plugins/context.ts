@@ -134,6 +134,8 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
           status: options.status,
           title: options.title,
           csrf: options.csrf,
+          // Its own address, path only: query strings (tracking, ?lang=) never make another page.
+          share: options.share ? { canonical: new URL(req.originalUrl, 'http://kiosque.invalid').pathname, type: 'website', description: options.share.description } : undefined,
           plugin: { id, dir: deps.dir, stylesheets: (options.stylesheets ?? []).map(assetHref), scripts: (options.scripts ?? []).map(assetHref) },
         });
       },

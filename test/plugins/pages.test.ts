@@ -19,6 +19,7 @@ export default definePlugin({
     ctx.router.get('/form', (req, res) => ctx.views.render(req, res, 'board', { said: 'form' }, { csrf: true }));
     ctx.router.get('/missing', (req, res) => ctx.views.render(req, res, 'no-such-page', {}));
     ctx.router.get('/gone', (req, res) => ctx.views.render(req, res, 'board', {}, { status: 410 }));
+    ctx.router.get('/about', (req, res) => ctx.views.render(req, res, 'board', { said: 'about' }, { title: 'About the board', share: { description: 'What the **board** is for.' } }));
     ctx.router.get('/assets/{*rest}', (_req, res) => res.send('the plugin route answered'));
     ctx.router.get('/where', (_req, res) => res.send(ctx.views.asset('sub/pic.svg')));
     ctx.views.script('app.js');
@@ -131,6 +132,17 @@ test('the active theme’s plugins/<id>/<template>.hbs wins over the plugin’s 
   }
   const back = await html(request(t.app), '/plugins/pager/?said=day').expect(200);
   assert.match(back.text, /<section class="board">/);
+});
+
+test('a plugin page is kept out of search engines unless it offers itself, then it is shared as the site\'s public pages are', async () => {
+  const plain = await html(request(t.app), '/plugins/pager/?said=x').expect(200);
+  assert.match(plain.text, /<meta name="robots" content="noindex">/);
+  assert.doesNotMatch(plain.text, /og:url/);
+  const about = await html(request(t.app), '/plugins/pager/about?utm_source=x&lang=en').set('Host', 'portal.test').expect(200);
+  assert.doesNotMatch(about.text, /name="robots"/);
+  assert.match(about.text, /<link rel="canonical" href="http:\/\/portal\.test\/plugins\/pager\/about">/);
+  assert.match(about.text, /<meta property="og:title" content="About the board">/);
+  assert.match(about.text, /<meta name="description" content="What the board is for\.">/);
 });
 
 test('plugin pages stay out of the anonymous page cache unless they ask for it', async () => {
