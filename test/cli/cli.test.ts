@@ -207,11 +207,12 @@ test('doctor reports Node, the data folder, disk, ffmpeg/ffprobe/pdftoppm paths,
   assert.doesNotMatch(ok.stdout, /cannot start within/, 'the default caps let ffmpeg and ffprobe start');
   assert.match(ok.stdout, /themes in .*themes: default/);
 
+  // Each on its own data folder: doctor opens the data files, and two at once on one folder race for its lock.
   const [broken, missing, uncapped, tooLow] = await Promise.all([
     cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/nonexistent/ffmpeg' } }),
     cli(['doctor'], { dataDir: path.join(dir, 'later'), env: { PATH: '/nonexistent' } }),
-    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: '/usr/bin/ffmpeg', KIOSQUE_FFPROBE: '/usr/bin/ffprobe', KIOSQUE_PDFTOPPM: '/usr/bin/pdftoppm', KIOSQUE_FFPROBE_MEMORY_MB: '0', PATH: '/nonexistent' } }),
-    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG_MEMORY_MB: '100', KIOSQUE_FFPROBE_MEMORY_MB: '0' } }),
+    cli(['doctor'], { dataDir: await dataDir(t), env: { KIOSQUE_FFMPEG: '/usr/bin/ffmpeg', KIOSQUE_FFPROBE: '/usr/bin/ffprobe', KIOSQUE_PDFTOPPM: '/usr/bin/pdftoppm', KIOSQUE_FFPROBE_MEMORY_MB: '0', PATH: '/nonexistent' } }),
+    cli(['doctor'], { dataDir: await dataDir(t), env: { KIOSQUE_FFMPEG_MEMORY_MB: '100', KIOSQUE_FFPROBE_MEMORY_MB: '0' } }),
   ]);
   assert.match(uncapped.stdout, /\[warn\] prlimit not found on the PATH: ffmpeg and pdftoppm run without a memory cap/, 'ffprobe has none to apply');
   assert.match(uncapped.stdout, /apt-get install util-linux/);
@@ -241,9 +242,10 @@ test('doctor says what an ffmpeg without libx264 or zscale and tonemap cannot do
     await writeFile(file, `#!/bin/sh\ncase "$*" in *-encoders*|*-filters*) /usr/bin/ffmpeg "$@" | grep -vE ' (${missing}) '; exit 0;; esac\nexec /usr/bin/ffmpeg "$@"\n`, { mode: 0o755 });
     return file;
   };
+  // Each on its own data folder: doctor opens the data files, and two at once on one folder race for its lock.
   const [minimal, noAac] = await Promise.all([
     cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: await make('ffmpeg-minimal', 'libx264|zscale|tonemap') } }),
-    cli(['doctor'], { dataDir: dir, env: { KIOSQUE_FFMPEG: await make('ffmpeg-no-aac', 'aac') } }),
+    cli(['doctor'], { dataDir: await dataDir(t), env: { KIOSQUE_FFMPEG: await make('ffmpeg-no-aac', 'aac') } }),
   ]);
   assert.equal(minimal.code, 0, 'warnings only: uploads and posters still work');
   assert.match(minimal.stdout, /\[ ok \] ffmpeg: .*ffmpeg-minimal \(from config media\.ffmpegPath\)/);
