@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
-import { exifHasGps } from '../helpers/media.ts';
+import { tempDir } from '../helpers/app.ts';
+import { exifHasGps, ffmpeg } from '../helpers/media.ts';
 import { jpegWithoutMetadata } from '../../core/media/container-metadata.ts';
 
 /*
@@ -38,7 +41,15 @@ async function fixtures(): Promise<Array<{ jpeg: Buffer; orientation: number }>>
     segment(0xeb, Buffer.from('MakerPlace')),
   ];
   const dress = (jpeg: Buffer) => Buffer.concat([jpeg.subarray(0, 2), ...extra, jpeg.subarray(2), Buffer.from('TrailerPlace'), thumb]);
+  // Restart markers in the scan (ffmpeg writes one between slices), and the EXIF of a phone beside them.
+  const sliced = path.join(await tempDir(), 'sliced.jpg');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', '-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', '-slices', '3', '-threads', '3', sliced]);
+  const restarts = await readFile(sliced);
+  const withGps = await picture().withExif(gps).jpeg().toBuffer();
+  const exif = withGps.subarray(withGps.indexOf(Buffer.from([0xff, 0xe1])), withGps.indexOf(Buffer.from([0xff, 0xdb])));
+  assert.ok(restarts.includes(Buffer.from([0xff, 0xdd])) && restarts.includes(Buffer.from([0xff, 0xd0])), 'the fixture has restart markers');
   return [
+    { jpeg: dress(Buffer.concat([restarts.subarray(0, 2), exif, restarts.subarray(2)])), orientation: 1 },
     { jpeg: dress(await picture().withExif(gps).withMetadata({ orientation: 6 }).jpeg({ quality: 80 }).toBuffer()), orientation: 6 },
     { jpeg: dress(await picture().withExif(gps).withIccProfile('p3').jpeg({ progressive: true, chromaSubsampling: '4:4:4' }).toBuffer()), orientation: 1 },
     { jpeg: dress(await picture().withExif(gps).withMetadata({ orientation: 3 }).jpeg({ mozjpeg: true }).toBuffer()), orientation: 3 },
