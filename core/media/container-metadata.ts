@@ -109,8 +109,89 @@ export function webpWithoutMetadata(buf: Buffer): Buffer | undefined {
   return Buffer.concat([header, body]);
 }
 
-/** APPn segments that say how to decode or show the pixels, by their identifier; every other APPn, and comments, are metadata. */
-const JPEG_KEPT_APP: Record<number, string[]> = { 0xe0: ['JFIF\0', 'JFXX\0'], 0xe2: ['ICC_PROFILE\0'], 0xee: ['Adobe'] };
+/** A JPEG segment: marker, length, payload. */
+function jpegSegment(marker: number, payload: Buffer): Buffer {
+  const head = Buffer.from([0xff, marker, 0, 0]);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
+}
+
+/**
+ * Markers that describe or carry the compressed pixels: frame headers (SOF0–SOF15 but for JPG, C8),
+ * Huffman and arithmetic tables, quantisation tables, restart interval, scan header, line count.
+ * Anything else (reserved, JPEG extensions, hierarchical) is refused rather than copied blind.
+ */
+const isStructuralMarker = (m: number) => (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || m === 0xdb || m === 0xdd || m === 0xda || m === 0xdc;
+
+/**
+ * Whether a structural segment holds exactly what its tables and fields take, so that no byte in
+ * it can be anything else (a segment whose marker byte was damaged into a table's may hold a place).
+ */
+function structuralPayloadFits(marker: number, payload: Buffer): boolean {
+  const n = payload.length;
+  if (marker === 0xdb) {
+    let p = 0;
+    while (p < n) p += 1 + 64 * (payload[p]! >> 4 ? 2 : 1);
+    return p === n;
+  }
+  if (marker === 0xc4) {
+    let p = 0;
+    while (p + 17 <= n) p += 17 + payload.subarray(p + 1, p + 17).reduce((sum, c) => sum + c, 0);
+    return p === n;
+  }
+  if (marker === 0xda) return n >= 1 && n === 1 + 2 * payload[0]! + 3;
+  if (marker === 0xdd || marker === 0xdc) return n === 2;
+  if (marker === 0xcc) return n % 2 === 0;
+  // A frame header: precision, height, width, component count, three bytes per component.
+  return n >= 6 && n === 6 + 3 * payload[5]!;
+}
+
+const ICC_ID = 'ICC_PROFILE\0';
+
+/** Whether a blob is an ICC profile and nothing more: its header's signature, and the size it declares is all there is. */
+export const isIccProfile = (icc: Buffer) => icc.length >= 128 && icc.readUInt32BE(0) === icc.length && icc.toString('latin1', 36, 40) === 'acsp';
+
+/**
+ * The ICC profile's APP2 segments rebuilt in their sequence order, holding the profile and nothing
+ * else: a chunk whose numbering does not add up, or bytes beyond the size the profile declares (room
+ * for any text), make the JPEG one to re-encode.
+ */
+function iccSegments(chunks: Buffer[]): Buffer[] {
+  const count = chunks[0]![ICC_ID.length + 1]!;
+  const bySeq = new Map<number, Buffer>();
+  for (const c of chunks) {
+    const seq = c[ICC_ID.length]!;
+    if (c[ICC_ID.length + 1] !== count || seq < 1 || seq > count || bySeq.has(seq)) throw new Error('inconsistent ICC profile chunks');
+    bySeq.set(seq, c.subarray(ICC_ID.length + 2));
+  }
+  if (bySeq.size !== count) throw new Error('missing ICC profile chunks');
+  const parts = Array.from({ length: count }, (_, i) => bySeq.get(i + 1)!);
+  const profile = Buffer.concat(parts);
+  if (!isIccProfile(profile)) throw new Error('not an ICC profile');
+  return parts.map((data, i) => jpegSegment(0xe2, Buffer.concat([Buffer.from(ICC_ID, 'latin1'), Buffer.from([i + 1, count]), data])));
+}
+
+/**
+ * What is kept of an APPn segment: JFIF without its thumbnail (a picture of its own, perhaps not
+ * this one); Adobe's colour transform, its 12 bytes; an ICC profile chunk (checked and rebuilt
+ * later, see iccSegments). Undefined for the rest, JFXX included: it only holds thumbnails, and a
+ * JPEG thumbnail can carry its own EXIF.
+ */
+function keptApp(marker: number, payload: Buffer): Buffer | 'icc' | undefined {
+  const id = (s: string) => payload.length >= s.length && payload.toString('latin1', 0, s.length) === s;
+  if (marker === 0xe0 && id('JFIF\0') && payload.length >= 14) {
+    const jfif = Buffer.from(payload.subarray(0, 14));
+    jfif[12] = 0; // no thumbnail: width and height 0
+    jfif[13] = 0;
+    return jpegSegment(0xe0, jfif);
+  }
+  if (marker === 0xee && id('Adobe')) {
+    if (payload.length < 12) throw new Error('short Adobe segment');
+    return jpegSegment(0xee, payload.subarray(0, 12));
+  }
+  if (marker === 0xe2 && id(ICC_ID) && payload.length > ICC_ID.length + 2) return 'icc';
+  return undefined;
+}
 
 /** An EXIF APP1 segment holding only an orientation (1–8): the one tag a photo needs to show upright. */
 function exifOrientationSegment(orientation: number): Buffer {
@@ -123,18 +204,16 @@ function exifOrientationSegment(orientation: number): Buffer {
   tiff.writeUInt32LE(1, 14);
   tiff.writeUInt16LE(orientation, 18);
   tiff.writeUInt32LE(0, 22); // no next IFD
-  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
-  const head = Buffer.from([0xff, 0xe1, 0, 0]);
-  head.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([head, payload]);
+  return jpegSegment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]));
 }
 
 /**
  * A JPEG without its metadata, the compressed pixels copied as they are (no re-encoding, so no
- * loss): EXIF, XMP, IPTC, comments, MPF, maker segments and whatever follows the end of the image
- * (a motion photo's video, a second image) go; JFIF, the ICC profile and Adobe's colour transform
- * stay. An `orientation` other than 1 is written back alone, so the photo still shows upright.
- * Throws on a JPEG whose structure cannot be followed.
+ * loss): EXIF, XMP, IPTC, comments, MPF, JFXX and maker segments, JFIF's thumbnail and whatever
+ * follows the end of the image (a motion photo's video, a second image) go; JFIF, the ICC profile
+ * and Adobe's colour transform stay, rebuilt from what they must hold. An `orientation` other than
+ * 1 is written back alone, so the photo still shows upright. Throws on a JPEG whose structure
+ * cannot be followed or holds what it does not know (the caller re-encodes it).
  */
 export function jpegWithoutMetadata(buf: Buffer, orientation = 1): Buffer {
   if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) throw new Error('not a JPEG');
@@ -145,6 +224,13 @@ export function jpegWithoutMetadata(buf: Buffer, orientation = 1): Buffer {
     if (!orientationWritten) kept.push(exifOrientationSegment(orientation));
     orientationWritten = true;
   };
+  const icc: Buffer[] = [];
+  let iccAt = -1;
+  const finish = () => {
+    if (iccAt >= 0) kept.splice(iccAt, 0, ...iccSegments(icc));
+    return Buffer.concat(kept);
+  };
+  let scanned = false;
   for (;;) {
     if (p + 2 > buf.length) throw new Error('truncated JPEG');
     if (buf[p] !== 0xff) throw new Error('JPEG marker expected');
@@ -154,8 +240,9 @@ export function jpegWithoutMetadata(buf: Buffer, orientation = 1): Buffer {
       continue;
     }
     if (marker === 0xd9) {
+      if (!scanned) throw new Error('JPEG without a scan');
       kept.push(buf.subarray(p, p + 2));
-      return Buffer.concat(kept);
+      return finish();
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       kept.push(buf.subarray(p, p + 2));
@@ -163,23 +250,30 @@ export function jpegWithoutMetadata(buf: Buffer, orientation = 1): Buffer {
       continue;
     }
     if (p + 4 > buf.length) throw new Error('truncated JPEG');
-    const end = p + 2 + buf.readUInt16BE(p + 2);
-    if (end > buf.length) throw new Error('truncated JPEG');
+    const length = buf.readUInt16BE(p + 2);
+    const end = p + 2 + length;
+    if (length < 2 || end > buf.length) throw new Error('truncated JPEG');
     const isApp = marker >= 0xe0 && marker <= 0xef;
     if (isApp || marker === 0xfe) {
-      const ids = isApp ? JPEG_KEPT_APP[marker] : undefined;
-      if (ids?.some((id) => buf.toString('latin1', p + 4, p + 4 + id.length) === id)) {
-        kept.push(buf.subarray(p, end));
+      const app = isApp ? keptApp(marker, buf.subarray(p + 4, end)) : undefined;
+      if (app === 'icc') {
+        if (iccAt < 0) iccAt = kept.length;
+        icc.push(buf.subarray(p + 4, end));
+      } else if (app) {
+        kept.push(app);
         // JFIF must come first; the orientation follows it.
         if (marker === 0xe0) writeOrientation();
       }
       p = end;
       continue;
     }
+    if (!isStructuralMarker(marker)) throw new Error(`unexpected JPEG marker ${marker.toString(16)}`);
+    if (!structuralPayloadFits(marker, buf.subarray(p + 4, end))) throw new Error(`JPEG segment ${marker.toString(16)} holds more than it should`);
     writeOrientation();
     kept.push(buf.subarray(p, end));
     p = end;
     if (marker !== 0xda) continue;
+    scanned = true;
     // Entropy-coded data after a scan header: an 0xFF in it is followed by 0 (a stuffed byte) or a
     // restart marker; any other marker ends the scan.
     const start = p;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { StoredFile } from '../store/index.ts';
-import { gifWithoutMetadata, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
+import { gifWithoutMetadata, isIccProfile, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSettings } from './settings.ts';
 
@@ -27,7 +27,8 @@ export interface ImageInfo {
 
 /** Where sharp reports no metadata although the file may hold some (see ImageInfo.hasMetadata). */
 async function hiddenMetadata(file: string, format: string | undefined): Promise<boolean> {
-  if (format === 'tiff' || format === 'gif') return true;
+  // A JPEG's comments, JFXX thumbnails, unknown APPn segments and trailer are beyond sharp's sight.
+  if (format === 'tiff' || format === 'gif' || format === 'jpeg') return true;
   if (format === 'png') return pngHasMetadataChunks(file);
   return false;
 }
@@ -81,23 +82,25 @@ async function stripContainer(file: string, without: (buf: Buffer) => Buffer | u
 }
 
 /**
- * A JPEG without its metadata, its compressed pixels untouched (see jpegWithoutMetadata); false
- * when its structure cannot be followed or the result does not read back clean, so the caller
- * re-encodes it instead.
+ * A JPEG without its metadata, its compressed pixels untouched (see jpegWithoutMetadata): 'done',
+ * 'unchanged' when there was nothing to remove, 'failed' when its structure cannot be followed or
+ * the result does not read back clean, so the caller re-encodes it instead.
  */
-async function stripJpegLosslessly(file: string, orientation: number): Promise<boolean> {
+async function stripJpegLosslessly(file: string, orientation: number): Promise<'done' | 'unchanged' | 'failed'> {
   let clean: Buffer;
   try {
-    clean = jpegWithoutMetadata(await readFile(file), orientation);
+    const buf = await readFile(file);
+    clean = jpegWithoutMetadata(buf, orientation);
+    if (clean.equals(buf)) return 'unchanged';
     const meta = await sharp(clean).metadata();
-    if (meta.xmp || meta.iptc || (meta.orientation ?? 1) !== orientation || meta.width === undefined) return false;
+    if (meta.xmp || meta.iptc || (meta.orientation ?? 1) !== orientation || meta.width === undefined) return 'failed';
   } catch {
-    return false;
+    return 'failed';
   }
   const tmp = `${file}.clean`;
   await writeFile(tmp, clean);
   await rename(tmp, file);
-  return true;
+  return 'done';
 }
 
 /**
@@ -111,9 +114,15 @@ export async function stripLocation(file: string, info: ImageInfo): Promise<bool
   const animated = info.pages > 1;
   if (info.format === 'gif') return stripContainer(file, gifWithoutMetadata);
   if (info.format === 'webp' && (animated || (info.orientation ?? 1) === 1)) return stripContainer(file, webpWithoutMetadata);
-  if (info.format === 'jpeg' && (await stripJpegLosslessly(file, info.orientation ?? 1))) return true;
+  if (info.format === 'jpeg') {
+    const lossless = await stripJpegLosslessly(file, info.orientation ?? 1);
+    if (lossless !== 'failed') return lossless === 'done';
+  }
   const tmp = `${file}.clean`;
-  let pipeline = sharp(file, { animated, limitInputPixels: false, failOn: 'error' }).keepIccProfile();
+  let pipeline = sharp(file, { animated, limitInputPixels: false, failOn: 'error' });
+  // libvips keeps a profile's blob whole, text after the profile's declared end included: such a profile goes.
+  const { icc } = await sharp(file).metadata();
+  if (!icc || isIccProfile(icc)) pipeline = pipeline.keepIccProfile();
   if (!animated) pipeline = pipeline.autoOrient();
   switch (info.format) {
     case 'jpeg':

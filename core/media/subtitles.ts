@@ -24,14 +24,21 @@ export const trackFolder = (mediaId: string) => `tracks/${mediaId}`;
 
 const TIMING = /^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})\s*-->\s*(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})(.*)$/;
 
-/** The text of a subtitle file: UTF-8 (a BOM dropped), else Windows-1252, which older subtitle tools write. */
-function decode(buf: Buffer): string {
+/**
+ * The text of a subtitle file: UTF-16 when its byte-order mark says so (Windows' Notepad and some
+ * subtitle editors save "Unicode" that way), else UTF-8 (a BOM dropped), else Windows-1252, which
+ * older subtitle tools write. Undefined when it is not text: a NUL, or UTF-16 that does not decode.
+ */
+function decode(buf: Buffer): string | undefined {
   let text: string;
+  const utf16 = buf[0] === 0xff && buf[1] === 0xfe ? 'utf-16le' : buf[0] === 0xfe && buf[1] === 0xff ? 'utf-16be' : undefined;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(buf);
   } catch {
+    if (utf16) return undefined;
     text = new TextDecoder('windows-1252').decode(buf);
   }
+  if (text.includes('\0')) return undefined;
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
@@ -43,15 +50,16 @@ function decode(buf: Buffer): string {
  */
 export function toWebVtt(buf: Buffer): string {
   if (buf.length === 0) throw new MediaError('track_empty', 400, 'track');
-  if (buf.includes(0)) throw new MediaError('track_unreadable', 400, 'track');
   const text = decode(buf);
+  if (text === undefined) throw new MediaError('track_unreadable', 400, 'track');
   if (/^WEBVTT(?:[ \t][^\n]*)?(?:\n|$)/.test(text)) {
     if (!text.split('\n').some((line) => TIMING.test(line.trim()) && line.includes('.'))) throw new MediaError('track_empty', 400, 'track');
     return text.endsWith('\n') ? text : `${text}\n`;
   }
   const cues: string[] = [];
   for (const block of text.split(/\n[ \t]*\n+/)) {
-    const lines = block.replace(/\s+$/, '').split('\n').filter((l, i) => i > 0 || l.trim() !== '');
+    // trimEnd, not /\s+$/: that regex takes quadratic time on a long run of spaces inside a line.
+    const lines = block.trimEnd().split('\n').filter((l, i) => i > 0 || l.trim() !== '');
     const at = lines.findIndex((l) => TIMING.test(l.trim()));
     // A SubRip cue: an optional number, its timing, its text.
     if (at < 0 || at > 1 || (at === 1 && !/^\d+$/.test(lines[0]!.trim()))) {

@@ -56,6 +56,29 @@ export interface HeadMeta {
 
 export const DESCRIPTION_MAX = 160;
 
+/** A page's description as its head says it: the Markdown's words, cut to DESCRIPTION_MAX. */
+export const describe = (markdown: string) => excerpt(plainText(markdown), DESCRIPTION_MAX);
+
+/**
+ * `describe` remembering its last `size` answers. Reading a long description's Markdown costs
+ * about a millisecond (10,000 characters), on every render of its page that the page cache does
+ * not answer (signed-in visitors, the first of each Host); the answer depends on the text alone, so
+ * the text is the key (no stale answer after an edit, and sectors and keywords share it).
+ */
+export function createDescriptionCache(size = 256, summarise: (markdown: string) => string = describe): (markdown: string) => string {
+  const kept = new Map<string, string>();
+  return (markdown) => {
+    // Short texts cost less to read again than to keep.
+    if (markdown.length <= DESCRIPTION_MAX) return summarise(markdown);
+    let text = kept.get(markdown);
+    if (text === undefined) text = summarise(markdown);
+    else kept.delete(markdown);
+    kept.set(markdown, text);
+    if (kept.size > size) kept.delete(kept.keys().next().value!);
+    return text;
+  };
+}
+
 const LOCALES: Record<Language, string> = { en: 'en_US', fr: 'fr_FR' };
 
 export interface HeadMetaInput {
@@ -72,6 +95,8 @@ export interface HeadMetaInput {
   site: { siteName: string; description: string };
   /** The site logo's path (core/settings/skeleton.ts logoUrl), the image of a page that has none of its own. */
   logo?: string;
+  /** How a description's Markdown becomes the head's text: `describe`, or a cache of it (createDescriptionCache). */
+  describe?: (markdown: string) => string;
 }
 
 /**
@@ -82,7 +107,7 @@ export interface HeadMetaInput {
 export function headMeta(input: HeadMetaInput): HeadMeta {
   const { share, origin } = input;
   if (!share || input.private) return { robots: share ? 'noindex' : (input.robots ?? 'noindex'), properties: [], names: [] };
-  const description = excerpt(plainText(share.description || input.site.description), DESCRIPTION_MAX) || undefined;
+  const description = (input.describe ?? describe)(share.description || input.site.description) || undefined;
   if (!origin) return { description, properties: [], names: [] };
   const absolute = (path: string) => `${origin}${path}`;
   const canonical = absolute(share.canonical);

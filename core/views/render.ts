@@ -8,7 +8,7 @@ import { DEFAULT_THEME, type ViewEngine } from './engine.ts';
 import { logoUrl, type SkeletonSettings } from '../settings/skeleton.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
 import type { MediaDisplaySettings } from '../settings/media-display.ts';
-import { headMeta, type PageShare } from '../site/share-meta.ts';
+import { createDescriptionCache, headMeta, type PageShare } from '../site/share-meta.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 import type { HeadAsset } from './head-assets.ts';
 
@@ -158,6 +158,7 @@ function paramName(part: string): string {
 
 /** Builds the shared page context, lets plugins filter it (`page.context`), and renders through the theme. */
 export function createRenderer(deps: RendererDeps): RenderPage {
+  const describe = createDescriptionCache();
   return async (req, res, names, page, options = {}) => {
     const site = res.locals.site as RequestSite;
     const user = req.user ?? null;
@@ -187,6 +188,7 @@ export function createRenderer(deps: RendererDeps): RenderPage {
       title: options.title,
       site: site.skeleton,
       logo: chrome.logoUrl,
+      describe,
     });
     const context: Record<string, unknown> = {
       lang: site.lang,

@@ -98,3 +98,48 @@ test('a JPEG loses EXIF, XMP, IPTC, comments and what follows its end, its compr
   assert.throws(() => jpegWithoutMetadata(input.subarray(0, 300)), /truncated JPEG/);
   assert.throws(() => jpegWithoutMetadata(Buffer.from('not a jpeg')), /not a JPEG/);
 });
+
+test('segments that pass for kept ones keep only what they must hold: JFIF loses its thumbnail, JFXX goes, Adobe keeps its 12 bytes, text after an ICC profile sends the JPEG to re-encoding', async () => {
+  const base = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c85028' } }).jpeg().toBuffer();
+  const withSegments = (...segs: Buffer[]) => Buffer.concat([base.subarray(0, 2), ...segs, base.subarray(base.indexOf(Buffer.from([0xff, 0xdb])))]);
+  const thumbnail = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).withExif({ IFD0: { Make: 'ThumbCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } }).jpeg().toBuffer();
+  const jfifWithThumbnail = segment(0xe0, Buffer.concat([Buffer.from('JFIF\0\x01\x02\x01\0\x48\0\x48\x01\x01', 'latin1'), Buffer.from('RGB at rue des Lilas')]));
+  const jfxx = segment(0xe0, Buffer.concat([Buffer.from('JFXX\0\x10', 'latin1'), thumbnail]));
+  const adobe = segment(0xee, Buffer.from('Adobe\0\x64\0\0\0\0\x01 and Paris after it', 'latin1'));
+  const clean = jpegWithoutMetadata(withSegments(jfifWithThumbnail, jfxx, adobe));
+  for (const gone of ['Lilas', 'ThumbCam', 'JFXX', 'Paris']) assert.ok(!clean.includes(gone), `no ${gone}`);
+  const jfif = clean.subarray(2, 2 + 18);
+  assert.deepEqual([...jfif.subarray(0, 4)], [0xff, 0xe0, 0, 16], 'JFIF stays, its 14 bytes only');
+  assert.deepEqual([...jfif.subarray(11, 16)], [0x01, 0, 0x48, 0, 0x48], 'its density kept');
+  assert.deepEqual([...jfif.subarray(16, 18)], [0, 0], 'no thumbnail');
+  assert.ok(clean.includes(Buffer.from('\xff\xee\0\x0eAdobe\0\x64\0\0\0\0\x01', 'latin1')), 'Adobe stays, its 12 bytes');
+  const [a, b] = await Promise.all([base, clean].map((buf) => sharp(buf).raw().toBuffer()));
+  assert.ok(a!.equals(b!));
+
+  // XMP dressed as an ICC chunk, or text after the profile's declared end: not a profile to copy.
+  const fake = segment(0xe2, Buffer.concat([Buffer.from('ICC_PROFILE\0\x01\x01', 'latin1'), Buffer.from('<x:xmpmeta>GPSLatitude</x:xmpmeta>')]));
+  assert.throws(() => jpegWithoutMetadata(withSegments(fake)), /ICC/);
+  const icc = (await sharp(await sharp(base).withIccProfile('p3').jpeg().toBuffer()).metadata()).icc!;
+  const tail = segment(0xe2, Buffer.concat([Buffer.from('ICC_PROFILE\0\x01\x01', 'latin1'), icc, Buffer.from('GPSLatitude 48.85')]));
+  assert.throws(() => jpegWithoutMetadata(withSegments(tail)), /ICC/);
+  // A marker no decoder needs, whatever it holds: refused rather than copied.
+  assert.throws(() => jpegWithoutMetadata(withSegments(segment(0xf0, Buffer.from('GPSLatitude 48.85')))), /unexpected JPEG marker/);
+});
+
+test('an ICC profile split over several APP2 segments comes out whole and in its order, even from chunks stored out of order', async () => {
+  const base = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c85028' } }).jpeg().toBuffer();
+  const icc = (await sharp(await sharp(base).withIccProfile('p3').jpeg().toBuffer()).metadata()).icc!;
+  const chunk = (seq: number, data: Buffer) => segment(0xe2, Buffer.concat([Buffer.from('ICC_PROFILE\0', 'latin1'), Buffer.from([seq, 3]), data]));
+  const third = Math.ceil(icc.length / 3);
+  const [c1, c2, c3] = [0, 1, 2].map((i) => icc.subarray(i * third, (i + 1) * third));
+  const input = Buffer.concat([base.subarray(0, 2), chunk(2, c2!), segment(0xfe, Buffer.from('between')), chunk(3, c3!), chunk(1, c1!), base.subarray(2)]);
+  assert.ok((await sharp(input).metadata()).icc!.equals(icc), 'the fixture reads as that profile');
+  const clean = jpegWithoutMetadata(input);
+  const seqs = [...clean.toString('latin1').matchAll(/ICC_PROFILE\0([\s\S])/g)].map((m) => m[1]!.charCodeAt(0));
+  assert.deepEqual(seqs, [1, 2, 3]);
+  assert.ok((await sharp(clean).metadata()).icc!.equals(icc));
+  assert.ok(!clean.includes('between'));
+  // A chunk missing, or one twice: the profile cannot be trusted.
+  assert.throws(() => jpegWithoutMetadata(Buffer.concat([base.subarray(0, 2), chunk(1, c1!), chunk(3, c3!), base.subarray(2)])), /ICC/);
+  assert.throws(() => jpegWithoutMetadata(Buffer.concat([base.subarray(0, 2), chunk(1, c1!), chunk(1, c1!), chunk(2, c2!), chunk(3, c3!), base.subarray(2)])), /ICC/);
+});

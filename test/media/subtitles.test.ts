@@ -40,6 +40,25 @@ test('what is not subtitles is refused by its content, whatever its name', async
   assert.equal(code(() => toWebVtt(Buffer.from('<html><script>alert(1)</script>'))), 'track_unreadable');
 });
 
+test('UTF-16 with its byte-order mark (Notepad\'s "Unicode") is read as the text it is, little- or big-endian; without a mark, or broken, it is refused', () => {
+  const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SRT.slice(1), 'utf16le')]);
+  const utf16be = Buffer.from(utf16le);
+  utf16be.swap16();
+  assert.equal(toWebVtt(utf16le), toWebVtt(Buffer.from(SRT)));
+  assert.equal(toWebVtt(utf16be), toWebVtt(Buffer.from(SRT)));
+  assert.equal(code(() => toWebVtt(Buffer.from(SRT.slice(1), 'utf16le'))), 'track_unreadable');
+  // A lone high surrogate: not UTF-16.
+  assert.equal(code(() => toWebVtt(Buffer.concat([utf16le, Buffer.from([0x00, 0xd8, 0x41, 0x00])]))), 'track_unreadable');
+});
+
+test('a cue line with a long run of spaces is converted in linear time (a quadratic trim held the server for minutes)', () => {
+  const srt = Buffer.from(`1\n00:00:01,000 --> 00:00:02,000\nx${' '.repeat(100_000)}x\n`);
+  const started = performance.now();
+  assert.match(toWebVtt(srt), /^WEBVTT\n\n00:00:01\.000 --> 00:00:02\.000\nx {100000}x\n$/);
+  // The old trim took about 20 seconds on this; the new one a few milliseconds.
+  assert.ok(performance.now() - started < 2000, `${Math.round(performance.now() - started)} ms`);
+});
+
 let site: Awaited<ReturnType<typeof appWithUploads>>;
 let dir: string;
 let videoId: string;

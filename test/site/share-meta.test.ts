@@ -8,6 +8,7 @@ import { binary, jpegWithGps, mp3, mp4, pdf } from '../helpers/media.ts';
 import { mediaInput } from '../search/fixtures.ts';
 import { LOCATION_PENDING } from '../../core/media/service.ts';
 import type { Media } from '../../core/store/index.ts';
+import { createDescriptionCache, describe } from '../../core/site/share-meta.ts';
 
 /**
  * What public pages tell search engines and the sites their links are shared on (description,
@@ -390,4 +391,25 @@ test('behind the intranet, signed-in pages are private: noindex, no card; anonym
     await toggle('disable');
   }
   assert.equal((await head(pagePath(media.photo), {}, admin)).meta('robots'), undefined, 'public again once it is off');
+});
+
+test('a long description is read once while remembered, to the same text; the cache keeps at most its size, the least recently used going first', () => {
+  const long = (n: number) => `# Carnaval ${n}\n\n${'Les **Gilles** de [Binche](https://example.org) dansent. '.repeat(200)}`;
+  const read: string[] = [];
+  const cached = createDescriptionCache(2, (md) => {
+    read.push(md.slice(0, 12));
+    return describe(md);
+  });
+  assert.equal(cached(long(1)), describe(long(1)));
+  assert.match(cached(long(1)), /^Carnaval 1 Les Gilles de Binche dansent\. .*…$/);
+  assert.equal(cached(long(2)), describe(long(2)));
+  assert.equal(cached(long(1)), describe(long(1)));
+  assert.deepEqual(read, ['# Carnaval 1', '# Carnaval 2'], 'each text read once');
+  cached(long(3)); // the third pushes out the least recently used: the second
+  cached(long(1));
+  cached(long(2));
+  assert.deepEqual(read, ['# Carnaval 1', '# Carnaval 2', '# Carnaval 3', '# Carnaval 2']);
+  // An edited description is another text: never the old answer.
+  assert.match(cached(`${long(1)} Et la suite.`), /^Carnaval 1/);
+  assert.equal(read.length, 5);
 });
