@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { StoredFile } from '../store/index.ts';
 import { gifWithoutMetadata, isIccProfile, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
@@ -81,6 +81,8 @@ async function stripContainer(file: string, without: (buf: Buffer) => Buffer | u
   return true;
 }
 
+const LOSSLESS_JPEG_MAX_BYTES = 256 * 1024 * 1024;
+
 /**
  * A JPEG without its metadata, its compressed pixels untouched (see jpegWithoutMetadata): 'done',
  * 'unchanged' when there was nothing to remove, 'failed' when its structure cannot be followed or
@@ -89,6 +91,9 @@ async function stripContainer(file: string, without: (buf: Buffer) => Buffer | u
 async function stripJpegLosslessly(file: string, orientation: number): Promise<'done' | 'unchanged' | 'failed'> {
   let clean: Buffer;
   try {
+    // Read whole: a photo within the pixel limit weighs tens of MB; a bigger file is mostly a
+    // trailer (or a forgery), which re-encoding, streamed by libvips, drops without holding it.
+    if ((await stat(file)).size > LOSSLESS_JPEG_MAX_BYTES) return 'failed';
     const buf = await readFile(file);
     clean = jpegWithoutMetadata(buf, orientation);
     if (clean.equals(buf)) return 'unchanged';

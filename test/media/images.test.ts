@@ -48,3 +48,22 @@ test('a JPEG re-encoded because its ICC profile carries text after its end keeps
   assert.ok(!after.includes('GPSLatitude'));
   assert.equal((await sharp(after).metadata()).width, 32);
 });
+
+test('a JPEG of more than 256 MB (a small picture and a huge trailer) is re-encoded as a stream rather than read whole: its trailer and place go all the same', async () => {
+  const base = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#2850c8' } }).jpeg().toBuffer();
+  const file = path.join(await tempDir(), 'huge.jpg');
+  await writeFile(file, Buffer.concat([base.subarray(0, 2), segment(0xfe, Buffer.from('taken at 12 rue des Lilas')), base.subarray(2)]));
+  // The trailer, sparse on disk: 257 MB of zeros the structure's reader would have to hold.
+  const { open } = await import('node:fs/promises');
+  const fh = await open(file, 'r+');
+  await fh.truncate(base.length + 40 + 257 * 1024 * 1024);
+  await fh.close();
+  const info = await inspectImage(file, limits);
+  assert.equal(await stripLocation(file, info), true);
+  const after = await readFile(file);
+  assert.ok(after.length < 100_000, `without the trailer (${after.length} bytes)`);
+  const scan = base.subarray(base.lastIndexOf(Buffer.from([0xff, 0xda])), base.length - 2);
+  assert.ok(!after.includes(scan), 're-encoded, not copied segment by segment');
+  assert.ok(!after.includes('Lilas'));
+  assert.deepEqual([(await sharp(after).metadata()).width, (await sharp(after).metadata()).height], [32, 24]);
+});
