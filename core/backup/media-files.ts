@@ -67,10 +67,10 @@ export function mediaFilesArchiver(pack: Pack, filesDir: string, signal: AbortSi
       addFolder(pack, 'files', 0o755);
       await walk('');
     },
-    /** The files these records name that the walk did not see (uploaded, or remade, since it passed). */
+    /** The files these records name (originals, derivatives, subtitles) that the walk did not see (uploaded, or remade, since it passed). */
     async addMissing(media: Iterable<Media>): Promise<void> {
       for (const m of media) {
-        for (const stored of [m.original, ...Object.values(m.variants)]) {
+        for (const stored of [m.original, ...Object.values(m.variants), ...(m.tracks ?? []).map((t) => t.file)]) {
           const rel = stored.file.split(path.sep).join('/');
           if (!seen.has(rel) && !path.posix.normalize(rel).startsWith('..')) await addFile(rel);
         }

@@ -43,12 +43,17 @@ test('files written while the walk ran are added when the copied records name th
     await mkdir(path.join(files, 'bb', 'two'), { recursive: true });
     await writeFile(path.join(files, 'bb', 'two', 'original.png'), 'two');
     await writeFile(path.join(files, 'bb', 'two', 'thumb.webp'), 'thumb');
-    await a.addMissing([record('aa/one/original.png'), record('bb/two/original.png', { thumb: 'bb/two/thumb.webp', gone: 'bb/two/gone.webp' }), record('../secret.txt')]);
-    assert.deepEqual(a.totals, { files: 3, bytes: 11 });
+    // A video's subtitles, added meanwhile too: kept apart from its upload's folder.
+    await mkdir(path.join(files, 'tracks', '1'), { recursive: true });
+    await writeFile(path.join(files, 'tracks', '1', 'subtitles-fr.vtt'), 'WEBVTT\n');
+    const video = { ...record('bb/two/original.png', { thumb: 'bb/two/thumb.webp', gone: 'bb/two/gone.webp' }), tracks: [{ kind: 'subtitles' as const, lang: 'fr', file: { file: 'tracks/1/subtitles-fr.vtt', mime: 'text/vtt', size: 7 } }] };
+    await a.addMissing([record('aa/one/original.png'), video, record('../secret.txt')]);
+    assert.deepEqual(a.totals, { files: 4, bytes: 18 });
   });
   assert.equal(await readFile(path.join(out, 'files', 'aa', 'one', 'original.png'), 'utf8'), 'one');
   assert.equal(await readFile(path.join(out, 'files', 'bb', 'two', 'original.png'), 'utf8'), 'two');
   assert.equal(await readFile(path.join(out, 'files', 'bb', 'two', 'thumb.webp'), 'utf8'), 'thumb');
+  assert.equal(await readFile(path.join(out, 'files', 'tracks', '1', 'subtitles-fr.vtt'), 'utf8'), 'WEBVTT\n');
   await assert.rejects(readFile(path.join(out, 'files', 'aa', 'one', '.thumb.webp-1234.part')), { code: 'ENOENT' });
   await assert.rejects(readFile(path.join(out, 'files', 'aa', 'one', 'original.png.clean')), { code: 'ENOENT' });
   await assert.rejects(readFile(path.join(out, 'secret.txt')), { code: 'ENOENT' });
