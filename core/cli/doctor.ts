@@ -4,6 +4,7 @@ import path from 'node:path';
 import { lockHolder } from '../store/index.ts';
 import { findTools, type FfmpegFeatures, type MediaTools, type ToolStatus } from '../media/tools.ts';
 import { PDF_MEMORY_CAP } from '../media/pdf.ts';
+import { trackFolder } from '../media/subtitles.ts';
 import { runTool } from '../media/av.ts';
 import { memoryCap, OutOfMemoryError } from '../media/memory-cap.ts';
 import type { Config } from '../config/index.ts';
@@ -103,7 +104,8 @@ async function checkDataFiles(io: CliIO, text: CliText, say: Say, dataDir: strin
     const store = await openCliStore(cliConfig(io), text);
     const [users, media] = [await store.users.count(), await store.media.count()];
     checks.push({ status: 'ok', label: say('data_files_ok', { schema: String(store.info.schemaVersion), accounts: say('accounts', { count: users }), count: media }) });
-    const used = new Set((await store.media.list()).map((m) => path.dirname(m.original.file)));
+    // Upload folders, and the folders of videos' subtitles (kept apart: see core/media/subtitles.ts).
+    const used = new Set((await store.media.list()).flatMap((m) => [path.dirname(m.original.file), ...(m.tracks?.length ? [trackFolder(m.id)] : [])]));
     await store.close();
     checks.push(await checkMediaFolders(say, path.join(dataDir, 'files'), used));
   } catch (err) {
@@ -111,8 +113,9 @@ async function checkDataFiles(io: CliIO, text: CliText, say: Say, dataDir: strin
   }
 }
 
-/** Server-named media folders (files/<2 hex>/<20 hex>) are made per upload. */
+/** Server-named media folders: files/<2 hex>/<20 hex> per upload, files/tracks/<media id> per video with subtitles. */
 const MEDIA_FOLDER = [/^[0-9a-f]{2}$/, /^[0-9a-f]{20}$/];
+const TRACKS = path.dirname(trackFolder('1'));
 
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
@@ -132,9 +135,11 @@ export async function checkMediaFolders(say: Say, filesDir: string, used: Readon
   const orphans: string[] = [];
   if (existsSync(filesDir)) {
     for (const a of await readdir(filesDir, { withFileTypes: true })) {
-      if (!a.isDirectory() || !MEDIA_FOLDER[0]!.test(a.name)) continue;
+      const tracks = a.name === TRACKS;
+      if (!a.isDirectory() || !(tracks || MEDIA_FOLDER[0]!.test(a.name))) continue;
       for (const b of await readdir(path.join(filesDir, a.name), { withFileTypes: true })) {
-        if (b.isDirectory() && MEDIA_FOLDER[1]!.test(b.name) && !used.has(path.join(a.name, b.name))) orphans.push(path.join(a.name, b.name));
+        const named = tracks ? /^\d{1,15}$/.test(b.name) : MEDIA_FOLDER[1]!.test(b.name);
+        if (b.isDirectory() && named && !used.has(path.join(a.name, b.name))) orphans.push(path.join(a.name, b.name));
       }
     }
   }

@@ -261,17 +261,27 @@ test('doctor lists media folders that belong to no media, with their size, and l
   const dir = await dataDir(t);
   const store = await openLowdbStore({ dataDir: dir });
   const kept = path.join('cd', '0123456789abcdef0123');
-  await store.media.create(mediaRecord({ original: { file: path.join(kept, 'original.png'), mime: 'image/png', size: 4, name: 'a.png', sha256: 'x' } }));
+  const video = await store.media.create(mediaRecord({ original: { file: path.join(kept, 'original.png'), mime: 'image/png', size: 4, name: 'a.png', sha256: 'x' } }));
+  await store.media.update(video.id, { tracks: [{ kind: 'subtitles', lang: 'fr', file: { file: `tracks/${video.id}/subtitles-fr.vtt`, mime: 'text/vtt', size: 7 } }] });
   await store.close();
   const orphan = path.join(dir, 'files', 'ab', 'fedcba9876543210fedc');
   await mkdir(orphan, { recursive: true });
   await writeFile(path.join(orphan, 'original.jpg'), Buffer.alloc(2048));
+  // Subtitles kept apart from their upload's folder: a media's are its own, a deleted one's are left over.
+  const keptTracks = path.join(dir, 'files', 'tracks', video.id);
+  const orphanTracks = path.join(dir, 'files', 'tracks', '999');
+  for (const folder of [keptTracks, orphanTracks]) {
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'subtitles-fr.vtt'), Buffer.alloc(1024));
+  }
   await mkdir(path.join(dir, 'files', kept), { recursive: true });
   await writeFile(path.join(dir, 'files', kept, 'original.png'), 'data');
   const r = await cli(['doctor'], { dataDir: dir });
   assert.equal(r.code, 0, 'a warning, not a failure');
-  assert.match(r.stdout, /\[warn\] 1 media folder belongs to no media \(2 KB\)/);
+  assert.match(r.stdout, /\[warn\] 2 media folders belong to no media \(3 KB\)/);
   assert.ok(r.stdout.includes(orphan), r.stdout);
+  assert.ok(r.stdout.includes(orphanTracks), r.stdout);
+  assert.ok(!r.stdout.includes(keptTracks), 'a video\'s subtitles are not listed');
   assert.ok(!r.stdout.includes(kept), 'the folder of a media is not listed');
   assert.ok(existsSync(orphan), 'doctor only reports');
   const clean = await cli(['doctor'], { dataDir: await dataDir(t) });
