@@ -44,6 +44,11 @@ const site = browserSite(async (t) => {
   for (const [type, record] of Object.entries(records)) {
     const m = await t.store.media.create(record);
     paths[type] = `/media/${m.id}/${m.slug}`;
+    // The video has subtitles: its player lists them, and its edit page holds the subtitles section.
+    if (type === 'video') {
+      await t.app.kiosque.media.setTrack(m.id, 'subtitles', 'fr', Buffer.from('WEBVTT\n\n00:01.000 --> 00:02.000\nBonjour\n'));
+      paths.videoEdit = `/admin/media/${m.id}`;
+    }
   }
   await t.app.kiosque.search.reindex();
   await t.app.kiosque.media.idle();
@@ -81,7 +86,7 @@ async function signInAs(page: Page, path: string, username: string): Promise<voi
 }
 
 const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login'];
-const adminPages = () => ['/admin', '/admin/media', paths.edit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins', '/admin/backup'];
+const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins', '/admin/backup'];
 
 for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {
   test(`${theme} theme, in ${language}: the main public and admin pages have no moderate, serious or critical axe violation`, async () => {
