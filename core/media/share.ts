@@ -25,7 +25,9 @@ export function mediaShare(m: Media): PageShare {
   if (withheldFor(m, false)) return base;
   const name = PICTURES.find((v) => m.variants[v]);
   const picture = name ? m.variants[name] : undefined;
-  const image: ShareImage | undefined = name && picture ? { path: fileUrl(m, name), mime: picture.mime, width: picture.width, height: picture.height, alt: m.title, subject: true } : undefined;
+  // A derivative with a WebP twin is sent as WebP to whoever accepts it: its type is the answer's to say, not the card's.
+  const mime = name && !m.variants[`${name}.webp`] ? picture?.mime : undefined;
+  const image: ShareImage | undefined = name && picture ? { path: fileUrl(m, name), mime, width: picture.width, height: picture.height, alt: m.title, subject: true } : undefined;
   const played = playedFile(m);
   const stream: ShareStream | undefined = played && { path: fileUrl(m, played.name), mime: played.file.mime, width: played.file.width, height: played.file.height };
   return { ...base, image, ...(m.type === 'video' ? { video: stream } : m.type === 'audio' ? { audio: stream } : {}) };
