@@ -262,8 +262,8 @@ export const doctor: Command = {
   textKey: 'doctor',
 
   async run(args, io) {
-    const { positionals } = parse(args, {});
     const text = cliMessages(io);
+    const { positionals } = parse(args, {}, text);
     noArguments(text, positionals);
     const say: Say = (key, vars) => text.say(`cli.doctor.check.${key}`, vars);
 

@@ -14,13 +14,13 @@ export const importCommand: Command = {
   helpVars: { statuses: mediaStatuses.join('|') },
 
   async run(args, io) {
+    const text = cliMessages(io);
     const { values, positionals } = parse(args, {
       sector: { type: 'string' },
       keywords: { type: 'string', multiple: true },
       status: { type: 'string' },
       as: { type: 'string' },
-    });
-    const text = cliMessages(io);
+    }, text);
     const { lang, i18n } = text;
     const folder = path.resolve(onlyArgument(text, positionals, 'folder'));
     const status = values.status ?? 'draft';

@@ -13,8 +13,8 @@ export const regenerateCommand: Command = {
   helpVars: { types: regenerable.join('|'), typeList: regenerable.join(', ') },
 
   async run(args, io) {
-    const { values, positionals } = parse(args, { type: { type: 'string', multiple: true } });
     const text = cliMessages(io);
+    const { values, positionals } = parse(args, { type: { type: 'string', multiple: true } }, text);
     const { lang, i18n } = text;
     noArguments(text, positionals);
     for (const t of values.type ?? []) if (!(regenerable as readonly string[]).includes(t)) throw new UsageError(text.say('cli.regenerate_command.invalid_type', { value: t, typeList: regenerable.join(', ') }));

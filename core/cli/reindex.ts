@@ -7,8 +7,8 @@ export const reindexCommand: Command = {
   name: 'reindex',
   textKey: 'reindex',
   async run(args, io) {
-    const { positionals } = parse(args, {});
     const text = cliMessages(io);
+    const { positionals } = parse(args, {}, text);
     noArguments(text, positionals);
     const store = await openCliStore(cliConfig(io), text);
     try {

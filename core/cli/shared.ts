@@ -54,14 +54,14 @@ export class UsageError extends CliError {
 }
 
 /** node:util parseArgs, strict, with its errors turned into usage errors (an unknown option in the terminal's language when `text` is given). */
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, text?: CliText) {
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, text: CliText) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const option = /'([^']+)'/.exec(e.message)?.[1];
-    if (text && option && e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(text.say('cli.unknown_option', { option }));
-    if (text && option && e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(text.say('cli.invalid_option_value', { option }));
+    if (option && e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(text.say('cli.unknown_option', { option }));
+    if (option && e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(text.say('cli.invalid_option_value', { option }));
     throw new UsageError(e.message);
   }
 }

@@ -11,13 +11,13 @@ export const userAdd: Command = {
   helpTail: `  printf '%s\\n' "$PASSWORD" | npm run kiosque -- user:add alice --role admin`,
 
   async run(args, io) {
+    const text = cliMessages(io);
     const { values, positionals } = parse(args, {
       role: { type: 'string' },
       'display-name': { type: 'string' },
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
-    });
-    const text = cliMessages(io);
+    }, text);
     const username = onlyArgument(text, positionals, 'username');
     if (!values.role) throw new UsageError(text.say('cli.user_add.missing_role', { roles: roles.join('|') }));
     if (!(roles as readonly string[]).includes(values.role)) throw new UsageError(text.say('cli.user_add.invalid_role', { value: values.role, roleList: roles.join(', ') }));

@@ -7,11 +7,11 @@ export const userPasswd: Command = {
   textKey: 'user_passwd',
 
   async run(args, io) {
+    const text = cliMessages(io);
     const { values, positionals } = parse(args, {
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
-    });
-    const text = cliMessages(io);
+    }, text);
     const username = onlyArgument(text, positionals, 'username');
     checkPasswordOptions(text, values);
 

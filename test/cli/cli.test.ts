@@ -54,7 +54,7 @@ test('--help lists the commands; each command has its own help; usage errors exi
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown command "user:del"\. Commands: user:add, user:passwd, doctor/);
   assert.equal(badOption.code, 2);
-  assert.match(badOption.stderr, /Unknown option '--verbose'/);
+  assert.match(badOption.stderr, /Unknown option --verbose\. An argument that starts with “-” goes after “--”\./);
 });
 
 test('every command answers --help and -h with its own usage, exit 0, whatever else is on the line', async () => {
@@ -154,6 +154,12 @@ test('with LANG (or LC_ALL) in French, usage, help, progress words, results and 
   assert.match(short.stderr, /Le mot de passe doit compter au moins 10 caractères\. Rien n’a été modifié\./);
   const nobody = await inProcess(['user:passwd', 'nobody'], dir, `${GOOD}\n`, FR);
   assert.match(nobody.stderr, /Aucun compte nommé «\u00a0nobody\u00a0»\./);
+  // Every command's unknown option, in the terminal's language (it was Node's English but for backup).
+  for (const command of [['doctor', '--verbose'], ['user:add', 'zoe', '--rol', 'admin'], ['media:regenerate', '--typ', 'image'], ['import', '.', '--sectr', 'x']]) {
+    const refused = await inProcess(command, dir, '', FR);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, new RegExp(`^kiosque ${command[0]}: Option inconnue\u00a0: ${command.find((a) => a.startsWith('--'))}\\.`, 'm'));
+  }
   const doctor = await inProcess(['doctor'], dir, '', FR);
   assert.match(doctor.stdout, /\n(Tout va bien\.|Utilisable, avec \d+ avertissements?\.|\d+ problèmes? à régler\.)\n$/);
   // Its checks too, numbers written the French way.
