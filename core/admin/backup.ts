@@ -16,6 +16,8 @@ export function createBackupAdmin(deps: { store: Store; filesDir: string; render
   const router = Router();
   const { i18n } = deps;
   router.use('/admin/backup', requireRole('admin'));
+  // One at a time: each reads the whole database, and maybe every media file, at the disk's full speed.
+  let running = false;
 
   async function show(req: Request, res: Response, extra: { error?: string; chosen?: Content } = {}, status = 200) {
     const { lang } = res.locals.site as RequestSite;
@@ -44,6 +46,9 @@ export function createBackupAdmin(deps: { store: Store; filesDir: string; render
     const { lang } = res.locals.site as RequestSite;
     const content = (req.body as Record<string, unknown> | undefined)?.content;
     if (!CONTENTS.includes(content as Content)) return show(req, res, { error: i18n.t(lang, 'admin.backup.invalid_content') }, 400);
+    if (running) return show(req, res, { error: i18n.t(lang, 'admin.backup.busy'), chosen: content as Content }, 409);
+    running = true;
+    res.once('close', () => (running = false));
     const withFiles = content === 'everything';
     const skeleton = await readSkeleton(deps.store);
     const name = backupFileName(skeleton.siteName, new Date());

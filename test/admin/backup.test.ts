@@ -200,14 +200,19 @@ test('50 edits fired while a backup is taken all persist, and the archive holds 
     // Saved before the backup starts: must be in it.
     await alice.patch(`/api/v1/media/${ids[1]}`).set('X-CSRF-Token', token).send({ title: 'before', description: 'before' }).expect(200);
 
-    // Both kinds at once: the database-only copy is taken at once, the other once the files are read.
-    const backups = [download(alice, 'database'), download(alice, 'everything')];
-    const edits = edited.map((id) => alice.patch(`/api/v1/media/${id}`).set('X-CSRF-Token', token).send({ title: `new ${id}`, description: `new ${id}` }));
-    const answers = await Promise.all([...backups, ...edits]);
-    for (const a of answers) assert.equal(a.status, 200, a.text);
+    // Each kind in turn (one backup at a time), with half the edits in flight: the database-only copy
+    // is taken at once, the other once the files are read.
+    const archives: Buffer[] = [];
+    for (const [k, kind] of ['database', 'everything'].entries()) {
+      const backup = download(alice, kind);
+      const edits = edited.slice(k * 25, k * 25 + 25).map((id) => alice.patch(`/api/v1/media/${id}`).set('X-CSRF-Token', token).send({ title: `new ${id}`, description: `new ${id}` }));
+      const answers = await Promise.all([backup, ...edits]);
+      for (const a of answers) assert.equal(a.status, 200, a.text);
+      archives.push(answers[0]!.body as Buffer);
+    }
 
-    for (const res of answers.slice(0, 2)) {
-      const copy = await openLowdbStore({ dataDir: await restore(res.body as Buffer) });
+    for (const archive of archives) {
+      const copy = await openLowdbStore({ dataDir: await restore(archive) });
       try {
         assert.equal(copy.info.schemaVersion, CURRENT_SCHEMA_VERSION);
         assert.equal((await copy.media.get(ids[1]!))!.title, 'before', 'saved before the backup');
@@ -265,6 +270,10 @@ test('a download cut off midway stops the work, leaves the site serving, and the
     assert.equal(res.status, 200);
     const reader = res.body!.getReader();
     await reader.read();
+    // Another backup meanwhile (a second click, another admin): refused until this one ends.
+    const second = await post('/admin/backup', { _csrf: token, content: 'database' });
+    assert.equal(second.status, 409);
+    assert.match(await second.text(), /A backup is being made already: wait until its download ends, then try again\./);
     cut.abort();
     await reader.cancel().catch(() => {});
     for (let i = 0; i < 100 && !t.logs.some((l) => l.msg === 'backup failed'); i++) await new Promise((r) => setTimeout(r, 50));
