@@ -361,7 +361,7 @@ export function createMediaAdmin(deps: {
     const kind = typeof sent?.kind === 'string' ? sent.kind : 'subtitles';
     const wanted = typeof sent?.lang === 'string' ? sent.lang : lang(res);
     return {
-      list: presentTracks(m, (l) => t(res, 'media.captions_label', { language: languageName(l) })).map((tr) => ({ ...tr, kindText: t(res, `admin.media.tracks.kind_${tr.kind}`) })),
+      list: presentTracks(m, i18n, lang(res)).map((tr) => ({ ...tr, kindText: t(res, `admin.media.tracks.kind_${tr.kind}`) })),
       kinds: trackKinds.map((k) => ({ value: k, label: t(res, `admin.media.tracks.kind_${k}`), selected: k === kind })),
       languages: trackLanguages.map((l) => ({ value: l, label: languageName(l), lang: l, selected: l === wanted })),
       maxKB: String(TRACK_MAX_BYTES / 1024),

@@ -6,7 +6,7 @@ import type { Media } from '../store/index.ts';
 import { escapeMarkup } from '../text/escape.ts';
 import type { Size } from './embed-size.ts';
 import type { I18n } from '../i18n/index.ts';
-import { languageName, presentTracks } from './subtitles.ts';
+import { presentTracks } from './subtitles.ts';
 
 /**
  * The code that shows a published media on another site: the iframe of its embed page at `size`
@@ -51,7 +51,7 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           href: `/media/${m.id}/${m.slug}`,
           original: fileUrl(m, 'original'),
           web: webSource(m),
-          tracks: presentTracks(m, (l) => deps.i18n.t(site.lang, 'media.captions_label', { language: languageName(l) })),
+          tracks: presentTracks(m, deps.i18n, site.lang),
           ...imageSource(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
           cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,

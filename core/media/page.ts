@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
-import { languageName, presentTracks } from './subtitles.ts';
+import { presentTracks } from './subtitles.ts';
 import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, showsOriginalInline, withheldFor } from './serve.ts';
 import { documentPreview, fileUrl, formatDuration, formatSize, imageSource, webSource } from './present.ts';
@@ -99,7 +99,7 @@ export function createMediaPage(deps: {
           duration: formatDuration(m.meta.duration),
           original: fileUrl(m, 'original'),
           web: webSource(m),
-          tracks: presentTracks(m, (l) => deps.i18n.t(site.lang, 'media.captions_label', { language: languageName(l) })),
+          tracks: presentTracks(m, deps.i18n, site.lang),
           download: `${fileUrl(m, 'original')}?download`,
           downloadName: downloadName(m),
           ...imageSource(m),

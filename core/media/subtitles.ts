@@ -1,5 +1,6 @@
 import type { Media, TextTrack, TrackKind } from '../store/index.ts';
 import { MediaError } from './errors.ts';
+import type { I18n, Language } from '../i18n/index.ts';
 
 export const trackKinds: readonly TrackKind[] = ['subtitles', 'captions'];
 
@@ -77,13 +78,16 @@ export function toWebVtt(buf: Buffer): string {
   return `WEBVTT\n\n${cues.join('\n\n')}\n`;
 }
 
-/** A video's tracks as its players list them: `<track>`'s attributes, labelled in the track's own language. */
-export function presentTracks(m: Pick<Media, 'id' | 'type' | 'tracks'>, captionsLabel: (lang: string) => string) {
+/**
+ * A video's tracks as its players list them: `<track>`'s attributes, labelled in the track's own
+ * language (captions say so in the page's language, `pageLang`).
+ */
+export function presentTracks(m: Pick<Media, 'id' | 'type' | 'tracks'>, i18n: I18n, pageLang: Language) {
   if (m.type !== 'video') return [];
   return (m.tracks ?? []).map((t) => ({
     kind: t.kind,
     lang: t.lang,
     url: `/files/${m.id}/${trackName(t)}`,
-    label: t.kind === 'captions' ? captionsLabel(t.lang) : languageName(t.lang),
+    label: t.kind === 'captions' ? i18n.t(pageLang, 'media.captions_label', { language: languageName(t.lang) }) : languageName(t.lang),
   }));
 }
