@@ -75,10 +75,15 @@ async function stripContainer(file: string, without: (buf: Buffer) => Buffer | u
     throw new MediaError('corrupt', 400, 'file');
   }
   if (!clean) return false;
-  const tmp = `${file}.clean`;
-  await writeFile(tmp, clean);
-  await rename(tmp, file);
+  await replaceWith(file, clean);
   return true;
+}
+
+/** Puts `content` in place of `file`, whole or not at all: written beside it, then renamed over it. */
+async function replaceWith(file: string, content: Buffer): Promise<void> {
+  const tmp = `${file}.clean`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
 }
 
 const LOSSLESS_JPEG_MAX_BYTES = 256 * 1024 * 1024;
@@ -102,9 +107,7 @@ async function stripJpegLosslessly(file: string, orientation: number): Promise<'
   } catch {
     return 'failed';
   }
-  const tmp = `${file}.clean`;
-  await writeFile(tmp, clean);
-  await rename(tmp, file);
+  await replaceWith(file, clean);
   return 'done';
 }
 
