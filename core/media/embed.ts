@@ -54,6 +54,8 @@ export function createEmbedRoutes(deps: { media: MediaService; render: RenderPag
           tracks: presentTracks(m, deps.i18n, site.lang),
           ...imageSource(m),
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
+          // A sound without a cover shows its waveform (core/media/av.ts): alt text says which it is.
+          waveform: m.meta.waveform === true,
           cover: m.type === 'audio' && has('medium') ? fileUrl(m, 'medium') : undefined,
           // A document's preview (a PDF's first page), opening its page as the link below does.
           preview: m.type === 'document' && has('medium') ? fileUrl(m, 'medium') : undefined,

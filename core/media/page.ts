@@ -105,6 +105,8 @@ export function createMediaPage(deps: {
           ...imageSource(m),
           medium: has('medium') ? fileUrl(m, 'medium') : undefined,
           poster: has('poster') ? fileUrl(m, 'poster') : has('medium') ? fileUrl(m, 'medium') : undefined,
+          // A sound without a cover shows its waveform (core/media/av.ts): alt text says which it is.
+          waveform: m.meta.waveform === true,
           // A PDF's first page: an image like any derivative, shown whatever the download rules.
           preview: documentPreview(m),
           processing: m.processing.state,

@@ -13,7 +13,7 @@ import { isMediaError, MediaError } from './errors.ts';
 import { sanitiseName, slugify, titleFromName } from './filename.ts';
 import { inspectImage, toMediaError, imageVariantNames, type VariantSpec } from './images.ts';
 import { createImageProcess } from './image-process.ts';
-import { copyWithoutMetadata, extractPoster, probeAv, TOOL_NICENESS } from './av.ts';
+import { copyWithoutMetadata, drawWaveform, extractPoster, probeAv, TOOL_NICENESS } from './av.ts';
 import { hdrTransfer, makeWebVersion, toneMapFilter, webPlayability, webVersionFits, WEB_VARIANT, type WebLimits } from './web-version.ts';
 import { isPdf, PDF_MEMORY_CAP, renderFirstPage } from './pdf.ts';
 import { createQueue, type WorkQueue } from './queue.ts';
@@ -252,6 +252,22 @@ export function createMediaService(deps: MediaServiceDeps) {
   }
 
   /**
+   * An audio's waveform made into the poster's derivatives, or undefined when it could not be drawn
+   * (a file ffmpeg decodes only in part, a sound too long for the memory cap): the sound plays all
+   * the same, with the placeholder a file without a picture has, so that is a warning, not a failure.
+   */
+  async function waveformVariants(m: Media, ffmpeg: string, out: string, settings: MediaSettings, options: { memoryCap?: MemoryCap; signal: AbortSignal }): Promise<Record<string, StoredFile> | undefined> {
+    try {
+      await drawWaveform(ffmpeg, abs(m.original.file), out, options);
+      return await posterVariants(m, out, settings);
+    } catch (err) {
+      if (options.signal.aborted) throw err;
+      logger.warn({ mediaId: m.id, reason: (err as Error).message.slice(0, 300) }, 'the waveform of this audio file could not be drawn; it shows none');
+      return undefined;
+    }
+  }
+
+  /**
    * A PDF's preview: its first page rendered by pdftoppm, then the same derivatives as a video's
    * poster. Without pdftoppm the PDF keeps its placeholder (done, not failed: nothing is wrong
    * with it); a PDF pdftoppm cannot open (encrypted, broken) is a failure, with its reason.
@@ -320,6 +336,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       const current = () => currentOf(m);
       await store.media.update(id, { processing: { state: 'processing', attempts, updatedAt: now() } });
       const frame = path.join(abs(folderOf(m)), 'frame.jpg');
+      const wave = path.join(abs(folderOf(m)), 'waveform.png');
       const abort = new AbortController();
       running.set(id, abort);
       let step: 'web' | undefined;
@@ -347,7 +364,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           // The title the file gave stays a suggestion for the media's title.
           probe = { ...(await probeOriginal(found.ffprobe.path, abs(originalFile), caps.ffprobe)), title: probe.title };
         }
-        const meta = { ...withoutPending(m.meta), duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
+        const meta: Record<string, unknown> = { ...withoutPending(m.meta), duration: probe.duration, bitrate: probe.bitrate, width: probe.width, height: probe.height, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec };
         // HDR (a phone's HLG, PQ) shown as SDR looks washed out: its poster and encoded web version are tone-mapped, when this ffmpeg can.
         const transfer = probe.hasVideo ? hdrTransfer(probe) : undefined;
         const canToneMap = Boolean(found.ffmpeg.features?.filters.zscale && found.ffmpeg.features.filters.tonemap);
@@ -375,6 +392,11 @@ export function createMediaService(deps: MediaServiceDeps) {
             else throw err;
           }
         }
+        // Sound without a cover (an audio file, or a recording saved as a video) shows its waveform instead.
+        const waveform = !probe.hasVideo && probe.audioCodec && Object.keys(variants).length === 0 && found.ffmpeg.path ? await waveformVariants(m, found.ffmpeg.path, wave, settings, { memoryCap: caps.ffmpeg, signal: abort.signal }) : undefined;
+        if (waveform) variants = waveform;
+        if (waveform) meta.waveform = true;
+        else delete meta.waveform;
         const before = await current();
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
@@ -418,6 +440,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         if (failed) await store.media.update(id, { ...release, processing: { state: 'failed', step, ...failure, attempts, updatedAt: now() } });
       } finally {
         await rm(frame, { force: true });
+        await rm(wave, { force: true });
         if (running.get(id) === abort) running.delete(id);
       }
     });

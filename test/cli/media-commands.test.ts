@@ -144,6 +144,29 @@ test('media:regenerate makes the previews of PDFs added while pdftoppm was missi
   await store.close();
 });
 
+test('media:regenerate draws the waveform of a sound without a cover that has none (uploaded before waveforms, or when ffmpeg could not draw it)', async (t) => {
+  const { dataDir } = await setup(t);
+  const folder = await tempDir('kiosque-cli-audio-');
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'libmp3lame', path.join(folder, 'tone.mp3')]);
+  // ffmpeg cannot start within 64 MB of address space: the sound is imported without its picture.
+  assert.equal((await cli(['import', folder, '--status', 'published'], { dataDir, env: { KIOSQUE_FFMPEG_MEMORY_MB: '64' } })).code, 0);
+  let store = await openLowdbStore({ dataDir });
+  const [before] = await store.media.list();
+  assert.deepEqual([before!.type, before!.processing.state, before!.variants], ['audio', 'done', {}]);
+  await store.close();
+
+  const r = await cli(['media:regenerate', '--type', 'audio'], { dataDir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^1 media: 1 rebuilt, 0 failed/m);
+  store = await openLowdbStore({ dataDir });
+  const m = (await store.media.get(before!.id))!;
+  assert.equal(m.meta.waveform, true);
+  const thumb = await sharp(path.join(dataDir, 'files', m.variants.thumb!.file)).metadata();
+  assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', 320, 213]);
+  await store.close();
+});
+
 test('media:regenerate words a media’s processing failure in the terminal’s language, what the tool said under it', async (t) => {
   const { dataDir } = await setup(t);
   const folder = await tempDir('kiosque-cli-cut-');

@@ -58,7 +58,8 @@ test('audio and video are probed in the background queue: duration, codecs, post
     assert.ok(Math.abs((a.meta.duration as number) - 1) < 0.2);
     assert.equal(a.meta.audioCodec, 'mp3');
     assert.equal(a.title, 'La note', 'title from the embedded tag');
-    assert.deepEqual(a.variants, {});
+    assert.deepEqual(Object.keys(a.variants).sort(), ['medium', 'medium.webp', 'poster', 'poster.webp', 'thumb', 'thumb.webp'], 'no cover: its waveform instead');
+    assert.equal(a.meta.waveform, true);
     const v = (await t.store.media.get(video.id))!;
     assert.equal(v.processing.state, 'done', v.processing.error);
     assert.deepEqual([v.meta.width, v.meta.height, v.meta.videoCodec, v.meta.audioCodec], [160, 120, 'h264', 'aac']);
@@ -71,6 +72,7 @@ test('audio and video are probed in the background queue: duration, codecs, post
     assert.ok(v.variants.thumb);
     const c = (await t.store.media.get(covered.id))!;
     assert.equal(c.variants.thumb?.width, 300, 'the embedded cover becomes the thumbnail');
+    assert.equal(c.meta.waveform, undefined, 'a cover, not a waveform');
     assert.equal((await t.store.media.get(flac.id))!.meta.audioCodec, 'flac');
     const w = (await t.store.media.get(webm.id))!;
     assert.deepEqual([w.type, w.original.mime, w.meta.videoCodec], ['video', 'video/webm', 'vp8']);
@@ -104,7 +106,8 @@ test('a damaged cover does not stop an MP3\'s processing; a video whose picture 
     const a = (await t.store.media.get(audio.id))!;
     assert.equal(a.processing.state, 'done', a.processing.error);
     assert.ok(Math.abs((a.meta.duration as number) - 1) < 0.2, 'probed all the same');
-    assert.deepEqual(a.variants, {}, 'no cover');
+    assert.equal(a.meta.waveform, true, 'no cover it can decode: its waveform instead');
+    assert.ok(a.variants.thumb);
     const v = (await t.store.media.get(video.id))!;
     assert.equal(v.processing.state, 'failed');
     assert.deepEqual(v.processing.reason, { code: 'unreadable', vars: { tool: 'ffmpeg' } });
@@ -135,6 +138,62 @@ test('sound alone in a video container (MP4, WebM) becomes audio once probed: it
     const video = await upload('clip.webm');
     await t.app.kiosque.media.idle();
     assert.equal((await t.store.media.get(video.id))!.type, 'video');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a sound without a cover shows its waveform: its shape follows the sound, on its page, its embed and the cards, named as such in the visitor’s language', async () => {
+  // Silent for two seconds, then loud: the left of the picture has no wave, the right a tall one.
+  await ffmpeg(['-f', 'lavfi', '-i', 'aevalsrc=if(gte(t\\,2)\\,0.9*sin(2*PI*440*t)\\,0):d=4:s=44100', '-c:a', 'libmp3lame', path.join(dir, 'late.mp3')]);
+  const { t, agent, upload } = await appWith({});
+  try {
+    const uploaded = await upload('late.mp3');
+    await t.app.kiosque.media.idle();
+    const m = (await t.store.media.get(uploaded.id))!;
+    assert.equal(m.processing.state, 'done', m.processing.error);
+    assert.equal(m.meta.waveform, true);
+    const poster = await request(t.app).get(`/files/${m.id}/poster`).buffer(true).parse(binary);
+    assert.equal(poster.status, 200);
+    const { data, info } = await sharp(poster.body as Buffer).greyscale().raw().toBuffer({ resolveWithObject: true });
+    assert.ok(Math.abs(info.width / info.height - 1.5) < 0.01, `a card's proportions: ${info.width}×${info.height}`);
+    /** The share of a column range's pixels, between rows y0 and y1 (fractions of the height), that are dark. */
+    const dark = (x0: number, x1: number, y0 = 0, y1 = 1) => {
+      let n = 0;
+      let all = 0;
+      for (let y = Math.floor(y0 * info.height); y < Math.floor(y1 * info.height); y++) {
+        for (let x = Math.floor(x0 * info.width); x < Math.floor(x1 * info.width); x++, all++) if (data[y * info.width + x]! < 128) n++;
+      }
+      return n / all;
+    };
+    assert.ok(dark(0.05, 0.45) < 0.03, `silence draws no wave: ${dark(0.05, 0.45)}`);
+    assert.ok(dark(0.55, 0.95) > 0.4, `the loud half draws a tall one: ${dark(0.55, 0.95)}`);
+    assert.equal(dark(0, 1, 0, 0.15) + dark(0, 1, 0.85, 1), 0, 'the wave keeps to the middle of the picture');
+    assert.ok(data[0]! > 200 && data[0]! < 245, `on a grey ground, which shows as a picture on a white page: ${data[0]}`);
+    const en = await agent.get(`/media/${m.id}/${m.slug}`).set('Accept', 'text/html').set('Accept-Language', 'en');
+    assert.match(en.text, new RegExp(`<img src="/files/${m.id}/medium" class="waveform" alt="Sound wave of ${m.title}">`));
+    const fr = await request(t.app).get(`/media/${m.id}/${m.slug}?lang=fr`).set('Accept', 'text/html');
+    assert.match(fr.text, new RegExp(`alt="Forme d’onde de ${m.title}"`));
+    const embed = await request(t.app).get(`/embed/${m.id}`).set('Accept', 'text/html');
+    assert.match(embed.text, new RegExp(`<img src="/files/${m.id}/medium" alt="Sound wave of ${m.title}">`));
+    const home = await request(t.app).get('/').set('Accept', 'text/html');
+    assert.match(home.text, new RegExp(`/files/${m.id}/thumb`), 'cards show it');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a waveform ffmpeg cannot draw leaves the sound playable, without a picture: a warning, not a failure', async () => {
+  // ffmpeg cannot even start within 64 MB of address space; ffprobe keeps its own, larger cap.
+  const { t, upload } = await appWith({ ffmpegMemoryMB: 64 });
+  try {
+    const uploaded = await upload('tone.mp3');
+    await t.app.kiosque.media.idle();
+    const m = (await t.store.media.get(uploaded.id))!;
+    assert.equal(m.processing.state, 'done', m.processing.error);
+    assert.deepEqual(m.variants, {});
+    assert.equal(m.meta.waveform, undefined);
+    assert.ok(Math.abs((m.meta.duration as number) - 1) < 0.2, 'probed all the same');
   } finally {
     await t.close();
   }

@@ -155,12 +155,13 @@ test('a video is the iframe of its embed page: the video at its size and its cap
   assert.match(String(embed.headers['content-security-policy']), /frame-ancestors \*/);
 });
 
-test('audio is a video answer with a player strip, narrowed but never lowered by maxwidth; a cover gives it a thumbnail', async () => {
+test('audio is a video answer with a player strip, narrowed but never lowered by maxwidth; its cover, else its waveform, gives it a thumbnail', async () => {
   const a = await answer({ url: pageUrl(media.audio) });
   assert.equal(a.type, 'video');
   assert.deepEqual([a.width, a.height], [640, 120]);
   assert.equal(iframe(a.html).src, `${ORIGIN}/embed/${media.audio.id}`);
-  assert.equal(a.thumbnail_url, undefined);
+  assert.equal(a.thumbnail_url, `${ORIGIN}/files/${media.audio.id}/thumb`, 'no cover: its waveform');
+  assert.ok(Math.abs(Number(a.thumbnail_width) / Number(a.thumbnail_height) - 1.5) < 0.02, 'the waveform is drawn at a card’s proportions');
   const half = await answer({ url: pageUrl(media.audio), maxwidth: '320' });
   assert.deepEqual([half.width, half.height], [320, 120]);
   const covered = await answer({ url: pageUrl(media.covered) });

@@ -199,8 +199,9 @@ test('a video shares its poster and the file its player plays; a sound its strea
   assert.equal(a.og('og:type'), 'article');
   assert.equal(a.og('og:audio'), `${ORIGIN}/files/${media.audio.id}/original`);
   assert.equal(a.og('og:audio:type'), 'audio/mpeg');
-  assert.equal(a.og('og:image'), undefined, 'no cover, no logo: no picture');
-  assert.equal(a.meta('twitter:card'), 'summary');
+  assert.equal(a.og('og:image'), `${ORIGIN}/files/${media.audio.id}/poster`, 'no cover: its waveform');
+  await fetchable(a.og('og:image'), 'image/jpeg');
+  assert.equal(a.meta('twitter:card'), 'summary_large_image');
 });
 
 test('downloads off: a PDF shares its preview, which anybody may fetch, never its withheld original', async () => {
