@@ -50,11 +50,13 @@ async function main(): Promise<void> {
     }
   });
 
+  const stray = createStrayErrorPolicy({ plugins: app.kiosque.plugins, logger });
   let stopping = false;
   const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
+    stray.close();
     server.close();
     server.closeAllConnections();
     await app.kiosque.close();
@@ -64,7 +66,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const stray = createStrayErrorPolicy({ plugins: app.kiosque.plugins, logger });
   process.on('unhandledRejection', (reason) => stray.unhandledRejection(reason));
   process.on('uncaughtException', (err) => {
     stray.uncaughtException(err);

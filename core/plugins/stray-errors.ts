@@ -111,13 +111,17 @@ export function createStrayErrorPolicy(deps: StrayErrorDeps) {
     return plugin;
   }
 
+  function summarise(source: string, skipped: number): void {
+    if (skipped) deps.logger.error({ plugin: source || undefined, skipped }, `${source ? `plugin ${source}: ` : ''}${skipped} more promises failed with nothing to handle them (not logged one by one)`);
+  }
+
   /** Whether this rejection gets its own log line, counting it when not. */
   function mayLog(source: string): boolean {
     let w = windows.get(source);
     if (!w) {
       const timer = setTimeout(() => {
         windows.delete(source);
-        if (current.skipped) deps.logger.error({ plugin: source || undefined, skipped: current.skipped }, `${source ? `plugin ${source}: ` : ''}${current.skipped} more promises failed with nothing to handle them (not logged one by one)`);
+        summarise(source, current.skipped);
       }, limit.windowMs);
       timer.unref();
       const current = { logged: 0, skipped: 0, timer };
@@ -141,6 +145,14 @@ export function createStrayErrorPolicy(deps: StrayErrorDeps) {
     uncaughtException(err: unknown): void {
       const plugin = attribute(err, 'exception');
       deps.logger.fatal({ error: describeReason(err), plugin }, plugin ? `plugin ${plugin}: an uncaught exception; the server stops (disable the plugin if it happens again)` : 'an uncaught exception; the server stops');
+    },
+    /** The server stops: each window still open says now how many it left out, rather than never. */
+    close(): void {
+      for (const [source, w] of windows) {
+        clearTimeout(w.timer);
+        summarise(source, w.skipped);
+      }
+      windows.clear();
     },
   };
 }
