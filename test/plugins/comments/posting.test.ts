@@ -175,6 +175,10 @@ test('moderation: hide takes a comment off the page, delete removes it; members 
   assert.ok(!shown((await page(request(t.app), href)).text).includes('<p>To be hidden</p>'));
   const list = await page(admin, '/plugins/comments/moderation').expect(200);
   assert.match(list.text, /<section class="comments-group" data-status="hidden"[\s\S]*To be hidden/);
+  const publishedGroup = /data-status="published"[\s\S]*?<\/ol>/.exec(list.text)?.[0] ?? '';
+  const dates = [...publishedGroup.matchAll(/<time datetime="([^"]+)">/g)].map((m) => m[1]!);
+  assert.ok(dates.length >= 2, 'several published comments');
+  assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
   await admin.post(action).type('form').send({ _csrf: adminToken, action: 'delete' }).expect(303);
   assert.ok(!(await stored()).some((c) => c.id === target.id));
   await admin.post(action).type('form').send({ _csrf: adminToken, action: 'delete' }).expect(404);
