@@ -206,6 +206,8 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     skipCsrfProtection: (req) => (req.path === '/logout' && !req.user) || defersCsrf(req) || logoDefersCsrf(req),
   });
   const passport = createPassport(store, createDummyHash());
+  // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
+  const canSee = createAccessCheck({ hooks });
   const plugins = createPluginManager({
     store,
     hooks,
@@ -213,6 +215,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     headAssets,
     // Plugin pages render through core's renderer, made below (it needs the plugins' admin menu).
     render: (...args) => render(...args),
+    canOpen: canSee,
     i18n,
     logger,
     coreVersion: coreVersion(),
@@ -224,8 +227,6 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const adminMenu = createAdminMenu({ hooks, i18n, coreItems: (t, lang) => [...coreMenu(t), ...plugins.menuItems(lang)] });
   const sectors = createSectorService(store, { search });
   const navigation = createNavigation({ store, sectors, search, hooksVersion: () => hooks.version, signal });
-  // Whether a visitor could open a path (the access gate's rules): pages leave out links they could not follow.
-  const canSee = createAccessCheck({ hooks });
   const render = createRenderer({ engine, logger, hooks, i18n, csrfToken: (req) => csrf.generateToken(req), adminMenu, navigation, canSee, baseUrl: config.baseUrl, headAssets: () => headAssets.list() });
   // Media page views: the media page counts the ones it renders, the page cache the ones it serves.
   const views = createViewCounter({ store, viewsChanged: search.setViews, logger, flushMs: VIEWS_FLUSH_MS });

@@ -72,11 +72,17 @@ export interface AdminMenuEntry {
   roles: Role[];
 }
 
-/** What a plugin may know about a media item without seeing its content. */
+/**
+ * What a plugin may know about a media item without seeing its content: enough to decide on it
+ * and to name and link it (a moderation list), never its description or files.
+ */
 export interface MediaSummary {
   id: string;
   status: MediaStatus;
   sectorId: string | null;
+  title: string;
+  /** Its page is `/media/<id>/<slug>`. */
+  slug: string;
 }
 
 export interface SectorSummary {
@@ -143,6 +149,17 @@ export interface PluginContext {
     get<T = unknown>(key: string): Promise<T | undefined>;
     set(key: string, value: unknown): Promise<void>;
     delete(key: string): Promise<void>;
+    /** The keys stored, in no particular order; with `prefix`, only those starting with it. */
+    keys(prefix?: string): Promise<string[]>;
+  };
+  /** The access gate's rules, asked ahead of time. */
+  access: {
+    /**
+     * Whether the visitor of `req` could open `path` (a site path, `/media/12`) with a GET: core's
+     * rules and every plugin's `access` filter, as the gate would decide. A filter that throws
+     * means no. Route status checks are not part of it: a draft is the plugin's to refuse.
+     */
+    canOpen(req: Request, path: string): Promise<boolean>;
   };
   views: {
     /** Adds a Handlebars template to a named theme slot (`{{t "plugin.<id>.key"}}` works inside). */

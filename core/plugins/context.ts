@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
@@ -33,6 +33,8 @@ export interface ContextDeps {
   /** The plugin's validated settings (throws when the saved ones are invalid). */
   readSettings: () => SettingValues;
   setHealth: (problem: string | null) => void;
+  /** The access gate's rules for a GET of a path by this request's visitor. */
+  canOpen: (req: Request, path: string) => boolean | Promise<boolean>;
 }
 
 export function createActivation(id: string): Activation {
@@ -107,7 +109,7 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
       async media(mediaId) {
         if (typeof mediaId !== 'string' || !/^\d{1,20}$/.test(mediaId)) return undefined;
         const m = await deps.store.media.get(mediaId);
-        return m ? { id: m.id, status: m.status, sectorId: m.sectorId } : undefined;
+        return m ? { id: m.id, status: m.status, sectorId: m.sectorId, title: m.title, slug: m.slug } : undefined;
       },
       async sector(idOrSlug) {
         const all = await deps.store.sectors.list();
@@ -122,6 +124,13 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
       },
       set: (key, value) => storageWrite((s) => void (s[key] = value)),
       delete: (key) => storageWrite((s) => void delete s[key]),
+      async keys(prefix = '') {
+        await storageQueue;
+        return Object.keys((await deps.store.plugins.get(id))?.storage ?? {}).filter((key) => key.startsWith(prefix));
+      },
+    },
+    access: {
+      canOpen: async (req, path) => (await deps.canOpen(req, path)) === true,
     },
     views: {
       slot(name, template) {

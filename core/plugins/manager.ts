@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerPluginApiSpecifier } from './api-specifier.ts';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
@@ -77,6 +77,8 @@ export interface PluginManagerDeps {
   pluginsDir: string;
   /** Where `kiosque-plugin-*` packages are looked for (node_modules). */
   packagesDir?: string;
+  /** The access gate's rules asked ahead of time (ctx.access.canOpen). */
+  canOpen: (req: Request, path: string) => boolean | Promise<boolean>;
   /** How long register() may take before the plugin is marked failed (default 10 s). */
   registerTimeoutMs?: number;
 }
@@ -196,6 +198,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         i18n: deps.i18n,
         logger: deps.logger,
         readSettings: () => readSettings(e),
+        canOpen: deps.canOpen,
         setHealth: (problem) => {
           if (!activation.closed) e.pluginHealth = problem === null ? null : String(problem).slice(0, 500);
         },

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 
 /** The named places in a theme's layout where plugins may add HTML. */
-export const slotNames = ['head', 'header', 'footer', 'home', 'media.aside', 'login'] as const;
+export const slotNames = ['head', 'header', 'footer', 'home', 'media.aside', 'media.after', 'login'] as const;
 export type SlotName = (typeof slotNames)[number];
 
 interface SlotEntry {

@@ -107,3 +107,42 @@ for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 
     }
   });
 }
+
+test('the comments plugin: its section (to read, to sign in from, to write in), its form page and its moderation page have no moderate, serious or critical axe violation', async () => {
+  await site.t.store.settings.set('skeleton', { ...skeletonDefaults, visitorsMayChooseLanguage: false });
+  await site.t.app.kiosque.plugins.saveSettings('comments', { whoMayComment: 'members', moderation: 'visitors', perHour: 100 });
+  assert.deepEqual(await site.t.app.kiosque.plugins.enable('comments'), { ok: true });
+  const context = await site.browser.newContext({ locale: 'en', bypassCSP: true });
+  const page = await context.newPage();
+  try {
+    const id = paths.image!.split('/')[2]!;
+    const problems: string[] = [];
+    problems.push(...(await check(page, paths.image!)));
+    assert.equal(await page.locator('#comments').count(), 1, 'the section is there');
+    const mediaPath = new URL(page.url()).pathname;
+    await site.t.app.kiosque.plugins.saveSettings('comments', { whoMayComment: 'everyone', moderation: 'visitors', perHour: 100 });
+    problems.push(...(await check(page, `/plugins/comments/media/${id}`)));
+    // Refused input: the form page with its errors.
+    await page.locator('#comment-text').fill(' ');
+    await page.locator('#comment-name').fill('Zoe');
+    // Spaces pass the browser's `required`, not the server's check.
+    const answer = page.waitForResponse((res) => res.request().method() === 'POST');
+    await page.locator('#comment-form button[type=submit]').click();
+    assert.equal((await answer).status(), 422);
+    await page.waitForLoadState();
+    assert.equal(await page.locator('#comment-text-error').count(), 1);
+    problems.push(...(await violations(page)));
+    await signInAs(page, mediaPath, 'bob');
+    await page.locator('#comment-text').fill('A letter worth reading.');
+    await page.locator('#comment-form button[type=submit]').click();
+    await page.waitForURL(/#comment-/);
+    problems.push(...(await violations(page)));
+    await page.context().clearCookies();
+    await signInAs(page, '/plugins/comments/moderation', 'alice');
+    problems.push(...(await violations(page)));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await site.t.app.kiosque.plugins.disable('comments');
+  }
+});

@@ -63,6 +63,22 @@ test('an image page: srcset of the derivatives, escaped title and description, d
   assert.match(fr.text, /Télécharger p\.jpg/);
 });
 
+test('the media.after slot renders below the media and its aside, with the page’s context, on every media template', async () => {
+  const undo = t.app.kiosque.slots.add('media.after', 'test', '<section class="after-test">after {{page.media.id}}</section>');
+  try {
+    for (const m of [image, doc, animation]) {
+      const res = await request(t.app).get(`/media/${m.id}/${m.slug}`).set('Accept', 'text/html').expect(200);
+      const aside = res.text.indexOf('</aside>');
+      const below = res.text.indexOf(`<section class="after-test">after ${m.id}</section>`);
+      assert.ok(aside > 0 && below > aside, `${m.slug}: the slot comes after the aside`);
+      assert.ok(below < res.text.indexOf('</article>'), `${m.slug}: inside the media’s article`);
+    }
+  } finally {
+    undo();
+  }
+  assert.doesNotMatch((await request(t.app).get(`/media/${image.id}/${image.slug}`).set('Accept', 'text/html')).text, /after-test/);
+});
+
 test('an animated GIF plays on its page and in its embed (the original, whose derivatives are its first frame only); a still GIF shows its derivatives', async () => {
   const img = (html: string) => /<figure class="(?:media-player|embed-media[^"]*)">\s*<img ([^>]*)>/.exec(html)?.[1] ?? '';
   for (const address of [`/media/${animation.id}/${animation.slug}`, `/embed/${animation.id}`]) {

@@ -19,10 +19,15 @@ export default definePlugin({
     ctx.router.get('/media/:id', async (req, res) => res.json((await ctx.content.media(req.params.id)) ?? null));
     ctx.router.get('/sector/:key', async (req, res) => res.json((await ctx.content.sector(req.params.key)) ?? null));
     ctx.router.get('/starts', async (_req, res) => res.json(await ctx.storage.get('starts')));
+    ctx.router.get('/keys', async (req, res) => res.json((await ctx.storage.keys(req.query.prefix)).sort()));
+    ctx.router.post('/keys', async (req, res) => res.json(await ctx.storage.set(req.query.key, 1)));
+    ctx.router.get('/can', async (req, res) => res.json(await ctx.access.canOpen(req, req.query.path)));
     ctx.router.get('/t', (_req, res) => res.send(ctx.i18n.t('fr', 'word')));
     ctx.i18n.add({ en: { word: 'word' }, fr: { word: 'mot' } });
     // Reads settings on every request: invalid saved settings make it throw, which the gate turns into deny.
-    ctx.hooks.filter('access', (decision) => {
+    ctx.hooks.filter('access', (decision, request) => {
+      if (request.path === '/hidden') return { allow: false, reason: 'hidden' };
+      if (request.path === '/boom') throw new Error('boom');
       const { closed } = ctx.settings.get();
       return closed ? { allow: false, reason: 'closed' } : decision;
     });
@@ -75,7 +80,7 @@ test('invalid saved settings: settings.get() throws, the access filter fails clo
 
 test('ctx.content gives summaries only; ctx.storage persists; ctx.i18n.t reads the plugin namespace', async () => {
   const m = await request(t.app).get(`/plugins/probe/media/${mediaId}`).expect(200);
-  assert.deepEqual(m.body, { id: mediaId, status: 'draft', sectorId: null });
+  assert.deepEqual(m.body, { id: mediaId, status: 'draft', sectorId: null, title: 'Secret title', slug: 'secret' });
   assert.equal((await request(t.app).get('/plugins/probe/media/999')).body, null);
   assert.equal((await request(t.app).get('/plugins/probe/media/..%2f1')).status, 400);
   const bySlug = await request(t.app).get('/plugins/probe/sector/archives').expect(200);
@@ -89,6 +94,25 @@ test('ctx.content gives summaries only; ctx.storage persists; ctx.i18n.t reads t
   assert.equal((await t.app.kiosque.plugins.enable('probe')).ok, true);
   assert.equal((await request(t.app).get('/plugins/probe/starts')).body, 2);
   assert.deepEqual((await t.store.plugins.get('probe'))?.storage, { starts: 2 });
+});
+
+test('ctx.storage.keys lists what the plugin stored, by prefix', async () => {
+  const token = await tokenOf(admin);
+  await admin.post('/plugins/probe/keys?key=media:1').set('X-CSRF-Token', token).expect(200);
+  await admin.post('/plugins/probe/keys?key=media:2').set('X-CSRF-Token', token).expect(200);
+  assert.deepEqual((await request(t.app).get('/plugins/probe/keys?prefix=media:').expect(200)).body, ['media:1', 'media:2']);
+  assert.deepEqual((await request(t.app).get('/plugins/probe/keys').expect(200)).body, ['media:1', 'media:2', 'starts']);
+  assert.deepEqual((await request(t.app).get('/plugins/probe/keys?prefix=none').expect(200)).body, []);
+});
+
+test('ctx.access.canOpen answers as the gate would: core rules, the access filters, a throwing filter as no', async () => {
+  const can = async (agent: ReturnType<typeof request.agent> | ReturnType<typeof request>, path: string) => (await agent.get(`/plugins/probe/can?path=${encodeURIComponent(path)}`).expect(200)).body as boolean;
+  assert.equal(await can(request(t.app), `/media/${mediaId}`), true);
+  assert.equal(await can(request(t.app), '/admin/users'), false);
+  assert.equal(await can(admin, '/admin/users'), true);
+  assert.equal(await can(admin, '/hidden'), false);
+  assert.equal(await can(admin, '/boom'), false);
+  assert.equal(await can(admin, '/a/../b'), false, 'a path the gate refuses to read is not open');
 });
 
 test('a registration made after the plugin was disabled is refused and leaves nothing', async () => {

@@ -40,6 +40,7 @@ before(async () => {
     headAssets: createHeadAssets(),
     // No plugin here renders a page.
     render: () => Promise.reject(new Error('no page rendering in this test')),
+    canOpen: () => false,
     i18n: createI18n(loadDictionaries(path.join(ROOT_DIR, 'core', 'i18n'))),
     logger,
     coreVersion: '0.1.0',
