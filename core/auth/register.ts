@@ -59,7 +59,8 @@ export function createRegisterRoutes(deps: RegisterRoutesDeps): Router {
     );
   }
 
-  const parse = (req: Request): RegisterBody => registerBody.parse(req.body ?? {});
+  // A body that is no form at all (a JSON array, say) reads as an empty form.
+  const parse = (req: Request): RegisterBody => registerBody.safeParse(req.body ?? {}).data ?? registerBody.parse({});
   /** The form as sent, passwords left out. */
   const typed = (body: RegisterBody) => ({ username: body.username, displayName: body.displayName });
 

@@ -130,6 +130,17 @@ test('every problem shows beside its field, in English and in French; typed valu
   assert.equal(await t.store.users.count(), count);
 });
 
+test('a body that is no form at all is a form with every field missing, not a server error', async () => {
+  await setRegistration('open');
+  const count = await t.store.users.count();
+  const { agent, token } = await visitor();
+  const res = await agent.post('/register').set({ ...html, 'X-CSRF-Token': token }).send(['username', 'x']);
+  assert.equal(res.status, 400);
+  assert.ok(fieldError(res.text, 'username'));
+  assert.ok(fieldError(res.text, 'password'));
+  assert.equal(await t.store.users.count(), count);
+});
+
 test('a filled honeypot stores nothing and says the form was refused', async () => {
   await setRegistration('open');
   const count = await t.store.users.count();
