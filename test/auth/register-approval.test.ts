@@ -106,6 +106,16 @@ test('refusing deletes the request; approve and refuse touch only accounts that 
   await admin.post(`/admin/users/${eddie}/enable`).type('form').set(html).send({ _csrf: token }).expect(303);
 });
 
+test('enabling a request approves it: no account is left enabled yet still awaiting approval', async () => {
+  await register('olga');
+  const id = await idOf('olga');
+  await admin.post(`/admin/users/${id}/enable`).type('form').set(html).send({ _csrf: await tokenOf(admin, '/admin/users') }).expect(303);
+  const stored = await t.store.users.get(id);
+  assert.equal(stored?.disabled, false);
+  assert.ok(!stored?.pending);
+  assert.equal((await tryLogin('olga', PASSWORD)).signedIn, true);
+});
+
 test('an editor can neither see nor answer the requests', async () => {
   await register('petra');
   const id = await idOf('petra');
