@@ -34,6 +34,7 @@ import { createDummyHash } from './auth/password.ts';
 import { createUserService, UserInputError, type UserService } from './auth/users.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAccountRoutes } from './auth/account.ts';
+import { createRegisterRoutes } from './auth/register.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
@@ -53,13 +54,14 @@ import { createSearchService, createSearchRoutes, createMediaSearchApi, type Sea
 import { createKeywordService, createKeywordRoutes, createKeywordsAdmin, type KeywordService } from './keywords/index.ts';
 import { createPluginManager, type PluginManager } from './plugins/manager.ts';
 import { createPluginsAdmin } from './admin/plugins.ts';
-import { createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
+import { createAccountsPage, createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
 import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
 import { createMediaRoutes, createViewCounter, defersCsrf, mediaPageId, type MediaService, type ViewCounter } from './media/index.ts';
 import { logoUrl, readSkeleton } from './settings/skeleton.ts';
 import { readSearchSettings } from './settings/search.ts';
 import { readMediaDisplay } from './settings/media-display.ts';
+import { readAccountsSettings } from './settings/accounts.ts';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 export const SESSION_COOKIE = 'kiosque.sid';
@@ -67,7 +69,7 @@ export const SESSION_COOKIE = 'kiosque.sid';
 export const VIEWS_FLUSH_MS = 60_000;
 
 /** Paths whose GET pages need a session even for an anonymous visitor (a CSRF token goes into it). */
-export const sessionPaths = ['/login', '/logout', '/setup', '/plugins'];
+export const sessionPaths = ['/login', '/logout', '/register', '/setup', '/plugins'];
 
 const noCookies: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
@@ -133,6 +135,7 @@ function coreMenu(t: (key: string) => string): AdminMenuItem[] {
     { section: 'config', href: '/admin/config/sectors', label: t('admin.menu.sectors'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/media', label: t('admin.menu.media_display'), roles: ['admin'] },
     { section: 'config', href: '/admin/config/search', label: t('admin.menu.search'), roles: ['admin'] },
+    { section: 'config', href: '/admin/config/accounts', label: t('admin.menu.accounts'), roles: ['admin'] },
     { section: 'content', href: '/admin/keywords', label: t('admin.keywords.title'), roles: ['admin', 'editor'] },
     { section: 'site', href: '/admin/plugins', label: t('admin.menu.plugins'), roles: ['admin'] },
     { section: 'site', href: '/admin/backup', label: t('admin.menu.backup'), roles: ['admin'] },
@@ -246,6 +249,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   const currentSkeleton = cachedRead(store, ['settings'], () => readSkeleton(store), { signal });
   const currentMediaDisplay = cachedRead(store, ['settings'], () => readMediaDisplay(store), { signal });
   const currentSearchSettings = cachedRead(store, ['settings'], () => readSearchSettings(store), { signal });
+  const registration = cachedRead(store, ['settings'], async () => (await readAccountsSettings(store)).registration, { signal });
   onStoreChange(store, () => pageCache.bump(), { signal });
   // Who has an author page: the page, its feed, the sitemap and media pages' links ask the same.
   const authors = createAuthorDirectory({ store, search, mediaDisplay: currentMediaDisplay });
@@ -320,7 +324,8 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings, signal }), createMediaSearchApi({ store, search, i18n, resolveKeyword, signal }));
-  app.use(createAuthRoutes({ config, users, passport, render, i18n }));
+  app.use(createAuthRoutes({ config, users, passport, render, i18n, registration }));
+  app.use(createRegisterRoutes({ auth: config.auth, users, render, i18n, registration }));
   app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
   app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
@@ -346,7 +351,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     },
   });
   app.use(createLogoRoutes({ store, i18n, filesDir: path.resolve(config.dataDir, 'files'), tmpRoot: path.join(store.info.location, 'tmp', 'uploads'), page: skeletonPage, isCsrfValid: csrf.isRequestValid }));
-  for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps)]) app.use(underPath('/admin', page.router));
+  for (const page of [skeletonPage, createHomepagePage(pageDeps), createMediaDisplayPage(pageDeps), createSearchPage(pageDeps), createAccountsPage(pageDeps)]) app.use(underPath('/admin', page.router));
   // One dispatcher for every plugin: a disabled plugin's routes fall through to the 404 at once.
   app.use('/plugins/:pluginId', (req, res, next) => {
     const id = String(req.params.pluginId);

@@ -10,6 +10,7 @@ import { readSkeleton, skeletonFields } from '../settings/skeleton.ts';
 import { homepageFields, readHomepage } from '../settings/homepage.ts';
 import { mediaDisplayFields, readMediaDisplay } from '../settings/media-display.ts';
 import { isPerPage, readSearchSettings, searchFields } from '../settings/search.ts';
+import { accountsFields, readAccountsSettings } from '../settings/accounts.ts';
 import { createConfigPage, i18nLabel, type ConfigPage } from './config-page.ts';
 import { sectorAt } from '../sectors/service.ts';
 import { keywordAt } from '../keywords/slug.ts';
@@ -142,5 +143,16 @@ export function createSearchPage(deps: Deps): ConfigPage {
     async check(values): Promise<FieldErrors> {
       return isPerPage(Number(values.perPage)) ? {} : { perPage: [{ key: E('search', 'per_page_step') }] };
     },
+  });
+}
+
+/** Who may create their own account at /register. */
+export function createAccountsPage(deps: Deps): ConfigPage {
+  const fields = accountsFields(i18nLabel(deps.i18n));
+  return createConfigPage(deps, {
+    name: 'accounts',
+    settingsKey: 'accounts',
+    fields: async () => fields,
+    current: async () => ({ ...(await readAccountsSettings(deps.store)) }) as unknown as SettingValues,
   });
 }

@@ -22,7 +22,7 @@ const actionFields: Record<string, RowProblem['field']> = { role: 'role', passwo
 /** What an admin may not do to their own account here: it would sign them out in the middle of their work. */
 const notOnSelf: Record<string, string> = { disable: 'cannot_disable_self', delete: 'cannot_delete_self' };
 
-/** /admin/users: create, change display name or role, reset password, disable/enable, delete. Admins only. */
+/** /admin/users: create, change display name or role, reset password, disable/enable, delete; approve or refuse accounts visitors asked for. Admins only. */
 export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
@@ -30,7 +30,13 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
   async function show(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Record<string, string>; row?: RowProblem } = {}, status = 200) {
     const site = res.locals.site as RequestSite;
     const { row } = extra;
-    const list = (await deps.store.users.list()).map((u) => {
+    const all = await deps.store.users.list();
+    // Accounts awaiting approval are requests, not accounts yet: their own section, oldest first, approve or refuse only.
+    const pending = all
+      .filter((u) => u.pending)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map(publicUser);
+    const list = all.filter((u) => !u.pending).map((u) => {
       const problem = row?.id === u.id && row.field ? row : undefined;
       return {
         ...publicUser(u),
@@ -52,6 +58,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
       ['admin-users'],
       {
         users: list,
+        pending,
         roles,
         done,
         displayNameMax: DISPLAY_NAME_MAX_LENGTH,
@@ -101,6 +108,9 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     disable: (id) => deps.users.setDisabled(id, true),
     enable: (id) => deps.users.setDisabled(id, false),
     delete: (id) => deps.users.remove(id),
+    // A refused request leaves nothing to keep (no media, never signed in): no page asks first.
+    approve: (id) => deps.users.approve(id),
+    refuse: (id) => deps.users.refuse(id),
   };
 
   // Deleting an account cannot be undone: the row's link leads here first, as media and keywords do.

@@ -16,7 +16,10 @@ export function createPassport(store: Store, dummyHash: Promise<string>): Kiosqu
         const user = username.length <= 200 ? await store.users.getByUsername(username) : undefined;
         // Unknown users and disabled ones cost one argon2 verification too, so timing tells nothing.
         const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
-        if (!user || !ok || user.disabled) return done(null, false);
+        if (!user || !ok) return done(null, false);
+        // Said only to whoever knows the password: a username alone tells nothing about its account.
+        if (user.pending) return done(null, false, { message: 'pending' });
+        if (user.disabled) return done(null, false);
         return done(null, publicUser(user));
       } catch (err) {
         return done(err);
@@ -39,7 +42,7 @@ export function createPassport(store: Store, dummyHash: Promise<string>): Kiosqu
       const [id, stamp] = String(value).split('.');
       const user = id ? await store.users.get(id) : undefined;
       // false ends the session's sign-in: a deleted or disabled account, or a changed password, loses access at once.
-      done(null, user && !user.disabled && stamp === passwordStamp(user) ? publicUser(user) : false);
+      done(null, user && !user.disabled && !user.pending && stamp === passwordStamp(user) ? publicUser(user) : false);
     } catch (err) {
       done(err);
     }

@@ -24,6 +24,12 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
   }
   if (decoded.startsWith('//') || decoded.startsWith('/\\')) return fallback;
   const out = url.pathname + url.search + url.hash;
-  if (out === '/login' || out.startsWith('/login?') || out === '/logout') return fallback;
+  // Nobody means to come back to a form they have just used.
+  if (out === '/login' || out.startsWith('/login?') || out === '/logout' || out === '/register' || out.startsWith('/register?')) return fallback;
   return out;
+}
+
+/** `path` (a form) carrying a safe return path, left plain when that is the homepage. */
+export function withReturn(path: string, returnTo: string): string {
+  return returnTo === '/' ? path : `${path}?return=${encodeURIComponent(returnTo)}`;
 }

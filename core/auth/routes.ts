@@ -6,8 +6,9 @@ import type { Config } from '../config/index.ts';
 import type { UserService } from './users.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
-import { safeReturnPath } from './return-url.ts';
+import { safeReturnPath, withReturn } from './return-url.ts';
 import { MAX_PASSWORD_LENGTH } from './users.ts';
+import type { RegistrationMode } from '../settings/accounts.ts';
 
 // Lengths are checked after parsing: a too-long field is a failed sign-in that keeps what was typed,
 // not a form emptied as if nothing had been sent.
@@ -24,15 +25,18 @@ export interface AuthRoutesDeps {
   passport: KiosquePassport;
   render: RenderPage;
   i18n: I18n;
+  /** Who may sign up at /register: the form links to it only while someone may. */
+  registration: () => RegistrationMode | Promise<RegistrationMode>;
 }
 
 export function createAuthRoutes(deps: AuthRoutesDeps): Router {
   const router = Router();
   const windowMs = deps.config.auth.windowMinutes * 60 * 1000;
 
-  function showLogin(req: Request, res: Response, page: { username?: string; returnTo: string; error?: string }, status = 200) {
+  async function showLogin(req: Request, res: Response, page: { username?: string; returnTo: string; error?: string }, status = 200) {
     const site = res.locals.site as RequestSite;
-    return deps.render(req, res, ['login'], page, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title'), themeFallback: true });
+    const registerHref = (await deps.registration()) === 'nobody' ? undefined : withReturn('/register', page.returnTo);
+    return deps.render(req, res, ['login'], { ...page, registerHref }, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title'), themeFallback: true });
   }
 
   function tooMany(req: Request, res: Response) {
@@ -76,8 +80,9 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
       return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.failed') }, 401);
     }
     req.body.username = input.username;
-    deps.passport.authenticate('local', (err: unknown, user: Express.User | false) => {
+    deps.passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (err) return next(err);
+      if (!user && info?.message === 'pending') return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.pending') }, 403);
       if (!user) return void showLogin(req, res, { username: input.username, returnTo, error: deps.i18n.t(site.lang, 'login.failed') }, 401);
       // passport ≥ 0.6 regenerates the session here, so a fixed session id is worthless.
       req.logIn(user, async (loginErr) => {

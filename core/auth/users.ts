@@ -95,6 +95,14 @@ function checkRole(role: string): Role {
   return r.data;
 }
 
+/** What a visitor types at /register: the password twice, no role (a visitor's account is a member's). */
+export interface RegistrationInput {
+  username: string;
+  displayName: string;
+  password: string;
+  confirm: string;
+}
+
 export interface NewUserInput {
   username: string;
   password: string;
@@ -146,6 +154,45 @@ export function createUserService(store: Store) {
         if (err instanceof DuplicateError) throw new UserInputError('username_taken', 'username');
         throw err;
       }
+    },
+
+    /**
+     * A visitor's own account, with the rules of `create` and the password typed twice; every
+     * problem is thrown at once. `pending`: stored disabled until an admin approves it.
+     */
+    async register(input: RegistrationInput, options: { pending: boolean }): Promise<User> {
+      const problems = collect();
+      let checked: Awaited<ReturnType<typeof checkNew>> | undefined;
+      try {
+        checked = await checkNew({ username: input.username, password: input.password, displayName: input.displayName, role: 'member' });
+      } catch (err) {
+        if (!(err instanceof UserInputError)) throw err;
+        problemsOf(err).forEach(problems.add);
+      }
+      if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
+      problems.throwIfAny();
+      if (!checked) throw new Error('unreachable: a failed check was collected');
+      const { username, password, role, displayName } = checked;
+      try {
+        return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: options.pending, ...(options.pending ? { pending: true } : {}) });
+      } catch (err) {
+        if (err instanceof DuplicateError) throw new UserInputError('username_taken', 'username');
+        throw err;
+      }
+    },
+
+    /** Opens an account awaiting approval; `user_not_found` for any other. */
+    async approve(id: string): Promise<User> {
+      const u = await store.users.get(id);
+      if (!u?.pending) throw new UserInputError('user_not_found');
+      return (await store.users.update(id, { pending: false, disabled: false }))!;
+    },
+
+    /** Deletes an account awaiting approval (it never was one); `user_not_found` for any other. */
+    async refuse(id: string): Promise<void> {
+      const u = await store.users.get(id);
+      if (!u?.pending) throw new UserInputError('user_not_found');
+      await store.users.delete(id);
     },
 
     /** Notes a sign-in (the users list shows the last one). */
@@ -203,8 +250,9 @@ export function createUserService(store: Store) {
         const u = await store.users.get(id);
         if (!u) throw new UserInputError('user_not_found');
         if (disabled) await assertNotLastAdmin(u);
-        // A disabled user's open sessions are refused when passport deserialises them.
-        return (await store.users.update(id, { disabled }))!;
+        // A disabled user's open sessions are refused when passport deserialises them. Enabling an
+        // account awaiting approval approves it: no account is left enabled but pending.
+        return (await store.users.update(id, disabled ? { disabled } : { disabled, pending: false }))!;
       });
     },
 

@@ -41,6 +41,7 @@ export const configSchema = z.strictObject({
     maxAttemptsPerAccount: z.coerce.number().int().min(1).max(1000),
     maxAttemptsPerAccountOverall: z.coerce.number().int().min(1).max(100000),
     maxAttemptsPerAddress: z.coerce.number().int().min(1).max(100000),
+    maxRegistrationsPerAddress: z.coerce.number().int().min(1).max(100000),
   }),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -78,6 +79,7 @@ export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustPr
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: { key: 'auth.maxAttemptsPerAccount' },
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_OVERALL: { key: 'auth.maxAttemptsPerAccountOverall' },
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: { key: 'auth.maxAttemptsPerAddress' },
+  KIOSQUE_REGISTER_MAX_PER_ADDRESS: { key: 'auth.maxRegistrationsPerAddress' },
   KIOSQUE_LOG_LEVEL: { key: 'log.level' },
   KIOSQUE_LOG_PRETTY: { key: 'log.pretty', parse: 'boolean' },
   KIOSQUE_MAX_UPLOAD_MB: { key: 'media.maxUploadMB' },

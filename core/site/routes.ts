@@ -22,7 +22,7 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
   router.get('/robots.txt', async (req, res) => {
     // Crawlers find the sitemap here (an absolute address, as the protocol asks).
     const origin = publicOrigin(req, deps.baseUrl ?? '');
-    const text = await deps.hooks.applyFilter('robots.txt', `User-agent: *\nDisallow: /admin\nDisallow: /login\n${origin ? `Sitemap: ${origin}/sitemap.xml\n` : ''}`);
+    const text = await deps.hooks.applyFilter('robots.txt', `User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /register\n${origin ? `Sitemap: ${origin}/sitemap.xml\n` : ''}`);
     res.type('text/plain').send(typeof text === 'string' ? text : 'User-agent: *\nDisallow: /\n');
   });
 
@@ -34,7 +34,9 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
 
   router.get('/admin', async (req, res) => {
     const site = res.locals.site as RequestSite;
-    await deps.render(req, res, ['admin-dashboard'], {}, { title: deps.i18n.t(site.lang, 'admin.dashboard.title') });
+    // Accounts visitors asked for wait on an admin: the dashboard says how many.
+    const pendingAccounts = req.user?.role === 'admin' ? (await deps.store.users.list()).filter((u) => u.pending).length : 0;
+    await deps.render(req, res, ['admin-dashboard'], { pendingAccounts }, { title: deps.i18n.t(site.lang, 'admin.dashboard.title') });
   });
 
   return router;

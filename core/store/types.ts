@@ -8,6 +8,11 @@ export interface User {
   role: Role;
   passwordHash: string;
   disabled: boolean;
+  /**
+   * Signed up at /register while registration needs an admin's approval, not yet approved. Such
+   * an account is also stored `disabled`, so everything that refuses disabled accounts refuses it.
+   */
+  pending?: boolean;
   createdAt: string;
   updatedAt: string;
   lastLoginAt?: string;

@@ -24,6 +24,9 @@ const paths: Record<string, string> = {};
 const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
   await addUser(t, 'bob', 'member');
+  // Sign-up open with approval: the form is public, and a request waits on the users page.
+  await t.store.settings.set('accounts', { registration: 'approval' });
+  await t.app.kiosque.users.register({ username: 'carla', displayName: 'Carla', password: PASSWORD, confirm: PASSWORD }, { pending: true });
   const sector = await t.store.sectors.create({ slug: 'archives', title: 'Archives', description: 'Old letters and recordings.', order: 0, visible: true, display: 'grid', defaultSort: 'date' });
   const tags = (await t.store.keywordGroups.list()).find((g) => g.slug === 'tags')!;
   const kw = await t.store.keywords.create({ groupId: tags.id, slug: 'lettres', title: 'Lettres', description: '' });
@@ -85,8 +88,8 @@ async function signInAs(page: Page, path: string, username: string): Promise<voi
   await page.waitForURL(site.base + path);
 }
 
-const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login'];
-const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/plugins', '/admin/backup'];
+const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login', '/register'];
+const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/config/accounts', '/admin/users', '/admin/plugins', '/admin/backup'];
 
 for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {
   test(`${theme} theme, in ${language}: the main public and admin pages have no moderate, serious or critical axe violation`, async () => {
