@@ -160,6 +160,15 @@ test('the API sets, shows and clears publishAt (ISO 8601 with offset), refuses b
   assert.equal(cleared.body.publishAt, undefined);
   assert.equal((await t.store.media.get(m.id))?.publishAt, undefined);
 
+  // An upload may carry its schedule too.
+  const scheduledUpload = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('title', 'Envoyé programmé').field('publishAt', `${year}-09-01T07:00:00Z`).attach('file', path.join(dir, 'a.png'));
+  assert.equal(scheduledUpload.status, 201, scheduledUpload.text);
+  assert.deepEqual([scheduledUpload.body.status, scheduledUpload.body.publishAt], ['draft', `${year}-09-01T07:00:00.000Z`]);
+  const count = await t.store.media.count();
+  const refusedUpload = await eddie.post('/api/v1/media').set('X-CSRF-Token', tokens.get(eddie)!).field('status', 'published').field('publishAt', `${year}-09-01T07:00:00Z`).attach('file', path.join(dir, 'a.png'));
+  assert.deepEqual([refusedUpload.status, refusedUpload.body.error.code], [400, 'publish_at_published']);
+  assert.equal(await t.store.media.count(), count, 'nothing stored');
+
   const published = await upload(eddie, 'Déjà en ligne', 'published');
   const late = await patch(eddie, published.id, { publishAt: `${year}-06-01T08:00:00Z` });
   assert.deepEqual([late.status, late.body.error.code, late.body.error.field], [400, 'publish_at_published', 'publishAt']);
