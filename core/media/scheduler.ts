@@ -12,7 +12,8 @@ export interface Timers {
 }
 
 const nodeTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  // A schedule alone keeps no process alive (the server's socket does): a test or a tool that forgets to stop it still exits.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

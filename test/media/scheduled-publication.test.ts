@@ -217,3 +217,26 @@ test('a schedule a moment ahead publishes for real: page, search and the cached 
   const after = await home().expect(200);
   assert.match(after.text, /Ouverture exposition/);
 });
+
+test('a draft whose time passed while the server was stopped is published as it starts again', async () => {
+  const first = await makeApp();
+  await addUser(first, 'olga', 'admin');
+  const agent = await signIn(first, 'olga');
+  const token = await tokenOf(agent);
+  const up = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('title', 'Pendant la panne').attach('file', path.join(dir, 'a.png'));
+  assert.equal(up.status, 201, up.text);
+  const at = new Date(Date.now() + HOUR).toISOString();
+  assert.equal((await agent.patch(`/api/v1/media/${up.body.id}`).set('X-CSRF-Token', token).send({ publishAt: at })).status, 200);
+  await first.close({ keepData: true });
+
+  // Two hours later, as far as the restarted server can tell.
+  const again = await makeApp({ dataDir: first.dataDir, now: () => Date.now() + 2 * HOUR });
+  try {
+    const stored = await again.store.media.get(up.body.id);
+    assert.deepEqual([stored?.status, stored?.publishedAt, stored?.publishAt], ['published', at, undefined]);
+    assert.equal((await request(again.app).get(`/media/${up.body.id}/${up.body.slug}`).set('Accept', 'text/html')).status, 200);
+    assert.deepEqual(((await request(again.app).get('/api/v1/media?q=panne').expect(200)).body.items as Array<{ id: string }>).map((i) => i.id), [up.body.id]);
+  } finally {
+    await again.close();
+  }
+});
