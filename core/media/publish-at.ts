@@ -67,14 +67,14 @@ const formats = {
   en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }),
 };
 
+/** Formatting is the costly part of a list of scheduled drafts; the same few times come back. */
+const formatted = memoize((key: string) => {
+  const d = new Date(key.slice(3));
+  return Number.isNaN(d.getTime()) ? '' : (key.startsWith('fr') ? formats.fr : formats.en).format(d);
+}, 1000);
+
 /**
  * A scheduled time in the admin's language, in the server's time zone, which it names ("12 March
  * 2027 at 18:00 UTC"): whoever reads it elsewhere knows which clock it is.
  */
-export const formatPublishAt = memoize((key: string) => {
-  const [lang, iso] = [key.slice(0, 2), key.slice(3)];
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : (lang === 'fr' ? formats.fr : formats.en).format(d);
-}, 1000);
-
-export const describePublishAt = (iso: string, lang: string) => formatPublishAt(`${lang === 'fr' ? 'fr' : 'en'}:${iso}`);
+export const describePublishAt = (iso: string, lang: string) => formatted(`${lang === 'fr' ? 'fr' : 'en'}:${iso}`);
