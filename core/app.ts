@@ -57,7 +57,7 @@ import { createPluginsAdmin } from './admin/plugins.ts';
 import { createAccountsPage, createHomepagePage, createMediaDisplayPage, createSearchPage, createSkeletonPage } from './admin/config-pages.ts';
 import { createLogoRoutes, logoDefersCsrf } from './admin/logo.ts';
 import { createNavigation } from './site/navigation.ts';
-import { createMediaRoutes, createViewCounter, defersCsrf, mediaPageId, type MediaService, type ViewCounter } from './media/index.ts';
+import { createMediaRoutes, createPublicationScheduler, createViewCounter, defersCsrf, mediaPageId, type MediaService, type PublicationScheduler, type ViewCounter } from './media/index.ts';
 import { logoUrl, readSkeleton } from './settings/skeleton.ts';
 import { readSearchSettings } from './settings/search.ts';
 import { readMediaDisplay } from './settings/media-display.ts';
@@ -83,6 +83,8 @@ export interface AppDeps {
   pluginPackagesDir?: string;
   /** The search index's text half, built while the store loaded (see core/search/preload.ts). */
   searchPreload?: SearchPreload;
+  /** The clock scheduled publications follow (epoch ms); Date.now by default. */
+  now?: () => number;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -105,6 +107,8 @@ export interface Runtime {
   views: ViewCounter;
   /** Rendered pages for anonymous visitors; `bump()` after a change the store does not see. */
   pageCache: PageCache;
+  /** Publishes drafts at their scheduled time. */
+  scheduler: PublicationScheduler;
   /** Stops background work and the app's listening to the store; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -310,7 +314,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
 
   const assets = createThemeAssets({ themesDir, engine, cache });
   // Straight after the gate, so a cached page or a media file costs as few layers as possible.
-  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee, authors, signal });
+  const mediaRoutes = createMediaRoutes({ config, store, logger, hooks, i18n, render, isCsrfValid: csrf.isRequestValid, search, views, canSee, authors, signal, now: deps.now });
   app.use('/files', mediaRoutes.files);
   app.use(pageCache.middleware);
   app.use('/assets', assets);
@@ -370,6 +374,10 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use(errors.notFound);
   app.use(errors.errorHandler);
 
+  // Last, so that nothing after it can fail and leave it running: overdue drafts go out now.
+  const scheduler = createPublicationScheduler({ store, publish: (id) => mediaRoutes.media.publishScheduled(id), logger, now: deps.now });
+  await scheduler.start();
+
   app.kiosque = {
     setup,
     hooks,
@@ -385,7 +393,9 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     media: mediaRoutes.media,
     views,
     pageCache,
+    scheduler,
     async close() {
+      await scheduler.stop();
       await views.close();
       closing.abort();
       plugins.close();

@@ -19,18 +19,23 @@ import type { Logger } from 'pino';
 import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
 import { languageName, presentTracks, TRACK_MAX_BYTES, trackKinds, trackLanguages } from './subtitles.ts';
 import { readFile } from 'node:fs/promises';
+import { describePublishAt, formPublishAt, localInputValue } from './publish-at.ts';
 
 const PER_PAGE = 50;
 /** The most media one bulk action takes: a full page. */
 export const BULK_MAX = PER_PAGE;
 const LIST = '/admin/media';
 
+/** The list's status filter: a stored status, or `scheduled`, the drafts waiting for their publication time. */
+const listStatuses = [...mediaStatuses, 'scheduled'] as const;
+type ListStatus = (typeof listStatuses)[number];
+
 /** The list's filters from the query; a value that does not exist is ignored (it is a filter, not a form to correct). */
 function listFilter(query: Record<string, unknown>, sectors: readonly Sector[]) {
   const one = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const q = one(query.q).slice(0, 200);
   const type = (mediaTypes as readonly string[]).includes(one(query.type)) ? (one(query.type) as MediaType) : undefined;
-  const status = (mediaStatuses as readonly string[]).includes(one(query.status)) ? (one(query.status) as MediaStatus) : undefined;
+  const status = (listStatuses as readonly string[]).includes(one(query.status)) ? (one(query.status) as ListStatus) : undefined;
   const sector = sectors.find((s) => s.slug === one(query.sector));
   const params: Record<string, string> = {};
   if (q) params.q = q;
@@ -136,6 +141,9 @@ export function createMediaAdmin(deps: {
     return { state: p.state, stateText: failure ? t(res, 'admin.media.state_reason', { state, reason: failure.text }) : state, stateOutput: failure?.output };
   };
 
+  /** A scheduled draft's time, said in the admin's language (`key` takes `{date}`), and as an instant for `<time>`. */
+  const scheduleOf = (res: Response, m: Media, key: string) => (m.status === 'draft' && m.publishAt ? { publishAt: m.publishAt, scheduleText: t(res, key, { date: describePublishAt(m.publishAt, lang(res)) }) } : {});
+
   interface ListExtra {
     results?: FileResult[];
     error?: string;
@@ -175,9 +183,18 @@ export function createMediaAdmin(deps: {
     const asked = Math.max(1, Number(query.page) || 1);
     let total: number;
     let shown: readonly Media[];
-    if (filter.active && deps.search) {
+    if (filter.status === 'scheduled' && deps.search) {
+      // The drafts the other filters find, then those with a schedule, the soonest first: a few
+      // among the drafts, so sorting them here costs little.
+      const drafts = deps.search.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses: ['draft'], sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page: 1, perPage: Math.max(1, await media.store.media.count()), facets: false }));
+      const scheduled = (await media.store.media.getMany(drafts.ids)).filter((m) => m.status === 'draft' && m.publishAt).sort((a, b) => Date.parse(a.publishAt!) - Date.parse(b.publishAt!));
+      total = scheduled.length;
+      const at = Math.min(asked, Math.max(1, Math.ceil(total / PER_PAGE)));
+      shown = scheduled.slice((at - 1) * PER_PAGE, at * PER_PAGE);
+    } else if (filter.active && deps.search) {
       // Filtered: the search index (drafts included, newest first), then the page's records.
-      const find = (page: number) => deps.search!.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses: filter.status ? [filter.status] : [...mediaStatuses], sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page, perPage: PER_PAGE, facets: false }));
+      const statuses = filter.status && filter.status !== 'scheduled' ? [filter.status] : [...mediaStatuses];
+      const find = (page: number) => deps.search!.index.search(criteria({ q: filter.q, types: filter.type ? [filter.type] : [], statuses, sectorIds: filter.sectorId ? [filter.sectorId] : [], sort: 'date', order: 'desc', page, perPage: PER_PAGE, facets: false }));
       let found = find(asked);
       // Past the end (a bulk delete emptied the last page): the last page, as for the whole library.
       const last = Math.max(1, Math.ceil(found.total / PER_PAGE));
@@ -199,6 +216,7 @@ export function createMediaAdmin(deps: {
       title: m.title,
       type: m.type,
       status: m.status,
+      ...scheduleOf(res, m, 'admin.media.scheduled_for'),
       size: formatSize(m.original.size, lang(res)),
       thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined,
       ...processingState(res, m.processing),
@@ -235,7 +253,7 @@ export function createMediaAdmin(deps: {
           q: filter.q,
           active: filter.active,
           types: mediaTypes.map((v) => ({ value: v, label: t(res, `media.type_${v}`), selected: v === filter.type })),
-          statuses: mediaStatuses.map((v) => ({ value: v, label: t(res, `media.status_${v}`), selected: v === filter.status })),
+          statuses: listStatuses.map((v) => ({ value: v, label: t(res, v === 'scheduled' ? 'admin.media.status_scheduled' : `media.status_${v}`), selected: v === filter.status })),
           sectors: sectors.map((sec) => ({ value: sec.slug, label: sec.title, selected: sec.id === filter.sectorId })),
         },
         tools: tools.ok ? undefined : { ...FFMPEG_INSTALL, missing: [toolProblem(tools.ffmpeg, 'media.ffmpegPath'), toolProblem(tools.ffprobe, 'media.ffprobePath')].filter(Boolean) },
@@ -279,7 +297,7 @@ export function createMediaAdmin(deps: {
   router.post('/admin/media', ...deps.upload, async (req, res) => {
     const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
     if (files.length === 0) throw new MediaError('no_file', 400, 'file');
-    const fields = await parseMediaFields(media.store, (req.body ?? {}) as Record<string, unknown>, { forCreate: true });
+    const fields = await parseMediaFields(media.store, (req.body ?? {}) as Record<string, unknown>, { forCreate: true, now: media.now() });
     const results: FileResult[] = [];
     // Files already in the library: uploaded all the same (a copy may be meant), and said so.
     const earlier: string[] = [];
@@ -373,12 +391,17 @@ export function createMediaAdmin(deps: {
     // The field takes `group/keyword`, so it shows the media's keywords that way (ids mean nothing to a person).
     const groupSlug = new Map(groups.map((g) => [g.id, g.slug]));
     const refs = m.keywordIds.map((id) => keywords.find((k) => k.id === id)).flatMap((k) => (k && groupSlug.has(k.groupId) ? [`${groupSlug.get(k.groupId)}/${k.slug}`] : []));
-    const form = { title: m.title, description: m.description, sectorId: m.sectorId ?? '', keywords: refs.join(', '), licence: m.licence, status: m.status, ...(extra.form ?? {}) };
+    // The stored time in the server's zone; publish-at.js shows it in the browser's (`publishAtInstant`).
+    const stored = m.status === 'draft' && m.publishAt ? { publishAt: localInputValue(m.publishAt), publishAtInstant: m.publishAt } : { publishAt: '' };
+    const form = { title: m.title, description: m.description, sectorId: m.sectorId ?? '', keywords: refs.join(', '), licence: m.licence, status: m.status, ...stored, ...(extra.form ?? {}) };
     await deps.render(
       req,
       res,
       ['admin-media-edit'],
       {
+        schedule: scheduleOf(res, m, 'admin.media.scheduled_notice'),
+        // A time to the second (set through the API) is not a step mismatch the browser would refuse to send.
+        publishAtSeconds: typeof form.publishAt === 'string' && /T\d{2}:\d{2}:/.test(form.publishAt),
         media: { id: m.id, type: m.type, url: `/media/${m.id}/${m.slug}`, thumb: m.variants.thumb ? fileUrl(m, 'thumb') : undefined, name: m.original.name, size: formatSize(m.original.size, lang(res)), ...processingState(res, m.processing), web: webVersion(m, lang(res)) },
         form,
         sectors: sectors.map((s) => ({ ...s, selected: s.id === form.sectorId })),
@@ -410,8 +433,9 @@ export function createMediaAdmin(deps: {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       // A licence from before the list (an import, an older version) may be kept as it is; a new one must come from the list.
-      const { licence: sentLicence, ...rest } = body;
-      const fields = await parseMediaFields(media.store, { ...rest, ...(sentLicence === m.licence ? {} : { licence: sentLicence }), sector: body.sector ?? '' }, { forCreate: false });
+      const { licence: sentLicence, publish_at: publishAt, publish_at_offset: offset, ...rest } = body;
+      const schedule = publishAt === undefined ? {} : { publishAt: formPublishAt(publishAt, offset) };
+      const fields = await parseMediaFields(media.store, { ...rest, ...schedule, ...(sentLicence === m.licence ? {} : { licence: sentLicence }), sector: body.sector ?? '' }, { forCreate: false, now: media.now(), currentStatus: m.status });
       if (body.keywords === '' || body.keywords === undefined) fields.keywordIds = [];
       await media.update(m.id, fields);
       res.redirect(303, `/admin/media/${m.id}?done=saved`);
@@ -420,7 +444,7 @@ export function createMediaAdmin(deps: {
       // Every field's problem beside it (the first one per field), and everything as it was typed.
       const errors: Record<string, string> = {};
       for (const problem of mediaProblemsOf(err)) errors[problem.field ?? 'title'] ??= errorText(res, problem);
-      await showEdit(req, res, m, { errors, form: { ...body, sectorId: body.sector } }, err.status);
+      await showEdit(req, res, m, { errors, form: { ...body, sectorId: body.sector, publishAt: typeof body.publish_at === 'string' ? body.publish_at : '', publishAtInstant: undefined } }, err.status);
     }
   });
 

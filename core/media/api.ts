@@ -35,7 +35,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     const files = uploaded(req);
     if (files.length === 0) throw new MediaError('no_file', 400, 'file');
     if (files.length > 1) throw new MediaError('too_many_files', 400, 'file', { max: 1 });
-    const fields = await parseMediaFields(media.store, body(req), { forCreate: true });
+    const fields = await parseMediaFields(media.store, body(req), { forCreate: true, now: media.now() });
     const created = await media.create(files[0]!.path, files[0]!.originalname, fields, req.user!);
     // The file was already in the library: made all the same (a copy may be meant), and said so.
     const same = await media.sameContentAs(created);
@@ -71,7 +71,8 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     const id = req.params.id as string;
     const files = uploaded(req);
     if (files.length > 1) throw new MediaError('too_many_files', 400, 'file', { max: 1 });
-    const fields = await parseMediaFields(media.store, body(req), { forCreate: false });
+    const current = await media.store.media.get(id);
+    const fields = await parseMediaFields(media.store, body(req), { forCreate: false, now: media.now(), currentStatus: current?.status });
     if (files[0]) await media.replace(id, files[0].path, files[0].originalname, req.user!);
     const updated = await media.update(id, fields);
     if (!updated) throw new MediaError('not_found', 404);

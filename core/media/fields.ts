@@ -3,10 +3,14 @@ import type { Keyword, Media, MediaStatus, Store } from '../store/index.ts';
 import { mediaStatuses } from '../store/index.ts';
 import { MediaError, MediaErrors } from './errors.ts';
 import { isLicence } from '../settings/licences.ts';
+import { parsePublishAt } from './publish-at.ts';
 import { findKeyword, normalizeTitle, slugify, uniqueSlug } from '../keywords/slug.ts';
 
 /** What a user may set on a media item, after validation. */
-export type MediaFields = Partial<Pick<Media, 'title' | 'description' | 'sectorId' | 'keywordIds' | 'licence' | 'status'>>;
+export type MediaFields = Partial<Pick<Media, 'title' | 'description' | 'sectorId' | 'keywordIds' | 'licence' | 'status'>> & {
+  /** A draft's scheduled publication (ISO instant), or null to cancel it. */
+  publishAt?: string | null;
+};
 
 const limits = { title: 200, description: 10_000, licence: 100 };
 
@@ -118,7 +122,15 @@ function collect() {
  * naming its field, or MediaErrors (read as its first problem) when several fields are wrong.
  * Nothing is stored unless every field passed (a new tag is created only then).
  */
-export async function parseMediaFields(store: Store, body: Record<string, unknown>, options: { forCreate: boolean }): Promise<MediaFields> {
+export interface ParseOptions {
+  forCreate: boolean;
+  /** The clock a publication time is checked against (epoch ms): it must be to come. */
+  now?: number;
+  /** The media's status before this change (a new media: draft unless the fields say otherwise). */
+  currentStatus?: MediaStatus;
+}
+
+export async function parseMediaFields(store: Store, body: Record<string, unknown>, options: ParseOptions): Promise<MediaFields> {
   const out: MediaFields = {};
   const problems = collect();
   const title = await problems.check(() => text(body.title, 'title', !options.forCreate));
@@ -136,6 +148,13 @@ export async function parseMediaFields(store: Store, body: Record<string, unknow
     if (body.status === undefined || body.status === '') return;
     if (!(mediaStatuses as readonly unknown[]).includes(body.status)) throw new MediaError('status_invalid', 400, 'status');
     out.status = body.status as MediaStatus;
+  });
+  await problems.check(() => {
+    const publishAt = parsePublishAt(body.publishAt, options.now ?? Date.now());
+    if (publishAt === undefined) return;
+    // Only a draft waits for its time: a published media has nothing left to schedule.
+    if (publishAt !== null && (out.status ?? options.currentStatus ?? 'draft') === 'published') throw new MediaError('publish_at_published', 400, 'publishAt');
+    out.publishAt = publishAt;
   });
   const sectorId = await problems.check(() => sector(store, body.sector ?? body.sectorId));
   if (sectorId !== undefined) out.sectorId = sectorId;

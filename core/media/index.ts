@@ -9,3 +9,4 @@ export { MediaError } from './errors.ts';
 export { importFolder, type ImportProgress, type ImportSummary, type ImportFailure } from './import.ts';
 export { regenerateAll, type RegenerateProgress, type RegenerateSummary } from './regenerate.ts';
 export { createViewCounter, mediaPageId, type ViewCounter } from './view-counter.ts';
+export { createPublicationScheduler, MAX_TIMER_MS, type PublicationScheduler, type Timers } from './scheduler.ts';

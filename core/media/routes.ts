@@ -40,6 +40,8 @@ export interface MediaRoutesDeps {
   authors?: Pick<AuthorDirectory, 'byId'>;
   /** Aborted when the app closes (the media service's store listeners end). */
   signal?: AbortSignal;
+  /** The clock scheduled publications are judged by (epoch ms). */
+  now?: () => number;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface MediaServiceDeps {
   search?: { upsert(media: Media): void; remove(id: string): void };
   /** Aborted when the app closes: the service stops listening to the store. */
   signal?: AbortSignal;
+  /** The clock (epoch ms) scheduled publications are judged by; Date.now by default. */
+  now?: () => number;
 }
 
 /** What the `media.accept` filter receives and may turn into a refusal. */
@@ -114,6 +116,7 @@ export function processingConcurrency(config: Config): number {
 
 export function createMediaService(deps: MediaServiceDeps) {
   const { store, logger, hooks } = deps;
+  const clock = deps.now ?? Date.now;
   const filesDir = path.join(store.info.location, 'files');
   const workers = processingConcurrency(deps.config);
   // Images are processed `workers` at a time; give each its share of the cores rather than
@@ -457,6 +460,28 @@ export function createMediaService(deps: MediaServiceDeps) {
     await queue.idle();
   }
 
+  async function update(id: string, fields: MediaFields, publishedAt?: string): Promise<Media | undefined> {
+    const m = await store.media.get(id);
+    if (!m) return undefined;
+    const now = new Date(clock()).toISOString();
+    const { publishAt, ...rest } = fields;
+    const patch: Partial<Media> = { ...rest, updatedAt: now };
+    if (fields.title && fields.title !== m.title) patch.slug = slugify(fields.title);
+    if (publishedAt) patch.publishedAt = publishedAt;
+    else if (fields.status === 'published' && !m.publishedAt) patch.publishedAt = now;
+    // A published media waits for nothing: publishing by hand cancels its schedule.
+    const status = fields.status ?? m.status;
+    if (status === 'published' || publishAt === null) {
+      if (m.publishAt) patch.publishAt = undefined;
+    } else if (publishAt) patch.publishAt = publishAt;
+    const updated = await store.media.update(id, patch);
+    if (updated) {
+      deps.search?.upsert(updated);
+      await hooks.runAction('media.updated', updated);
+    }
+    return updated;
+  }
+
   return {
     store,
     filesDir,
@@ -477,7 +502,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));
       const settings = await readMediaSettings(store);
       const installed = await withDiskErrors(() => install(pkg));
-      const now = new Date().toISOString();
+      const now = new Date(clock()).toISOString();
       const status = fields.status ?? 'draft';
       const title = fields.title ?? pkg.title;
       let media: Media;
@@ -495,6 +520,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           createdAt: now,
           updatedAt: now,
           publishedAt: status === 'published' ? now : null,
+          ...(status === 'draft' && fields.publishAt ? { publishAt: fields.publishAt } : {}),
           views: 0,
           original: installed.original,
           variants: installed.variants,
@@ -512,19 +538,22 @@ export function createMediaService(deps: MediaServiceDeps) {
     },
 
     async update(id: string, fields: MediaFields): Promise<Media | undefined> {
-      const m = await store.media.get(id);
-      if (!m) return undefined;
-      const now = new Date().toISOString();
-      const patch: Partial<Media> = { ...fields, updatedAt: now };
-      if (fields.title && fields.title !== m.title) patch.slug = slugify(fields.title);
-      if (fields.status === 'published' && !m.publishedAt) patch.publishedAt = now;
-      const updated = await store.media.update(id, patch);
-      if (updated) {
-        deps.search?.upsert(updated);
-        await hooks.runAction('media.updated', updated);
-      }
-      return updated;
+      return update(id, fields);
     },
+
+    /**
+     * Publishes a draft whose scheduled time has come (core/media/scheduler.ts), as a publication
+     * by hand would: its publication date is the time it was scheduled for, and the schedule goes.
+     * Undefined when it is gone, no longer a draft, or no longer due (changed meanwhile).
+     */
+    async publishScheduled(id: string): Promise<Media | undefined> {
+      const m = await store.media.get(id);
+      if (!m || m.status !== 'draft' || !m.publishAt || Date.parse(m.publishAt) > clock()) return undefined;
+      return update(id, { status: 'published' }, m.publishAt);
+    },
+
+    /** The service's clock (epoch ms): forms check a publication time against it. */
+    now: clock,
 
     /** Replaces the file of a media item (same checks as an upload; the type may change). */
     async replace(id: string, tempFile: string, rawName: string, user: Actor): Promise<Media | undefined> {

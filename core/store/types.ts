@@ -182,6 +182,11 @@ export interface Media {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /**
+   * A draft's scheduled publication (ISO instant): core/media/scheduler.ts publishes it then and
+   * clears it. Only a draft carries one.
+   */
+  publishAt?: string;
   views: number;
   /** The uploaded file; `name` is the sanitised original name, kept as metadata only. */
   original: StoredFile & { name: string; sha256: string };

@@ -37,7 +37,7 @@ export async function tempDir(prefix = 'kiosque-test-'): Promise<string> {
 }
 
 /** A real app on a fresh temporary data folder (or `dataDir`, to restart on the same data). */
-export async function makeApp(options: { dataDir?: string; overrides?: Record<string, unknown>; env?: NodeJS.ProcessEnv; pluginPackagesDir?: string } = {}): Promise<TestApp> {
+export async function makeApp(options: { dataDir?: string; overrides?: Record<string, unknown>; env?: NodeJS.ProcessEnv; pluginPackagesDir?: string; now?: () => number } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await tempDir());
   const config = loadConfig({ configDir: path.join(ROOT_DIR, 'config'), env: options.env ?? {}, overrides: { dataDir, log: { level: 'info', pretty: false }, ...(options.overrides ?? {}) } });
   const logs: Array<Record<string, unknown>> = [];
@@ -49,7 +49,7 @@ export async function makeApp(options: { dataDir?: string; overrides?: Record<st
   });
   const logger = createLogger({ level: config.log.level, pretty: false, destination: sink });
   const store = await openLowdbStore({ dataDir });
-  const app = await createApp({ config, store, logger, pluginPackagesDir: options.pluginPackagesDir });
+  const app = await createApp({ config, store, logger, pluginPackagesDir: options.pluginPackagesDir, now: options.now });
   return {
     app,
     store,

@@ -38,11 +38,11 @@ export interface BrowserSite {
  * served on a free port, and Chromium; after them, all closed again. Call it at the top level of
  * the file; the fields are set by the time the tests run.
  */
-export function browserSite(prepare?: (t: TestApp) => Promise<unknown>): BrowserSite {
+export function browserSite(prepare?: (t: TestApp) => Promise<unknown>, options?: Parameters<typeof makeApp>[0]): BrowserSite {
   const site = {} as BrowserSite;
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   before(async () => {
-    site.t = await makeApp();
+    site.t = await makeApp(options);
     await prepare?.(site.t);
     server = await serve(site.t.app);
     site.base = server.base;
