@@ -5,6 +5,7 @@ import path from 'node:path';
 import { makeApp, addUser, signIn, tokenOf, csrfFrom, tempDir, type TestApp } from '../../helpers/app.ts';
 import { png } from '../../helpers/media.ts';
 import { mediaRecord } from '../../helpers/media-records.ts';
+import { saveCommentSettings, storedComments } from './helpers.ts';
 
 /** Which media take comments, from whom, how often; and the plugin's traces when it is switched off. */
 
@@ -17,7 +18,7 @@ let draft: { id: string; slug: string };
 let hidden: { id: string; slug: string };
 
 const page = (agent: Agent | ReturnType<typeof request>, url: string) => agent.get(url).set('Accept', 'text/html').set('Host', 'kiosque.test');
-const comments = async (id: string) => ((await t.store.plugins.get('comments'))?.storage?.[`media:${id}`] ?? []) as Array<Record<string, unknown>>;
+const comments = (id: string) => storedComments(t, id);
 
 async function post(agent: Agent, id: string, fields: Record<string, string> = { text: 'Hello' }, url = `/plugins/comments/media/${id}`) {
   const token = await tokenOf(agent, `/media/${open.id}/${open.slug}`);
@@ -29,11 +30,7 @@ async function toggle(id: string, action: 'enable' | 'disable') {
   assert.equal(res.status, 303, res.text);
 }
 
-async function settings(values: Record<string, string>) {
-  const token = await tokenOf(admin, '/admin/plugins/comments/settings');
-  const res = await admin.post('/admin/plugins/comments/settings').type('form').send({ _csrf: token, whoMayComment: 'members', moderation: 'visitors', perHour: '100', ...values });
-  assert.equal(res.status, 303, res.text);
-}
+const settings = (values: Record<string, string>) => saveCommentSettings(admin, values);
 
 before(async () => {
   t = await makeApp();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, csrfFrom, type TestApp } from '../../helpers/app.ts';
 import { mediaRecord } from '../../helpers/media-records.ts';
+import { saveCommentSettings, storedComments } from './helpers.ts';
 import { skeletonDefaults } from '../../../core/settings/skeleton.ts';
 
 /** The comments plugin, from a media page to the moderation page, in one running app. */
@@ -21,18 +22,14 @@ const page = (agent: Agent | ReturnType<typeof request>, url: string, lang = 'en
 const sectionOf = (html: string) => /<section class="comments" id="comments"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
 /** The texts of the comments a page shows, in order. */
 const shown = (html: string) => [...sectionOf(html).matchAll(/<div class="comment-text">([\s\S]*?)<\/div>/g)].map((m) => m[1]!);
-const stored = async () => ((await t.store.plugins.get('comments'))?.storage?.[`media:${media.id}`] ?? []) as Array<Record<string, unknown>>;
+const stored = () => storedComments(t, media.id);
 
 async function post(agent: Agent, fields: Record<string, string>, lang = 'en') {
   const token = await tokenOf(agent, href);
   return agent.post(`/plugins/comments/media/${media.id}?lang=${lang}`).type('form').set('Accept', 'text/html').send({ _csrf: token, ...fields });
 }
 
-async function settings(values: Record<string, string>) {
-  const token = await tokenOf(admin, '/admin/plugins/comments/settings');
-  const res = await admin.post('/admin/plugins/comments/settings').type('form').send({ _csrf: token, whoMayComment: 'members', moderation: 'visitors', perHour: '100', ...values });
-  assert.equal(res.status, 303, res.text);
-}
+const settings = (values: Record<string, string>) => saveCommentSettings(admin, values);
 
 before(async () => {
   t = await makeApp();
