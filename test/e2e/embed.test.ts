@@ -58,7 +58,15 @@ test('a visitor copies the embed code from a media page; another site shows the 
   await blog.goto(elsewhere.base);
   const frame = blog.frameLocator('iframe');
   await frame.getByRole('link', { name: 'See “Carnaval de Binche” on Kiosque' }).waitFor();
-  const loaded = await frame.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  // The link can be there before the picture has arrived (a busy machine): wait for it to load or fail.
+  const loaded = await frame.locator('img').evaluate((img: HTMLImageElement) =>
+    img.complete
+      ? img.naturalWidth > 0
+      : new Promise<boolean>((resolve) => {
+          img.addEventListener('load', () => resolve(img.naturalWidth > 0), { once: true });
+          img.addEventListener('error', () => resolve(false), { once: true });
+        }),
+  );
   assert.equal(loaded, true, 'the image shows inside the frame');
 
   // The media page itself in a frame elsewhere is blocked by its frame-ancestors 'none'.
