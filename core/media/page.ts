@@ -16,6 +16,7 @@ import { createMarkdownRenderer } from '../text/markdown.ts';
 import { discoveryLinks } from '../oembed/index.ts';
 import { searchUser } from '../search/request-context.ts';
 import { mediaShare } from './share.ts';
+import { describePublishAt } from './publish-at.ts';
 
 /** `/media/:id` and `/media/:id/:slug` (a wrong slug redirects to the right one). Drafts are 404 to visitors. */
 export function createMediaPage(deps: {
@@ -87,6 +88,8 @@ export function createMediaPage(deps: {
           descriptionHtml: m.description ? markdown(m.description) : '',
           status: m.status,
           isDraft: m.status !== 'published',
+          // Who may see a draft's page may also see when it goes out (as the edit page says it).
+          scheduledFor: m.status === 'draft' && m.publishAt ? describePublishAt(m.publishAt, site.lang) : undefined,
           licence: deps.i18n.has(site.lang, `licences.${m.licence}`) ? deps.i18n.t(site.lang, `licences.${m.licence}`) : m.licence,
           createdAt: m.createdAt,
           updatedAt: m.updatedAt,

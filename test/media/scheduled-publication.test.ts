@@ -64,8 +64,13 @@ test('the edit form schedules a draft at the time the browser showed, with its o
   const fr = await eddie.get('/admin/media?lang=fr').set('Accept', 'text/html').expect(200);
   await eddie.get('/?lang=en');
   assert.match(fr.text, new RegExp(`<time datetime="${year}-03-12T17:00:00.000Z">Programmé pour le 12 mars ${year}`));
-  // Still a draft to visitors.
+  // Still a draft to visitors; its editor's view of the page says when it goes out, in their language.
   assert.equal((await anonymousPage(m)).status, 404);
+  const own = await eddie.get(`/media/${m.id}/${m.slug}`).set('Accept', 'text/html').expect(200);
+  assert.match(own.text, new RegExp(`<p class="notice" role="status">This media is a draft: visitors cannot see it until it is published by itself on 12 March ${year} at [^<]+\\.</p>`));
+  const ownFr = await eddie.get(`/media/${m.id}/${m.slug}?lang=fr`).set('Accept', 'text/html').expect(200);
+  await eddie.get('/?lang=en');
+  assert.match(ownFr.text, new RegExp(`Ce média est un brouillon\u00a0: les visiteurs ne le verront qu’à sa publication automatique, le 12 mars ${year} à [^<]+\\.</p>`));
 });
 
 test('without the script’s offset, the time is read in the server’s time zone', async () => {
