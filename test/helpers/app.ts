@@ -90,6 +90,18 @@ export async function tokenOf(agent: ReturnType<typeof request.agent>, pagePath 
   return csrfFrom(page.text);
 }
 
+/** Creates each user with its role, then signs each in, in order; every agent's CSRF token goes into `tokens`. */
+export async function usersSignedIn(t: TestApp, users: Array<[string, Role]>, tokens: Map<ReturnType<typeof request.agent>, string>) {
+  for (const [name, role] of users) await addUser(t, name, role);
+  const agents: Array<ReturnType<typeof request.agent>> = [];
+  for (const [name] of users) {
+    const agent = await signIn(t, name);
+    tokens.set(agent, await tokenOf(agent));
+    agents.push(agent);
+  }
+  return agents;
+}
+
 /**
  * An app with an admin (alice) signed in through the login form, who uploads files of `dir` through
  * the API as published media (201 asserted): the set-up of the tests that run the media processing.

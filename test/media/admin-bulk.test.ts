@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { makeApp, usersSignedIn, tempDir, type TestApp } from '../helpers/app.ts';
 import { filesUnder, png, webp } from '../helpers/media.ts';
 import type { Media, Sector } from '../../core/store/index.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
@@ -18,14 +18,7 @@ let plages: Sector;
 before(async () => {
   t = await makeApp();
   dir = await tempDir('kiosque-bulk-');
-  await addUser(t, 'alice', 'admin');
-  await addUser(t, 'eddie', 'editor');
-  await addUser(t, 'emma', 'editor');
-  for (const [name, set] of [['alice', (a: Agent) => (alice = a)], ['eddie', (a: Agent) => (eddie = a)], ['emma', (a: Agent) => (emma = a)]] as const) {
-    const agent = await signIn(t, name);
-    set(agent);
-    tokens.set(agent, await tokenOf(agent));
-  }
+  [alice, eddie, emma] = (await usersSignedIn(t, [['alice', 'admin'], ['eddie', 'editor'], ['emma', 'editor']], tokens)) as [Agent, Agent, Agent];
   await png(path.join(dir, 'a.png'), 200, 100, false);
   await webp(path.join(dir, 'b.webp'), 300, 200);
   plages = await t.store.sectors.create({ slug: 'plages', title: 'Plages', description: '', order: 1, visible: true, display: 'grid', defaultSort: 'date' });

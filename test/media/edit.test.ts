@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { makeApp, usersSignedIn, tempDir, type TestApp } from '../helpers/app.ts';
 import { filesUnder, png, webp } from '../helpers/media.ts';
 
 let t: TestApp;
@@ -16,14 +16,7 @@ const tokens = new Map<Agent, string>();
 before(async () => {
   t = await makeApp();
   dir = await tempDir('kiosque-edit-');
-  await addUser(t, 'alice', 'admin');
-  await addUser(t, 'eddie', 'editor');
-  await addUser(t, 'emma', 'editor');
-  for (const [name, set] of [['alice', (a: Agent) => (alice = a)], ['eddie', (a: Agent) => (eddie = a)], ['emma', (a: Agent) => (emma = a)]] as const) {
-    const agent = await signIn(t, name);
-    set(agent);
-    tokens.set(agent, await tokenOf(agent));
-  }
+  [alice, eddie, emma] = (await usersSignedIn(t, [['alice', 'admin'], ['eddie', 'editor'], ['emma', 'editor']], tokens)) as [Agent, Agent, Agent];
   await png(path.join(dir, 'a.png'), 200, 100, false);
   await webp(path.join(dir, 'b.webp'), 300, 300);
   await writeFile(path.join(dir, 'c.txt'), 'plain text\n');

@@ -2,7 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
-import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
+import { makeApp, addUser, signIn, tokenOf, usersSignedIn, tempDir, type TestApp } from '../helpers/app.ts';
 import { png } from '../helpers/media.ts';
 
 let t: TestApp;
@@ -15,14 +15,7 @@ const HOUR = 3600 * 1000;
 before(async () => {
   t = await makeApp();
   dir = await tempDir('kiosque-schedule-');
-  await addUser(t, 'alice', 'admin');
-  await addUser(t, 'eddie', 'editor');
-  await addUser(t, 'emma', 'editor');
-  for (const [name, set] of [['alice', (a: Agent) => (alice = a)], ['eddie', (a: Agent) => (eddie = a)], ['emma', (a: Agent) => (emma = a)]] as const) {
-    const agent = await signIn(t, name);
-    set(agent);
-    tokens.set(agent, await tokenOf(agent));
-  }
+  [alice, eddie, emma] = (await usersSignedIn(t, [['alice', 'admin'], ['eddie', 'editor'], ['emma', 'editor']], tokens)) as [Agent, Agent, Agent];
   await png(path.join(dir, 'a.png'), 120, 80, false);
 });
 after(() => t.close());
