@@ -397,9 +397,12 @@ export function createMediaService(deps: MediaServiceDeps) {
         }
         // Sound without a cover (an audio file, or a recording saved as a video) shows its waveform instead.
         const waveform = !probe.hasVideo && probe.audioCodec && Object.keys(variants).length === 0 && found.ffmpeg.path ? await waveformVariants(m, found.ffmpeg.path, wave, settings, { memoryCap: caps.ffmpeg, signal: abort.signal }) : undefined;
-        if (waveform) variants = waveform;
-        if (waveform) meta.waveform = true;
-        else delete meta.waveform;
+        if (waveform) {
+          variants = waveform;
+          meta.waveform = true;
+        } else {
+          delete meta.waveform;
+        }
         const before = await current();
         if (!before) return;
         // Audio files keep their cover out of it: only a real video stream makes a video.
