@@ -383,9 +383,10 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
   const { child, info } = await startServer(dataDir);
   try {
     const results: HttpRouteResult[] = [];
-    // BENCH_ROUTES=homepage,thumbnail measures only those (while working on one of them).
+    // BENCH_ROUTES=homepage,thumbnail measures only those (while working on one of them); a name also
+    // selects its variants (`search` is both search rows).
     const only = process.env.BENCH_ROUTES?.split(',');
-    for (const served of info.routes.filter((r) => !only || only.includes(r.name))) {
+    for (const served of info.routes.filter((r) => !only || only.some((o) => r.name === o || r.name.startsWith(`${o}, `)))) {
       const route = httpRoutes.find((r) => r.name === served.name)!;
       const result: HttpRouteResult = { name: served.name, path: served.path, status: served.status, pageCache: served.pageCache ?? null, app: null, baseline: null, renderAlone: null, renderAloneRatio: null, ratio: null, cpuRatio: null, target: route.target };
       if (served.status === 200 && served.baselinePath) {
