@@ -17,7 +17,7 @@ import { safeReturnPath } from '../auth/return-url.ts';
 import { queryOf } from '../http/query-of.ts';
 import type { Logger } from 'pino';
 import { applyBulk, BulkInputError, bulkActions, NO_SECTOR, parseBulkRequest, refusalReasons, sortSelection, type BulkRequest } from './admin-bulk.ts';
-import { languageName, presentTracks, TRACK_MAX_BYTES, trackKinds, trackLanguages } from './subtitles.ts';
+import { languageName, takesTracks, timedTracks, TRACK_MAX_BYTES, trackKinds, trackLanguages } from './subtitles.ts';
 import { readFile } from 'node:fs/promises';
 import { describePublishAt, formPublishAt, localInputValue } from './publish-at.ts';
 
@@ -373,17 +373,28 @@ export function createMediaAdmin(deps: {
     return m;
   }
 
-  /** The subtitles section of a video's edit page: its tracks, and the form to add one (as typed, after a refusal). */
+  /**
+   * The subtitles section of a video's edit page, or the transcript section of a sound's: its
+   * tracks, and the form to add one (as typed, after a refusal).
+   */
   function tracksSection(res: Response, m: Media, sent?: Record<string, unknown>) {
-    if (m.type !== 'video') return undefined;
+    if (!takesTracks(m.type)) return undefined;
+    // A sound's tracks are its transcript: the same forms, said for what they are.
+    const said = (key: string, vars?: Record<string, string>) => t(res, `admin.media.tracks.${key}${m.type === 'audio' ? '_audio' : ''}`, vars);
     const kind = typeof sent?.kind === 'string' ? sent.kind : 'subtitles';
     const wanted = typeof sent?.lang === 'string' ? sent.lang : lang(res);
     return {
-      list: presentTracks(m, i18n, lang(res)).map((tr) => ({ ...tr, kindText: t(res, `admin.media.tracks.kind_${tr.kind}`) })),
-      kinds: trackKinds.map((k) => ({ value: k, label: t(res, `admin.media.tracks.kind_${k}`), selected: k === kind })),
+      text: { title: said('title'), intro: said('intro'), none: said('none'), file: said('file', { max: String(TRACK_MAX_BYTES / 1024) }), add: said('add') },
+      list: timedTracks(m, i18n, lang(res)).map((tr) => ({ ...tr, kindText: said(`kind_${tr.kind}`) })),
+      kinds: trackKinds.map((k) => ({ value: k, label: said(`kind_${k}`), selected: k === kind })),
       languages: trackLanguages.map((l) => ({ value: l, label: languageName(l), lang: l, selected: l === wanted })),
-      maxKB: String(TRACK_MAX_BYTES / 1024),
     };
+  }
+
+  function doneText(res: Response, m: Media, done: string) {
+    if (['saved', 'replaced'].includes(done)) return t(res, `admin.media.done_${done}`);
+    if (['track_added', 'track_removed'].includes(done)) return t(res, `admin.media.done_${done}${m.type === 'audio' ? '_audio' : ''}`);
+    return undefined;
   }
 
   async function showEdit(req: Request, res: Response, m: Media, extra: { errors?: Record<string, string>; form?: Record<string, unknown>; trackForm?: Record<string, unknown> } = {}, status = 200) {
@@ -413,7 +424,7 @@ export function createMediaAdmin(deps: {
         // The edit form's own problems (the replace and subtitle forms' errors are shown on those forms).
         fieldErrorCount: Object.keys(extra.errors ?? {}).filter((field) => !['file', 'track', 'kind', 'lang'].includes(field)).length,
         tracks: tracksSection(res, m, extra.trackForm),
-        done: ['saved', 'replaced', 'track_added', 'track_removed'].includes(String(req.query.done)) ? t(res, `admin.media.done_${req.query.done}`) : undefined,
+        done: doneText(res, m, String(req.query.done)),
       },
       { status, title: t(res, 'admin.media.edit_title', { title: m.title }) },
     );

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
-import { presentTracks } from './subtitles.ts';
+import { presentTracks, timedTracks } from './subtitles.ts';
+import { createTranscriptReader, transcriptView } from './transcript.ts';
 import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, showsOriginalInline, withheldFor } from './serve.ts';
 import { documentPreview, fileUrl, formatDuration, formatSize, imageSource, webSource } from './present.ts';
@@ -41,6 +42,7 @@ export function createMediaPage(deps: {
   const { media } = deps;
   // The page's <h1> is the title and its <h2>s the sections: a description's `#` starts at <h3>.
   const markdown = createMarkdownRenderer({ headingOffset: 2, breaks: true });
+  const readTranscript = createTranscriptReader((track) => media.readTrack(track));
   router.get('/media/:id{/:slug}', async (req, res, next) => {
     const { id, slug } = req.params as { id: string; slug?: string };
     const m = /^\d{1,15}$/.test(id) ? await media.store.media.get(id) : undefined;
@@ -71,6 +73,9 @@ export function createMediaPage(deps: {
     const seen = await openable(req, linked, deps.canSee ?? (() => true));
     const visibleStrip = strip.filter((x) => seen.has(x.href));
     const has = (v: string) => Boolean(m.variants[v]);
+    // A recording's tracks written out below it: the only way a sound's reach the page (browsers show none for <audio>).
+    const labelled = timedTracks(m, deps.i18n, site.lang);
+    const transcripts = (await Promise.all((m.tracks ?? []).map((t) => readTranscript(m, t)))).flatMap((cues, i) => (cues?.length && labelled[i] ? [transcriptView(labelled[i], cues)] : []));
     if (m.status !== 'published') res.setHeader('Cache-Control', 'private, no-store');
     // Absolute, for other sites: the page cache keeps one copy per host, so a forged Host stays with whoever sent it.
     const origin = m.status === 'published' ? publicOrigin(req, deps.baseUrl ?? '') : undefined;
@@ -103,6 +108,9 @@ export function createMediaPage(deps: {
           original: fileUrl(m, 'original'),
           web: webSource(m),
           tracks: presentTracks(m, deps.i18n, site.lang),
+          transcripts,
+          // Without scripts, a transcript's times open the recording itself at that moment (a media fragment).
+          playSource: webSource(m)?.url ?? fileUrl(m, 'original'),
           download: `${fileUrl(m, 'original')}?download`,
           downloadName: downloadName(m),
           ...imageSource(m),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -23,7 +23,7 @@ import { memoryCap, type MemoryCap } from './memory-cap.ts';
 import { readMediaSettings, type MediaSettings } from './settings.ts';
 import { createContentIndex } from './content-index.ts';
 import type { MediaFields } from './fields.ts';
-import { toWebVtt, trackFolder, trackName } from './subtitles.ts';
+import { takesTracks, toWebVtt, trackFolder, trackName } from './subtitles.ts';
 
 export interface Actor {
   id: string;
@@ -565,8 +565,8 @@ export function createMediaService(deps: MediaServiceDeps) {
       const pkg = await withDiskErrors(() => prepare(tempFile, rawName, user));
       const installed = await withDiskErrors(() => install(pkg));
       const now = new Date().toISOString();
-      // Subtitles belong to a video: a new cut keeps them, a file of another kind does not.
-      const dropTracks = pkg.type !== 'video' && !!m.tracks?.length;
+      // Subtitles and transcripts belong to a recording: a new cut keeps them, a picture or a document does not.
+      const dropTracks = !takesTracks(pkg.type) && !!m.tracks?.length;
       const updated = await store.media.update(id, {
         type: pkg.type,
         original: installed.original,
@@ -606,14 +606,15 @@ export function createMediaService(deps: MediaServiceDeps) {
     },
 
     /**
-     * Adds a video's subtitles or captions in one language from an uploaded file (WebVTT or
-     * SubRip, see toWebVtt), replacing the track of that kind and language if there was one.
-     * Throws MediaError (nothing changed) on a file that is not subtitles, or on a media that is not a video.
+     * Adds a video's subtitles or captions, or a sound's transcript, in one language from an
+     * uploaded file (WebVTT or SubRip, see toWebVtt), replacing the track of that kind and language
+     * if there was one. Throws MediaError (nothing changed) on a file that is not subtitles, or on a
+     * media that is neither audio nor video.
      */
     async setTrack(id: string, kind: TrackKind, lang: string, content: Buffer): Promise<Media | undefined> {
       const m = await store.media.get(id);
       if (!m) return undefined;
-      if (m.type !== 'video') throw new MediaError('track_not_video', 400, 'track');
+      if (!takesTracks(m.type)) throw new MediaError('track_not_timed', 400, 'track');
       const vtt = Buffer.from(toWebVtt(content), 'utf8');
       const track: TextTrack = { kind, lang, file: { file: `${trackFolder(id)}/${trackName({ kind, lang })}.vtt`, mime: 'text/vtt', size: vtt.length } };
       await withDiskErrors(async () => {
@@ -628,7 +629,12 @@ export function createMediaService(deps: MediaServiceDeps) {
       return updated;
     },
 
-    /** Removes a video's track of that kind and language (its file too); false when it had none. */
+    /** The text of one of a media's tracks (WebVTT, as setTrack wrote it). */
+    readTrack(track: TextTrack): Promise<string> {
+      return readFile(abs(track.file.file), 'utf8');
+    },
+
+    /** Removes a track of that kind and language (its file too); false when it had none. */
     async removeTrack(id: string, kind: TrackKind, lang: string): Promise<boolean> {
       const m = await store.media.get(id);
       const track = m?.tracks?.find((t) => t.kind === kind && t.lang === lang);

@@ -4,6 +4,9 @@ import type { I18n, Language } from '../i18n/index.ts';
 
 export const trackKinds: readonly TrackKind[] = ['subtitles', 'captions'];
 
+/** What takes text tracks: a video's subtitles, a sound's transcript. */
+export const takesTracks = (type: Media['type']) => type === 'video' || type === 'audio';
+
 /** The languages a video's text tracks may be in: the most common, each named in its own language on the forms. */
 export const trackLanguages = ['fr', 'en', 'es', 'de', 'it', 'pt', 'nl', 'ca', 'oc', 'br', 'eu', 'co', 'ar', 'zh', 'ja', 'ko', 'ru', 'uk', 'pl', 'ro', 'el', 'tr', 'sv', 'da', 'nb', 'fi', 'cs', 'hu', 'he', 'fa', 'hi', 'vi'] as const;
 
@@ -80,10 +83,16 @@ export function toWebVtt(buf: Buffer): string {
 
 /**
  * A video's tracks as its players list them: `<track>`'s attributes, labelled in the track's own
- * language (captions say so in the page's language, `pageLang`).
+ * language (captions say so in the page's language, `pageLang`). A sound's are its transcript,
+ * which browsers do not show for `<audio>`: the page writes it out (core/media/transcript.ts).
  */
 export function presentTracks(m: Pick<Media, 'id' | 'type' | 'tracks'>, i18n: I18n, pageLang: Language) {
-  if (m.type !== 'video') return [];
+  return m.type === 'video' ? timedTracks(m, i18n, pageLang) : [];
+}
+
+/** The tracks of a video or a sound, labelled as presentTracks labels them. */
+export function timedTracks(m: Pick<Media, 'id' | 'type' | 'tracks'>, i18n: I18n, pageLang: Language) {
+  if (!takesTracks(m.type)) return [];
   return (m.tracks ?? []).map((t) => ({
     kind: t.kind,
     lang: t.lang,

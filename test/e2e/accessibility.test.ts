@@ -48,9 +48,10 @@ const site = browserSite(async (t) => {
     const m = await t.store.media.create(record);
     paths[type] = `/media/${m.id}/${m.slug}`;
     // The video has subtitles: its player lists them, and its edit page holds the subtitles section.
-    if (type === 'video') {
-      await t.app.kiosque.media.setTrack(m.id, 'subtitles', 'fr', Buffer.from('WEBVTT\n\n00:01.000 --> 00:02.000\nBonjour\n'));
-      paths.videoEdit = `/admin/media/${m.id}`;
+    // The sound has a transcript: its page writes it out, and its edit page holds the transcript section.
+    if (type === 'video' || type === 'audio') {
+      await t.app.kiosque.media.setTrack(m.id, 'subtitles', 'fr', Buffer.from('WEBVTT\n\n00:01.000 --> 00:02.000\n<v Anne>Bonjour\n\n00:02.000 --> 00:03.000\nÀ vous\n'));
+      paths[`${type}Edit`] = `/admin/media/${m.id}`;
     }
   }
   await t.app.kiosque.search.reindex();
@@ -76,6 +77,8 @@ async function violations(page: Page): Promise<string[]> {
 async function check(page: Page, url: string): Promise<string[]> {
   const res = await page.goto(site.base + url);
   assert.ok(res && res.status() < 500, `${url} answers`);
+  // What folds away (a transcript, the embed code) is checked unfolded, as a reader opens it.
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   return violations(page);
 }
 
@@ -89,7 +92,7 @@ async function signInAs(page: Page, path: string, username: string): Promise<voi
 }
 
 const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login', '/register'];
-const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/config/accounts', '/admin/users', '/admin/plugins', '/admin/backup'];
+const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, paths.audioEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/config/accounts', '/admin/users', '/admin/plugins', '/admin/backup'];
 
 for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {
   test(`${theme} theme, in ${language}: the main public and admin pages have no moderate, serious or critical axe violation`, async () => {

@@ -158,12 +158,12 @@ test('a file that is not subtitles, an unknown language or kind, a missing file:
   assert.deepEqual((await site.t.store.media.get(videoId))!.tracks, before, 'nothing changed');
 });
 
-test('only a video takes subtitles, only who may edit it adds them, and never without the CSRF token', async () => {
+test('only a video or a sound takes subtitles, only who may edit it adds them, and never without the CSRF token', async () => {
   const picture = await site.upload('pic.png');
   const csrf = await tokenOf(site.agent, `/admin/media/${picture.id}`);
   const refused = await site.agent.post(`/admin/media/${picture.id}/tracks`).set('Accept', 'text/html').field('_csrf', csrf).field('lang', 'fr').field('kind', 'subtitles').attach('track', path.join(dir, 'en.vtt'));
   assert.equal(refused.status, 400);
-  assert.match(refused.text, /Subtitles go with videos only\./);
+  assert.match(refused.text, /Subtitles and transcripts go with videos and sounds only\./);
   assert.doesNotMatch((await site.agent.get(`/admin/media/${picture.id}`).set('Accept', 'text/html')).text, /id="tracks"/, 'no subtitles section for a picture');
 
   await addUser(site.t, 'eddie', 'editor');
