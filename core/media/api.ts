@@ -46,7 +46,7 @@ export function createMediaApi(deps: { media: MediaService; i18n: I18n; upload: 
     const m = /^\d{1,15}$/.test(req.params.id) ? await media.store.media.get(req.params.id) : undefined;
     if (!m || !media.canSee(req.user, m)) return next();
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.json(media.canEdit(req.user, m) ? editorJson(res, m) : publicMediaJson(m));
+    res.json(media.canEdit(req.user, m) ? editorJson(res, m) : publicMediaJson(m, { shooting: (res.locals.site as RequestSite | undefined)?.mediaDisplay.showShooting ?? true }));
   });
 
   const editable = async (req: Request, _res: Response, next: NextFunction) => {

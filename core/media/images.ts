@@ -5,6 +5,7 @@ import type { StoredFile } from '../store/index.ts';
 import { gifWithoutMetadata, isIccProfile, jpegWithoutMetadata, pngHasMetadataChunks, webpWithoutMetadata } from './container-metadata.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSettings } from './settings.ts';
+import { shootingOf, type Shooting } from './shooting.ts';
 
 export const imageVariantNames = ['thumb', 'medium', 'large'] as const;
 
@@ -23,6 +24,8 @@ export interface ImageInfo {
    */
   hasMetadata: boolean;
   format?: string;
+  /** How the photo was taken, from its EXIF, read before the metadata is removed. */
+  shooting?: Shooting;
 }
 
 /** Where sharp reports no metadata although the file may hold some (see ImageInfo.hasMetadata). */
@@ -60,6 +63,7 @@ export async function inspectImage(file: string, settings: Pick<MediaSettings, '
     isPalette: Boolean(meta.isPalette),
     hasMetadata: Boolean(meta.exif || meta.xmp || meta.iptc) || (await hiddenMetadata(file, meta.format)),
     format: meta.format,
+    shooting: shootingOf(meta.exif),
   };
 }
 

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { I18n } from '../i18n/index.ts';
 import { presentTracks, timedTracks } from './subtitles.ts';
 import { createTranscriptReader, transcriptView } from './transcript.ts';
+import { shootingView, type Shooting } from './shooting.ts';
 import { openable, type RenderPage, type RequestSite } from '../views/render.ts';
 import { downloadDecision, downloadName, showsOriginalInline, withheldFor } from './serve.ts';
 import { documentPreview, fileUrl, formatDuration, formatSize, imageSource, webSource } from './present.ts';
@@ -120,6 +121,7 @@ export function createMediaPage(deps: {
           waveform: m.meta.waveform === true,
           // A PDF's first page: an image like any derivative, shown whatever the download rules.
           preview: documentPreview(m),
+          shooting: site.mediaDisplay.showShooting ? shootingView(m.meta.shooting as Shooting | undefined, site.lang) : undefined,
           processing: m.processing.state,
           pending: withheldFor(m, media.canEdit(req.user, m)),
         },

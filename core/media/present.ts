@@ -37,11 +37,13 @@ export function mediaJson(m: Media) {
  * no processing failure (its message, reason and tool output name server paths and tools), no hash
  * of the file as uploaded (before its metadata, GPS included, was removed, so it would identify that original).
  */
-export function publicMediaJson(m: Media) {
+export function publicMediaJson(m: Media, options: { shooting: boolean } = { shooting: true }) {
   const { authorId: _author, ...json } = mediaJson(m);
   const { sha256: _hash, ...original } = json.original;
   const { error: _error, reason: _reason, output: _output, ...processing } = json.processing;
-  return { ...json, original, processing };
+  // A photo's camera and date taken go where its page shows them (the media display page decides).
+  const { shooting: _shooting, ...meta } = json.meta;
+  return { ...json, original, processing, meta: options.shooting ? json.meta : meta };
 }
 
 /** For templates: sizes in human units, srcset of the image derivatives. */

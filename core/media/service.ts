@@ -174,7 +174,7 @@ export function createMediaService(deps: MediaServiceDeps) {
         const info = await inspectImage(originalPath, settings);
         width = info.width;
         height = info.height;
-        Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format });
+        Object.assign(meta, { width, height, orientation: info.orientation, frames: info.pages, format: info.format, ...(info.shooting ? { shooting: info.shooting } : {}) });
         if (settings.stripLocation && info.hasMetadata && (await images.stripLocation(originalPath, info))) meta.metadataStripped = true;
         variants = await images.makeImageVariants(originalPath, dir, await variantSpecs(settings, detected), { hasAlpha: info.hasAlpha, quality: settings.quality, maxPixels: settings.maxPixels });
       });

@@ -11,6 +11,8 @@ export interface MediaDisplaySettings {
   showKeywords: boolean;
   showType: boolean;
   showFileSize: boolean;
+  /** A photo's camera, lens, exposure and date taken, read from its EXIF at upload. */
+  showShooting: boolean;
   showDownloadLink: boolean;
 }
 
@@ -22,6 +24,7 @@ export const mediaDisplayDefaults: MediaDisplaySettings = {
   showKeywords: true,
   showType: true,
   showFileSize: true,
+  showShooting: true,
   showDownloadLink: true,
 };
 
