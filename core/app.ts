@@ -332,7 +332,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use(createRegisterRoutes({ auth: config.auth, users, render, i18n, registration }));
   app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
-  app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl }));
+  app.use(createSiteRoutes({ store, search, render, i18n, hooks, assets, baseUrl: config.baseUrl, signal }));
   app.use(createSitemapRoutes({ store, search, authors, i18n, baseUrl: config.baseUrl }));
   // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
   const highlights = () => readHighlights(store);

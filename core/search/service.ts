@@ -3,6 +3,7 @@ import type { Hooks } from '../plugins/hooks.ts';
 import type { SearchCriteria, SearchResult } from './criteria.ts';
 import { SearchIndex } from './search-index.ts';
 import type { SearchPreload } from './preload.ts';
+import { createResultMemo } from './result-memo.ts';
 
 /** Who is asking: plugins' `search.query` / `search.results` filters get it as their second argument. */
 export interface SearchContext {
@@ -42,6 +43,7 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
     return { media: media.length, ms: performance.now() - started };
   }
   await reindex(deps.preload);
+  const remembered = createResultMemo((c) => index.search(c), () => index.version);
 
   return {
     index,
@@ -51,7 +53,8 @@ export async function createSearchService(deps: { store: Store; hooks: Hooks; fa
       filtered = filtered && typeof filtered === 'object' ? { ...criteria, ...filtered } : criteria;
       let result: SearchResult;
       try {
-        result = index.search(filtered);
+        // A `search.results` filter may change the answer it gets in place (shared answers are frozen): then each search gets its own.
+        result = deps.hooks.has('search.results') ? index.search(filtered) : remembered(filtered);
       } catch {
         filtered = criteria;
         result = index.search(criteria);

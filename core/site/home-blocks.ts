@@ -1,9 +1,9 @@
 import { createMarkdownRenderer } from '../text/markdown.ts';
-import type { Keyword, KeywordGroup, Media, Sector, Store } from '../store/index.ts';
+import { cachedRead, type Media, type Store } from '../store/index.ts';
 import type { HomepageSettings } from '../settings/homepage.ts';
 import { resolveHighlights } from './highlights.ts';
 import { criteria, mediaCard, type MediaCard, type SearchContext, type SearchCriteria, type SearchService } from '../search/index.ts';
-import { countPublishedBy } from '../search/listing.ts';
+import { countPublishedBy, publishedFacets } from '../search/listing.ts';
 
 /** A media item as the `media-card` partial needs it. */
 export type CardMedia = MediaCard;
@@ -22,10 +22,14 @@ export const TAG_CLOUD_SIZE = 40;
 const card = (m: Media): CardMedia => mediaCard(m);
 
 /** The homepage's blocks, in the configured order, as plain data for the theme's `home` template. */
-export function createHomeBlocks(deps: { store: Store; search: SearchService }) {
+export function createHomeBlocks(deps: { store: Store; search: SearchService; signal: AbortSignal }) {
   // The homepage has its own <h1>: the editorial's headings start one level below.
   const editorial = createMarkdownRenderer({ headingOffset: 1 });
-  const { store } = deps;
+  const { store, signal } = deps;
+  // Read once until they change, not copied on every signed-in visitor's homepage (2,000 keywords
+  // were a seventh of its time). Only read here: the blocks hand out new objects.
+  const sectorsInOrder = cachedRead(store, ['sectors'], async () => (await store.sectors.list()).sort((a, b) => a.order - b.order), { signal });
+  const keywordsAndGroups = cachedRead(store, ['keywords', 'keywordGroups'], async () => ({ groups: await store.keywordGroups.list(), keywords: await store.keywords.list() }), { signal });
   /**
    * Published media by the search index (posting lists, no scan of the store), loaded in order,
    * through the plugins' search filters like every other listing: a plugin that hides media from
@@ -37,13 +41,42 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
     return found.filter((m): m is Media => !!m && m.status === 'published');
   }
 
+  type Tag = Extract<HomeBlock, { kind: 'tagCloud' }>['tags'][number];
+  /** The last cloud drawn from each facet list (the search service's frozen answer) and keyword lists. */
+  const clouds = new WeakMap<object, { lists: object; tags: Tag[] }>();
+
+  /**
+   * The most used keywords (of every group), alphabetically, each weighted by its count. The same
+   * facet list and keyword lists give the same cloud: it is drawn once, not on every signed-in
+   * visitor's homepage (sorting 2,000 keywords each time).
+   */
+  async function tagCloud(context: SearchContext): Promise<Tag[]> {
+    const lists = await keywordsAndGroups();
+    const facets = (await publishedFacets(deps.search, context))?.keywords;
+    const kept = facets && clouds.get(facets);
+    if (kept && kept.lists === lists) return kept.tags;
+    const groupOf = new Map(lists.groups.map((g) => [g.id, g]));
+    // Every keyword's count (not the search's top 30 facets, fewer than the cloud shows).
+    const counts = await countPublishedBy(deps.search, 'keywords', lists.keywords.filter((k) => groupOf.has(k.groupId)).map((k) => k.id), context);
+    // Each count read once (a sort reading the map at every comparison took a millisecond at 2,000 keywords).
+    const top = lists.keywords
+      .flatMap((k) => (counts.has(k.id) ? [{ k, count: counts.get(k.id)! }] : []))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, TAG_CLOUD_SIZE);
+    // Weights 1 to 5 on a log scale: the most used keyword is 5.
+    const max = Math.max(1, ...top.map((x) => x.count));
+    const tags = top
+      .map(({ k, count }) => ({ href: `/keywords/${groupOf.get(k.groupId)!.slug}/${k.slug}`, label: k.title, count, weight: max === 1 ? 3 : 1 + Math.round((4 * Math.log(count)) / Math.log(max)) }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+    if (facets) clouds.set(facets, { lists, tags });
+    return tags;
+  }
+
   return async (settings: HomepageSettings, context: { description: string; highlightsDefaultTitle: string; user: SearchContext['user'] }): Promise<HomeBlock[]> => {
     const n = settings.itemsPerBlock;
     const searchContext: SearchContext = { user: context.user, source: 'home' };
-    let sectors: Sector[] | undefined;
-    const sectorList = async () => (sectors ??= (await store.sectors.list()).sort((a, b) => a.order - b.order));
-    let kw: { groups: KeywordGroup[]; keywords: Keyword[] } | undefined;
-    const keywordLists = async () => (kw ??= { groups: await store.keywordGroups.list(), keywords: await store.keywords.list() });
+    const sectorList = async () => sectorsInOrder();
+    const keywordLists = async () => keywordsAndGroups();
 
     const blocks: HomeBlock[] = [];
     for (const kind of settings.blocks) {
@@ -81,19 +114,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService }) 
           break;
         }
         case 'tagCloud': {
-          const { groups, keywords } = await keywordLists();
-          const groupOf = new Map(groups.map((g) => [g.id, g]));
-          // Every keyword's count (not the search's top 30 facets, fewer than the cloud shows).
-          const counts = await countPublishedBy(deps.search, 'keywords', keywords.filter((k) => groupOf.has(k.groupId)).map((k) => k.id), searchContext);
-          const top = keywords.filter((k) => counts.has(k.id)).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!).slice(0, TAG_CLOUD_SIZE);
-          // Weights 1 to 5 on a log scale: the most used keyword is 5.
-          const max = Math.max(1, ...top.map((k) => counts.get(k.id)!));
-          const tags = top
-            .map((k) => {
-              const count = counts.get(k.id)!;
-              return { href: `/keywords/${groupOf.get(k.groupId)!.slug}/${k.slug}`, label: k.title, count, weight: max === 1 ? 3 : 1 + Math.round((4 * Math.log(count)) / Math.log(max)) };
-            })
-            .sort((a, b) => a.label.localeCompare(b.label));
+          const tags = await tagCloud(searchContext);
           if (tags.length) blocks.push({ kind, tags });
           break;
         }

@@ -9,9 +9,9 @@ import { createHomeBlocks } from './home-blocks.ts';
 import type { SearchService } from '../search/index.ts';
 import { searchUser } from '../search/request-context.ts';
 
-export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler; /** The configured public address, for the sitemap line of robots.txt. */ baseUrl?: string }): Router {
+export function createSiteRoutes(deps: { store: Store; search: SearchService; render: RenderPage; i18n: I18n; hooks: Hooks; assets: RequestHandler; /** The configured public address, for the sitemap line of robots.txt. */ baseUrl?: string; signal: AbortSignal }): Router {
   const router = Router();
-  const homeBlocks = createHomeBlocks({ store: deps.store, search: deps.search });
+  const homeBlocks = createHomeBlocks({ store: deps.store, search: deps.search, signal: deps.signal });
 
   router.get('/', async (req, res) => {
     const site = res.locals.site as RequestSite;

@@ -21,7 +21,7 @@ async function media(keywordIds: string[], title = 'Une photo') {
   t.app.kiosque.search.upsert(m);
   return m;
 }
-const searchIds = async (c: Parameters<typeof criteria>[0]) => (await t.app.kiosque.search.search(criteria({ perPage: 100, ...c }), { user: null, source: 'test' })).ids.sort();
+const searchIds = async (c: Parameters<typeof criteria>[0]) => (await t.app.kiosque.search.search(criteria({ perPage: 100, ...c }), { user: null, source: 'test' })).ids.toSorted();
 
 test('the tags group exists from the start, once', async () => {
   const groups = (await kw.groups()).filter((g) => g.slug === 'tags');
