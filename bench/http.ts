@@ -1,6 +1,7 @@
 // HTTP benchmark: the real app, anonymous visitor, 10 connections, against baselines measured in
 // the same run (bare Express 5 `res.send` of the same HTML; `express.static` of the same file).
 // The servers run in a child process (`--serve`), autocannon in this one, so they do not share a core's event loop.
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, rmSync } from 'node:fs';
@@ -64,6 +65,11 @@ export interface HttpRoute {
   encodeDuring?: EncodePriority;
   /** What `encodeDuring` runs: a video's encoding (the default), or photos' derivatives. */
   work?: BackgroundWork;
+  /**
+   * Asked by a signed-in member (a session cookie), for whom every page is drawn anew: no page
+   * cache answers them. For reference, no target: what an intranet's visitors, all signed in, get.
+   */
+  signedIn?: boolean;
 }
 
 /** A browser's Accept for a page, and for an <img>. */
@@ -87,6 +93,7 @@ export const httpRoutes: HttpRoute[] = [
   { name: 'homepage while photos are processed at the server’s priority', path: () => '/', baseline: 'html', target: 0.8, encodeDuring: 'server', work: 'photos' },
   // Last: its edits change media descriptions in the data folder (nothing the routes above search for).
   { name: 'homepage while an editor saves twice a second', path: () => '/', baseline: 'html', target: 0.8, editEveryMs: 500 },
+  { name: 'homepage, signed-in member', path: () => '/', baseline: 'html', target: 0.8, signedIn: true },
 ];
 
 export const p99TargetMs = 25;
@@ -105,6 +112,8 @@ interface ServedRoute {
   editEveryMs?: number;
   encodeDuring?: EncodePriority;
   work?: BackgroundWork;
+  /** The session cookie the app's requests carry (routes with `signedIn`). */
+  cookie?: string;
 }
 
 interface Measure {
@@ -162,6 +171,22 @@ async function prepareContext(dataDir: string, store: Store): Promise<RouteConte
   const word = m.title.split(/[^\p{L}]+/u).find((w) => w.length > 3) ?? m.title;
   const params = new URLSearchParams([['q', word.toLowerCase()], ...refs.map((r) => ['kw', r]), ['type', m.type]]);
   return { mediaId: m.id, mediaSlug: m.slug, search: `?${params}` };
+}
+
+/**
+ * A member account made for the bench, signed in through the login form as a browser would: the
+ * session cookie its requests then carry.
+ */
+async function signInMember(app: Awaited<ReturnType<typeof createApp>>, base: string): Promise<string> {
+  const password = randomBytes(12).toString('hex');
+  const username = `bench-${randomBytes(4).toString('hex')}`;
+  await app.kiosque.users.create({ username, password, role: 'member' });
+  const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const form = await fetch(`${base}/login`, { headers: { accept: PAGE_ACCEPT } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const signedIn = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { cookie: cookieOf(form), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username, password, _csrf: token }) });
+  if (signedIn.status !== 303) throw new Error(`the bench's member could not sign in (${signedIn.status})`);
+  return cookieOf(signedIn);
 }
 
 function listen(app: express.Express | ReturnType<typeof express>): Promise<{ server: Server; port: number }> {
@@ -260,14 +285,17 @@ async function serve(dataDir: string): Promise<void> {
   });
   const baseServer = await listen(baseline);
 
+  const memberCookie = await signInMember(app, `http://127.0.0.1:${appServer.port}`);
   const routes: ServedRoute[] = [];
   for (const route of httpRoutes) {
     const p = route.path(ctx);
     const accept = route.accept ?? PAGE_ACCEPT;
-    const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept }, redirect: 'manual' });
-    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs, encodeDuring: route.encodeDuring, work: route.work };
+    const cookie = route.signedIn ? memberCookie : undefined;
+    const headers = { accept, ...(cookie ? { cookie } : {}) };
+    const res = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers, redirect: 'manual' });
+    const served: ServedRoute = { name: route.name, path: p, status: res.status, accept, everyUrlNew: route.everyUrlNew, editEveryMs: route.editEveryMs, encodeDuring: route.encodeDuring, work: route.work, cookie };
     if (res.status === 200) {
-      const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers: { accept } });
+      const again = await fetch(`http://127.0.0.1:${appServer.port}${p}`, { headers });
       await again.arrayBuffer();
       served.pageCache = route.everyUrlNew ? 'never (every URL new)' : (again.headers.get('x-page-cache') ?? 'none');
       if (route.baseline === 'html') {
@@ -300,10 +328,10 @@ async function serve(dataDir: string): Promise<void> {
 
 let urlsAsked = 0;
 
-async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string }; encoder?: { priority: EncodePriority; work?: BackgroundWork; base: string } }): Promise<Measure> {
+async function measure(url: string, seconds: number, cpuUrl: string, accept: string, app?: { everyUrlNew?: boolean; pageCacheUrl: string; editor?: { every: number; base: string }; encoder?: { priority: EncodePriority; work?: BackgroundWork; base: string }; cookie?: string }): Promise<Measure> {
   const everyUrlNew = app?.everyUrlNew ?? false;
   // A browser's User-Agent: media page views are counted (and de-duplicated) for browsers only.
-  const headers = { accept, 'accept-language': 'en', 'user-agent': BROWSER_UA };
+  const headers = { accept, 'accept-language': 'en', 'user-agent': BROWSER_UA, ...(app?.cookie ? { cookie: app.cookie } : {}) };
   const cpu = async () => ((await (await fetch(cpuUrl)).json()) as { micros: number }).micros;
   const { pathname, search } = new URL(url);
   const requests = everyUrlNew ? [{ setupRequest: (r: Record<string, unknown>) => ({ ...r, path: `${pathname}${search ? `${search}&` : '?'}_=${++urlsAsked}` }) }] : undefined;
@@ -400,7 +428,7 @@ export async function runHttpBench(dataDir: string, options: { seconds: number; 
           const pageCacheUrl = `http://127.0.0.1:${info.basePort}/__page-cache`;
           const editor = served.editEveryMs ? { every: served.editEveryMs, base: `http://127.0.0.1:${info.basePort}` } : undefined;
           const encoder = served.encodeDuring ? { priority: served.encodeDuring, work: served.work, base: `http://127.0.0.1:${info.basePort}` } : undefined;
-          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor, encoder }));
+          apps.push(await measure(`http://127.0.0.1:${info.appPort}${served.path}`, options.seconds, cpuUrl, served.accept, { everyUrlNew: served.everyUrlNew, pageCacheUrl, editor, encoder, cookie: served.cookie }));
         }
         if (alone.length) {
           result.renderAlone = medianMeasure(alone);
@@ -450,6 +478,8 @@ function httpRow(size: string, r: HttpRouteResult): Row {
     ? `for reference: what a query costs when no page cache answers (#8's ${r.target} × was set for rendering per request)`
     : route?.editEveryMs
       ? `for reference: what editors' saves cost visitors (each save empties the page cache)`
+      : route?.signedIn
+        ? `for reference: a page drawn for each visitor (no page cache for the signed-in), as an intranet's are`
       : route?.encodeDuring
         ? route.work === 'photos'
           ? `for reference: what a batch of photos costs visitors (${route.encodeDuring === 'lowered' ? 'the image process below the server’s CPU priority' : 'the same work at the server’s priority'})`
@@ -465,7 +495,7 @@ function httpRow(size: string, r: HttpRouteResult): Row {
     r.app.encodedFps === undefined ? '' : r.app.encodeError ? `the ${photos ? 'photos' : 'encoding'} failed: ${r.app.encodeError}; ` : photos ? `photos processed at ${round(r.app.encodedFps, 2)}/s meanwhile; ` : `encoding at ${round(r.app.encodedFps, 1)} frames/s meanwhile; `;
   const value = `${edits}${encoded}${Math.round(r.app.rps)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms; baseline ${Math.round(r.baseline.rps)} req/s, p99 ${r.baseline.p99} ms; ratio ${round(r.ratio ?? NaN, 2)}; CPU/req ${Math.round(r.app.cpuMicrosPerRequest)} µs vs ${Math.round(r.baseline.cpuMicrosPerRequest)} µs, CPU ratio ${round(r.cpuRatio ?? NaN, 2)}${cached}${failures}`;
   const met = (r.ratio ?? 0) >= r.target && r.app.p99 <= p99TargetMs && !failures;
-  const reference = route?.everyUrlNew || route?.editEveryMs || route?.encodeDuring;
+  const reference = route?.everyUrlNew || route?.editEveryMs || route?.encodeDuring || route?.signedIn;
   return { size, measure, value, target, ok: reference ? (failures || r.app.encodeError ? false : null) : met };
 }
 
