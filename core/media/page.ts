@@ -58,13 +58,14 @@ export function createMediaPage(deps: {
       m.authorId ? media.store.users.get(m.authorId) : undefined,
       m.authorId ? deps.authors?.byId(m.authorId) : undefined,
       m.sectorId ? media.store.sectors.get(m.sectorId).then((s) => (s && (s.visible || staff) ? s : undefined)) : undefined,
-      m.keywordIds.length ? media.store.keywords.list() : [],
+      // Its own keywords, not a copy of all 2,000 of them (half of a signed-in visitor's media page).
+      Promise.all(m.keywordIds.map((kid) => media.store.keywords.get(kid))),
       m.keywordIds.length ? media.store.keywordGroups.list() : [],
       deps.strip?.(m, { count: site.skeleton.navThumbnailCount, box: site.skeleton.navThumbnailBox, user: searchUser(req) }) ?? [],
     ]);
     const strip = sector ? neighbours : [];
     const kw = keywords
-      .filter((k) => m.keywordIds.includes(k.id))
+      .filter((k) => k !== undefined)
       .map((k) => {
         const g = groups.find((gr) => gr.id === k.groupId);
         return { title: k.title, url: g ? `/keywords/${g.slug}/${k.slug}` : undefined, group: g?.title };
