@@ -2,7 +2,7 @@
  * Kiosque's public plugin API: the only core module a plugin may import.
  * Everything else reaches a plugin through the context its `register()` receives.
  */
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 import type { FilterName, ActionName } from './hooks.ts';
@@ -117,6 +117,17 @@ export interface PluginPageOptions {
    * does not ask. A page closed by an access rule (`Cache-Control: private`) stays `noindex` anyway.
    */
   share?: { description?: string };
+  /**
+   * `admin`: draw the page in the administration's layout (its menu, the admin's language and
+   * theme fallback), for a management page of the plugin: `noindex`, `Cache-Control: private,
+   * no-store`, never kept by the page cache, no plugin's site-wide stylesheet or script (only this
+   * page's own `stylesheets` and `scripts`). The layout writes `title` as the page's `<h1>`.
+   * Only administrators and editors get it: anyone else is answered as the admin area answers them
+   * (a visitor's GET: the sign-in page, then back; a member: 403) and the template is not rendered.
+   * The route still checks `req.user.role` itself before reading or changing anything.
+   * `share` is ignored. Default `site`: the site's public layout.
+   */
+  layout?: 'site' | 'admin';
 }
 
 export interface PluginContext {
@@ -160,6 +171,12 @@ export interface PluginContext {
      * means no. Route status checks are not part of it: a draft is the plugin's to refuse.
      */
     canOpen(req: Request, path: string): Promise<boolean>;
+    /**
+     * Middleware for a plugin's management routes (`ctx.router.use('/manage', ctx.access.staffOnly)`):
+     * lets administrators and editors through, answers anyone else as the admin area does (a
+     * visitor's page: the sign-in page, then back; a visitor's other request: 401; a member: 403).
+     */
+    staffOnly: RequestHandler;
   };
   views: {
     /** Adds a Handlebars template to a named theme slot (`{{t "plugin.<id>.key"}}` works inside). */

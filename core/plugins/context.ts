@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { safeReturnPath } from '../auth/return-url.ts';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
@@ -35,6 +36,8 @@ export interface ContextDeps {
   setHealth: (problem: string | null) => void;
   /** The access gate's rules for a GET of a path by this request's visitor. */
   canOpen: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** Answers with the site's error page for `status` (a page in the admin layout refused to a member). */
+  refuse?: (req: Request, res: Response, status: number) => Promise<void>;
 }
 
 export function createActivation(id: string): Activation {
@@ -131,20 +134,27 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
     },
     access: {
       canOpen: async (req, path) => (await deps.canOpen(req, path)) === true,
+      staffOnly: (req, res, next) => (isStaff(req) ? next() : refuseAdmin(req, res, deps).catch(next)),
     },
     views: {
       slot(name, template) {
         record(deps.slots.add(name, id, template));
       },
       async render(req, res, template, data = {}, options = {}) {
+        const admin = options.layout === 'admin';
         // Pages may show what the plugin alone knows, which the page cache cannot see change.
-        if (!options.cache) res.locals.noPageCache = true;
+        if (!options.cache || admin) res.locals.noPageCache = true;
+        if (admin) {
+          res.setHeader('Cache-Control', 'private, no-store');
+          if (!isStaff(req)) return refuseAdmin(req, res, deps);
+        }
         await deps.render(req, res, [template], data, {
           status: options.status,
           title: options.title,
           csrf: options.csrf,
+          admin,
           // Its own address, path only: query strings (tracking, ?lang=) never make another page.
-          share: options.share ? { canonical: new URL(req.originalUrl, 'http://kiosque.invalid').pathname, type: 'website', description: options.share.description } : undefined,
+          share: options.share && !admin ? { canonical: new URL(req.originalUrl, 'http://kiosque.invalid').pathname, type: 'website', description: options.share.description } : undefined,
           plugin: { id, dir: deps.dir, stylesheets: (options.stylesheets ?? []).map(assetHref), scripts: (options.scripts ?? []).map(assetHref) },
         });
       },
@@ -167,4 +177,16 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
     health: (problem) => deps.setHealth(problem),
     log,
   };
+}
+
+const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?.role === 'editor';
+
+/** A page of the admin layout asked for someone else than an admin or editor: answered as the admin area's gate answers. */
+async function refuseAdmin(req: Request, res: Response, deps: ContextDeps): Promise<void> {
+  if (!req.user && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+    return void res.redirect(302, `/login?return=${encodeURIComponent(safeReturnPath(req.originalUrl))}`);
+  }
+  const status = req.user ? 403 : 401;
+  if (deps.refuse) return deps.refuse(req, res, status);
+  res.status(status).end();
 }
