@@ -9,6 +9,7 @@ import type { FilterName, ActionName } from './hooks.ts';
 import type { SlotName } from '../views/slots.ts';
 import type { Language } from '../i18n/index.ts';
 import type { MediaStatus, Role } from '../store/types.ts';
+import type { MediaCard } from '../search/view-model.ts';
 
 export type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 export type { FilterName, ActionName } from './hooks.ts';
@@ -85,6 +86,14 @@ export interface MediaSummary {
   slug: string;
 }
 
+/**
+ * A media as the theme's lists show it (the `media-card` partial's data, the one core's own lists
+ * use): its page (`href`), `title`, `type` (image, audio, video, document), `when` (publication
+ * date, ISO), `thumb` (the thumbnail's address, or null) with `thumbWidth` and `thumbHeight`
+ * (pixels, or null), `status` (`published`, or `draft` when asked for drafts) and `views`.
+ */
+export type { MediaCard } from '../search/view-model.ts';
+
 export interface SectorSummary {
   id: string;
   slug: string;
@@ -152,6 +161,14 @@ export interface PluginContext {
   /** Read-only lookups into the portal's content. */
   content: {
     media(id: string): Promise<MediaSummary | undefined>;
+    /**
+     * The cards of the media `ids` names, in that order, for the visitor of `req`: only the
+     * published media the access rules let them open (`ctx.access.canOpen` of `/media/<id>`);
+     * unknown ids, drafts and what is closed to them are left out, so nothing of theirs shows
+     * (not even in a count). `drafts: true` also keeps the drafts this visitor may open in core
+     * (administrators and editors, a draft's author): for a management page, where they show as drafts.
+     */
+    cards(req: Request, ids: readonly string[], options?: { drafts?: boolean }): Promise<MediaCard[]>;
     /** By id or by slug. */
     sector(idOrSlug: string): Promise<SectorSummary | undefined>;
   };

@@ -9,6 +9,8 @@ import type { HeadAssets } from '../views/head-assets.ts';
 import type { RenderPage } from '../views/render.ts';
 import type { PluginContext, SettingValues } from './api.ts';
 import { pluginAssetHref } from './assets.ts';
+import { mediaCard } from '../search/index.ts';
+import { canSee } from '../media/index.ts';
 
 /** One enabled period of a plugin: what it registered (to undo) and what it listens to. */
 export interface Activation {
@@ -113,6 +115,12 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
         if (typeof mediaId !== 'string' || !/^\d{1,20}$/.test(mediaId)) return undefined;
         const m = await deps.store.media.get(mediaId);
         return m ? { id: m.id, status: m.status, sectorId: m.sectorId, title: m.title, slug: m.slug } : undefined;
+      },
+      async cards(req, ids, options = {}) {
+        const wanted = ids.filter((mediaId) => typeof mediaId === 'string' && /^\d{1,20}$/.test(mediaId));
+        const shown = (await deps.store.media.getMany(wanted)).filter((m) => m.status === 'published' || (options.drafts === true && canSee(req.user, m)));
+        const open = await Promise.all(shown.map((m) => deps.canOpen(req, `/media/${m.id}`)));
+        return shown.filter((_, i) => open[i] === true).map(mediaCard);
       },
       async sector(idOrSlug) {
         const all = await deps.store.sectors.list();
