@@ -238,6 +238,10 @@ export interface PluginDefinition {
 
 export { cidrMatcher, matchesPathPattern } from './matchers.ts';
 export { oembedMediaId } from '../oembed/subject.ts';
+/** Lower-case ASCII words joined by dashes, accents folded, as core makes its slugs ("Médias d’été" → "medias-d-ete"); may be '' (a title of symbols only). */
+export { slugify } from '../text/slugify.ts';
+/** Text folded as search folds it: lower case, accents removed, ligatures spelled out ("Été" and "ete" fold alike); for "the same whatever its case and accents". */
+export { fold as foldText } from '../search/fold.ts';
 
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;
