@@ -33,12 +33,15 @@ export function publicRoutes(ctx: PluginContext, records: CollectionRecords): vo
     // A former address (before a retitling), or another case: the current one, for good.
     if (c.slug !== asked) return res.redirect(301, pageHref(c));
     const cards = await ctx.content.cards(req, c.mediaIds);
+    // All audio: a playlist whose players play one after the other (assets/playlist.js). The web
+    // version first, when the original needed one (a 404 otherwise, and the browser takes the next).
+    const playlist = cards.length > 0 && cards.every((card) => card.type === 'audio') ? cards.map((card) => ({ id: card.id, title: card.title, web: `/files/${card.id}/web`, original: `/files/${card.id}/original` })) : undefined;
     await ctx.views.render(
       req,
       res,
       'collection',
-      { title: c.title, paragraphs: paragraphsOf(c.description), cards },
-      { title: c.title, cache: true, share: { description: c.description || undefined } },
+      { title: c.title, paragraphs: paragraphsOf(c.description), cards, playlist },
+      { title: c.title, cache: true, share: { description: c.description || undefined }, scripts: playlist ? ['playlist.js'] : [] },
     );
   });
 }

@@ -150,7 +150,7 @@ test('the comments plugin: its section (to read, to sign in from, to write in), 
   }
 });
 
-test('the collections plugin: its list, a collection (with media and empty), and its management pages have no moderate, serious or critical axe violation, in both themes', async () => {
+test('the collections plugin: its list, a collection (with media, audio alone and its playlist, empty), and its management pages have no moderate, serious or critical axe violation, in both themes', async () => {
   assert.deepEqual(await site.t.app.kiosque.plugins.enable('collections'), { ok: true });
   const admin = await signIn(site.t, 'alice');
   const form = async (url: string, fields: Record<string, string>) => {
@@ -162,13 +162,16 @@ test('the collections plugin: its list, a collection (with media and empty), and
   await form(`${edit}/items`, { action: 'add', media: paths.image!.split('/')[2]! });
   await form(`${edit}/items`, { action: 'add', media: paths.audio! });
   const empty = (await form('/plugins/collections/manage/new', { title: 'Vide' })).split('?')[0]!;
+  // Audio alone: the page offers its playlist.
+  const songs = (await form('/plugins/collections/manage/new', { title: 'Chansons' })).split('?')[0]!;
+  await form(`${songs}/items`, { action: 'add', media: paths.audio! });
   const context = await site.browser.newContext({ locale: 'en', bypassCSP: true });
   const page = await context.newPage();
   try {
     const problems: string[] = [];
     for (const theme of ['default', 'nuit']) {
       await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme, visitorsMayChooseLanguage: false });
-      for (const url of ['/plugins/collections/', '/plugins/collections/lettres-et-chansons', '/plugins/collections/vide', paths.image!]) problems.push(...(await check(page, url)));
+      for (const url of ['/plugins/collections/', '/plugins/collections/lettres-et-chansons', '/plugins/collections/chansons', '/plugins/collections/vide', paths.image!]) problems.push(...(await check(page, url)));
     }
     await site.t.store.settings.set('skeleton', { ...skeletonDefaults, visitorsMayChooseLanguage: false });
     await signInAs(page, '/plugins/collections/manage', 'alice');

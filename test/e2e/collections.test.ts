@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { addUser, signIn, tempDir, tokenOf } from '../helpers/app.ts';
 import { browserSite, signInAt } from '../helpers/browser.ts';
-import { png } from '../helpers/media.ts';
+import { mp3, png } from '../helpers/media.ts';
 
 const media: Array<{ id: string; slug: string }> = [];
+const tracks: string[] = [];
 const site = browserSite(async (t) => {
   await addUser(t, 'ada', 'admin');
   await addUser(t, 'ed', 'editor');
@@ -17,6 +18,12 @@ const site = browserSite(async (t) => {
     const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('title', title).field('status', 'published').attach('file', path.join(dir, `${name}.png`));
     assert.equal(res.status, 201, res.text);
     media.push(res.body as { id: string; slug: string });
+  }
+  for (const name of ['face-a', 'face-b']) {
+    await mp3(path.join(dir, `${name}.mp3`));
+    const res = await agent.post('/api/v1/media').set('X-CSRF-Token', token).field('title', name).field('status', 'published').attach('file', path.join(dir, `${name}.mp3`));
+    assert.equal(res.status, 201, res.text);
+    tracks.push((res.body as { id: string }).id);
   }
   await t.app.kiosque.media.idle();
   assert.deepEqual(await t.app.kiosque.plugins.enable('collections'), { ok: true });
@@ -71,4 +78,26 @@ test('an editor makes a collection of two media, moves the second up, and a visi
   await view.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.collection-items img')].every((img) => img.complete && img.naturalWidth > 0));
   await visitor.close();
   assert.deepEqual(problems, []);
+});
+
+test('“Play all” on a collection of audio media plays its players one after the other', async () => {
+  const agent = await signIn(site.t, 'ed');
+  const token = await tokenOf(agent, '/plugins/collections/manage');
+  const made = await agent.post('/plugins/collections/manage/new').type('form').send({ _csrf: token, title: 'Deux faces' });
+  assert.equal(made.status, 303);
+  const edit = made.headers.location!.split('?')[0]!;
+  for (const id of tracks) assert.equal((await agent.post(`${edit}/items`).type('form').send({ _csrf: token, action: 'add', media: id })).status, 303);
+
+  const context = await site.browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${site.base}/plugins/collections/deux-faces`);
+  const players = page.locator('.collection-playlist audio');
+  assert.equal(await players.count(), 2);
+  await page.getByRole('button', { name: 'Play all' }).click();
+  // The first (one second long) plays, ends, and the second starts by itself.
+  await page.waitForFunction(() => {
+    const [first, second] = [...document.querySelectorAll<HTMLAudioElement>('.collection-playlist audio')];
+    return !!first && !!second && first.ended && second.currentTime > 0;
+  }, undefined, { timeout: 15_000 });
+  await context.close();
 });

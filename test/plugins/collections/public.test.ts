@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { tokenOf } from '../../helpers/app.ts';
+import { mediaRecord } from '../../helpers/media-records.ts';
 import { skeletonDefaults } from '../../../core/settings/skeleton.ts';
 import { cardTitles, collectionsSite, createCollection, itemsPost, page, stored, type CollectionsSite } from './helpers.ts';
 
@@ -129,4 +130,22 @@ test('behind the intranet, visitors reach none of it; members still do', async (
   } finally {
     await s.admin.post('/admin/plugins/intranet/disable').type('form').send({ _csrf: await tokenOf(s.admin, '/admin/plugins') }).expect(303);
   }
+});
+
+test('a collection of audio media alone offers “Play all” (a script of the plugin’s, its button hidden without it); one that mixes types does not', async () => {
+  const tracks = [];
+  for (const title of ['Face A', 'Face B']) tracks.push(await s.t.store.media.create(mediaRecord({ type: 'audio', slug: 'face', title, original: { file: 'none', mime: 'audio/mpeg', size: 1, name: 'a.mp3', sha256: '1' } })));
+  const audio = await createCollection(s.editor, 'Disque');
+  for (const m of tracks) assert.equal((await itemsPost(s.editor, audio, 'add', m.id)).status, 303);
+  assert.equal((await itemsPost(s.editor, audio, 'add', s.ids.hidden)).status, 303, 'an image visitors may not open, which does not count');
+  const res = await page(anon(), '/plugins/collections/disque?lang=en').expect(200);
+  assert.match(res.text, /<script src="\/plugins\/collections\/assets\/playlist\.js" defer><\/script>/);
+  const playlist = /<section class="collection-playlist"[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '';
+  assert.match(playlist, /<button type="button" class="collection-play-all" hidden>Play all<\/button>/);
+  const players = [...playlist.matchAll(/<p class="collection-track-title" id="collection-track-(\d+)">([^<]*)<\/p>\s*<audio controls preload="none" aria-labelledby="collection-track-\1"><source src="\/files\/\1\/web"><source src="\/files\/\1\/original"><\/audio>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(players, tracks.map((m) => [m.id, m.title]));
+  const mixedPage = await page(anon(), '/plugins/collections/ete-a-paris').expect(200);
+  assert.doesNotMatch(mixedPage.text, /collection-playlist|playlist\.js/);
+  const fr = await page(anon(), '/plugins/collections/disque?lang=fr').expect(200);
+  assert.match(fr.text, />Tout écouter<\/button>/);
 });
