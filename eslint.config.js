@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['themes/**/assets/**/*.js'],
+    files: ['themes/**/assets/**/*.js', 'plugins/**/assets/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

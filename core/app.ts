@@ -223,6 +223,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     // Plugin pages render through core's renderer, made below (it needs the plugins' admin menu).
     render: (...args) => render(...args),
     canOpen: canSee,
+    refuse: (req, res, status) => errors.sendError(req, res, status),
     i18n,
     logger,
     coreVersion: coreVersion(),

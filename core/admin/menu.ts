@@ -26,7 +26,8 @@ export function createAdminMenu(deps: { hooks: Hooks; i18n: I18n; coreItems: (t:
     const items = await deps.hooks.applyFilter<AdminMenuItem[]>('admin.menu', deps.coreItems(t, lang), { lang });
     const role = req.user?.role;
     const visible = (Array.isArray(items) ? items : deps.coreItems(t, lang)).filter((i) => role && i.roles.includes(role));
-    const path = req.path.replace(/\/+$/, '') || '/';
+    // baseUrl: a plugin's page (in the admin layout) is routed under /plugins/<id>, where req.path starts after it.
+    const path = (req.baseUrl + req.path).replace(/\/+$/, '') || '/';
     const keys = [...sectionOrder, ...new Set(visible.map((i) => i.section).filter((s) => !sectionOrder.includes(s)))];
     return keys
       .map((key) => ({

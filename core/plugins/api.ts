@@ -2,13 +2,14 @@
  * Kiosque's public plugin API: the only core module a plugin may import.
  * Everything else reaches a plugin through the context its `register()` receives.
  */
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 import type { FilterName, ActionName } from './hooks.ts';
 import type { SlotName } from '../views/slots.ts';
 import type { Language } from '../i18n/index.ts';
 import type { MediaStatus, Role } from '../store/types.ts';
+import type { MediaCard } from '../search/view-model.ts';
 
 export type { AccessDecision, AccessRequest } from '../http/access-gate.ts';
 export type { FilterName, ActionName } from './hooks.ts';
@@ -85,6 +86,14 @@ export interface MediaSummary {
   slug: string;
 }
 
+/**
+ * A media as the theme's lists show it (the `media-card` partial's data, the one core's own lists
+ * use): its page (`href`), `title`, `type` (image, audio, video, document), `when` (publication
+ * date, ISO), `thumb` (the thumbnail's address, or null) with `thumbWidth` and `thumbHeight`
+ * (pixels, or null), `status` (`published`, or `draft` when asked for drafts) and `views`.
+ */
+export type { MediaCard } from '../search/view-model.ts';
+
 export interface SectorSummary {
   id: string;
   slug: string;
@@ -117,6 +126,17 @@ export interface PluginPageOptions {
    * does not ask. A page closed by an access rule (`Cache-Control: private`) stays `noindex` anyway.
    */
   share?: { description?: string };
+  /**
+   * `admin`: draw the page in the administration's layout (its menu, the admin's language and
+   * theme fallback), for a management page of the plugin: `noindex`, `Cache-Control: private,
+   * no-store`, never kept by the page cache, no plugin's site-wide stylesheet or script (only this
+   * page's own `stylesheets` and `scripts`). The layout writes `title` as the page's `<h1>`.
+   * Only administrators and editors get it: anyone else is answered as the admin area answers them
+   * (a visitor's GET: the sign-in page, then back; a member: 403) and the template is not rendered.
+   * The route still checks `req.user.role` itself before reading or changing anything.
+   * `share` is ignored. Default `site`: the site's public layout.
+   */
+  layout?: 'site' | 'admin';
 }
 
 export interface PluginContext {
@@ -141,6 +161,14 @@ export interface PluginContext {
   /** Read-only lookups into the portal's content. */
   content: {
     media(id: string): Promise<MediaSummary | undefined>;
+    /**
+     * The cards of the media `ids` names, in that order, for the visitor of `req`: only the
+     * published media the access rules let them open (`ctx.access.canOpen` of `/media/<id>`);
+     * unknown ids, drafts and what is closed to them are left out, so nothing of theirs shows
+     * (not even in a count). `drafts: true` also keeps the drafts this visitor may open in core
+     * (administrators and editors, a draft's author): for a management page, where they show as drafts.
+     */
+    cards(req: Request, ids: readonly string[], options?: { drafts?: boolean }): Promise<MediaCard[]>;
     /** By id or by slug. */
     sector(idOrSlug: string): Promise<SectorSummary | undefined>;
   };
@@ -160,6 +188,12 @@ export interface PluginContext {
      * means no. Route status checks are not part of it: a draft is the plugin's to refuse.
      */
     canOpen(req: Request, path: string): Promise<boolean>;
+    /**
+     * Middleware for a plugin's management routes (`ctx.router.use('/manage', ctx.access.staffOnly)`):
+     * lets administrators and editors through, answers anyone else as the admin area does (a
+     * visitor's page: the sign-in page, then back; a visitor's other request: 401; a member: 403).
+     */
+    staffOnly: RequestHandler;
   };
   views: {
     /** Adds a Handlebars template to a named theme slot (`{{t "plugin.<id>.key"}}` works inside). */
@@ -204,6 +238,10 @@ export interface PluginDefinition {
 
 export { cidrMatcher, matchesPathPattern } from './matchers.ts';
 export { oembedMediaId } from '../oembed/subject.ts';
+/** Lower-case ASCII words joined by dashes, accents folded, as core makes its slugs ("Médias d’été" → "medias-d-ete"); may be '' (a title of symbols only). */
+export { slugify } from '../text/slugify.ts';
+/** Text folded as search folds it: lower case, accents removed, ligatures spelled out ("Été" and "ete" fold alike); for "the same whatever its case and accents". */
+export { fold as foldText } from '../search/fold.ts';
 
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { safeReturnPath } from '../auth/return-url.ts';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
@@ -8,6 +9,8 @@ import type { HeadAssets } from '../views/head-assets.ts';
 import type { RenderPage } from '../views/render.ts';
 import type { PluginContext, SettingValues } from './api.ts';
 import { pluginAssetHref } from './assets.ts';
+import { mediaCard } from '../search/index.ts';
+import { canSee } from '../media/index.ts';
 
 /** One enabled period of a plugin: what it registered (to undo) and what it listens to. */
 export interface Activation {
@@ -35,6 +38,8 @@ export interface ContextDeps {
   setHealth: (problem: string | null) => void;
   /** The access gate's rules for a GET of a path by this request's visitor. */
   canOpen: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** Answers with the site's error page for `status` (a page in the admin layout refused to a member). */
+  refuse?: (req: Request, res: Response, status: number) => Promise<void>;
 }
 
 export function createActivation(id: string): Activation {
@@ -111,6 +116,12 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
         const m = await deps.store.media.get(mediaId);
         return m ? { id: m.id, status: m.status, sectorId: m.sectorId, title: m.title, slug: m.slug } : undefined;
       },
+      async cards(req, ids, options = {}) {
+        const wanted = ids.filter((mediaId) => typeof mediaId === 'string' && /^\d{1,20}$/.test(mediaId));
+        const shown = (await deps.store.media.getMany(wanted)).filter((m) => m.status === 'published' || (options.drafts === true && canSee(req.user, m)));
+        const open = await Promise.all(shown.map((m) => deps.canOpen(req, `/media/${m.id}`)));
+        return shown.filter((_, i) => open[i] === true).map(mediaCard);
+      },
       async sector(idOrSlug) {
         const all = await deps.store.sectors.list();
         const s = all.find((x) => x.id === idOrSlug) ?? all.find((x) => x.slug === idOrSlug);
@@ -131,20 +142,27 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
     },
     access: {
       canOpen: async (req, path) => (await deps.canOpen(req, path)) === true,
+      staffOnly: (req, res, next) => (isStaff(req) ? next() : refuseAdmin(req, res, deps).catch(next)),
     },
     views: {
       slot(name, template) {
         record(deps.slots.add(name, id, template));
       },
       async render(req, res, template, data = {}, options = {}) {
+        const admin = options.layout === 'admin';
         // Pages may show what the plugin alone knows, which the page cache cannot see change.
-        if (!options.cache) res.locals.noPageCache = true;
+        if (!options.cache || admin) res.locals.noPageCache = true;
+        if (admin) {
+          res.setHeader('Cache-Control', 'private, no-store');
+          if (!isStaff(req)) return refuseAdmin(req, res, deps);
+        }
         await deps.render(req, res, [template], data, {
           status: options.status,
           title: options.title,
           csrf: options.csrf,
+          admin,
           // Its own address, path only: query strings (tracking, ?lang=) never make another page.
-          share: options.share ? { canonical: new URL(req.originalUrl, 'http://kiosque.invalid').pathname, type: 'website', description: options.share.description } : undefined,
+          share: options.share && !admin ? { canonical: new URL(req.originalUrl, 'http://kiosque.invalid').pathname, type: 'website', description: options.share.description } : undefined,
           plugin: { id, dir: deps.dir, stylesheets: (options.stylesheets ?? []).map(assetHref), scripts: (options.scripts ?? []).map(assetHref) },
         });
       },
@@ -167,4 +185,16 @@ export function createPluginContext(activation: Activation, deps: ContextDeps): 
     health: (problem) => deps.setHealth(problem),
     log,
   };
+}
+
+const isStaff = (req: Request) => req.user?.role === 'admin' || req.user?.role === 'editor';
+
+/** A page of the admin layout asked for someone else than an admin or editor: answered as the admin area's gate answers. */
+async function refuseAdmin(req: Request, res: Response, deps: ContextDeps): Promise<void> {
+  if (!req.user && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+    return void res.redirect(302, `/login?return=${encodeURIComponent(safeReturnPath(req.originalUrl))}`);
+  }
+  const status = req.user ? 403 : 401;
+  if (deps.refuse) return deps.refuse(req, res, status);
+  res.status(status).end();
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerPluginApiSpecifier } from './api-specifier.ts';
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { I18n, Language } from '../i18n/index.ts';
@@ -79,6 +79,8 @@ export interface PluginManagerDeps {
   packagesDir?: string;
   /** The access gate's rules asked ahead of time (ctx.access.canOpen). */
   canOpen: (req: Request, path: string) => boolean | Promise<boolean>;
+  /** The site's error page (plugin pages of the admin layout refused); called only once a request comes. */
+  refuse?: (req: Request, res: Response, status: number) => Promise<void>;
   /** How long register() may take before the plugin is marked failed (default 10 s). */
   registerTimeoutMs?: number;
 }
@@ -199,6 +201,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         logger: deps.logger,
         readSettings: () => readSettings(e),
         canOpen: deps.canOpen,
+        refuse: deps.refuse,
         setHealth: (problem) => {
           if (!activation.closed) e.pluginHealth = problem === null ? null : String(problem).slice(0, 500);
         },

@@ -12,6 +12,9 @@ export interface MediaCard {
   /** Publication date (creation date for drafts), ISO. */
   when: string;
   thumb: string | null;
+  /** The thumbnail's size in pixels (width and height attributes: the page does not jump as it loads); null without one. */
+  thumbWidth: number | null;
+  thumbHeight: number | null;
   status: string;
   views: number;
 }
@@ -24,6 +27,8 @@ export function mediaCard(m: Media): MediaCard {
     type: m.type,
     when: m.publishedAt ?? m.createdAt,
     thumb: m.variants?.thumb ? `/files/${m.id}/thumb` : null,
+    thumbWidth: m.variants?.thumb?.width ?? null,
+    thumbHeight: m.variants?.thumb?.height ?? null,
     status: m.status,
     views: m.views,
   };

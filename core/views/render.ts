@@ -71,6 +71,8 @@ export interface RenderOptions {
    * with the stylesheets and scripts of that page (site paths under /plugins/<id>/assets/).
    */
   plugin?: { id: string; dir: string; stylesheets?: readonly string[]; scripts?: readonly string[] };
+  /** A page of the admin area (a plugin's management page): the admin layout and menu. Core's own `admin…` templates are admin pages anyway. */
+  admin?: boolean;
 }
 
 export type RenderPage = (req: Request, res: Response, names: string[], page: Record<string, unknown>, options?: RenderOptions) => Promise<void>;
@@ -163,16 +165,16 @@ export function createRenderer(deps: RendererDeps): RenderPage {
     const site = res.locals.site as RequestSite;
     const user = req.user ?? null;
     const plugin = options.plugin;
-    const isAdminArea = !plugin && names.some((n) => n.startsWith('admin'));
+    const isAdminArea = options.admin === true || (!plugin && names.some((n) => n.startsWith('admin')));
     const withCsrf = !!(user || options.csrf);
     // A page holding a CSRF token belongs to one session: never keep it in the anonymous page cache.
     if (withCsrf) res.locals.noPageCache = true;
     const nav = await deps.navigation(site.skeleton);
     const feeds = isAdminArea ? [] : [{ title: deps.i18n.t(site.lang, 'feeds.link_site'), href: '/feed' }, ...(options.feeds ?? [])];
-    // Plugins style the public site, not the admin area (a broken stylesheet must not hide the switch that disables it).
-    const assets: HeadAsset[] = isAdminArea
-      ? []
-      : [...deps.headAssets(), ...(plugin?.stylesheets ?? []).map((href) => ({ kind: 'stylesheet' as const, href })), ...(plugin?.scripts ?? []).map((href) => ({ kind: 'script' as const, href }))];
+    // Plugins style the public site, not the admin area (a broken stylesheet must not hide the switch
+    // that disables it): there, only a plugin's own page has its own files.
+    const pageAssets = [...(plugin?.stylesheets ?? []).map((href) => ({ kind: 'stylesheet' as const, href })), ...(plugin?.scripts ?? []).map((href) => ({ kind: 'script' as const, href }))];
+    const assets: HeadAsset[] = isAdminArea ? pageAssets : [...deps.headAssets(), ...pageAssets];
     const open = await openable(req, ['/search', ...feeds.map((f) => f.href), ...navHrefs(nav), ...assets.map((a) => a.href)], deps.canSee);
     const navigation = pickNavigation(nav, open);
     const chrome = layoutChrome(site.skeleton);

@@ -127,11 +127,10 @@ export default definePlugin({
       res.redirect(303, status === 'published' ? `${mediaHref(m)}#comment-${saved.id}` : `${mediaHref(m)}?comment=pending#comments`);
     });
 
-    // Moderation: administrators and editors, as they moderate the media themselves.
-    // Others get the site's 404 (a visitor opening the page: the sign-in form, then the page).
-    ctx.router.get('/moderation', async (req, res, next) => {
-      if (!req.user) return res.redirect(302, `/login?return=${encodeURIComponent('/plugins/comments/moderation')}`);
-      if (!isStaff(req.user.role)) return next();
+    // Moderation: administrators and editors, as they moderate the media themselves, in the admin's
+    // layout. Others are answered as the admin area answers them (a visitor: the sign-in page, then back).
+    ctx.router.use('/moderation', ctx.access.staffOnly);
+    ctx.router.get('/moderation', async (req, res) => {
       const lang = ctx.i18n.languageOf(req);
       const all = (await records.all()).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const titles = new Map<string, MediaSummary | undefined>();
@@ -141,11 +140,10 @@ export default definePlugin({
         return { ...commentView(c), mediaId: c.mediaId, media: m ? { title: m.title, href: mediaHref(m) } : undefined, action: `/plugins/comments/moderation/${c.mediaId}/${c.id}` };
       };
       const groups = (['pending', 'published', 'hidden'] as const).map((status) => ({ status, items: all.filter((c) => c.status === status).map(item) }));
-      await ctx.views.render(req, res, 'moderation', { groups }, { title: ctx.i18n.t(lang, 'moderation.title') });
+      await ctx.views.render(req, res, 'moderation', { groups }, { title: ctx.i18n.t(lang, 'moderation.title'), layout: 'admin' });
     });
 
     ctx.router.post('/moderation/:mediaId/:commentId', async (req, res, next) => {
-      if (!isStaff(req.user?.role)) return next();
       const { mediaId, commentId } = req.params as { mediaId: string; commentId: string };
       const action = (req.body as { action?: unknown } | undefined)?.action;
       const done =

@@ -152,3 +152,44 @@ test('the comments plugin: its section (to read, to sign in from, to write in), 
     await site.t.app.kiosque.plugins.disable('comments');
   }
 });
+
+test('the collections plugin: its list, a collection (with media, audio alone and its playlist, empty), and its management pages have no moderate, serious or critical axe violation, in both themes', async () => {
+  assert.deepEqual(await site.t.app.kiosque.plugins.enable('collections'), { ok: true });
+  const admin = await signIn(site.t, 'alice');
+  const form = async (url: string, fields: Record<string, string>) => {
+    const res = await admin.post(url).type('form').send({ _csrf: await tokenOf(admin, '/plugins/collections/manage'), ...fields });
+    assert.equal(res.status, 303, res.text);
+    return res.headers.location!;
+  };
+  const edit = (await form('/plugins/collections/manage/new', { title: 'Lettres et chansons', description: 'Une sélection.\nDeux lignes.' })).split('?')[0]!;
+  await form(`${edit}/items`, { action: 'add', media: paths.image!.split('/')[2]! });
+  await form(`${edit}/items`, { action: 'add', media: paths.audio! });
+  const empty = (await form('/plugins/collections/manage/new', { title: 'Vide' })).split('?')[0]!;
+  // Audio alone: the page offers its playlist.
+  const songs = (await form('/plugins/collections/manage/new', { title: 'Chansons' })).split('?')[0]!;
+  await form(`${songs}/items`, { action: 'add', media: paths.audio! });
+  const context = await site.browser.newContext({ locale: 'en', bypassCSP: true });
+  const page = await context.newPage();
+  try {
+    const problems: string[] = [];
+    for (const theme of ['default', 'nuit']) {
+      await site.t.store.settings.set('skeleton', { ...skeletonDefaults, theme, visitorsMayChooseLanguage: false });
+      for (const url of ['/plugins/collections/', '/plugins/collections/lettres-et-chansons', '/plugins/collections/chansons', '/plugins/collections/vide', paths.image!]) problems.push(...(await check(page, url)));
+    }
+    await site.t.store.settings.set('skeleton', { ...skeletonDefaults, visitorsMayChooseLanguage: false });
+    await signInAs(page, '/plugins/collections/manage', 'alice');
+    problems.push(...(await violations(page)));
+    for (const url of ['/plugins/collections/manage/new', edit, `${empty}`, `${edit}/delete`]) problems.push(...(await check(page, url)));
+    // Refused input: the edit page with its errors.
+    await page.goto(site.base + edit);
+    await page.locator('#collection-media').fill('nothing here');
+    await page.locator('#collection-add button[type=submit]').click();
+    await page.waitForLoadState();
+    assert.equal(await page.locator('#collection-media-error').count(), 1);
+    problems.push(...(await violations(page)));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await site.t.app.kiosque.plugins.disable('collections');
+  }
+});

@@ -136,7 +136,7 @@ test('an uploaded PDF gets a preview in the queue: poster, medium and thumb of i
     assert.doesNotMatch(page.text, /class="media-player document"/, 'no placeholder');
 
     const search = await request(t.app).get('/search?type=document').set('Accept', 'text/html').expect(200);
-    assert.match(search.text, new RegExp(`<a href="/media/${up.id}">\\s*<img src="/files/${up.id}/thumb" alt="" loading="lazy">`));
+    assert.match(search.text, new RegExp(`<a href="/media/${up.id}">\\s*<img src="/files/${up.id}/thumb" alt="" width="\\d+" height="\\d+" loading="lazy">`));
     const feed = await request(t.app).get('/feed').set('Host', HOST).expect(200);
     assert.ok(feed.text.includes(`http://${HOST}/files/${up.id}/thumb`), 'the feed item shows the thumbnail');
     const oembed = await request(t.app).get('/oembed').query({ url: `http://${HOST}/media/${up.id}/${m.slug}` }).set('Host', HOST).expect(200);

@@ -22,6 +22,12 @@ export default definePlugin({
     ctx.router.get('/about', (req, res) => ctx.views.render(req, res, 'board', { said: 'about' }, { title: 'About the board', share: { description: 'What the **board** is for.' } }));
     ctx.router.get('/assets/{*rest}', (_req, res) => res.send('the plugin route answered'));
     ctx.router.get('/where', (_req, res) => res.send(ctx.views.asset('sub/pic.svg')));
+    ctx.router.use('/manage', ctx.access.staffOnly);
+    ctx.router.get('/manage', (req, res) => ctx.views.render(req, res, 'board', { said: 'manage' }, { title: 'Board admin', layout: 'admin', stylesheets: ['board.css'], cache: true, share: {} }));
+    ctx.router.post('/manage', (_req, res) => res.send('changed'));
+    // No role check of its own: the admin layout refuses on its behalf.
+    ctx.router.get('/loose', (req, res) => ctx.views.render(req, res, 'board', { said: 'loose' }, { title: 'Loose', layout: 'admin' }));
+    ctx.hooks.filter('admin.menu', (items) => [...items, { section: 'content', href: '/plugins/pager/manage', label: 'Board admin', roles: ['admin', 'editor'] }]);
     ctx.views.script('app.js');
     ctx.hooks.filter('page.context', (context, info) => (info.template === 'plugins/pager/board' ? { ...context, boardNote: 'filtered' } : context));
   },
@@ -76,6 +82,8 @@ before(async () => {
   await writeFile(path.join(themesDir, 'nuit', 'plugins', 'pager', 'board.hbs'), '<section class="board-nuit"><h1>{{t "plugin.pager.heading"}}</h1><p>{{page.said}}</p></section>');
   t = await makeApp({ overrides: { pluginsDir, themesDir } });
   await addUser(t, 'alice', 'admin');
+  await addUser(t, 'edith', 'editor');
+  await addUser(t, 'mo', 'member');
   admin = await signIn(t, 'alice');
   await toggle('enable', 'pager');
 });
@@ -152,6 +160,39 @@ test('plugin pages stay out of the anonymous page cache unless they ask for it',
   assert.equal((await page('/plugins/pager/?said=twice')).headers['x-page-cache'], 'miss');
   await page('/plugins/pager/kept');
   assert.equal((await page('/plugins/pager/kept')).headers['x-page-cache'], 'hit');
+});
+
+test('a page in the admin layout: the admin menu with the page marked, noindex, private, never cached, its own stylesheet but not the site-wide script', async () => {
+  const editor = await signIn(t, 'edith');
+  for (const agent of [admin, editor]) {
+    const res = await html(agent, '/plugins/pager/manage').set('Host', 'kiosque.test').expect(200);
+    assert.match(res.text, /<body class="admin">/);
+    assert.match(res.text, /<title>Board admin · Administration · Kiosque<\/title>/);
+    assert.match(res.text, /<nav class="admin-menu"[\s\S]*<a href="\/plugins\/pager\/manage" aria-current="page">Board admin<\/a>/);
+    assert.match(res.text, /<main id="content" class="admin-main">\s*<h1>Board admin<\/h1>\s*<section class="board">/);
+    assert.match(res.text, /<meta name="robots" content="noindex">/);
+    assert.doesNotMatch(res.text, /og:url|rel="canonical"/, 'never shared');
+    assert.match(res.text, /<link rel="stylesheet" href="\/plugins\/pager\/assets\/board.css">/);
+    assert.doesNotMatch(res.text, /\/plugins\/pager\/assets\/app.js/, 'the script plugins add to public pages stays out');
+    assert.match(res.text, /<meta name="csrf-token" content="[^"]+">/);
+    assert.equal(res.headers['cache-control'], 'private, no-store');
+    assert.notEqual(res.headers['x-page-cache'], 'hit');
+  }
+});
+
+test('a page in the admin layout, and staffOnly, answer others as the admin area does: sign-in page, 401, 403', async () => {
+  const member = await signIn(t, 'mo');
+  for (const url of ['/plugins/pager/manage', '/plugins/pager/loose']) {
+    const anon = await html(request(t.app), url).expect(302);
+    assert.equal(anon.headers.location, `/login?return=${encodeURIComponent(url)}`);
+    const refused = await html(member, url).expect(403);
+    assert.doesNotMatch(refused.text, /class="board"/);
+    assert.match(refused.text, /<h1>[^<]+<\/h1>/, 'the site’s error page');
+  }
+  await request(t.app).get('/plugins/pager/manage').set('Accept', 'application/json').expect(401);
+  const token = await tokenOf(member, '/');
+  await member.post('/plugins/pager/manage').type('form').send({ _csrf: token }).expect(403);
+  await admin.post('/plugins/pager/manage').type('form').send({ _csrf: await tokenOf(admin, '/') }).expect(200, 'changed');
 });
 
 test('assets are served with their type, nosniff and a cache lifetime; the folder is the files’ alone', async () => {

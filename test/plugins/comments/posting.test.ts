@@ -160,10 +160,11 @@ test('moderation: hide takes a comment off the page, delete removes it; members 
   const target = (await stored()).find((c) => c.text === 'To be hidden')!;
   const action = `/plugins/comments/moderation/${media.id}/${String(target.id)}`;
   const token = await tokenOf(member, href);
-  await member.post(action).type('form').send({ _csrf: token, action: 'delete' }).expect(404);
-  await page(member, '/plugins/comments/moderation').expect(404);
+  // As the rest of the admin area answers them: 403 for a member, the sign-in page for a visitor.
+  await member.post(action).type('form').send({ _csrf: token, action: 'delete' }).expect(403);
+  await page(member, '/plugins/comments/moderation').expect(403);
   const anon = await page(request(t.app), '/plugins/comments/moderation').expect(302);
-  assert.equal(anon.headers.location, '/login?return=%2Fplugins%2Fcomments%2Fmoderation');
+  assert.equal(anon.headers.location, '/login?return=%2Fplugins%2Fcomments%2Fmoderation%3Flang%3Den');
   assert.ok((await stored()).some((c) => c.id === target.id));
 
   const adminToken = await tokenOf(admin, '/plugins/comments/moderation');
@@ -225,5 +226,15 @@ test('the section is under the media in the nuit theme too', async () => {
 test('the admin menu links the moderation page for admins and editors', async () => {
   const dash = await page(admin, '/admin').expect(200);
   assert.match(dash.text, /<a href="\/plugins\/comments\/moderation"[^>]*>Comments<\/a>/);
+});
+
+test('the moderation page is drawn in the admin layout: its menu (the page marked current), noindex, private and never cached', async () => {
+  const res = await page(admin, '/plugins/comments/moderation').expect(200);
+  assert.match(res.text, /<body class="admin">/);
+  assert.match(res.text, /<nav class="admin-menu"[\s\S]*<a href="\/plugins\/comments\/moderation" aria-current="page">Comments<\/a>/);
+  assert.match(res.text, /<meta name="robots" content="noindex">/);
+  assert.equal(res.headers['cache-control'], 'private, no-store');
+  assert.equal((res.text.match(/<h1>/g) ?? []).length, 1, 'one heading: the layout’s');
+  assert.match(res.text, /<h1>Comment moderation<\/h1>/);
 });
 
