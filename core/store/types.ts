@@ -5,6 +5,11 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /**
+   * Where password reset links go; lower-cased, unique. Private: shown to its owner and to admins
+   * only, never in public output nor in logs.
+   */
+  email?: string;
   role: Role;
   passwordHash: string;
   disabled: boolean;
@@ -37,7 +42,9 @@ export interface UserRepository {
   get(id: string): Promise<User | undefined>;
   /** Case-insensitive. */
   getByUsername(username: string): Promise<User | undefined>;
-  /** Throws DuplicateError when the username (case-insensitive) is taken. */
+  /** Case-insensitive. */
+  getByEmail(email: string): Promise<User | undefined>;
+  /** Throws DuplicateError when the username or the email address (case-insensitive) is taken. */
   create(user: Omit<User, 'id' | 'createdAt' | 'updatedAt'>): Promise<User>;
   update(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User | undefined>;
   delete(id: string): Promise<boolean>;
