@@ -58,11 +58,16 @@ export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const EMAIL_MAX_LENGTH = 254;
 const emailSchema = z.email();
 
-export type PublicUser = Omit<User, 'passwordHash'>;
+export type PublicUser = Omit<User, 'passwordHash' | 'passwordReset'>;
 
 export function publicUser(u: User): PublicUser {
-  const { passwordHash: _, ...rest } = u;
+  const { passwordHash: _, passwordReset: __, ...rest } = u;
   return rest;
+}
+
+/** The change a new password makes: its hash, and the end of any reset link sent before it. */
+async function newPassword(password: string): Promise<Pick<User, 'passwordHash' | 'passwordReset'>> {
+  return { passwordHash: await hashPassword(password), passwordReset: undefined };
 }
 
 function checkUsername(username: string): string {
@@ -230,8 +235,7 @@ export function createUserService(store: Store) {
     },
 
     async setPassword(id: string, password: string): Promise<User> {
-      const hash = await hashPassword(checkPassword(password));
-      const u = await store.users.update(id, { passwordHash: hash });
+      const u = await store.users.update(id, await newPassword(checkPassword(password)));
       if (!u) throw new UserInputError('user_not_found');
       return u;
     },
@@ -253,7 +257,8 @@ export function createUserService(store: Store) {
         if (other && other.id !== id) throw new UserInputError('email_taken', 'email');
       }
       try {
-        return (await store.users.update(id, { email: address || undefined }))!;
+        // A reset link already sent went to the old address: it stops working.
+        return (await store.users.update(id, { email: address || undefined, passwordReset: undefined }))!;
       } catch (err) {
         throw duplicateAsInput(err);
       }
@@ -275,7 +280,22 @@ export function createUserService(store: Store) {
       if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
       problems.throwIfAny();
       if (password === undefined) throw new Error('unreachable: a failed check was collected');
-      const changed = await store.users.update(id, { passwordHash: await hashPassword(password) });
+      const changed = await store.users.update(id, await newPassword(password));
+      if (!changed) throw new UserInputError('user_not_found');
+      return changed;
+    },
+
+    /**
+     * A new password chosen through a reset link (core/auth/password-reset.ts checked the link):
+     * the password rules and the confirmation, every problem at once; on any, nothing changes.
+     */
+    async resetPassword(id: string, input: { password: string; confirm: string }): Promise<User> {
+      const problems = collect();
+      const password = problems.check(() => checkPassword(input.password));
+      if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
+      problems.throwIfAny();
+      if (password === undefined) throw new Error('unreachable: a failed check was collected');
+      const changed = await store.users.update(id, await newPassword(password));
       if (!changed) throw new UserInputError('user_not_found');
       return changed;
     },

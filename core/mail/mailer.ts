@@ -12,10 +12,11 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
   /**
    * Sends without making the caller wait (a visitor's request answers the same whether a message
-   * went out or not, and as fast). A failure is logged with `context`, never with the message's
-   * address or text, which may hold a secret link.
+   * went out or not, and as fast). `compose` may be work to do first (it gives no message when
+   * there is none to send). A failure is logged with `context`, never with the message's address
+   * or text, which may hold a secret link.
    */
-  sendLater(message: MailMessage, context: Record<string, unknown>): void;
+  sendLater(compose: MailMessage | (() => Promise<MailMessage | undefined>), context: Record<string, unknown>): void;
   /** Resolves once every message handed to sendLater so far is sent or has failed. */
   idle(): Promise<void>;
 }
@@ -31,9 +32,14 @@ export function createMailer(deps: { transport: MailTransport; from: string; log
 
   return {
     send,
-    sendLater(message, context) {
-      const job = send(message).then(
-        () => deps.logger.info(context, 'mail sent'),
+    sendLater(compose, context) {
+      const job = (async () => {
+        const message = typeof compose === 'function' ? await compose() : compose;
+        if (!message) return;
+        await send(message);
+        deps.logger.info(context, 'mail sent');
+      })().then(
+        () => undefined,
         (err: unknown) => {
           const e = err as { message?: unknown; code?: unknown; responseCode?: unknown };
           deps.logger.error({ ...context, error: String(e.message ?? err), code: e.code, responseCode: e.responseCode }, 'mail could not be sent');

@@ -18,6 +18,12 @@ export interface User {
    * an account is also stored `disabled`, so everything that refuses disabled accounts refuses it.
    */
   pending?: boolean;
+  /**
+   * The one live "forgot your password?" link: the SHA-256 of its token (never the token) and
+   * when it stops working (epoch ms). Cleared when it is used, when another is issued and when
+   * the password or the address changes.
+   */
+  passwordReset?: { tokenHash: string; expiresAt: number };
   createdAt: string;
   updatedAt: string;
   lastLoginAt?: string;
