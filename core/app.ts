@@ -349,7 +349,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use(createSitemapRoutes({ store, search, authors, i18n, baseUrl: config.baseUrl }));
   // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
   const highlights = () => readHighlights(store);
-  app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
+  app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n, mail, baseUrl: config.baseUrl })));
   app.use(underPath('/admin', createBackupAdmin({ store, filesDir: path.resolve(config.dataDir, 'files'), render, i18n, logger })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl, signal }));

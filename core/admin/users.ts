@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import type { Store } from '../store/index.ts';
+import type { Store, User } from '../store/index.ts';
+import type { Mailer } from '../mail/index.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
@@ -23,7 +25,16 @@ const actionFields: Record<string, RowProblem['field']> = { role: 'role', passwo
 const notOnSelf: Record<string, string> = { disable: 'cannot_disable_self', delete: 'cannot_delete_self' };
 
 /** /admin/users: create, change display name, email address or role, reset password, disable/enable, delete; approve or refuse accounts visitors asked for. Admins only. */
-export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
+export function createUsersAdmin(deps: {
+  store: Store;
+  users: UserService;
+  render: RenderPage;
+  i18n: I18n;
+  /** While mail is on, a visitor whose request is approved is told so, if they gave an address. */
+  mail?: Mailer;
+  /** For the sign-in link in that message (else the request's host). */
+  baseUrl?: string;
+}): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
 
@@ -88,6 +99,15 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     return show(req, res, { row: { id: req.user!.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf[action]}`) } }, 400);
   }
 
+  /** Tells the owner of a newly approved account, in the site's language (their own is not known). */
+  function tellApproved(req: Request, res: Response, user: User) {
+    const origin = publicOrigin(req, deps.baseUrl ?? '');
+    if (!deps.mail || !user.email || !origin) return;
+    const { skeleton } = res.locals.site as RequestSite;
+    const vars = { site: skeleton.siteName, name: user.displayName || user.username, username: user.username, link: `${origin}/login` };
+    deps.mail.sendLater({ to: user.email, subject: deps.i18n.t(skeleton.language, 'mail.approved_subject', vars), text: deps.i18n.t(skeleton.language, 'mail.approved_body', vars) }, { mail: 'account_approved', userId: user.id });
+  }
+
   router.get('/admin/users', (req, res) => show(req, res));
 
   router.post('/admin/users', async (req, res) => {
@@ -138,6 +158,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     if (req.params.id === req.user?.id && Object.hasOwn(notOnSelf, req.params.action)) return refuseOnSelf(req, res, req.params.action);
     try {
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
+      if (req.params.action === 'approve') tellApproved(req, res, changed as User);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.
       if (req.params.action === 'password' && req.params.id === req.user?.id) await new Promise<void>((resolve, reject) => req.login(publicUser(changed as Parameters<typeof publicUser>[0]), (err) => (err ? reject(err as Error) : resolve())));
       // An admin who made themselves an editor or a member may no longer open this page: their account page says what happened.
