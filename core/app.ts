@@ -35,6 +35,9 @@ import { createUserService, UserInputError, type UserService } from './auth/user
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAccountRoutes } from './auth/account.ts';
 import { createRegisterRoutes } from './auth/register.ts';
+import { createPasswordResets } from './auth/password-reset.ts';
+import { createPasswordResetRoutes } from './auth/password-reset-routes.ts';
+import { createMailer, smtpTransport, type Mailer, type MailTransport } from './mail/index.ts';
 import { createSetupRoutes, createSetupState, newSetupToken, type SetupState } from './auth/setup.ts';
 import { createAdminMenu, type AdminMenuItem } from './admin/menu.ts';
 import { createUsersAdmin } from './admin/users.ts';
@@ -69,7 +72,7 @@ export const SESSION_COOKIE = 'kiosque.sid';
 export const VIEWS_FLUSH_MS = 60_000;
 
 /** Paths whose GET pages need a session even for an anonymous visitor (a CSRF token goes into it). */
-export const sessionPaths = ['/login', '/logout', '/register', '/setup', '/plugins'];
+export const sessionPaths = ['/login', '/logout', '/register', '/password', '/setup', '/plugins'];
 
 const noCookies: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
@@ -83,8 +86,10 @@ export interface AppDeps {
   pluginPackagesDir?: string;
   /** The search index's text half, built while the store loaded (see core/search/preload.ts). */
   searchPreload?: SearchPreload;
-  /** The clock scheduled publications follow (epoch ms); Date.now by default. */
+  /** The clock scheduled publications and password reset links follow (epoch ms); Date.now by default. */
   now?: () => number;
+  /** How mail leaves (default: SMTP at `mail.smtpUrl`; none while it is empty, and then no mail is sent). */
+  mailTransport?: MailTransport;
 }
 
 /** What tests, the CLI and the server reach besides the Express app itself. */
@@ -109,6 +114,8 @@ export interface Runtime {
   pageCache: PageCache;
   /** Publishes drafts at their scheduled time. */
   scheduler: PublicationScheduler;
+  /** Sends mail; undefined while mail is off (then nothing that needs it is offered). */
+  mail?: Mailer;
   /** Stops background work and the app's listening to the store; the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -259,6 +266,8 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   // Who has an author page: the page, its feed, the sitemap and media pages' links ask the same.
   const authors = createAuthorDirectory({ store, search, mediaDisplay: currentMediaDisplay });
   const errors = createErrorHandlers({ render, i18n, logger });
+  const mailTransport = deps.mailTransport ?? smtpTransport(config.mail);
+  const mail = mailTransport ? createMailer({ transport: mailTransport, from: config.mail.from, logger }) : undefined;
 
   const app = express() as KiosqueApp;
   app.disable('x-powered-by');
@@ -329,7 +338,11 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   // mostly come from the page cache) then pass no other router on their way. Paths do not overlap.
   const resolveKeyword = async (ref: string) => keywords.resolve(ref).then((k) => k && { id: k.id, ref: k.ref, title: k.title, groupTitle: k.group.title });
   app.use(createSearchRoutes({ store, search, render, i18n, resolveKeyword, settings: currentSearchSettings, signal }), createMediaSearchApi({ store, search, i18n, resolveKeyword, signal }));
-  app.use(createAuthRoutes({ config, users, passport, render, i18n, registration }));
+  app.use(createAuthRoutes({ config, users, passport, render, i18n, registration, passwordReset: !!mail }));
+  if (mail) {
+    const resets = createPasswordResets({ store, users, now: deps.now });
+    app.use(createPasswordResetRoutes({ auth: config.auth, baseUrl: config.baseUrl, store, users, resets, mailer: mail, render, i18n }));
+  }
   app.use(createRegisterRoutes({ auth: config.auth, users, render, i18n, registration }));
   app.use(createAccountRoutes({ auth: config.auth, users, render, i18n }));
   app.use(createSetupRoutes({ state: setup, users, render, i18n }));
@@ -337,7 +350,7 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
   app.use(createSitemapRoutes({ store, search, authors, i18n, baseUrl: config.baseUrl }));
   // What the homepage highlights show: the pages deleting sectors and keywords say when that goes.
   const highlights = () => readHighlights(store);
-  app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n })));
+  app.use(underPath('/admin', createUsersAdmin({ store, users, render, i18n, mail, baseUrl: config.baseUrl })));
   app.use(underPath('/admin', createBackupAdmin({ store, filesDir: path.resolve(config.dataDir, 'files'), render, i18n, logger })));
   app.use(underPath('/admin', createSectorsAdmin({ sectors, render, i18n, highlights })));
   app.use(createFeedRoutes({ store, search, sectors, keywords, authors, i18n, baseUrl: config.baseUrl, signal }));
@@ -395,8 +408,12 @@ async function buildApp(deps: AppDeps, closing: AbortController): Promise<Kiosqu
     views,
     pageCache,
     scheduler,
+    mail,
     async close() {
       await scheduler.stop();
+      // Messages already handed over go out (or fail, logged) before the transport closes.
+      await mail?.idle();
+      mailTransport?.close();
       await views.close();
       closing.abort();
       plugins.close();

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import type { Store } from '../store/index.ts';
+import type { Store, User } from '../store/index.ts';
+import type { Mailer } from '../mail/index.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { RenderPage, RequestSite } from '../views/render.ts';
 import { requireRole } from '../auth/require-role.ts';
-import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from '../auth/users.ts';
 import { roles } from '../store/index.ts';
 import { doneNotice } from './done-notice.ts';
 import { queryOf } from '../http/query-of.ts';
@@ -11,19 +13,28 @@ import { queryOf } from '../http/query-of.ts';
 /** A refused row form: `field` is the row's field it concerns (none for disabling or deleting the last admin, or oneself), `typed` what it sent. */
 interface RowProblem {
   id: string;
-  field?: 'role' | 'password' | 'displayName';
+  field?: 'role' | 'password' | 'displayName' | 'email';
   typed: string;
   message: string;
 }
 
 /** The row field each action's form has. */
-const actionFields: Record<string, RowProblem['field']> = { role: 'role', password: 'password', name: 'displayName' };
+const actionFields: Record<string, RowProblem['field']> = { role: 'role', password: 'password', name: 'displayName', email: 'email' };
 
 /** What an admin may not do to their own account here: it would sign them out in the middle of their work. */
 const notOnSelf: Record<string, string> = { disable: 'cannot_disable_self', delete: 'cannot_delete_self' };
 
-/** /admin/users: create, change display name or role, reset password, disable/enable, delete; approve or refuse accounts visitors asked for. Admins only. */
-export function createUsersAdmin(deps: { store: Store; users: UserService; render: RenderPage; i18n: I18n }): Router {
+/** /admin/users: create, change display name, email address or role, reset password, disable/enable, delete; approve or refuse accounts visitors asked for. Admins only. */
+export function createUsersAdmin(deps: {
+  store: Store;
+  users: UserService;
+  render: RenderPage;
+  i18n: I18n;
+  /** While mail is on, a visitor whose request is approved is told so, if they gave an address. */
+  mail?: Mailer;
+  /** For the sign-in link in that message (else the request's host). */
+  baseUrl?: string;
+}): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
 
@@ -46,6 +57,8 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
         displayNameError: problem?.field === 'displayName' ? problem.message : undefined,
         // The display name as typed in a refused row, else the stored one.
         displayNameShown: problem?.field === 'displayName' ? problem.typed : u.displayName,
+        emailError: problem?.field === 'email' ? problem.message : undefined,
+        emailShown: problem?.field === 'email' ? problem.typed : (u.email ?? ''),
         // The role as chosen in a refused row (when it is one of the roles), else the stored one.
         roleShown: problem?.field === 'role' && (roles as readonly string[]).includes(problem.typed) ? problem.typed : u.role,
       };
@@ -62,6 +75,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
         roles,
         done,
         displayNameMax: DISPLAY_NAME_MAX_LENGTH,
+        emailMax: EMAIL_MAX_LENGTH,
         form: extra.form ?? { role: 'editor' },
         errors: extra.errors ?? {},
         // A refused row form: its message stands beside its field, linked from the top; without a field (the last admin disabled or deleted), at the top.
@@ -85,11 +99,20 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     return show(req, res, { row: { id: req.user!.id, typed: '', message: deps.i18n.t(lang, `errors.${notOnSelf[action]}`) } }, 400);
   }
 
+  /** Tells the owner of a newly approved account, in the site's language (their own is not known). */
+  function tellApproved(req: Request, res: Response, user: User) {
+    const origin = publicOrigin(req, deps.baseUrl ?? '');
+    if (!deps.mail || !user.email || !origin) return;
+    const { skeleton } = res.locals.site as RequestSite;
+    const vars = { site: skeleton.siteName, name: user.displayName || user.username, username: user.username, link: `${origin}/login` };
+    deps.mail.sendLater({ to: user.email, subject: deps.i18n.t(skeleton.language, 'mail.approved_subject', vars), text: deps.i18n.t(skeleton.language, 'mail.approved_body', vars) }, { mail: 'account_approved', userId: user.id });
+  }
+
   router.get('/admin/users', (req, res) => show(req, res));
 
   router.post('/admin/users', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const form = { username: String(body.username ?? ''), displayName: String(body.displayName ?? ''), role: String(body.role ?? '') };
+    const form = { username: String(body.username ?? ''), displayName: String(body.displayName ?? ''), email: String(body.email ?? ''), role: String(body.role ?? '') };
     try {
       await deps.users.create({ ...form, password: String(body.password ?? '') });
       res.redirect(303, '/admin/users?done=created');
@@ -103,6 +126,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
 
   const actions: Record<string, (id: string, body: Record<string, unknown>) => Promise<unknown>> = {
     name: (id, body) => deps.users.setDisplayName(id, String(body.displayName ?? '')),
+    email: (id, body) => deps.users.setEmail(id, String(body.email ?? '')),
     role: (id, body) => deps.users.setRole(id, String(body.role ?? '')),
     password: (id, body) => deps.users.setPassword(id, String(body.password ?? '')),
     disable: (id) => deps.users.setDisabled(id, true),
@@ -134,6 +158,7 @@ export function createUsersAdmin(deps: { store: Store; users: UserService; rende
     if (req.params.id === req.user?.id && Object.hasOwn(notOnSelf, req.params.action)) return refuseOnSelf(req, res, req.params.action);
     try {
       const changed = await action(req.params.id, (req.body ?? {}) as Record<string, unknown>);
+      if (req.params.action === 'approve') tellApproved(req, res, changed as User);
       // A new password ends the sessions opened with the old one; an admin who changed their own stays signed in here.
       if (req.params.action === 'password' && req.params.id === req.user?.id) await new Promise<void>((resolve, reject) => req.login(publicUser(changed as Parameters<typeof publicUser>[0]), (err) => (err ? reject(err as Error) : resolve())));
       // An admin who made themselves an editor or a member may no longer open this page: their account page says what happened.

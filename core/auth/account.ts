@@ -8,12 +8,12 @@ import { doneNotice } from '../admin/done-notice.ts';
 import { queryOf } from '../http/query-of.ts';
 import { requireRole } from './require-role.ts';
 import { MIN_PASSWORD_LENGTH } from './password.ts';
-import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from './users.ts';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from './users.ts';
 
 export interface AccountRoutesDeps {
   /** The login limits: the same window and per-account count apply to wrong current passwords here. */
   auth: Config['auth'];
-  users: Pick<UserService, 'setDisplayName' | 'changeOwnPassword'>;
+  users: Pick<UserService, 'setDisplayName' | 'setEmail' | 'changeOwnPassword'>;
   render: RenderPage;
   i18n: I18n;
 }
@@ -21,13 +21,15 @@ export interface AccountRoutesDeps {
 interface AccountPage {
   /** What the display name field shows: the stored name, or what was typed when it was refused. */
   displayName?: string;
+  /** The same for the email address. */
+  email?: string;
   errors?: Record<string, string>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
- * /account: every signed-in user changes their own display name and password. The access gate
+ * /account: every signed-in user changes their own display name, email address and password. The access gate
  * sends anonymous visitors to the login form and back; requireRole answers 401 should a request
  * get past it without a user.
  */
@@ -51,6 +53,8 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Router {
         role: user.role,
         displayName: page.displayName ?? user.displayName,
         displayNameMax: DISPLAY_NAME_MAX_LENGTH,
+        email: page.email ?? user.email ?? '',
+        emailMax: EMAIL_MAX_LENGTH,
         passwordMin: MIN_PASSWORD_LENGTH,
         errors: page.errors ?? {},
         done: status === 200 ? doneNotice(deps.i18n, site.lang, 'account', req.query.done) : undefined,
@@ -87,7 +91,7 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Router {
   router.get('/account', (req, res) => show(req, res));
   // A refused form is shown at the address it was posted to: its language links and a reload by
   // address land back on the page (with ?lang= kept) rather than on a 404.
-  router.get(['/account/display-name', '/account/password'], (req, res) => res.redirect(303, `/account${queryOf(req.originalUrl)}`));
+  router.get(['/account/display-name', '/account/email', '/account/password'], (req, res) => res.redirect(303, `/account${queryOf(req.originalUrl)}`));
 
   router.post('/account/display-name', async (req, res) => {
     const displayName = text((req.body as Record<string, unknown> | undefined)?.displayName);
@@ -98,6 +102,17 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Router {
       return show(req, res, { displayName, errors: messages(res, err) }, 400);
     }
     res.redirect(303, '/account?done=display_name');
+  });
+
+  router.post('/account/email', async (req, res) => {
+    const email = text((req.body as Record<string, unknown> | undefined)?.email);
+    try {
+      await deps.users.setEmail(req.user!.id, email);
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      return show(req, res, { email, errors: messages(res, err) }, 400);
+    }
+    res.redirect(303, '/account?done=email');
   });
 
   router.post('/account/password', wrongPasswords, async (req, res) => {

@@ -7,13 +7,14 @@ import type { RenderPage, RequestSite } from '../views/render.ts';
 import type { RegistrationMode } from '../settings/accounts.ts';
 import { MIN_PASSWORD_LENGTH } from './password.ts';
 import { safeReturnPath, withReturn } from './return-url.ts';
-import { DISPLAY_NAME_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from './users.ts';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, problemsOf, publicUser, UserInputError, type UserService } from './users.ts';
 
 // Any field missing or sent twice reads as empty: the account rules then say what is wrong with it.
 const field = z.string().catch('');
 const registerBody = z.object({
   username: field,
   displayName: field,
+  email: field,
   password: field,
   password_confirm: field,
   /** The honeypot: hidden from people, filled by the robots that fill every field. */
@@ -32,7 +33,7 @@ export interface RegisterRoutesDeps {
 }
 
 interface RegisterPage {
-  form?: { username: string; displayName: string };
+  form?: { username: string; displayName: string; email: string };
   errors?: Record<string, string>;
   error?: string;
   returnTo: string;
@@ -54,7 +55,7 @@ export function createRegisterRoutes(deps: RegisterRoutesDeps): Router {
       req,
       res,
       ['register'],
-      { form: { username: '', displayName: '' }, errors: {}, ...page, loginHref: withReturn('/login', page.returnTo), passwordMin: MIN_PASSWORD_LENGTH, displayNameMax: DISPLAY_NAME_MAX_LENGTH },
+      { form: { username: '', displayName: '', email: '' }, errors: {}, ...page, loginHref: withReturn('/login', page.returnTo), passwordMin: MIN_PASSWORD_LENGTH, displayNameMax: DISPLAY_NAME_MAX_LENGTH, emailMax: EMAIL_MAX_LENGTH },
       { status, csrf: true, title: deps.i18n.t(site.lang, page.pending ? 'register.pending_title' : 'register.title'), themeFallback: true },
     );
   }
@@ -62,7 +63,7 @@ export function createRegisterRoutes(deps: RegisterRoutesDeps): Router {
   // A body that is no form at all (a JSON array, say) reads as an empty form.
   const parse = (req: Request): RegisterBody => registerBody.safeParse(req.body ?? {}).data ?? registerBody.parse({});
   /** The form as sent, passwords left out. */
-  const typed = (body: RegisterBody) => ({ username: body.username, displayName: body.displayName });
+  const typed = (body: RegisterBody) => ({ username: body.username, displayName: body.displayName, email: body.email });
 
   // Every attempt counts, taken or refused: an address cannot make accounts by the hundred, nor
   // try username after username to learn which ones exist.
@@ -96,7 +97,7 @@ export function createRegisterRoutes(deps: RegisterRoutesDeps): Router {
     const pending = (await deps.registration()) === 'approval';
     let user;
     try {
-      user = await deps.users.register({ username: body.username, displayName: body.displayName, password: body.password, confirm: body.password_confirm }, { pending });
+      user = await deps.users.register({ username: body.username, displayName: body.displayName, email: body.email, password: body.password, confirm: body.password_confirm }, { pending });
     } catch (err) {
       if (!(err instanceof UserInputError)) throw err;
       const errors: Record<string, string> = {};

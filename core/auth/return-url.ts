@@ -25,7 +25,7 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
   if (decoded.startsWith('//') || decoded.startsWith('/\\')) return fallback;
   const out = url.pathname + url.search + url.hash;
   // Nobody means to come back to a form they have just used.
-  if (out === '/login' || out.startsWith('/login?') || out === '/logout' || out === '/register' || out.startsWith('/register?')) return fallback;
+  if (out === '/login' || out.startsWith('/login?') || out === '/logout' || out === '/register' || out.startsWith('/register?') || out.startsWith('/password/')) return fallback;
   return out;
 }
 

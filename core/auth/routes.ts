@@ -27,6 +27,8 @@ export interface AuthRoutesDeps {
   i18n: I18n;
   /** Who may sign up at /register: the form links to it only while someone may. */
   registration: () => RegistrationMode | Promise<RegistrationMode>;
+  /** Mail is on: the form links to "Forgot your password?". */
+  passwordReset: boolean;
 }
 
 export function createAuthRoutes(deps: AuthRoutesDeps): Router {
@@ -36,7 +38,8 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Router {
   async function showLogin(req: Request, res: Response, page: { username?: string; returnTo: string; error?: string }, status = 200) {
     const site = res.locals.site as RequestSite;
     const registerHref = (await deps.registration()) === 'nobody' ? undefined : withReturn('/register', page.returnTo);
-    return deps.render(req, res, ['login'], { ...page, registerHref }, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title'), themeFallback: true });
+    const forgotHref = deps.passwordReset ? withReturn('/password/forgot', page.returnTo) : undefined;
+    return deps.render(req, res, ['login'], { ...page, registerHref, forgotHref }, { status, csrf: true, title: deps.i18n.t(site.lang, 'login.title'), themeFallback: true });
   }
 
   function tooMany(req: Request, res: Response) {

@@ -54,12 +54,20 @@ export const MAX_PASSWORD_LENGTH = 1024;
 export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
 export const roleSchema = z.enum(roles);
 export const DISPLAY_NAME_MAX_LENGTH = 80;
+/** The longest address SMTP carries (RFC 5321's path limit less its brackets). */
+export const EMAIL_MAX_LENGTH = 254;
+const emailSchema = z.email();
 
-export type PublicUser = Omit<User, 'passwordHash'>;
+export type PublicUser = Omit<User, 'passwordHash' | 'passwordReset'>;
 
 export function publicUser(u: User): PublicUser {
-  const { passwordHash: _, ...rest } = u;
+  const { passwordHash: _, passwordReset: __, ...rest } = u;
   return rest;
+}
+
+/** The change a new password makes: its hash, and the end of any reset link sent before it. */
+async function newPassword(password: string): Promise<Pick<User, 'passwordHash' | 'passwordReset'>> {
+  return { passwordHash: await hashPassword(password), passwordReset: undefined };
 }
 
 function checkUsername(username: string): string {
@@ -88,6 +96,21 @@ function checkDisplayName(displayName: string, username: string): string {
   return name || username;
 }
 
+/** An email address, trimmed and lower-cased; empty means none. */
+function checkEmail(email: string): string {
+  const address = email.trim();
+  if (!address) return '';
+  if (address.length > EMAIL_MAX_LENGTH) throw new UserInputError('email_too_long', 'email', { max: EMAIL_MAX_LENGTH });
+  if (!emailSchema.safeParse(address).success) throw new UserInputError('email_invalid', 'email');
+  return address.toLowerCase();
+}
+
+/** The store's refusal of a taken username or address, as the field's message. */
+function duplicateAsInput(err: unknown): unknown {
+  if (err instanceof DuplicateError) return new UserInputError(err.field === 'email' ? 'email_taken' : 'username_taken', err.field === 'email' ? 'email' : 'username');
+  return err;
+}
+
 function checkRole(role: string): Role {
   const r = roleSchema.safeParse(role);
   // The roles by their ids, as the command line and the API take them; pages name them in the reader's language.
@@ -99,6 +122,8 @@ function checkRole(role: string): Role {
 export interface RegistrationInput {
   username: string;
   displayName: string;
+  /** Optional: empty for none. */
+  email?: string;
   password: string;
   confirm: string;
 }
@@ -108,7 +133,11 @@ export interface NewUserInput {
   password: string;
   role: string;
   displayName?: string;
+  /** Optional: empty or missing for none. */
+  email?: string;
 }
+
+type CheckedUser = { username: string; password: string; role: Role; displayName: string; email?: string };
 
 /** Account rules shared by the setup page, the users admin page and the CLI. */
 export function createUserService(store: Store) {
@@ -127,16 +156,24 @@ export function createUserService(store: Store) {
   }
 
   /** Checks a new account's fields without creating it; throws every problem at once. */
-  async function checkNew(input: NewUserInput): Promise<{ username: string; password: string; role: Role; displayName: string }> {
+  async function checkNew(input: NewUserInput): Promise<CheckedUser> {
     const problems = collect();
     const username = problems.check(() => checkUsername(input.username));
     const password = problems.check(() => checkPassword(input.password));
     const role = problems.check(() => checkRole(input.role));
     const displayName = problems.check(() => checkDisplayName(input.displayName ?? '', username ?? ''));
+    const email = problems.check(() => checkEmail(input.email ?? ''));
     if (username !== undefined && (await store.users.getByUsername(username))) problems.add(new UserInputError('username_taken', 'username'));
+    if (email && (await store.users.getByEmail(email))) problems.add(new UserInputError('email_taken', 'email'));
     problems.throwIfAny();
-    if (username === undefined || password === undefined || role === undefined || displayName === undefined) throw new Error('unreachable: a failed check was collected');
-    return { username, password, role, displayName };
+    if (username === undefined || password === undefined || role === undefined || displayName === undefined || email === undefined) throw new Error('unreachable: a failed check was collected');
+    return { username, password, role, displayName, ...(email ? { email } : {}) };
+  }
+
+  /** The record of a checked new account (the password hashed). */
+  async function newRecord(checked: CheckedUser) {
+    const { username, password, role, displayName, email } = checked;
+    return { username, displayName, role, passwordHash: await hashPassword(password), ...(email ? { email } : {}) };
   }
 
   return {
@@ -147,12 +184,11 @@ export function createUserService(store: Store) {
     checkNew,
 
     async create(input: NewUserInput): Promise<User> {
-      const { username, password, role, displayName } = await checkNew(input);
+      const checked = await checkNew(input);
       try {
-        return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: false });
+        return await store.users.create({ ...(await newRecord(checked)), disabled: false });
       } catch (err) {
-        if (err instanceof DuplicateError) throw new UserInputError('username_taken', 'username');
-        throw err;
+        throw duplicateAsInput(err);
       }
     },
 
@@ -164,7 +200,7 @@ export function createUserService(store: Store) {
       const problems = collect();
       let checked: Awaited<ReturnType<typeof checkNew>> | undefined;
       try {
-        checked = await checkNew({ username: input.username, password: input.password, displayName: input.displayName, role: 'member' });
+        checked = await checkNew({ username: input.username, password: input.password, displayName: input.displayName, email: input.email, role: 'member' });
       } catch (err) {
         if (!(err instanceof UserInputError)) throw err;
         problemsOf(err).forEach(problems.add);
@@ -172,12 +208,10 @@ export function createUserService(store: Store) {
       if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
       problems.throwIfAny();
       if (!checked) throw new Error('unreachable: a failed check was collected');
-      const { username, password, role, displayName } = checked;
       try {
-        return await store.users.create({ username, displayName, role, passwordHash: await hashPassword(password), disabled: options.pending, ...(options.pending ? { pending: true } : {}) });
+        return await store.users.create({ ...(await newRecord(checked)), disabled: options.pending, ...(options.pending ? { pending: true } : {}) });
       } catch (err) {
-        if (err instanceof DuplicateError) throw new UserInputError('username_taken', 'username');
-        throw err;
+        throw duplicateAsInput(err);
       }
     },
 
@@ -201,8 +235,7 @@ export function createUserService(store: Store) {
     },
 
     async setPassword(id: string, password: string): Promise<User> {
-      const hash = await hashPassword(checkPassword(password));
-      const u = await store.users.update(id, { passwordHash: hash });
+      const u = await store.users.update(id, await newPassword(checkPassword(password)));
       if (!u) throw new UserInputError('user_not_found');
       return u;
     },
@@ -212,6 +245,23 @@ export function createUserService(store: Store) {
       const u = await store.users.get(id);
       if (!u) throw new UserInputError('user_not_found');
       return (await store.users.update(id, { displayName: checkDisplayName(displayName, u.username) }))!;
+    },
+
+    /** The address reset links go to, with the rules of `create` (empty: none). */
+    async setEmail(id: string, email: string): Promise<User> {
+      const address = checkEmail(email);
+      const u = await store.users.get(id);
+      if (!u) throw new UserInputError('user_not_found');
+      if (address) {
+        const other = await store.users.getByEmail(address);
+        if (other && other.id !== id) throw new UserInputError('email_taken', 'email');
+      }
+      try {
+        // A reset link already sent went to the old address: it stops working.
+        return (await store.users.update(id, { email: address || undefined, passwordReset: undefined }))!;
+      } catch (err) {
+        throw duplicateAsInput(err);
+      }
     },
 
     /**
@@ -230,7 +280,22 @@ export function createUserService(store: Store) {
       if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
       problems.throwIfAny();
       if (password === undefined) throw new Error('unreachable: a failed check was collected');
-      const changed = await store.users.update(id, { passwordHash: await hashPassword(password) });
+      const changed = await store.users.update(id, await newPassword(password));
+      if (!changed) throw new UserInputError('user_not_found');
+      return changed;
+    },
+
+    /**
+     * A new password chosen through a reset link (core/auth/password-reset.ts checked the link):
+     * the password rules and the confirmation, every problem at once; on any, nothing changes.
+     */
+    async resetPassword(id: string, input: { password: string; confirm: string }): Promise<User> {
+      const problems = collect();
+      const password = problems.check(() => checkPassword(input.password));
+      if (input.confirm !== input.password) problems.add(new UserInputError('password_mismatch', 'password_confirm'));
+      problems.throwIfAny();
+      if (password === undefined) throw new Error('unreachable: a failed check was collected');
+      const changed = await store.users.update(id, await newPassword(password));
       if (!changed) throw new UserInputError('user_not_found');
       return changed;
     },

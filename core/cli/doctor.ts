@@ -9,6 +9,7 @@ import { runTool } from '../media/av.ts';
 import { memoryCap, OutOfMemoryError } from '../media/memory-cap.ts';
 import type { Config } from '../config/index.ts';
 import { discoverThemes } from '../views/themes.ts';
+import { smtpServerName, smtpTransport } from '../mail/index.ts';
 import { cliConfig, cliMessages, dataDirOf, noArguments, openCliStore, parse, print, EXIT_FAILURE, EXIT_OK, ROOT_DIR, type CliIO, type CliText, type Command } from './shared.ts';
 
 type Status = 'ok' | 'warn' | 'fail';
@@ -257,6 +258,21 @@ function checkThemes(say: Say, themesDir: string): Check[] {
   return out;
 }
 
+/** Whether mail is on and, if so, whether its SMTP server answers and takes the credentials (never printed). */
+export async function checkMail(say: Say, mail: Config['mail']): Promise<Check> {
+  const transport = smtpTransport(mail);
+  if (!transport) return { status: 'ok', label: say('mail_off'), detail: [say('mail_off_detail')] };
+  const server = smtpServerName(mail.smtpUrl);
+  try {
+    await transport.verify();
+    return { status: 'ok', label: say('mail_ok', { server, from: mail.from }) };
+  } catch (err) {
+    return { status: 'fail', label: say('mail_fail', { server }), detail: [say('mail_error', { error: (err as Error).message }), say('mail_fail_detail')] };
+  } finally {
+    transport.close();
+  }
+}
+
 export const doctor: Command = {
   name: 'doctor',
   textKey: 'doctor',
@@ -280,6 +296,7 @@ export const doctor: Command = {
       const { canOpen } = await checkData(say, dataDir, checks);
       if (canOpen) await checkDataFiles(io, text, say, dataDir, checks);
       checks.push(await checkDisk(say, dataDir));
+      checks.push(await checkMail(say, config.mail));
       const tools = await findTools(config, io.env.PATH ?? '');
       checks.push(toolCheck(say, 'ffmpegPath', tools.ffmpeg));
       if (tools.ffmpeg.path) checks.push(...ffmpegFeatureChecks(say, tools.ffmpeg.features));

@@ -15,6 +15,7 @@ export const userAdd: Command = {
     const { values, positionals } = parse(args, {
       role: { type: 'string' },
       'display-name': { type: 'string' },
+      email: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       password: { type: 'string' },
     }, text);
@@ -28,7 +29,7 @@ export const userAdd: Command = {
 
     const store = await openCliStore(config, text);
     try {
-      const user = await createUserService(store).create({ username, password, role: values.role, displayName: values['display-name'] });
+      const user = await createUserService(store).create({ username, password, role: values.role, displayName: values['display-name'], email: values.email });
       print(io.stdout, text.say('cli.user_add.created', { role: user.role, username: user.username, dir: dataDirOf(config) }));
       return EXIT_OK;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { configSchema, envVars, type Config } from './schema.ts';
+import { configSchema, envVars, secretKeys, type Config } from './schema.ts';
 
 export type { Config } from './schema.ts';
 export { envVars } from './schema.ts';
@@ -103,7 +103,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
       const key = issue.path.join('.');
       const value = getPath(merged, key);
       const from = sources.get(key) ?? 'config files';
-      const shown = value === undefined ? 'missing' : JSON.stringify(value);
+      const shown = value === undefined ? 'missing' : secretKeys.has(key) ? '(hidden)' : JSON.stringify(value);
       const expected = issue.code === 'unrecognized_keys' ? `no such key(s): ${issue.keys.join(', ')}` : issue.message;
       return `  - ${key || '(root)'} = ${shown} (from ${from}): ${expected}`;
     });

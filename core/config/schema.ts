@@ -21,6 +21,9 @@ const toolMemoryMB = z.preprocess(
     .refine((mb) => mb === 0 || (mb >= MIN_TOOL_MEMORY_MB && mb <= MAX_TOOL_MEMORY_MB), toolMemoryError),
 );
 
+/** A sender: `address@host` or `Name <address@host>`. */
+const mailFrom = z.union([z.email(), z.string().regex(/^[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>$/, 'expected an address, or "Name <address>"')]);
+
 export const configSchema = z.strictObject({
   port,
   host: z.string(),
@@ -42,6 +45,9 @@ export const configSchema = z.strictObject({
     maxAttemptsPerAccountOverall: z.coerce.number().int().min(1).max(100000),
     maxAttemptsPerAddress: z.coerce.number().int().min(1).max(100000),
     maxRegistrationsPerAddress: z.coerce.number().int().min(1).max(100000),
+    /** "Forgot your password?" requests, every one counted, in the same window. */
+    maxResetRequestsPerAddress: z.coerce.number().int().min(1).max(100000),
+    maxResetRequestsPerAccount: z.coerce.number().int().min(1).max(1000),
   }),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -58,9 +64,19 @@ export const configSchema = z.strictObject({
     webVideoMaxWidth: z.coerce.number().int().min(160).max(8192),
     webVideoMaxKbps: z.coerce.number().int().min(100).max(1_000_000),
   }),
+  mail: z
+    .strictObject({
+      /** Empty: no mail, and nothing that needs it (password reset) is offered. */
+      smtpUrl: z.union([z.literal(''), z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:password@host:port or smtps://… (or empty for no mail)' })]),
+      from: z.union([z.literal(''), mailFrom]),
+    })
+    .refine((m) => !m.smtpUrl || m.from, { path: ['from'], message: 'a sender address (KIOSQUE_MAIL_FROM) is needed when KIOSQUE_SMTP_URL is set' }),
   themesDir: z.string().min(1),
   pluginsDir: z.string().min(1),
 });
+
+/** Config keys whose values are never printed (they may hold a password). */
+export const secretKeys: ReadonlySet<string> = new Set(['mail.smtpUrl']);
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -80,6 +96,10 @@ export const envVars: Record<string, { key: string; parse?: 'boolean' | 'trustPr
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_OVERALL: { key: 'auth.maxAttemptsPerAccountOverall' },
   KIOSQUE_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: { key: 'auth.maxAttemptsPerAddress' },
   KIOSQUE_REGISTER_MAX_PER_ADDRESS: { key: 'auth.maxRegistrationsPerAddress' },
+  KIOSQUE_RESET_MAX_PER_ADDRESS: { key: 'auth.maxResetRequestsPerAddress' },
+  KIOSQUE_RESET_MAX_PER_ACCOUNT: { key: 'auth.maxResetRequestsPerAccount' },
+  KIOSQUE_SMTP_URL: { key: 'mail.smtpUrl' },
+  KIOSQUE_MAIL_FROM: { key: 'mail.from' },
   KIOSQUE_LOG_LEVEL: { key: 'log.level' },
   KIOSQUE_LOG_PRETTY: { key: 'log.pretty', parse: 'boolean' },
   KIOSQUE_MAX_UPLOAD_MB: { key: 'media.maxUploadMB' },

@@ -13,6 +13,11 @@ import type { Logger } from 'pino';
  * 0.8 × bare Express. Here nothing is built unless the line's level is enabled.
  * `level(req, res)` picks the level (e.g. debug for page-cache hits).
  */
+/** A URL as logged: the value of a `token` parameter (a password reset link's, say) is a secret. */
+export function loggedUrl(url: string): string {
+  return url.includes('token=') ? url.replace(/([?&]token=)[^&#]*/g, '$1[hidden]') : url;
+}
+
 export function createRequestLog(deps: { logger: Logger; level: (res: Response) => 'debug' | 'info' }) {
   const { logger } = deps;
   return function requestLog(req: Request, res: Response, next: NextFunction): void {
@@ -25,7 +30,7 @@ export function createRequestLog(deps: { logger: Logger; level: (res: Response) 
       const failed = status >= 500;
       const level = failed ? 'error' : deps.level(res);
       if (!logger.isLevelEnabled(level)) return;
-      const line = { req: { id, method: req.method, url: req.originalUrl }, res: { status }, responseTime: Date.now() - started };
+      const line = { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { status }, responseTime: Date.now() - started };
       if (failed) logger.error({ ...line, err: new Error(`failed with status code ${status}`) }, 'request errored');
       else logger[level](line, res.writableFinished ? 'request completed' : 'request aborted');
     });

@@ -22,7 +22,7 @@ export function createSiteRoutes(deps: { store: Store; search: SearchService; re
   router.get('/robots.txt', async (req, res) => {
     // Crawlers find the sitemap here (an absolute address, as the protocol asks).
     const origin = publicOrigin(req, deps.baseUrl ?? '');
-    const text = await deps.hooks.applyFilter('robots.txt', `User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /register\n${origin ? `Sitemap: ${origin}/sitemap.xml\n` : ''}`);
+    const text = await deps.hooks.applyFilter('robots.txt', `User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /register\nDisallow: /password/\n${origin ? `Sitemap: ${origin}/sitemap.xml\n` : ''}`);
     res.type('text/plain').send(typeof text === 'string' ? text : 'User-agent: *\nDisallow: /\n');
   });
 

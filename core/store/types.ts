@@ -5,6 +5,11 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /**
+   * Where password reset links go; lower-cased, unique. Private: shown to its owner and to admins
+   * only, never in public output nor in logs.
+   */
+  email?: string;
   role: Role;
   passwordHash: string;
   disabled: boolean;
@@ -13,6 +18,12 @@ export interface User {
    * an account is also stored `disabled`, so everything that refuses disabled accounts refuses it.
    */
   pending?: boolean;
+  /**
+   * The one live "forgot your password?" link: the SHA-256 of its token (never the token) and
+   * when it stops working (epoch ms). Cleared when it is used, when another is issued and when
+   * the password or the address changes.
+   */
+  passwordReset?: { tokenHash: string; expiresAt: number };
   createdAt: string;
   updatedAt: string;
   lastLoginAt?: string;
@@ -37,7 +48,9 @@ export interface UserRepository {
   get(id: string): Promise<User | undefined>;
   /** Case-insensitive. */
   getByUsername(username: string): Promise<User | undefined>;
-  /** Throws DuplicateError when the username (case-insensitive) is taken. */
+  /** Case-insensitive. */
+  getByEmail(email: string): Promise<User | undefined>;
+  /** Throws DuplicateError when the username or the email address (case-insensitive) is taken. */
   create(user: Omit<User, 'id' | 'createdAt' | 'updatedAt'>): Promise<User>;
   update(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User | undefined>;
   delete(id: string): Promise<boolean>;

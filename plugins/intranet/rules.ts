@@ -9,8 +9,9 @@ import { oembedMediaId } from '../../core/plugins/api.ts';
  * What every visitor needs in order to sign in: matched exactly, or segment-wise under a prefix.
  * `/register` too, so a private site can let people ask to join: core answers it with a 404 while
  * registration is closed, and with approval required the account sees nothing until approved.
+ * The password reset pages too: whoever forgot their password is, by definition, not signed in.
  */
-const OPEN_EXACT = ['/login', '/logout', '/register', '/setup', '/favicon.ico', '/robots.txt', '/site/logo'];
+const OPEN_EXACT = ['/login', '/logout', '/register', '/password/forgot', '/password/reset', '/setup', '/favicon.ico', '/robots.txt', '/site/logo'];
 const OPEN_PREFIXES = ['/assets'];
 
 export function isAlwaysOpen(path: string): boolean {

@@ -52,7 +52,7 @@ test('an anonymous visitor is sent to the login form and comes back to /account 
   await agent.get('/account').set(html).expect(200);
 });
 
-test('the page shows the username and role in the visitor’s language, two forms with CSRF tokens, and is never cached', async () => {
+test('the page shows the username and role in the visitor’s language, three forms with CSRF tokens, and is never cached', async () => {
   const mia = await signIn(t, 'mia');
   const en = await mia.get('/account').set(html).expect(200);
   assert.match(en.headers['cache-control']!, /private/);
@@ -61,8 +61,8 @@ test('the page shows the username and role in the visitor’s language, two form
   assert.match(en.text, /<h1>My account<\/h1>/);
   assert.match(en.text, /<dt>Username<\/dt>\s*<dd>mia<\/dd>/);
   assert.match(en.text, /<dt>Role<\/dt>\s*<dd>member<\/dd>/);
-  assert.equal((en.text.match(/<form method="post" action="\/account\/[a-z-]+" class="stack">\s*<input type="hidden" name="_csrf" value="[^"]{10,}">/g) ?? []).length, 2);
-  for (const [id, label] of [['account-display-name', 'Display name'], ['account-current-password', 'Current password'], ['account-password', 'New password (at least 10 characters)'], ['account-password-confirm', 'New password again']] as const) {
+  assert.equal((en.text.match(/<form method="post" action="\/account\/[a-z-]+" class="stack">\s*<input type="hidden" name="_csrf" value="[^"]{10,}">/g) ?? []).length, 3);
+  for (const [id, label] of [['account-display-name', 'Display name'], ['account-email', 'Email address'], ['account-current-password', 'Current password'], ['account-password', 'New password (at least 10 characters)'], ['account-password-confirm', 'New password again']] as const) {
     assert.match(en.text, new RegExp(`<label for="${id}">${label.replace(/[()]/g, '\\$&')}</label>\\s*<input id="${id}"`));
   }
   // The header links to the page next to the sign-out button.

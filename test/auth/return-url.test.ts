@@ -13,6 +13,10 @@ test('return paths that could leave the site fall back to /', () => {
   assert.equal(safeReturnPath('/x'.repeat(1100)), '/');
 });
 
+test('nobody is sent back to the password reset pages (a used link, or the request form)', () => {
+  for (const value of ['/password/forgot', '/password/forgot?sent', `/password/reset?token=${'A'.repeat(43)}`]) assert.equal(safeReturnPath(value), '/', value);
+});
+
 test('same-origin paths are kept with their query and hash', () => {
   assert.equal(safeReturnPath('/admin/users?x=1#top'), '/admin/users?x=1#top');
   assert.equal(safeReturnPath('/media/12/a-title'), '/media/12/a-title');

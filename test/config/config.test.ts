@@ -105,3 +105,20 @@ test('an invalid JSON config file is refused, naming the file', async (t) => {
   assert.ok(msg.includes(file), msg);
   assert.match(msg, /not valid JSON/);
 });
+
+test('mail is off by default; KIOSQUE_SMTP_URL and KIOSQUE_MAIL_FROM turn it on', () => {
+  assert.deepEqual(loadConfig({ configDir, env: {} }).mail, { smtpUrl: '', from: '' });
+  const c = loadConfig({ configDir, env: { KIOSQUE_SMTP_URL: 'smtps://robot:pw@mail.example.org:465', KIOSQUE_MAIL_FROM: 'Kiosque <noreply@example.org>' } });
+  assert.deepEqual(c.mail, { smtpUrl: 'smtps://robot:pw@mail.example.org:465', from: 'Kiosque <noreply@example.org>' });
+  assert.equal(loadConfig({ configDir, env: { KIOSQUE_SMTP_URL: 'smtp://mail.example.org', KIOSQUE_MAIL_FROM: 'noreply@example.org' } }).mail.from, 'noreply@example.org');
+});
+
+test('a mail setting that cannot work is refused, and the SMTP URL’s password is never printed', () => {
+  const scheme = refusal({ KIOSQUE_SMTP_URL: 'https://robot:hunter2-secret@mail.example.org', KIOSQUE_MAIL_FROM: 'noreply@example.org' });
+  assert.match(scheme, /mail\.smtpUrl = \(hidden\) \(from environment variable KIOSQUE_SMTP_URL\): expected smtp:\/\/user:password@host:port or smtps:\/\//);
+  assert.doesNotMatch(scheme, /hunter2/);
+  const noSender = refusal({ KIOSQUE_SMTP_URL: 'smtp://mail.example.org:587' });
+  assert.match(noSender, /mail\.from = "" \(from config files\): a sender address \(KIOSQUE_MAIL_FROM\) is needed when KIOSQUE_SMTP_URL is set/);
+  const badSender = refusal({ KIOSQUE_SMTP_URL: 'smtp://mail.example.org:587', KIOSQUE_MAIL_FROM: 'not an address' });
+  assert.match(badSender, /mail\.from = "not an address" \(from environment variable KIOSQUE_MAIL_FROM\)/);
+});

@@ -9,6 +9,7 @@ import { addUser, PASSWORD, signIn, tempDir, tokenOf } from '../helpers/app.ts';
 import { png } from '../helpers/media.ts';
 import { mediaRecord } from '../helpers/media-records.ts';
 import { skeletonDefaults } from '../../core/settings/skeleton.ts';
+import { createPasswordResets } from '../../core/auth/password-reset.ts';
 
 /**
  * axe-core on the main pages, public and admin, in every theme and in French too: no violation that
@@ -23,7 +24,9 @@ const paths: Record<string, string> = {};
 
 const site = browserSite(async (t) => {
   await addUser(t, 'alice', 'admin');
-  await addUser(t, 'bob', 'member');
+  // Bob has an address: a reset link is made for him (mail is on, though nothing is sent here).
+  const bob = await t.app.kiosque.users.create({ username: 'bob', password: PASSWORD, role: 'member', email: 'bob@example.org' });
+  paths.reset = `/password/reset?token=${await createPasswordResets({ store: t.store, users: t.app.kiosque.users }).issue(bob.id)}`;
   // Sign-up open with approval: the form is public, and a request waits on the users page.
   await t.store.settings.set('accounts', { registration: 'approval' });
   await t.app.kiosque.users.register({ username: 'carla', displayName: 'Carla', password: PASSWORD, confirm: PASSWORD }, { pending: true });
@@ -56,7 +59,7 @@ const site = browserSite(async (t) => {
   }
   await t.app.kiosque.search.reindex();
   await t.app.kiosque.media.idle();
-});
+}, { overrides: { mail: { smtpUrl: 'smtp://127.0.0.1:9', from: 'noreply@example.org' } } });
 
 interface Violation {
   id: string;
@@ -91,7 +94,7 @@ async function signInAs(page: Page, path: string, username: string): Promise<voi
   await page.waitForURL(site.base + path);
 }
 
-const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login', '/register'];
+const publicPages = () => ['/', '/sectors/archives', '/keywords/tags/lettres', paths.image!, paths.audio!, paths.video!, paths.document!, '/search?q=lettre', '/search?from=2020-13-45', '/login', '/register', '/password/forgot', '/password/forgot?sent', paths.reset!, '/password/reset?token=used'];
 const adminPages = () => ['/admin', '/admin/media', paths.edit!, paths.videoEdit!, paths.audioEdit!, '/admin/keywords', '/admin/config/skeleton', '/admin/config/accounts', '/admin/users', '/admin/plugins', '/admin/backup'];
 
 for (const [theme, language] of [['default', 'en'], ['nuit', 'en'], ['default', 'fr']] as const) {

@@ -115,7 +115,7 @@ test('filters that throw keep the previous value and are logged', async () => {
   const home = await request(t.app).get('/').set('Accept', 'text/html').expect(200);
   assert.match(home.text, /<p class="bad-filter-footer">still here<\/p>/);
   const robots = await request(t.app).get('/robots.txt').set('Host', 'kiosque.example').expect(200);
-  assert.equal(robots.text, 'User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /register\nSitemap: http://kiosque.example/sitemap.xml\n', 'core’s text, unchanged by the failing filter');
+  assert.equal(robots.text, 'User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /register\nDisallow: /password/\nSitemap: http://kiosque.example/sitemap.xml\n', 'core’s text, unchanged by the failing filter');
   assert.ok(t.logs.some((l) => l.plugin === 'bad-filter' && l.hook === 'robots.txt' && l.msg === 'filter failed'));
   assert.equal((await toggle('bad-filter', 'disable')).status, 303);
 });

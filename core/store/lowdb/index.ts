@@ -115,6 +115,7 @@ function buildStore(
   const plugins = new Collection<PluginRecord>(docs.plugins as DocFile<CollectionData<PluginRecord>>);
   const fold = (s: string) => s.normalize('NFC').toLowerCase();
   const findByUsername = (username: string) => users.peekValues().find((u) => fold(u.username) === fold(username));
+  const findByEmail = (email: string) => users.peekValues().find((u) => u.email !== undefined && fold(u.email) === fold(email));
   let closed = false;
 
   return {
@@ -130,8 +131,13 @@ function buildStore(
         const u = findByUsername(username);
         return u && structuredClone(u);
       },
+      async getByEmail(email) {
+        const u = findByEmail(email);
+        return u && structuredClone(u);
+      },
       async create(input) {
         if (findByUsername(input.username)) throw new DuplicateError('username', `The username "${input.username}" is taken.`);
+        if (input.email !== undefined && findByEmail(input.email)) throw new DuplicateError('email', 'The email address is taken.');
         const now = new Date().toISOString();
         const user: User = { ...input, id: randomUUID(), createdAt: now, updatedAt: now };
         await users.put(user.id, user);
@@ -143,6 +149,10 @@ function buildStore(
         if (patch.username !== undefined) {
           const other = findByUsername(patch.username);
           if (other && other.id !== id) throw new DuplicateError('username', `The username "${patch.username}" is taken.`);
+        }
+        if (patch.email !== undefined) {
+          const other = findByEmail(patch.email);
+          if (other && other.id !== id) throw new DuplicateError('email', 'The email address is taken.');
         }
         const next: User = { ...current, ...patch, id, updatedAt: new Date().toISOString() };
         await users.put(id, next);
