@@ -93,27 +93,20 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Router {
   // address land back on the page (with ?lang= kept) rather than on a 404.
   router.get(['/account/display-name', '/account/email', '/account/password'], (req, res) => res.redirect(303, `/account${queryOf(req.originalUrl)}`));
 
-  router.post('/account/display-name', async (req, res) => {
-    const displayName = text((req.body as Record<string, unknown> | undefined)?.displayName);
-    try {
-      await deps.users.setDisplayName(req.user!.id, displayName);
-    } catch (err) {
-      if (!(err instanceof UserInputError)) throw err;
-      return show(req, res, { displayName, errors: messages(res, err) }, 400);
-    }
-    res.redirect(303, '/account?done=display_name');
-  });
-
-  router.post('/account/email', async (req, res) => {
-    const email = text((req.body as Record<string, unknown> | undefined)?.email);
-    try {
-      await deps.users.setEmail(req.user!.id, email);
-    } catch (err) {
-      if (!(err instanceof UserInputError)) throw err;
-      return show(req, res, { email, errors: messages(res, err) }, 400);
-    }
-    res.redirect(303, '/account?done=email');
-  });
+  /** A form of one field (display name, address): saved, or shown again with its error and what was typed. */
+  const oneField = (path: string, field: 'displayName' | 'email', save: (userId: string, value: string) => Promise<unknown>, done: string) =>
+    router.post(path, async (req, res) => {
+      const value = text((req.body as Record<string, unknown> | undefined)?.[field]);
+      try {
+        await save(req.user!.id, value);
+      } catch (err) {
+        if (!(err instanceof UserInputError)) throw err;
+        return show(req, res, { [field]: value, errors: messages(res, err) }, 400);
+      }
+      res.redirect(303, `/account?done=${done}`);
+    });
+  oneField('/account/display-name', 'displayName', (id, v) => deps.users.setDisplayName(id, v), 'display_name');
+  oneField('/account/email', 'email', (id, v) => deps.users.setEmail(id, v), 'email');
 
   router.post('/account/password', wrongPasswords, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
