@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT_DIR } from '../../core/app.ts';
+import type { TestApp } from './app.ts';
 
 /** Import specifier of the plugin API for throwaway plugins written outside the repository. */
 export const API_URL = pathToFileURL(path.join(ROOT_DIR, 'core', 'plugins', 'api.ts')).href;
@@ -34,4 +35,19 @@ export async function writePlugin(pluginsDir: string, folder: string, options: {
 export function helloSays(page: string): string[] {
   const article = /<article class="hello-page[^"]*" data-plugin="hello">([\s\S]*?)<\/article>/.exec(page)?.[1] ?? '';
   return [...article.matchAll(/<h1>([^<]*)<\/h1>|<p class="hello-greeting">([^<]*)<\/p>/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * Another plugin's access rule, as tests of what plugins show need one: nobody but administrators
+ * may open the paths starting with `prefix` (a media's page, `/media/<id>`).
+ */
+export function closeToAllButAdmins(t: Pick<TestApp, 'app'>, prefix: string): void {
+  t.app.kiosque.hooks.filter(
+    'access',
+    (decision, ...args) => {
+      const req = args[0] as { path: string; user: { role: string } | null };
+      return req.path.startsWith(prefix) && req.user?.role !== 'admin' ? { allow: false, reason: 'test rule' } : decision;
+    },
+    { owner: 'test' },
+  );
 }

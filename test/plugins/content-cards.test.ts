@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
 import { makeApp, addUser, signIn, tokenOf, tempDir, type TestApp } from '../helpers/app.ts';
-import { manifest, writePlugin, API_URL } from '../helpers/plugins.ts';
+import { closeToAllButAdmins, manifest, writePlugin, API_URL } from '../helpers/plugins.ts';
 import { png } from '../helpers/media.ts';
 
 /** ctx.content.cards: the theme's card data for the media a visitor may see, and the card partial in a plugin's page. */
@@ -45,11 +45,7 @@ before(async () => {
     ids[name] = (res.body as { id: string }).id;
   }
   await t.app.kiosque.media.idle();
-  // Another plugin's rule: nobody but admins may open this media.
-  t.app.kiosque.hooks.filter('access', (decision, ...args) => {
-    const req = args[0] as { path: string; user: { role: string } | null };
-    return req.path.startsWith(`/media/${ids.hidden}`) && req.user?.role !== 'admin' ? { allow: false, reason: 'test rule' } : decision;
-  }, { owner: 'test' });
+  closeToAllButAdmins(t, `/media/${ids.hidden}`);
   assert.deepEqual(await t.app.kiosque.plugins.enable('shelf'), { ok: true });
 });
 after(() => t.close());

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type request from 'supertest';
 import { addUser, csrfFrom, signIn, tempDir, tokenOf, makeApp, type TestApp } from '../../helpers/app.ts';
 import { png } from '../../helpers/media.ts';
+import { closeToAllButAdmins } from '../../helpers/plugins.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -39,10 +40,7 @@ export async function collectionsSite(): Promise<CollectionsSite> {
     ids[name] = (res.body as { id: string }).id;
   }
   await t.app.kiosque.media.idle();
-  t.app.kiosque.hooks.filter('access', (decision, ...args) => {
-    const req = args[0] as { path: string; user: { role: string } | null };
-    return req.path.startsWith(`/media/${ids.hidden}`) && req.user?.role !== 'admin' ? { allow: false, reason: 'test rule' } : decision;
-  }, { owner: 'test' });
+  closeToAllButAdmins(t, `/media/${ids.hidden}`);
   const enabled = await admin.post('/admin/plugins/collections/enable').type('form').send({ _csrf: await tokenOf(admin, '/admin/plugins') });
   assert.equal(enabled.status, 303, enabled.text);
   return { t, admin, editor, member, ids: ids as CollectionsSite['ids'] };
