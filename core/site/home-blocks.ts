@@ -75,8 +75,6 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService; si
   return async (settings: HomepageSettings, context: { description: string; highlightsDefaultTitle: string; user: SearchContext['user'] }): Promise<HomeBlock[]> => {
     const n = settings.itemsPerBlock;
     const searchContext: SearchContext = { user: context.user, source: 'home' };
-    const sectorList = async () => sectorsInOrder();
-    const keywordLists = async () => keywordsAndGroups();
 
     const blocks: HomeBlock[] = [];
     for (const kind of settings.blocks) {
@@ -101,7 +99,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService; si
           let href: string | undefined;
           const sort = { sort: settings.highlightsSort, order: settings.highlightsSort === 'title' ? 'asc' : 'desc' } as const;
           // By address, so a renamed sector's, or a renamed or merged keyword's, former one still finds it.
-          const lists = settings.highlightsSource === 'sector' ? { sectors: await sectorList(), groups: [], keywords: [] } : { sectors: [], ...(await keywordLists()) };
+          const lists = settings.highlightsSource === 'sector' ? { sectors: await sectorsInOrder(), groups: [], keywords: [] } : { sectors: [], ...(await keywordsAndGroups()) };
           const { sector, keyword: target } = resolveHighlights(settings, lists);
           if (sector?.visible) {
             chosen = await find({ ...sort, sectorIds: [sector.id] }, n, searchContext);
@@ -120,7 +118,7 @@ export function createHomeBlocks(deps: { store: Store; search: SearchService; si
         }
         case 'sectors': {
           const out = [];
-          for (const s of (await sectorList()).filter((x) => x.visible)) {
+          for (const s of (await sectorsInOrder()).filter((x) => x.visible)) {
             const items = (await find({ sectorIds: [s.id] }, n, searchContext)).map(card);
             if (items.length) out.push({ title: s.title, href: `/sectors/${s.slug}`, items });
           }
