@@ -242,6 +242,8 @@ export { oembedMediaId } from '../oembed/subject.ts';
 export { slugify } from '../text/slugify.ts';
 /** Text folded as search folds it: lower case, accents removed, ligatures spelled out ("Été" and "ete" fold alike); for "the same whatever its case and accents". */
 export { fold as foldText } from '../search/fold.ts';
+/** Runs the tasks given to it one after the other, each once the previous one settled: for a read-change-write of `ctx.storage` that must not interleave with another's. */
+export { oneAtATime } from '../util/one-at-a-time.ts';
 
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   return def;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PluginContext } from '../../core/plugins/api.ts';
+import { oneAtATime, type PluginContext } from '../../core/plugins/api.ts';
 
 export interface CollectionRecord {
   id: string;
@@ -36,12 +36,7 @@ export const newId = () => randomBytes(6).toString('base64url');
 
 /** Collections kept in the plugin's storage, one key per collection (`collection:<id>`). */
 export function createCollectionRecords(storage: PluginContext['storage']): CollectionRecords {
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const serially = oneAtATime();
   const get = async (id: string) => (ID_PATTERN.test(id) ? storage.get<CollectionRecord>(`${PREFIX}${id}`) : undefined);
   const all = async () => {
     const keys = await storage.keys(PREFIX);

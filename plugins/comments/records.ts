@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PluginContext } from '../../core/plugins/api.ts';
+import { oneAtATime, type PluginContext } from '../../core/plugins/api.ts';
 
 export type CommentStatus = 'pending' | 'published' | 'hidden';
 
@@ -36,12 +36,7 @@ const keyOf = (mediaId: string) => `${PREFIX}${mediaId}`;
  * with another's, or two comments posted at once would keep only one.
  */
 export function createCommentRecords(storage: PluginContext['storage']): CommentRecords {
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const serially = oneAtATime();
   const read = async (mediaId: string) => (await storage.get<CommentRecord[]>(keyOf(mediaId))) ?? [];
   const change = (mediaId: string, edit: (list: CommentRecord[]) => CommentRecord[] | null) =>
     serially(async () => {
